@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * compat.h - the one place the portable core touches its environment.
+ *
+ * The core (kmod/core/) is compiled three ways: into the kernel module by
+ * kbuild, into the userspace tools, and into the native unit tests and
+ * benchmark. It includes nothing but this header, which maps the handful of
+ * types and helpers it needs onto the kernel or onto freestanding C.
+ * No floating point anywhere in the core.
+ */
+#ifndef _NFSKETCH_COMPAT_H
+#define _NFSKETCH_COMPAT_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#include <linux/string.h>
+#include <linux/math64.h>
+#include <linux/compiler.h>
+#include <linux/bitops.h>
+
+#define nfsk_likely(x)		likely(x)
+#define nfsk_unlikely(x)		unlikely(x)
+
+static inline u64 nfsk_div_u64(u64 a, u64 b)
+{
+	return div64_u64(a, b);
+}
+
+#else /* userspace */
+#include <stdint.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef int8_t s8;
+typedef int16_t s16;
+typedef int32_t s32;
+typedef int64_t s64;
+
+#define nfsk_likely(x)		__builtin_expect(!!(x), 1)
+#define nfsk_unlikely(x)		__builtin_expect(!!(x), 0)
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#endif
+
+static inline u64 nfsk_div_u64(u64 a, u64 b)
+{
+	return a / b;
+}
+
+#endif /* __KERNEL__ */
+
+/* Index of the most significant set bit, 0-based; x must be non-zero. */
+static inline unsigned int nfsk_fls64(u64 x)
+{
+	return 63 - __builtin_clzll(x);
+}
+
+static inline bool nfsk_is_pow2(u64 x)
+{
+	return x && !(x & (x - 1));
+}
+
+/* (a * b) >> 64 without overflow: maps a 64-bit hash uniformly onto [0, b). */
+static inline u64 nfsk_mul_hi64(u64 a, u64 b)
+{
+	return (u64)(((unsigned __int128)a * b) >> 64);
+}
+
+#endif /* _NFSKETCH_COMPAT_H */
