@@ -27,19 +27,18 @@ static inline u64 nfsk_div_u64(u64 a, u64 b)
 }
 
 #else /* userspace */
-#include <stdint.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef uint64_t u64;
-typedef int8_t s8;
-typedef int16_t s16;
-typedef int32_t s32;
-typedef int64_t s64;
+typedef __UINT8_TYPE__ u8;
+typedef __UINT16_TYPE__ u16;
+typedef __UINT32_TYPE__ u32;
+typedef __UINT64_TYPE__ u64;
+typedef __INT8_TYPE__ s8;
+typedef __INT16_TYPE__ s16;
+typedef __INT32_TYPE__ s32;
+typedef __INT64_TYPE__ s64;
 
 #define nfsk_likely(x)		__builtin_expect(!!(x), 1)
 #define nfsk_unlikely(x)		__builtin_expect(!!(x), 0)
@@ -69,7 +68,7 @@ static inline bool nfsk_is_pow2(u64 x)
 /* (a * b) >> 64 without overflow: maps a 64-bit hash uniformly onto [0, b). */
 static inline u64 nfsk_mul_hi64(u64 a, u64 b)
 {
-	return (u64)(((unsigned __int128)a * b) >> 64);
+	return (u64)(((__uint128_t)a * b) >> 64);
 }
 
 #endif /* _NFSKETCH_COMPAT_H */

@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause) */
+/*
+ * nfsketch generic netlink interface.
+ *
+ * Family "nfsketch", version 1. Every request acts on the caller's network
+ * namespace only. Aggregate statistics (STATS_GET, WINDOW_GET, CONFIG_GET)
+ * are readable by anyone; whatever reveals addresses or changes state needs
+ * CAP_NET_ADMIN in the namespace's user namespace.
+ *
+ * Addresses are 16 bytes, IPv4 as IPv4-mapped IPv6 (::ffff:a.b.c.d), with
+ * NFSKETCH_A_FLOW_FAMILY / NFSKETCH_A_ROUTE_FAMILY telling which it is.
+ * Ports are in host byte order; for ICMP/ICMPv6 SPORT is the type and DPORT
+ * the code. Entropies are in milli-bits. Times are nanoseconds of
+ * CLOCK_MONOTONIC (the kernel's ktime_get_ns()).
+ */
+#ifndef _UAPI_LINUX_NFSKETCH_H
+#define _UAPI_LINUX_NFSKETCH_H
+
+#define NFSKETCH_FAMILY_NAME		"nfsketch"
+#define NFSKETCH_FAMILY_VERSION		1
+#define NFSKETCH_MCGRP_EVENTS		"events"
+
+enum nfsketch_cmd {
+	NFSKETCH_CMD_UNSPEC,
+	NFSKETCH_CMD_STATS_GET,		/* doit: NFSKETCH_A_STATS */
+	NFSKETCH_CMD_WINDOW_GET,	/* dump: one NFSKETCH_A_WINDOW each */
+	NFSKETCH_CMD_TOPK_GET,		/* doit, admin: window's top flows */
+	NFSKETCH_CMD_QUERY,		/* doit, admin: point estimate */
+	NFSKETCH_CMD_SKETCH_GET,	/* dump, admin: raw CMS rows */
+	NFSKETCH_CMD_ROUTE_GET,		/* dump, admin: recent route events */
+	NFSKETCH_CMD_CONFIG_GET,	/* doit: NFSKETCH_A_CONFIG */
+	NFSKETCH_CMD_CONFIG_SET,	/* doit, admin */
+	NFSKETCH_CMD_RESET,		/* doit, admin: clear history */
+	NFSKETCH_CMD_ALERT_NTF,		/* multicast "events" */
+	NFSKETCH_CMD_ROUTE_NTF,		/* multicast "events" */
+	NFSKETCH_CMD_WINDOW_NTF,	/* multicast "events" */
+
+	__NFSKETCH_CMD_MAX,
+	NFSKETCH_CMD_MAX = __NFSKETCH_CMD_MAX - 1
+};
+
+/* Top-level attributes. */
+enum nfsketch_attr {
+	NFSKETCH_A_UNSPEC,
+	NFSKETCH_A_PAD,
+	NFSKETCH_A_STATS,		/* nest: NFSKETCH_A_STATS_* */
+	NFSKETCH_A_WINDOW,		/* nest: NFSKETCH_A_WINDOW_* */
+	NFSKETCH_A_FLOW,		/* nest: NFSKETCH_A_FLOW_* */
+	NFSKETCH_A_ROUTE,		/* nest: NFSKETCH_A_ROUTE_* */
+	NFSKETCH_A_CONFIG,		/* nest: NFSKETCH_A_CONFIG_* */
+	NFSKETCH_A_SKETCH,		/* nest: NFSKETCH_A_SKETCH_* */
+	NFSKETCH_A_ALERT,		/* nest: NFSKETCH_A_ALERT_* */
+	NFSKETCH_A_LAST_N,		/* u32: WINDOW_GET, only the newest N */
+	NFSKETCH_A_TOPK_BY,		/* u8: enum nfsketch_topk_by */
+	NFSKETCH_A_TOPK_N,		/* u32: TOPK_GET, at most N flows */
+	NFSKETCH_A_QUERY_SRC,		/* binary[16]: QUERY by source */
+	NFSKETCH_A_QUERY_DST,		/* binary[16]: QUERY by destination */
+
+	__NFSKETCH_A_MAX,
+	NFSKETCH_A_MAX = __NFSKETCH_A_MAX - 1
+};
+
+enum nfsketch_topk_by {
+	NFSKETCH_TOPK_BY_BYTES,
+	NFSKETCH_TOPK_BY_PACKETS,
+};
+
+enum nfsketch_stats_attr {
+	NFSKETCH_A_STATS_UNSPEC,
+	NFSKETCH_A_STATS_PAD,
+	NFSKETCH_A_STATS_PACKETS,	/* u64: since load or reset */
+	NFSKETCH_A_STATS_BYTES,		/* u64 */
+	NFSKETCH_A_STATS_TRUNCATED,	/* u64: packets too short to parse */
+	NFSKETCH_A_STATS_WINDOWS,	/* u64: windows closed */
+	NFSKETCH_A_STATS_WINDOW_ID,	/* u64: id of the open window */
+	NFSKETCH_A_STATS_HISTORY_LEN,	/* u32: windows held in the ring */
+	NFSKETCH_A_STATS_MEM_BYTES,	/* u64: memory of this namespace */
+	NFSKETCH_A_STATS_CPUS,		/* u32: per-CPU banks */
+	NFSKETCH_A_STATS_ROUTES4,	/* u32: IPv4 table size */
+	NFSKETCH_A_STATS_ROUTES6,	/* u32: IPv6 table size */
+	NFSKETCH_A_STATS_EVENTS_SENT,	/* u64 */
+	NFSKETCH_A_STATS_EVENTS_COALESCED, /* u64 */
+	NFSKETCH_A_STATS_EVENTS_DROPPED, /* u64 */
+	NFSKETCH_A_STATS_ALERTS,	/* u64: flags raised */
+
+	__NFSKETCH_A_STATS_MAX,
+	NFSKETCH_A_STATS_MAX = __NFSKETCH_A_STATS_MAX - 1
+};
+
+enum nfsketch_window_attr {
+	NFSKETCH_A_WINDOW_UNSPEC,
+	NFSKETCH_A_WINDOW_PAD,
+	NFSKETCH_A_WINDOW_ID,		/* u64 */
+	NFSKETCH_A_WINDOW_START_NS,	/* u64 */
+	NFSKETCH_A_WINDOW_LENGTH_NS,	/* u64 */
+	NFSKETCH_A_WINDOW_PACKETS,	/* u64 */
+	NFSKETCH_A_WINDOW_BYTES,	/* u64 */
+	NFSKETCH_A_WINDOW_TCP,		/* u64: packets */
+	NFSKETCH_A_WINDOW_UDP,		/* u64 */
+	NFSKETCH_A_WINDOW_ICMP,		/* u64 */
+	NFSKETCH_A_WINDOW_ICMPV6,	/* u64 */
+	NFSKETCH_A_WINDOW_OTHER,	/* u64 */
+	NFSKETCH_A_WINDOW_IPV4,		/* u64: packets */
+	NFSKETCH_A_WINDOW_IPV6,		/* u64 */
+	NFSKETCH_A_WINDOW_TRUNCATED,	/* u64 */
+	NFSKETCH_A_WINDOW_SRC_ENTROPY,	/* u32: milli-bits */
+	NFSKETCH_A_WINDOW_DST_ENTROPY,	/* u32: milli-bits */
+	NFSKETCH_A_WINDOW_ROUTE_ADD4,	/* u32 */
+	NFSKETCH_A_WINDOW_ROUTE_DEL4,	/* u32 */
+	NFSKETCH_A_WINDOW_ROUTE_REPLACE4, /* u32 */
+	NFSKETCH_A_WINDOW_ROUTE_ADD6,	/* u32 */
+	NFSKETCH_A_WINDOW_ROUTE_DEL6,	/* u32 */
+	NFSKETCH_A_WINDOW_ROUTE_REPLACE6, /* u32 */
+	NFSKETCH_A_WINDOW_ROUTES4,	/* u32: IPv4 table size at close */
+	NFSKETCH_A_WINDOW_ROUTES6,	/* u32 */
+	NFSKETCH_A_WINDOW_SAH_HITS,	/* u64 */
+	NFSKETCH_A_WINDOW_SAH_MISSES,	/* u64 */
+	NFSKETCH_A_WINDOW_SAH_FULL,	/* u64 */
+	NFSKETCH_A_WINDOW_SAH_HELD,	/* u32: flows held */
+	NFSKETCH_A_WINDOW_SAH_PROB,	/* u32: byte sampling p * 2^32 */
+	NFSKETCH_A_WINDOW_FLAGS,	/* u32: NFSKETCH_FLAG_* */
+	NFSKETCH_A_WINDOW_SCORE,	/* nest: NFSKETCH_A_SCORE_* (s64) */
+	NFSKETCH_A_WINDOW_TOPK,		/* nest of NFSKETCH_A_FLOW */
+
+	__NFSKETCH_A_WINDOW_MAX,
+	NFSKETCH_A_WINDOW_MAX = __NFSKETCH_A_WINDOW_MAX - 1
+};
+
+/* The series the detectors watch; also the attributes of WINDOW_SCORE. */
+enum nfsketch_series {
+	NFSKETCH_SERIES_PACKETS,
+	NFSKETCH_SERIES_BYTES,
+	NFSKETCH_SERIES_SRC_ENTROPY,
+	NFSKETCH_SERIES_DST_ENTROPY,
+	NFSKETCH_SERIES_ROUTE_EVENTS,
+
+	__NFSKETCH_SERIES_MAX,
+};
+
+#define NFSKETCH_FLAG_VOLUME_SPIKE	(1U << 0)
+#define NFSKETCH_FLAG_ENTROPY_SHIFT	(1U << 1)
+#define NFSKETCH_FLAG_HEAVY_HITTER	(1U << 2)
+#define NFSKETCH_FLAG_ROUTE_CHURN	(1U << 3)
+#define NFSKETCH_FLAG_ROUTE_FLAP	(1U << 4)
+
+enum nfsketch_flow_attr {
+	NFSKETCH_A_FLOW_UNSPEC,
+	NFSKETCH_A_FLOW_PAD,
+	NFSKETCH_A_FLOW_FAMILY,		/* u8: AF_INET or AF_INET6 */
+	NFSKETCH_A_FLOW_SRC,		/* binary[16] */
+	NFSKETCH_A_FLOW_DST,		/* binary[16] */
+	NFSKETCH_A_FLOW_PROTO,		/* u8 */
+	NFSKETCH_A_FLOW_SPORT,		/* u16 */
+	NFSKETCH_A_FLOW_DPORT,		/* u16 */
+	NFSKETCH_A_FLOW_PACKETS,	/* u64: counted exactly once held */
+	NFSKETCH_A_FLOW_BYTES,		/* u64 */
+	NFSKETCH_A_FLOW_EST_PACKETS,	/* u64: Count-Min estimate */
+	NFSKETCH_A_FLOW_EST_BYTES,	/* u64 */
+	NFSKETCH_A_FLOW_ERR_PACKETS,	/* u64: estimate - truth <= this */
+	NFSKETCH_A_FLOW_ERR_BYTES,	/* u64 */
+
+	__NFSKETCH_A_FLOW_MAX,
+	NFSKETCH_A_FLOW_MAX = __NFSKETCH_A_FLOW_MAX - 1
+};
+
+enum nfsketch_route_event {
+	NFSKETCH_ROUTE_ADD,
+	NFSKETCH_ROUTE_DEL,
+	NFSKETCH_ROUTE_REPLACE,
+};
+
+enum nfsketch_route_attr {
+	NFSKETCH_A_ROUTE_UNSPEC,
+	NFSKETCH_A_ROUTE_PAD,
+	NFSKETCH_A_ROUTE_TIME_NS,	/* u64 */
+	NFSKETCH_A_ROUTE_FAMILY,	/* u8 */
+	NFSKETCH_A_ROUTE_DST,		/* binary[16] */
+	NFSKETCH_A_ROUTE_DST_LEN,	/* u8: prefix length */
+	NFSKETCH_A_ROUTE_TABLE,		/* u32 */
+	NFSKETCH_A_ROUTE_EVENT,		/* u8: enum nfsketch_route_event */
+	NFSKETCH_A_ROUTE_PROTOCOL,	/* u8: RTPROT_* */
+	NFSKETCH_A_ROUTE_PENALTY,	/* u32: RFC 2439 flap penalty */
+	NFSKETCH_A_ROUTE_COALESCED,	/* u64: ROUTE_NTF summary of N events */
+
+	__NFSKETCH_A_ROUTE_MAX,
+	NFSKETCH_A_ROUTE_MAX = __NFSKETCH_A_ROUTE_MAX - 1
+};
+
+enum nfsketch_config_attr {
+	NFSKETCH_A_CONFIG_UNSPEC,
+	NFSKETCH_A_CONFIG_PAD,
+	NFSKETCH_A_CONFIG_WINDOW_MS,	/* u32 */
+	NFSKETCH_A_CONFIG_HISTORY,	/* u32: windows kept */
+	NFSKETCH_A_CONFIG_CMS_WIDTH,	/* u32: power of two */
+	NFSKETCH_A_CONFIG_CMS_DEPTH,	/* u32 */
+	NFSKETCH_A_CONFIG_SAH_ENTRIES,	/* u32: power of two */
+	NFSKETCH_A_CONFIG_TOPK,		/* u32 */
+	NFSKETCH_A_CONFIG_HASH_KEY,	/* binary[16]: write-only */
+	NFSKETCH_A_CONFIG_K_SIGMA_MILLI, /* u32 */
+	NFSKETCH_A_CONFIG_DENSITY_W,	/* u32 */
+	NFSKETCH_A_CONFIG_DENSITY_K,	/* u32 */
+	NFSKETCH_A_CONFIG_MIN_HISTORY,	/* u32 */
+	NFSKETCH_A_CONFIG_HH_PERMILLE,	/* u32 */
+	NFSKETCH_A_CONFIG_FLAP_HALF_LIFE_MS, /* u32 */
+	NFSKETCH_A_CONFIG_FLAP_SUPPRESS, /* u32 */
+	NFSKETCH_A_CONFIG_FLAP_REUSE,	/* u32 */
+	NFSKETCH_A_CONFIG_EVENT_RATE,	/* u32: events per second */
+
+	__NFSKETCH_A_CONFIG_MAX,
+	NFSKETCH_A_CONFIG_MAX = __NFSKETCH_A_CONFIG_MAX - 1
+};
+
+enum nfsketch_sketch_attr {
+	NFSKETCH_A_SKETCH_UNSPEC,
+	NFSKETCH_A_SKETCH_PAD,
+	NFSKETCH_A_SKETCH_WINDOW_ID,	/* u64 */
+	NFSKETCH_A_SKETCH_DEPTH,	/* u32 */
+	NFSKETCH_A_SKETCH_WIDTH,	/* u32 */
+	NFSKETCH_A_SKETCH_ROW,		/* u32: row index */
+	NFSKETCH_A_SKETCH_OFFSET,	/* u32: first column in this message */
+	NFSKETCH_A_SKETCH_PACKETS,	/* binary: u32[] in host order */
+	NFSKETCH_A_SKETCH_BYTES,	/* binary: u64[] in host order */
+
+	__NFSKETCH_A_SKETCH_MAX,
+	NFSKETCH_A_SKETCH_MAX = __NFSKETCH_A_SKETCH_MAX - 1
+};
+
+enum nfsketch_alert_attr {
+	NFSKETCH_A_ALERT_UNSPEC,
+	NFSKETCH_A_ALERT_PAD,
+	NFSKETCH_A_ALERT_FLAG,		/* u32: one NFSKETCH_FLAG_* */
+	NFSKETCH_A_ALERT_WINDOW_ID,	/* u64 */
+	NFSKETCH_A_ALERT_SERIES,	/* u32: enum nfsketch_series */
+	NFSKETCH_A_ALERT_VALUE,		/* u64 */
+	NFSKETCH_A_ALERT_BASELINE,	/* u64: mean of the history */
+	NFSKETCH_A_ALERT_SCORE,		/* s64: (value - mean) / sigma * 1000 */
+	NFSKETCH_A_ALERT_FLOW,		/* nest: NFSKETCH_A_FLOW_* */
+	NFSKETCH_A_ALERT_ROUTE,		/* nest: NFSKETCH_A_ROUTE_* */
+
+	__NFSKETCH_A_ALERT_MAX,
+	NFSKETCH_A_ALERT_MAX = __NFSKETCH_A_ALERT_MAX - 1
+};
+
+#endif /* _UAPI_LINUX_NFSKETCH_H */

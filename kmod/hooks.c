@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Netfilter hooks: a pure observer at PRE_ROUTING and LOCAL_OUT, IPv4 and
+ * IPv6, so every packet the host receives or sends is seen once. The verdict
+ * is always NF_ACCEPT.
+ *
+ * LOCAL_OUT runs in process context with softirqs enabled and the kernel has
+ * preemptible RCU, so the RCU read lock nf_hook() holds does not keep a
+ * softirq on this CPU out of the per-CPU state: bottom halves are disabled
+ * around the update, as nft_counter does.
+ */
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <linux/skbuff.h>
+#include "nfsketch.h"
+
+static unsigned int nfsk_hook(void *priv, struct sk_buff *skb,
+			      const struct nf_hook_state *state)
+{
+	struct nfsk_net *nn = nfsk_pernet(state->net);
+	struct nfsk_pcpu_stats *s;
+
+	local_bh_disable();
+	s = this_cpu_ptr(nn->stats);
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->packets);
+	u64_stats_add(&s->bytes, skb->len);
+	u64_stats_update_end(&s->syncp);
+	local_bh_enable();
+
+	return NF_ACCEPT;
+}
+
+static const struct nf_hook_ops nfsk_hook_ops[] = {
+	{
+		.hook		= nfsk_hook,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_PRE_ROUTING,
+		.priority	= NF_IP_PRI_FIRST,
+	},
+	{
+		.hook		= nfsk_hook,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_LOCAL_OUT,
+		.priority	= NF_IP_PRI_FIRST,
+	},
+	{
+		.hook		= nfsk_hook,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_PRE_ROUTING,
+		.priority	= NF_IP6_PRI_FIRST,
+	},
+	{
+		.hook		= nfsk_hook,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_LOCAL_OUT,
+		.priority	= NF_IP6_PRI_FIRST,
+	},
+};
+
+int nfsk_hooks_register(struct net *net)
+{
+	return nf_register_net_hooks(net, nfsk_hook_ops,
+				     ARRAY_SIZE(nfsk_hook_ops));
+}
+
+void nfsk_hooks_unregister(struct net *net)
+{
+	nf_unregister_net_hooks(net, nfsk_hook_ops, ARRAY_SIZE(nfsk_hook_ops));
+}

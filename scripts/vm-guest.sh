@@ -1,0 +1,48 @@
+#!/bin/bash
+# PID 1 of the test VM, on the host's root (read-only, over 9p).
+# Runs the tests named in $RUN/tests, each printing TAP, collects their output
+# in $RUN/tap, checks dmesg for splats, and writes $RUN/result ("pass" only
+# when every test passed and dmesg is clean). Then powers off.
+RUN=$1
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/tmp TMPDIR=/tmp NFSK_RUN=$RUN
+cd "$(dirname "$0")/.." || exit 1
+export NFSK_TOP=$PWD
+
+mount -t devpts devpts /dev/pts 2>/dev/null
+mkdir -p /dev/shm && mount -t tmpfs tmpfs /dev/shm
+mkdir -p /run/netns /var/run /var/lib /var/log /var/tmp
+ip link set lo up
+
+# The checkout's static busybox: the host's `poweroff` is systemd's.
+finish() {
+	sync
+	/bin/busybox poweroff -f
+}
+trap finish EXIT
+
+result=pass
+: >"$RUN/tap"
+timeout_s=$(cat "$RUN/timeout" 2>/dev/null || echo 300)
+while read -r t; do
+	[ -n "$t" ] || continue
+	echo "# vm test: $t" | tee -a "$RUN/tap" >/dev/console
+	timeout -k 5 "$timeout_s" bash "$t" >"$RUN/out.tmp" 2>&1
+	st=$?
+	tee -a "$RUN/tap" <"$RUN/out.tmp" >/dev/console
+	if [ $st -ne 0 ] || grep -q '^not ok' "$RUN/out.tmp"; then
+		result=fail
+		grep -q '^not ok' "$RUN/out.tmp" ||
+			echo "not ok - $(basename "$t") exited with status $st" |
+			tee -a "$RUN/tap" >/dev/console
+	fi
+done <"$RUN/tests"
+
+dmesg >"$RUN/dmesg"
+if scripts/splat-check.sh "$RUN/dmesg"; then
+	echo "ok - dmesg clean" | tee -a "$RUN/tap" >/dev/console
+else
+	echo "not ok - dmesg has a kernel splat (see $RUN/dmesg)" | tee -a "$RUN/tap" >/dev/console
+	result=fail
+fi
+echo "$result" >"$RUN/result"

@@ -1,0 +1,40 @@
+#!/bin/sh
+# /init of the tiny busybox initramfs (see vm-run.sh): load the 9p modules,
+# mount the host's root read-only, give it writable tmpfs where the system
+# expects to write, mount the run directory read-write at its host path, then
+# switch_root and hand over to the guest script of the checkout.
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+
+for m in $(cat /modules.order); do
+	insmod "$m" || echo "vm-init: insmod $m failed"
+done
+
+for w in $(cat /proc/cmdline); do
+	case $w in
+	nfsk.run=*) run=${w#nfsk.run=} ;;
+	nfsk.guest=*) guest=${w#nfsk.guest=} ;;
+	esac
+done
+
+die() {
+	echo "vm-init: $*"
+	poweroff -f
+}
+
+mkdir -p /newroot
+mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose hostroot /newroot ||
+	die "cannot mount the host root"
+for d in tmp run var; do
+	mount -t tmpfs -o mode=0755 tmpfs "/newroot/$d" || die "tmpfs on /$d"
+done
+chmod 1777 /newroot/tmp
+mount -t 9p -o trans=virtio,version=9p2000.L,rw,msize=512000 out "/newroot$run" ||
+	die "cannot mount the run directory $run"
+for d in proc sys dev; do
+	mount --move "/$d" "/newroot/$d"
+done
+exec switch_root /newroot "$guest" "$run"

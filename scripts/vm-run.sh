@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# vm-run.sh [-t SECONDS] [TEST...] - run VM selftests under QEMU, print TAP.
+#
+# TEST is a path or a name under selftests/vm/ (with or without .sh);
+# default: every selftests/vm/test_*.sh. Exit 0 only when the guest wrote
+# "pass" as its result and no kernel splat appears in its log.
+#
+# Why it is built this way:
+# - Debian's generic kernel (linux-image-amd64), what Debian routers run, with
+#   the module built against its headers. The cloud kernel boots faster but
+#   has no 9p at all.
+# - QEMU with TCG: /dev/kvm does not work here. 2 vCPUs so per-CPU code and
+#   the window fold meet real concurrency; 1 GiB of memory.
+# - No guest image: the host's root is shared read-only over virtio-9p (the
+#   virtme approach), so the guest runs the host's ip, tcpdump, conntrack,
+#   python3, jq. A tiny busybox initramfs loads the 9p modules (modules in
+#   this kernel), mounts the share, puts tmpfs on /tmp, /run and /var and
+#   switch_roots to scripts/vm-guest.sh. multidevs=remap keeps inode numbers
+#   unique across the host's file systems.
+# - A per-run directory under build/vm/ is shared read-write at the same path:
+#   the guest writes its TAP, dmesg and result there.
+# - Fails by default: a run that times out, crashes or never writes its
+#   result is a failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+top=$PWD
+
+timeout_s=${NFSK_VM_TIMEOUT:-900}
+test_timeout=${NFSK_TEST_TIMEOUT:-300}
+while getopts "t:h" o; do
+	case $o in
+	t) timeout_s=$OPTARG ;;
+	*) sed -n '2,6s/^# \{0,1\}//p' "$0"; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+
+kver=$(scripts/guest-kver.sh)
+kernel=/boot/vmlinuz-$kver
+[ -r "$kernel" ] || { echo "vm-run: $kernel missing (scripts/deps.sh)" >&2; exit 1; }
+
+tests=()
+if [ $# -eq 0 ]; then
+	for t in selftests/vm/test_*.sh; do tests+=("$top/$t"); done
+else
+	for t in "$@"; do
+		for c in "$t" "selftests/vm/$t" "selftests/vm/$t.sh"; do
+			if [ -f "$c" ]; then tests+=("$(realpath "$c")"); continue 2; fi
+		done
+		echo "vm-run: no such test: $t" >&2
+		exit 2
+	done
+fi
+
+# ---- initramfs: static busybox + the 9p module chain, cached per kernel ----
+vmdir=$top/build/vm
+mkdir -p "$vmdir"
+initrd=$vmdir/initramfs-$kver.cpio.gz
+if [ ! -s "$initrd" ] || [ scripts/vm-initramfs-init.sh -nt "$initrd" ]; then
+	stage=$(mktemp -d "$vmdir/stage.XXXXXX")
+	mkdir -p "$stage"/{bin,proc,sys,dev,newroot}
+	cp /bin/busybox "$stage/bin/busybox"
+	ln -s busybox "$stage/bin/sh"
+	cp scripts/vm-initramfs-init.sh "$stage/init"
+	: >"$stage/modules.order"
+	modprobe -S "$kver" --show-depends -a virtio_pci 9pnet_virtio 9p |
+		awk '$1 == "insmod" { print $2 }' | awk '!seen[$0]++' |
+		while read -r ko; do
+			dst=/lib/${ko#/lib/modules/"$kver"/}
+			mkdir -p "$stage$(dirname "$dst")"
+			case $ko in
+			*.xz) xz -dc "$ko" >"$stage${dst%.xz}"; dst=${dst%.xz} ;;
+			*.zst) zstd -qdc "$ko" >"$stage${dst%.zst}"; dst=${dst%.zst} ;;
+			*) cp "$ko" "$stage$dst" ;;
+			esac
+			echo "$dst" >>"$stage/modules.order"
+		done
+	(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) >"$initrd.tmp"
+	mv "$initrd.tmp" "$initrd"
+	rm -rf "$stage"
+fi
+
+# ---- one run ---------------------------------------------------------------
+run=$(mktemp -d "$vmdir/run.XXXXXX")
+printf '%s\n' "${tests[@]}" >"$run/tests"
+echo "$test_timeout" >"$run/timeout"
+
+start=$(date +%s.%N)
+set +e
+timeout -k 10 "$timeout_s" qemu-system-x86_64 \
+	-machine q35 -accel tcg,thread=multi -cpu max -smp 2 -m 1024 \
+	-kernel "$kernel" -initrd "$initrd" \
+	-append "console=ttyS0 panic=-1 nfsk.run=$run nfsk.guest=$top/scripts/vm-guest.sh" \
+	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+	-virtfs "local,path=$run,mount_tag=out,security_model=none,multidevs=remap" \
+	-nic none -display none -monitor none -serial "file:$run/console.log" \
+	-no-reboot </dev/null
+qemu_rc=$?
+set -e
+elapsed=$(echo "$(date +%s.%N) - $start" | bc)
+
+cat "$run/tap" 2>/dev/null || true
+fail=0
+if [ $qemu_rc -ne 0 ]; then
+	echo "not ok - qemu exited with status $qemu_rc (timeout ${timeout_s}s?); console: $run/console.log"
+	fail=1
+fi
+if ! scripts/splat-check.sh <(tr -d '\r' <"$run/console.log") >/dev/null; then
+	echo "not ok - kernel splat on the console: $run/console.log"
+	fail=1
+fi
+result=$(cat "$run/result" 2>/dev/null || echo none)
+if [ "$result" != pass ]; then
+	[ "$result" = fail ] || echo "not ok - the guest wrote no result; console: $run/console.log"
+	fail=1
+fi
+printf '# vm run: %s in %.1f s (%s)\n' "$result" "$elapsed" "$run"
+exit $fail

@@ -1,0 +1,115 @@
+#!/bin/bash
+# Shared helpers of the VM selftests: TAP output, unique namespace names,
+# cleanup on exit, bounded polling. Source it; NFSK_TOP is the checkout.
+set -u
+
+NFSK_TOP=${NFSK_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+NFSK=$NFSK_TOP/build/nfsketch
+NFSK_KO=$NFSK_TOP/nfsketch.ko
+# Unique per run: the PID and a random suffix.
+NFSK_ID=$$$RANDOM
+
+tap_n=0
+tap_failed=0
+_cleanups=()
+
+ok() {
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n - $*"
+}
+
+not_ok() {
+	tap_n=$((tap_n + 1))
+	tap_failed=$((tap_failed + 1))
+	echo "not ok $tap_n - $*"
+}
+
+# check DESCRIPTION CMD...: ok if CMD succeeds.
+check() {
+	local desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+# check_eq DESCRIPTION EXPECTED ACTUAL
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1 ($3)"
+	else
+		not_ok "$1: expected $2, got $3"
+	fi
+}
+
+# Run on exit, last registered first.
+on_exit() {
+	_cleanups=("$*" "${_cleanups[@]}")
+}
+
+_run_cleanups() {
+	local c
+	for c in "${_cleanups[@]}"; do
+		eval "$c" >/dev/null 2>&1
+	done
+}
+
+tap_done() {
+	echo "1..$tap_n"
+	[ "$tap_failed" -eq 0 ]
+}
+
+trap _run_cleanups EXIT
+
+# wait_for SECONDS CMD...: poll CMD every 50 ms until it succeeds.
+wait_for() {
+	local deadline=$((SECONDS + $1))
+	shift
+	while ! "$@"; do
+		[ $SECONDS -lt $deadline ] || return 1
+		sleep 0.05
+	done
+}
+
+# A namespace with a unique name, removed on exit; IPv6 autoconfiguration
+# off so that only the test's own packets cross the hooks.
+make_ns() {
+	local ns=nfsk-$1-$NFSK_ID
+	ip netns add "$ns" || return 1
+	on_exit ip netns del "$ns"
+	ip -n "$ns" link set lo up
+	echo "$ns"
+}
+
+# veth_pair NS_A ADDR_A NS_B ADDR_B (CIDR addresses; IPv6 gets nodad)
+veth_pair() {
+	local a=$1 aa=$2 b=$3 ba=$4 ia=va$NFSK_ID ib=vb$NFSK_ID
+	ia=${ia:0:15}
+	ib=${ib:0:15}
+	ip link add "$ia" netns "$a" type veth peer name "$ib" netns "$b" || return 1
+	ip -n "$a" link set "$ia" up
+	ip -n "$b" link set "$ib" up
+	add_addr "$a" "$ia" "$aa"
+	add_addr "$b" "$ib" "$ba"
+}
+
+add_addr() {
+	case $3 in
+	*:*) ip -n "$1" addr add "$3" dev "$2" nodad ;;
+	*) ip -n "$1" addr add "$3" dev "$2" ;;
+	esac
+}
+
+no_ipv6() {
+	ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1
+}
+
+# stat NS FIELD: one field of `nfsketch -j stats` in namespace NS.
+stat() {
+	ip netns exec "$1" "$NFSK" -j stats | jq -r ".$2"
+}
+
+load_module() {
+	if ! grep -q '^nfsketch ' /proc/modules; then
+		insmod "$NFSK_KO" "$@" || return 1
+	fi
+}

@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include "nl.h"
+#include <linux/nfsketch.h>
+
+#ifndef NETLINK_EXT_ACK
+#define NETLINK_EXT_ACK 11
+#endif
+
+struct family_reply {
+	uint16_t id;
+	uint32_t events_group;
+};
+
+static int mcgrp_cb(const struct nlattr *grp, struct family_reply *r)
+{
+	const struct nlattr *a;
+	const char *name = NULL;
+	uint32_t id = 0;
+
+	mnl_attr_for_each_nested(a, grp) {
+		if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_NAME)
+			name = mnl_attr_get_str(a);
+		else if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_ID)
+			id = mnl_attr_get_u32(a);
+	}
+	if (name && !strcmp(name, NFSKETCH_MCGRP_EVENTS))
+		r->events_group = id;
+	return MNL_CB_OK;
+}
+
+static int family_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct family_reply *r = data;
+	const struct nlattr *a, *g;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		switch (mnl_attr_get_type(a)) {
+		case CTRL_ATTR_FAMILY_ID:
+			r->id = mnl_attr_get_u16(a);
+			break;
+		case CTRL_ATTR_MCAST_GROUPS:
+			mnl_attr_for_each_nested(g, a)
+				mcgrp_cb(g, r);
+			break;
+		}
+	}
+	return MNL_CB_OK;
+}
+
+/* NLMSG_ERROR with extack: print the kernel's message, return -errno. */
+static int error_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+	const char *msg = NULL;
+	unsigned int off;
+	const struct nlattr *a;
+
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err)))
+		return MNL_CB_ERROR;
+	if (!err->error)
+		return MNL_CB_STOP;
+
+	off = sizeof(*err);
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += err->msg.nlmsg_len - sizeof(struct nlmsghdr);
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
+		mnl_attr_for_each(a, nlh, off) {
+			if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG)
+				msg = mnl_attr_get_str(a);
+		}
+	}
+	errno = -err->error;
+	if (!*(int *)data) {
+		if (msg)
+			fprintf(stderr, "nfsketch: %s: %s\n",
+				strerror(-err->error), msg);
+		else
+			fprintf(stderr, "nfsketch: %s\n", strerror(-err->error));
+	}
+	return MNL_CB_ERROR;
+}
+
+/*
+ * Receive until the request is answered: NLMSG_DONE ends a dump, NLMSG_ERROR
+ * is the ACK (error 0) or the failure (with its extack); anything else of
+ * ours goes to @cb.
+ */
+static int run_cb(struct nfsk_nl *nl, uint32_t seq, mnl_cb_t cb, void *data,
+		  int quiet)
+{
+	for (;;) {
+		const struct nlmsghdr *h;
+		int rem, ret;
+
+		rem = mnl_socket_recvfrom(nl->sk, nl->buf, MNL_SOCKET_BUFFER_SIZE);
+		if (rem < 0) {
+			ret = -errno;
+			fprintf(stderr, "nfsketch: receive: %s\n", strerror(errno));
+			return ret;
+		}
+		for (h = (const void *)nl->buf; mnl_nlmsg_ok(h, rem);
+		     h = mnl_nlmsg_next(h, &rem)) {
+			if (h->nlmsg_seq != seq || h->nlmsg_pid != nl->portid)
+				continue;
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				if (error_cb(h, &quiet) == MNL_CB_STOP)
+					return 0;
+				return -errno;
+			}
+			if (h->nlmsg_type == NLMSG_DONE) {
+				const int *e = mnl_nlmsg_get_payload(h);
+
+				if (h->nlmsg_len >= mnl_nlmsg_size(sizeof(int)) && *e < 0) {
+					if (!quiet)
+						fprintf(stderr, "nfsketch: %s\n", strerror(-*e));
+					return *e;
+				}
+				return 0;
+			}
+			if (cb && cb(h, data) < MNL_CB_OK)
+				return errno ? -errno : -EIO;
+		}
+	}
+}
+
+struct nlmsghdr *nfsk_nl_request(struct nfsk_nl *nl, uint8_t cmd,
+				 uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(nl->buf);
+	struct genlmsghdr *g;
+
+	nlh->nlmsg_type = nl->family_id;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	nlh->nlmsg_seq = ++nl->seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = cmd;
+	g->version = NFSKETCH_FAMILY_VERSION;
+	return nlh;
+}
+
+int nfsk_nl_talk(struct nfsk_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
+		 void *data)
+{
+	if (mnl_socket_sendto(nl->sk, nlh, nlh->nlmsg_len) < 0) {
+		fprintf(stderr, "nfsketch: send: %s\n", strerror(errno));
+		return -errno;
+	}
+	return run_cb(nl, nlh->nlmsg_seq, cb, data, 0);
+}
+
+int nfsk_nl_open(struct nfsk_nl *nl)
+{
+	struct family_reply fr = { 0 };
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *g;
+	int one = 1, err;
+
+	memset(nl, 0, sizeof(*nl));
+	nl->buf = malloc(MNL_SOCKET_BUFFER_SIZE);
+	nl->sk = mnl_socket_open(NETLINK_GENERIC);
+	if (!nl->buf || !nl->sk || mnl_socket_bind(nl->sk, 0, MNL_SOCKET_AUTOPID) < 0) {
+		fprintf(stderr, "nfsketch: netlink socket: %s\n", strerror(errno));
+		nfsk_nl_close(nl);
+		return -1;
+	}
+	mnl_socket_setsockopt(nl->sk, NETLINK_EXT_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(nl->sk, NETLINK_CAP_ACK, &one, sizeof(one));
+	nl->portid = mnl_socket_get_portid(nl->sk);
+	nl->seq = time(NULL);
+
+	nlh = mnl_nlmsg_put_header(nl->buf);
+	nlh->nlmsg_type = GENL_ID_CTRL;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = ++nl->seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = CTRL_CMD_GETFAMILY;
+	g->version = 1;
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, NFSKETCH_FAMILY_NAME);
+	if (mnl_socket_sendto(nl->sk, nlh, nlh->nlmsg_len) < 0) {
+		fprintf(stderr, "nfsketch: send: %s\n", strerror(errno));
+		nfsk_nl_close(nl);
+		return -1;
+	}
+	err = run_cb(nl, nlh->nlmsg_seq, family_cb, &fr, 1);
+	if (err || !fr.id) {
+		fprintf(stderr,
+			"nfsketch: generic netlink family \"%s\" not found: is the module loaded? (modprobe nfsketch)\n",
+			NFSKETCH_FAMILY_NAME);
+		nfsk_nl_close(nl);
+		return -1;
+	}
+	nl->family_id = fr.id;
+	nl->events_group = fr.events_group;
+	return 0;
+}
+
+void nfsk_nl_close(struct nfsk_nl *nl)
+{
+	if (nl->sk)
+		mnl_socket_close(nl->sk);
+	free(nl->buf);
+	nl->sk = NULL;
+	nl->buf = NULL;
+}
+
+int nfsk_nl_subscribe(struct nfsk_nl *nl)
+{
+	if (mnl_socket_setsockopt(nl->sk, NETLINK_ADD_MEMBERSHIP,
+				  &nl->events_group, sizeof(nl->events_group)) < 0) {
+		fprintf(stderr, "nfsketch: join events group: %s\n", strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+void nfsk_nl_parse_nest(const struct nlattr *nest, const struct nlattr **tb,
+			unsigned int max)
+{
+	const struct nlattr *a;
+
+	memset(tb, 0, (max + 1) * sizeof(*tb));
+	mnl_attr_for_each_nested(a, nest) {
+		unsigned int t = mnl_attr_get_type(a);
+
+		if (t <= max)
+			tb[t] = a;
+	}
+}
+
+uint64_t nfsk_nl_u64(const struct nlattr *a)
+{
+	if (!a)
+		return 0;
+	switch (mnl_attr_get_payload_len(a)) {
+	case 1: return mnl_attr_get_u8(a);
+	case 2: return mnl_attr_get_u16(a);
+	case 4: return mnl_attr_get_u32(a);
+	default: return mnl_attr_get_u64(a);
+	}
+}

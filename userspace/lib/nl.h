@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Small generic netlink helpers on libmnl: family resolve, request, extack. */
+#ifndef NFSK_USER_NL_H
+#define NFSK_USER_NL_H
+
+#include <stdint.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+
+struct nfsk_nl {
+	struct mnl_socket	*sk;
+	uint16_t		family_id;
+	uint32_t		events_group;
+	uint32_t		portid;
+	uint32_t		seq;
+	char			*buf;		/* MNL_SOCKET_BUFFER_SIZE bytes */
+};
+
+/* Open a socket and resolve the nfsketch family; prints why on failure. */
+int nfsk_nl_open(struct nfsk_nl *nl);
+void nfsk_nl_close(struct nfsk_nl *nl);
+
+/* Start a request for @cmd in nl->buf. */
+struct nlmsghdr *nfsk_nl_request(struct nfsk_nl *nl, uint8_t cmd,
+				 uint16_t flags);
+
+/*
+ * Send @nlh and run @cb on every reply until the kernel is done. On error
+ * prints "nfsketch: <strerror>: <extack>" to stderr and returns -errno.
+ */
+int nfsk_nl_talk(struct nfsk_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
+		 void *data);
+
+/* Join the "events" multicast group. */
+int nfsk_nl_subscribe(struct nfsk_nl *nl);
+
+/* Parse a nest into tb[0..max] (attributes beyond max are ignored). */
+void nfsk_nl_parse_nest(const struct nlattr *nest, const struct nlattr **tb,
+			unsigned int max);
+uint64_t nfsk_nl_u64(const struct nlattr *a);
+
+#endif

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nfsketch - read the nfsketch kernel module's statistics over generic
+ * netlink. One file per command group; commands are cmd_<object>().
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "cmd.h"
+
+static const char main_usage[] =
+	"Usage: nfsketch [OPTIONS] COMMAND [ARGS]\n"
+	"Options:\n"
+	"  -j, --json      JSON output\n"
+	"  -p, --pretty    indent JSON\n"
+	"  -h, --help      this text; COMMAND -h for a command's help\n"
+	"  -V, --version   print the version\n"
+	"Commands:\n"
+	"  stats           totals of this network namespace\n";
+
+static const struct command {
+	const char *name;
+	int (*fn)(struct cli *c, int argc, char **argv);
+} commands[] = {
+	{ "stats", cmd_stats },
+};
+
+int cli_open(struct cli *c)
+{
+	return nfsk_nl_open(&c->nl);
+}
+
+bool cli_want_help(int argc, char **argv, const char *usage)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help") ||
+		    !strcmp(argv[i], "help")) {
+			fputs(usage, stdout);
+			return true;
+		}
+	}
+	return false;
+}
+
+int cli_usage_error(const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("nfsketch: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fputs(usage, stderr);
+	return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json",	no_argument, NULL, 'j' },
+		{ "pretty",	no_argument, NULL, 'p' },
+		{ "help",	no_argument, NULL, 'h' },
+		{ "version",	no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli c = { 0 };
+	unsigned int i;
+	int o, ret;
+
+	while ((o = getopt_long(argc, argv, "+jphV", opts, NULL)) != -1) {
+		switch (o) {
+		case 'j':
+			c.json = true;
+			break;
+		case 'p':
+			c.pretty = true;
+			break;
+		case 'h':
+			fputs(main_usage, stdout);
+			return 0;
+		case 'V':
+			printf("nfsketch %s\n", NFSKETCH_CLI_VERSION);
+			return 0;
+		default:
+			fputs(main_usage, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		fputs(main_usage, stderr);
+		return EXIT_USAGE;
+	}
+	json_init(&c.j, stdout, c.pretty);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (!strcmp(argv[optind], commands[i].name)) {
+			ret = commands[i].fn(&c, argc - optind, argv + optind);
+			nfsk_nl_close(&c.nl);
+			return ret;
+		}
+	}
+	return cli_usage_error(main_usage, "unknown command '%s'", argv[optind]);
+}
