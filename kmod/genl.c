@@ -3,66 +3,77 @@
  * Generic netlink family "nfsketch" (include/uapi/linux/nfsketch.h).
  *
  * Every request acts on the namespace of the socket it came on
- * (genl_info_net()); the family is netnsok. Policies are strict: unknown
- * attributes and wrong lengths are rejected by the core with an extack.
+ * (genl_info_net(), sock_net() for dumps); the family is netnsok. Policies
+ * are strict: unknown attributes, wrong lengths and out-of-range values are
+ * rejected by the genetlink core with an extack. Whatever reveals addresses
+ * or changes state needs CAP_NET_ADMIN in the namespace's user namespace,
+ * checked here so that the refusal carries an extack message too.
+ *
+ * Handlers take nn->lock (see nfsketch.h) for as long as they read window
+ * state; dumps take it anew at every step and resume by window id, row or
+ * route sequence number, never by position, so a window closing between two
+ * steps cannot make a dump repeat or skip a record.
  */
+#include <linux/capability.h>
+#include <linux/sort.h>
+#include <asm/unaligned.h>
 #include <net/genetlink.h>
+#include <net/sock.h>
 #include <uapi/linux/nfsketch.h>
 #include "nfsketch.h"
 
 static struct genl_family nfsk_genl_family;
 
-static const struct nla_policy nfsk_genl_policy[NFSKETCH_A_MAX + 1] = {
-	[NFSKETCH_A_LAST_N]	= NLA_POLICY_MIN(NLA_U32, 1),
+static const struct nla_policy nfsk_flow_policy[NFSKETCH_A_FLOW_MAX + 1] = {
+	[NFSKETCH_A_FLOW_FAMILY]	= { .type = NLA_U8 },
+	[NFSKETCH_A_FLOW_SRC]		= NLA_POLICY_EXACT_LEN(16),
+	[NFSKETCH_A_FLOW_DST]		= NLA_POLICY_EXACT_LEN(16),
+	[NFSKETCH_A_FLOW_PROTO]		= { .type = NLA_U8 },
+	[NFSKETCH_A_FLOW_SPORT]		= { .type = NLA_U16 },
+	[NFSKETCH_A_FLOW_DPORT]		= { .type = NLA_U16 },
 };
 
-static size_t nfsk_stats_size(void)
+static const struct nla_policy nfsk_genl_policy[NFSKETCH_A_MAX + 1] = {
+	[NFSKETCH_A_FLOW]	= NLA_POLICY_NESTED(nfsk_flow_policy),
+	[NFSKETCH_A_CONFIG]	= NLA_POLICY_NESTED(nfsk_config_policy),
+	[NFSKETCH_A_LAST_N]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[NFSKETCH_A_TOPK_BY]	= NLA_POLICY_MAX(NLA_U8, NFSKETCH_TOPK_BY_PACKETS),
+	[NFSKETCH_A_TOPK_N]	= NLA_POLICY_RANGE(NLA_U32, 1, NFSK_TOPK_MAX),
+	[NFSKETCH_A_QUERY_SRC]	= NLA_POLICY_EXACT_LEN(16),
+	[NFSKETCH_A_QUERY_DST]	= NLA_POLICY_EXACT_LEN(16),
+};
+
+static int nfsk_check_admin(const struct sk_buff *skb, struct net *net,
+			    struct netlink_ext_ack *extack)
 {
-	return nla_total_size(0) +			/* NFSKETCH_A_STATS */
-	       2 * nla_total_size_64bit(sizeof(u64)) +	/* PACKETS, BYTES */
-	       nla_total_size(sizeof(u32));		/* CPUS */
+	if (netlink_ns_capable(skb, net->user_ns, CAP_NET_ADMIN))
+		return 0;
+	NL_SET_ERR_MSG_MOD(extack,
+			   "needs CAP_NET_ADMIN in the namespace's user namespace");
+	return -EPERM;
 }
 
-static int nfsk_stats_put(struct sk_buff *msg, const struct nfsk_net *nn)
-{
-	struct nlattr *nest;
-	u64 packets, bytes;
-
-	nfsk_stats_sum(nn, &packets, &bytes);
-
-	nest = nla_nest_start(msg, NFSKETCH_A_STATS);
-	if (!nest)
-		return -EMSGSIZE;
-	if (nla_put_u64_64bit(msg, NFSKETCH_A_STATS_PACKETS, packets,
-			      NFSKETCH_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, NFSKETCH_A_STATS_BYTES, bytes,
-			      NFSKETCH_A_STATS_PAD) ||
-	    nla_put_u32(msg, NFSKETCH_A_STATS_CPUS, num_possible_cpus())) {
-		nla_nest_cancel(msg, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(msg, nest);
-	return 0;
-}
-
-static int nfsk_cmd_stats_get(struct sk_buff *skb, struct genl_info *info)
+/* A reply of one message built by @fill under nn->lock. */
+static int nfsk_reply(struct genl_info *info, u8 cmd, size_t size,
+		      int (*fill)(struct sk_buff *msg, struct nfsk_net *nn,
+				  struct genl_info *info))
 {
 	struct nfsk_net *nn = nfsk_pernet(genl_info_net(info));
 	struct sk_buff *msg;
 	void *hdr;
 	int err;
 
-	msg = genlmsg_new(nfsk_stats_size(), GFP_KERNEL);
+	msg = genlmsg_new(size, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-
-	hdr = genlmsg_put_reply(msg, info, &nfsk_genl_family, 0,
-				NFSKETCH_CMD_STATS_GET);
+	hdr = genlmsg_put_reply(msg, info, &nfsk_genl_family, 0, cmd);
 	if (!hdr) {
 		err = -EMSGSIZE;
 		goto err_free_msg;
 	}
-	err = nfsk_stats_put(msg, nn);
+	mutex_lock(&nn->lock);
+	err = fill(msg, nn, info);
+	mutex_unlock(&nn->lock);
 	if (err)
 		goto err_free_msg;
 	genlmsg_end(msg, hdr);
@@ -73,10 +84,501 @@ err_free_msg:
 	return err;
 }
 
+/* ---- STATS_GET --------------------------------------------------------- */
+
+static int nfsk_fill_stats(struct sk_buff *msg, struct nfsk_net *nn,
+			   struct genl_info *info)
+{
+	return nfsk_stats_put(msg, nn);
+}
+
+static int nfsk_cmd_stats_get(struct sk_buff *skb, struct genl_info *info)
+{
+	return nfsk_reply(info, NFSKETCH_CMD_STATS_GET, nfsk_stats_size(),
+			  nfsk_fill_stats);
+}
+
+/* ---- CONFIG_GET / CONFIG_SET ------------------------------------------- */
+
+static int nfsk_fill_config(struct sk_buff *msg, struct nfsk_net *nn,
+			    struct genl_info *info)
+{
+	return nfsk_config_put(msg, &nn->cfg);
+}
+
+static int nfsk_cmd_config_get(struct sk_buff *skb, struct genl_info *info)
+{
+	return nfsk_reply(info, NFSKETCH_CMD_CONFIG_GET, nfsk_config_size(),
+			  nfsk_fill_config);
+}
+
+static int nfsk_config_set(struct nfsk_net *nn, struct nlattr **tb,
+			   struct netlink_ext_ack *extack)
+{
+	struct nfsk_sketch *cur, *sk = NULL;
+	struct nfsk_hist_buf *hb = NULL;
+	struct nfsk_hash_key key;
+	struct nfsk_config cfg;
+	bool rebuild;
+	int err;
+
+	lockdep_assert_held(&nn->lock);
+	cfg = nn->cfg;
+	err = nfsk_config_apply(&cfg, tb, &rebuild, extack);
+	if (err)
+		return err;
+
+	/* The key of the sketch the next close publishes, unless given. */
+	cur = nn->pending_sketch ?:
+	      rcu_dereference_protected(nn->sketch, lockdep_is_held(&nn->lock));
+	key = cur->key;
+	if (tb[NFSKETCH_A_CONFIG_HASH_KEY]) {
+		const u8 *k = nla_data(tb[NFSKETCH_A_CONFIG_HASH_KEY]);
+
+		key.k0 = get_unaligned_le64(k);
+		key.k1 = get_unaligned_le64(k + 8);
+		rebuild = true;
+	}
+	if (rebuild || nn->pending_sketch) {
+		sk = nfsk_sketch_alloc(&cfg, &key);
+		if (!sk) {
+			NL_SET_ERR_MSG_MOD(extack, "no memory for the new sketch");
+			return -ENOMEM;
+		}
+	}
+	if (cfg.history != nn->hist->len ||
+	    (nn->pending_hist && cfg.history != nn->pending_hist->len)) {
+		hb = nfsk_hist_buf_alloc(cfg.history);
+		if (!hb) {
+			nfsk_sketch_free(sk);
+			NL_SET_ERR_MSG_MOD(extack, "no memory for the new history");
+			return -ENOMEM;
+		}
+	}
+	err = nfsk_routes_configure(nn->routes, &cfg);
+	if (err) {
+		nfsk_sketch_free(sk);
+		nfsk_hist_buf_free(hb);
+		NL_SET_ERR_MSG_MOD(extack, "invalid flap damping thresholds");
+		return err;
+	}
+
+	if (sk) {
+		nfsk_sketch_free(nn->pending_sketch);
+		nn->pending_sketch = sk;
+	}
+	if (hb) {
+		nfsk_hist_buf_free(nn->pending_hist);
+		nn->pending_hist = hb->len == nn->hist->len ? NULL : hb;
+		if (!nn->pending_hist)
+			nfsk_hist_buf_free(hb);
+	}
+	nn->cfg = cfg;
+	return 0;
+}
+
+static int nfsk_cmd_config_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfsk_net *nn = nfsk_pernet(genl_info_net(info));
+	struct nlattr *tb[NFSKETCH_A_CONFIG_MAX + 1];
+	int err;
+
+	err = nfsk_check_admin(skb, genl_info_net(info), info->extack);
+	if (err)
+		return err;
+	if (GENL_REQ_ATTR_CHECK(info, NFSKETCH_A_CONFIG))
+		return -EINVAL;
+	err = nla_parse_nested(tb, NFSKETCH_A_CONFIG_MAX,
+			       info->attrs[NFSKETCH_A_CONFIG],
+			       nfsk_config_policy, info->extack);
+	if (err)
+		return err;
+
+	mutex_lock(&nn->lock);
+	err = nfsk_config_set(nn, tb, info->extack);
+	mutex_unlock(&nn->lock);
+	return err;
+}
+
+/* ---- RESET ------------------------------------------------------------- */
+
+static int nfsk_cmd_reset(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfsk_net *nn = nfsk_pernet(genl_info_net(info));
+	int err;
+
+	err = nfsk_check_admin(skb, genl_info_net(info), info->extack);
+	if (err)
+		return err;
+	mutex_lock(&nn->lock);
+	nfsk_stats_sum(nn, &nn->base_packets, &nn->base_bytes,
+		       &nn->base_truncated);
+	nn->alerts = 0;
+	nfsk_window_reset(nn);
+	mutex_unlock(&nn->lock);
+	return 0;
+}
+
+/* ---- TOPK_GET ---------------------------------------------------------- */
+
+static int nfsk_cmp_packets(const void *a, const void *b)
+{
+	const struct nfsk_flow_stat *x = a, *y = b;
+
+	if (x->packets != y->packets)
+		return x->packets < y->packets ? 1 : -1;
+	return 0;
+}
+
+static int nfsk_fill_topk(struct sk_buff *msg, struct nfsk_net *nn,
+			  struct genl_info *info)
+{
+	const struct nfsk_window *w = nfsk_history_get(&nn->hist->ring, 0);
+	struct nlattr *winest, *nest;
+	struct nfsk_flow_stat *top;
+	u32 i, n = NFSK_TOPK_MAX;
+	int err = 0;
+
+	if (!w) {
+		NL_SET_ERR_MSG_MOD(info->extack, "no window has closed yet");
+		return -ENODATA;
+	}
+	if (info->attrs[NFSKETCH_A_TOPK_N])
+		n = nla_get_u32(info->attrs[NFSKETCH_A_TOPK_N]);
+	n = min(n, w->ntop);
+
+	top = kmemdup(w->top, sizeof(w->top), GFP_KERNEL);
+	if (!top)
+		return -ENOMEM;
+	if (info->attrs[NFSKETCH_A_TOPK_BY] &&
+	    nla_get_u8(info->attrs[NFSKETCH_A_TOPK_BY]) == NFSKETCH_TOPK_BY_PACKETS)
+		sort(top, w->ntop, sizeof(*top), nfsk_cmp_packets, NULL);
+
+	err = -EMSGSIZE;
+	winest = nla_nest_start(msg, NFSKETCH_A_WINDOW);
+	if (!winest ||
+	    nla_put_u64_64bit(msg, NFSKETCH_A_WINDOW_ID, w->id,
+			      NFSKETCH_A_WINDOW_PAD) ||
+	    nla_put_u64_64bit(msg, NFSKETCH_A_WINDOW_BYTES, w->bytes,
+			      NFSKETCH_A_WINDOW_PAD) ||
+	    nla_put_u64_64bit(msg, NFSKETCH_A_WINDOW_PACKETS, w->packets,
+			      NFSKETCH_A_WINDOW_PAD))
+		goto out;
+	nest = nla_nest_start(msg, NFSKETCH_A_WINDOW_TOPK);
+	if (!nest)
+		goto out;
+	for (i = 0; i < n; i++) {
+		err = nfsk_flow_put(msg, NFSKETCH_A_FLOW, &top[i].key,
+				    top[i].packets, top[i].bytes, &top[i].est);
+		if (err)
+			goto out;
+	}
+	nla_nest_end(msg, nest);
+	nla_nest_end(msg, winest);
+	err = 0;
+out:
+	kfree(top);
+	return err;
+}
+
+static int nfsk_cmd_topk_get(struct sk_buff *skb, struct genl_info *info)
+{
+	int err;
+
+	err = nfsk_check_admin(skb, genl_info_net(info), info->extack);
+	if (err)
+		return err;
+	return nfsk_reply(info, NFSKETCH_CMD_TOPK_GET,
+			  2 * nla_total_size(0) + 3 * NFSK_U64_ATTR_SIZE +
+			  NFSK_TOPK_MAX * nfsk_flow_size(), nfsk_fill_topk);
+}
+
+/* ---- QUERY ------------------------------------------------------------- */
+
+static int nfsk_query_key(struct nlattr *flow, struct nfsk_flow_key *key,
+			  struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[NFSKETCH_A_FLOW_MAX + 1];
+	const u8 *src, *dst;
+	__be16 sport = 0, dport = 0;
+	u8 family, proto = 0;
+	int err;
+
+	err = nla_parse_nested(tb, NFSKETCH_A_FLOW_MAX, flow, nfsk_flow_policy,
+			       extack);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(extack, flow, tb, NFSKETCH_A_FLOW_FAMILY) ||
+	    NL_REQ_ATTR_CHECK(extack, flow, tb, NFSKETCH_A_FLOW_SRC) ||
+	    NL_REQ_ATTR_CHECK(extack, flow, tb, NFSKETCH_A_FLOW_DST))
+		return -EINVAL;
+	family = nla_get_u8(tb[NFSKETCH_A_FLOW_FAMILY]);
+	src = nla_data(tb[NFSKETCH_A_FLOW_SRC]);
+	dst = nla_data(tb[NFSKETCH_A_FLOW_DST]);
+	if (tb[NFSKETCH_A_FLOW_PROTO])
+		proto = nla_get_u8(tb[NFSKETCH_A_FLOW_PROTO]);
+	if (tb[NFSKETCH_A_FLOW_SPORT])
+		sport = htons(nla_get_u16(tb[NFSKETCH_A_FLOW_SPORT]));
+	if (tb[NFSKETCH_A_FLOW_DPORT])
+		dport = htons(nla_get_u16(tb[NFSKETCH_A_FLOW_DPORT]));
+
+	if (family == NFSK_AF_INET) {
+		nfsk_flow_key_v4(key, src + 12, dst + 12, proto,
+				 (__force u16)sport, (__force u16)dport);
+	} else if (family == NFSK_AF_INET6) {
+		nfsk_flow_key_v6(key, src, dst, proto, (__force u16)sport,
+				 (__force u16)dport);
+	} else {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NFSKETCH_A_FLOW_FAMILY],
+				    "family must be AF_INET or AF_INET6");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int nfsk_fill_query(struct sk_buff *msg, struct nfsk_net *nn,
+			   struct genl_info *info)
+{
+	struct nfsk_sketch *sk = nn->last_sketch;
+	struct nfsk_flow_key key;
+	struct nfsk_cms_est est;
+	struct nlattr *winest;
+	int err;
+
+	if (!nn->last_window_id || !sk) {
+		NL_SET_ERR_MSG_MOD(info->extack, "no window has closed yet");
+		return -ENODATA;
+	}
+	err = nfsk_query_key(info->attrs[NFSKETCH_A_FLOW], &key, info->extack);
+	if (err)
+		return err;
+	nfsk_cms_query(&sk->wcms, nfsk_flow_hash(&sk->key, &key), &est);
+	winest = nla_nest_start(msg, NFSKETCH_A_WINDOW);
+	if (!winest ||
+	    nla_put_u64_64bit(msg, NFSKETCH_A_WINDOW_ID, nn->last_window_id,
+			      NFSKETCH_A_WINDOW_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(msg, winest);
+	return nfsk_flow_put(msg, NFSKETCH_A_FLOW, &key, 0, 0, &est);
+}
+
+static int nfsk_cmd_query(struct sk_buff *skb, struct genl_info *info)
+{
+	int err;
+
+	err = nfsk_check_admin(skb, genl_info_net(info), info->extack);
+	if (err)
+		return err;
+	if (GENL_REQ_ATTR_CHECK(info, NFSKETCH_A_FLOW))
+		return -EINVAL;
+	return nfsk_reply(info, NFSKETCH_CMD_QUERY,
+			  nla_total_size(0) + NFSK_U64_ATTR_SIZE + nfsk_flow_size(),
+			  nfsk_fill_query);
+}
+
+/* ---- WINDOW_GET (dump) ------------------------------------------------- */
+
+/* cb->args[0]: id of the next window to send (0: not started). */
+static int nfsk_dump_windows(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	const struct genl_dumpit_info *di = genl_dumpit_info(cb);
+	struct nfsk_net *nn = nfsk_pernet(sock_net(cb->skb->sk));
+	const struct nfsk_window *w;
+	u32 count, i, last_n = U32_MAX;
+	int err = 0;
+
+	if (di->attrs[NFSKETCH_A_LAST_N])
+		last_n = nla_get_u32(di->attrs[NFSKETCH_A_LAST_N]);
+
+	mutex_lock(&nn->lock);
+	count = nfsk_history_count(&nn->hist->ring);
+	if (!cb->args[0]) {
+		i = min(count, last_n);
+		w = i ? nfsk_history_get(&nn->hist->ring, i - 1) : NULL;
+		cb->args[0] = w ? w->id : nn->window_id;
+	}
+	/* oldest first: i = count - 1 is the oldest record */
+	for (i = count; i-- > 0;) {
+		void *hdr;
+
+		w = nfsk_history_get(&nn->hist->ring, i);
+		if (w->id < cb->args[0])
+			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &nfsk_genl_family,
+				  NLM_F_MULTI, NFSKETCH_CMD_WINDOW_GET);
+		if (!hdr) {
+			err = -EMSGSIZE;
+			break;
+		}
+		if (nfsk_window_put(skb, w)) {
+			genlmsg_cancel(skb, hdr);
+			err = -EMSGSIZE;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[0] = w->id + 1;
+	}
+	mutex_unlock(&nn->lock);
+
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;
+	return err;
+}
+
+/* ---- SKETCH_GET (dump) ------------------------------------------------- */
+
+#define NFSK_SKETCH_CHUNK	512	/* columns per message */
+
+/* cb->args: [0] row, [1] first column, [2] window id, [3] started */
+static int nfsk_dump_sketch(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct nfsk_net *nn = nfsk_pernet(sock_net(cb->skb->sk));
+	const struct nfsk_cms *cms;
+	int err = 0;
+
+	if (!cb->args[3]) {
+		err = nfsk_check_admin(cb->skb, sock_net(cb->skb->sk), cb->extack);
+		if (err)
+			return err;
+		cb->args[3] = 1;
+	}
+
+	mutex_lock(&nn->lock);
+	if (!nn->last_window_id || !nn->last_sketch) {
+		NL_SET_ERR_MSG_MOD(cb->extack, "no window has closed yet");
+		err = -ENODATA;
+		goto unlock;
+	}
+	if (!cb->args[2])
+		cb->args[2] = nn->last_window_id;
+	if (cb->args[2] != nn->last_window_id) {
+		NL_SET_ERR_MSG_MOD(cb->extack,
+				   "a window closed during the dump, retry");
+		err = -EAGAIN;
+		goto unlock;
+	}
+	cms = &nn->last_sketch->wcms;
+	while (cb->args[0] < cms->depth) {
+		u32 row = cb->args[0], col = cb->args[1];
+		u32 n = min_t(u32, NFSK_SKETCH_CHUNK, cms->width - col);
+		struct nlattr *nest;
+		void *hdr;
+
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &nfsk_genl_family,
+				  NLM_F_MULTI, NFSKETCH_CMD_SKETCH_GET);
+		if (!hdr)
+			break;
+		nest = nla_nest_start(skb, NFSKETCH_A_SKETCH);
+		if (!nest ||
+		    nla_put_u64_64bit(skb, NFSKETCH_A_SKETCH_WINDOW_ID,
+				      cb->args[2], NFSKETCH_A_SKETCH_PAD) ||
+		    nla_put_u32(skb, NFSKETCH_A_SKETCH_DEPTH, cms->depth) ||
+		    nla_put_u32(skb, NFSKETCH_A_SKETCH_WIDTH, cms->width) ||
+		    nla_put_u32(skb, NFSKETCH_A_SKETCH_ROW, row) ||
+		    nla_put_u32(skb, NFSKETCH_A_SKETCH_OFFSET, col) ||
+		    nla_put(skb, NFSKETCH_A_SKETCH_PACKETS, n * sizeof(u32),
+			    nfsk_cms_row_packets(cms, row) + col) ||
+		    nla_put(skb, NFSKETCH_A_SKETCH_BYTES, n * sizeof(u64),
+			    nfsk_cms_row_bytes(cms, row) + col)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		nla_nest_end(skb, nest);
+		genlmsg_end(skb, hdr);
+		col += n;
+		if (col >= cms->width) {
+			col = 0;
+			row++;
+		}
+		cb->args[0] = row;
+		cb->args[1] = col;
+	}
+	err = skb->len;
+unlock:
+	mutex_unlock(&nn->lock);
+	return err;
+}
+
+/* ---- ROUTE_GET (dump) -------------------------------------------------- */
+
+/* cb->args: [0] sequence number of the last record sent, [1] started */
+static int nfsk_dump_routes(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct nfsk_net *nn = nfsk_pernet(sock_net(cb->skb->sk));
+	struct nfsk_routes *r = nn->routes;
+	u32 i;
+	int err;
+
+	if (!cb->args[1]) {
+		err = nfsk_check_admin(cb->skb, sock_net(cb->skb->sk), cb->extack);
+		if (err)
+			return err;
+		cb->args[1] = 1;
+	}
+
+	spin_lock_bh(&r->lock);
+	/* oldest first: the ring's next slot holds the oldest record */
+	for (i = 0; i < NFSK_ROUTE_LOG_LEN; i++) {
+		const struct nfsk_route_rec *rec;
+		void *hdr;
+
+		rec = &r->log[(r->log_next + i) & (NFSK_ROUTE_LOG_LEN - 1)];
+		if (!rec->seq || rec->seq <= cb->args[0])
+			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &nfsk_genl_family,
+				  NLM_F_MULTI, NFSKETCH_CMD_ROUTE_GET);
+		if (!hdr)
+			break;
+		if (nfsk_route_put(skb, NFSKETCH_A_ROUTE, rec)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[0] = rec->seq;
+	}
+	spin_unlock_bh(&r->lock);
+	return skb->len;
+}
+
 static const struct genl_small_ops nfsk_genl_ops[] = {
 	{
 		.cmd	= NFSKETCH_CMD_STATS_GET,
 		.doit	= nfsk_cmd_stats_get,
+	},
+	{
+		.cmd	= NFSKETCH_CMD_WINDOW_GET,
+		.dumpit	= nfsk_dump_windows,
+	},
+	{
+		.cmd	= NFSKETCH_CMD_TOPK_GET,
+		.doit	= nfsk_cmd_topk_get,
+	},
+	{
+		.cmd	= NFSKETCH_CMD_QUERY,
+		.doit	= nfsk_cmd_query,
+	},
+	{
+		.cmd	= NFSKETCH_CMD_SKETCH_GET,
+		.dumpit	= nfsk_dump_sketch,
+	},
+	{
+		.cmd	= NFSKETCH_CMD_ROUTE_GET,
+		.dumpit	= nfsk_dump_routes,
+	},
+	{
+		.cmd	= NFSKETCH_CMD_CONFIG_GET,
+		.doit	= nfsk_cmd_config_get,
+	},
+	{
+		.cmd	= NFSKETCH_CMD_CONFIG_SET,
+		.doit	= nfsk_cmd_config_set,
+	},
+	{
+		.cmd	= NFSKETCH_CMD_RESET,
+		.doit	= nfsk_cmd_reset,
 	},
 };
 

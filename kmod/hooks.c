@@ -12,6 +12,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
+#include <linux/rcupdate.h>
 #include <linux/skbuff.h>
 #include "nfsketch.h"
 
@@ -19,14 +20,32 @@ static unsigned int nfsk_hook(void *priv, struct sk_buff *skb,
 			      const struct nf_hook_state *state)
 {
 	struct nfsk_net *nn = nfsk_pernet(state->net);
-	struct nfsk_pcpu_stats *s;
+	struct nfsk_pcpu_stats *stats;
+	struct nfsk_flow_key key;
+	struct nfsk_sketch *sk;
+	bool complete;
+
+	complete = nfsk_parse(skb, state->pf, &key);
 
 	local_bh_disable();
-	s = this_cpu_ptr(nn->stats);
-	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(&s->packets);
-	u64_stats_add(&s->bytes, skb->len);
-	u64_stats_update_end(&s->syncp);
+	sk = rcu_dereference(nn->sketch);
+	if (likely(sk)) {
+		struct nfsk_cpu *cpu = this_cpu_ptr(sk->cpu);
+
+		struct nfsk_bank *bank = cpu->bank[READ_ONCE(sk->epoch) & 1];
+
+		if (likely(complete))
+			nfsk_bank_update(bank, &sk->key, &key, skb->len);
+		else
+			nfsk_bank_truncated(bank, skb->len);
+	}
+	stats = this_cpu_ptr(nn->stats);
+	u64_stats_update_begin(&stats->syncp);
+	u64_stats_inc(&stats->packets);
+	u64_stats_add(&stats->bytes, skb->len);
+	if (unlikely(!complete))
+		u64_stats_inc(&stats->truncated);
+	u64_stats_update_end(&stats->syncp);
 	local_bh_enable();
 
 	return NF_ACCEPT;

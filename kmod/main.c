@@ -12,47 +12,64 @@
 #include <linux/module.h>
 #include <linux/netdevice.h>
 #include <linux/percpu.h>
+#include <linux/slab.h>
 #include <net/genetlink.h>
 #include "nfsketch.h"
 
 unsigned int nfsk_net_id __read_mostly;
+atomic64_t nfsk_mem_bytes = ATOMIC64_INIT(0);
 
-void nfsk_stats_sum(const struct nfsk_net *nn, u64 *packets, u64 *bytes)
-{
-	int cpu;
-
-	*packets = 0;
-	*bytes = 0;
-	for_each_possible_cpu(cpu) {
-		const struct nfsk_pcpu_stats *s = per_cpu_ptr(nn->stats, cpu);
-		unsigned int start;
-		u64 p, b;
-
-		do {
-			start = u64_stats_fetch_begin(&s->syncp);
-			p = u64_stats_read(&s->packets);
-			b = u64_stats_read(&s->bytes);
-		} while (u64_stats_fetch_retry(&s->syncp, start));
-		*packets += p;
-		*bytes += b;
-	}
-}
-
+/*
+ * A namespace's state comes up in the order the packet path and the fib
+ * notifier need it, and goes down in reverse: no hook or notification ever
+ * sees freed state, and the window work is stopped before what it folds is
+ * freed.
+ */
 static int __net_init nfsk_net_init(struct net *net)
 {
 	struct nfsk_net *nn = nfsk_pernet(net);
 	int err;
 
 	nn->net = net;
+	mutex_init(&nn->lock);
+	nfsk_config_defaults(&nn->cfg);
+
 	nn->stats = netdev_alloc_pcpu_stats(struct nfsk_pcpu_stats);
 	if (!nn->stats)
 		return -ENOMEM;
 
+	nn->routes = kzalloc(sizeof(*nn->routes), GFP_KERNEL);
+	if (!nn->routes) {
+		err = -ENOMEM;
+		goto err_free_stats;
+	}
+	err = nfsk_routes_init(nn->routes, &nn->cfg);
+	if (err)
+		goto err_free_routes;
+
+	err = nfsk_window_init(nn);
+	if (err)
+		goto err_routes_free;
+
 	err = nfsk_hooks_register(net);
 	if (err)
-		goto err_free_stats;
+		goto err_window_exit;
+
+	err = nfsk_routes_register(nn);
+	if (err)
+		goto err_hooks_unregister;
+
+	nfsk_window_start(nn);
 	return 0;
 
+err_hooks_unregister:
+	nfsk_hooks_unregister(net);
+err_window_exit:
+	nfsk_window_exit(nn);
+err_routes_free:
+	nfsk_routes_free(nn->routes);
+err_free_routes:
+	kfree(nn->routes);
 err_free_stats:
 	free_percpu(nn->stats);
 	return err;
@@ -64,7 +81,14 @@ static void __net_exit nfsk_net_exit(struct net *net)
 
 	/* nf_unregister_net_hooks() waits for hooks still running. */
 	nfsk_hooks_unregister(net);
+	/* and this for notifications in flight (atomic chain: RCU) */
+	nfsk_routes_unregister(nn);
+	/* stops the window work, then frees sketches and history */
+	nfsk_window_exit(nn);
+	nfsk_routes_free(nn->routes);
+	kfree(nn->routes);
 	free_percpu(nn->stats);
+	mutex_destroy(&nn->lock);
 }
 
 static struct pernet_operations nfsk_net_ops = {
@@ -78,6 +102,7 @@ static int __init nfsk_init(void)
 {
 	int err;
 
+	nfsk_config_init_defaults();
 	err = register_pernet_subsys(&nfsk_net_ops);
 	if (err)
 		return err;

@@ -2,30 +2,213 @@
 /*
  * nfsketch kernel glue: state shared by the module's files.
  *
- * Locking: each namespace's state is written per packet only through its
- * per-CPU counters (no lock, bottom halves disabled) and read by summing
- * them. Everything else of a namespace is protected by nfsk_net->lock.
+ * Locking, per namespace (struct nfsk_net):
+ *  - the packet path takes no lock: it reads nn->sketch under the RCU read
+ *    lock netfilter holds, reads the sketch's epoch once and writes its own
+ *    CPU's bank of that epoch with bottom halves disabled;
+ *  - nn->lock (a mutex) serialises everything else that is not route state:
+ *    the window close work, configuration, the history ring, the last
+ *    window's sketch, and the netlink handlers reading them;
+ *  - nn->routes->lock (a BH spinlock) guards route state, written from the
+ *    fib notifier in atomic context.
+ * nn->lock may be held while taking routes->lock, never the reverse.
  */
 #ifndef _NFSKETCH_KMOD_H
 #define _NFSKETCH_KMOD_H
 
+#include <linux/mutex.h>
+#include <linux/notifier.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
+#include <net/netlink.h>
 #include <net/netns/generic.h>
+#include <uapi/linux/nfsketch.h>
 
-#define NFSKETCH_VERSION	"0.1.0"
+#include <nfsketch/compat.h>
+#include <nfsketch/flow.h>
+#include <nfsketch/siphash.h>
+#include <nfsketch/bank.h>
+#include <nfsketch/window.h>
+#include <nfsketch/detect.h>
+#include <nfsketch/flap.h>
 
-/* Hot per-CPU counters of one namespace, summed at read time. */
+#define NFSKETCH_VERSION	"0.2.0"
+
+#define NFSK_HASH_KEY_LEN	16
+#define NFSK_U64_ATTR_SIZE	nla_total_size_64bit(sizeof(u64))
+#define NFSK_ROUTE_LOG_LEN	256	/* power of two */
+#define NFSK_FLAP_ENTRIES	1024
+
+/* ---- configuration (config.c) ------------------------------------------ */
+
+struct nfsk_config {
+	u32	window_ms;
+	u32	history;
+	u32	cms_width;
+	u32	cms_depth;
+	u32	sah_entries;
+	u32	topk;
+	u32	k_sigma_milli;
+	u32	density_w;
+	u32	density_k;
+	u32	min_history;
+	u32	hh_permille;
+	u32	flap_half_life_ms;
+	u32	flap_suppress;
+	u32	flap_reuse;
+	u32	event_rate;
+	u32	min_packets;
+	u32	min_bytes;
+	u32	min_entropy_delta;
+	u32	min_route_events;
+};
+
+#define NFSK_NR_PARAMS	19
+
+struct nfsk_param {
+	const char				*name;
+	u16					attr;
+	u16					offset;
+	u32					def;
+	bool					pow2;
+	bool					rebuild; /* new sketch needed */
+	const struct netlink_range_validation	*range;
+};
+
+struct nlattr;
+struct netlink_ext_ack;
+struct sk_buff;
+
+extern const struct nfsk_param nfsk_params[NFSK_NR_PARAMS];
+extern const struct nla_policy nfsk_config_policy[NFSKETCH_A_CONFIG_MAX + 1];
+extern atomic64_t nfsk_mem_bytes;
+
+void nfsk_config_init_defaults(void);
+void nfsk_config_defaults(struct nfsk_config *cfg);
+u32 nfsk_param_get(const struct nfsk_config *cfg, const struct nfsk_param *p);
+int nfsk_config_default_show(const struct nfsk_param *p, u32 *val);
+int nfsk_config_default_store(const struct nfsk_param *p, u64 val);
+int nfsk_config_apply(struct nfsk_config *cfg, struct nlattr **tb,
+		      bool *rebuild, struct netlink_ext_ack *extack);
+size_t nfsk_config_size(void);
+int nfsk_config_put(struct sk_buff *msg, const struct nfsk_config *cfg);
+
+/* ---- routes (routes.c) ------------------------------------------------- */
+
+struct nfsk_route_rec {
+	u64	time_ns;
+	u64	seq;		/* 1, 2, ...: resumes ROUTE_GET dumps */
+	u8	dst[16];	/* IPv4 as IPv4-mapped IPv6 */
+	u32	table;
+	u32	penalty;
+	u8	family;		/* NFSK_AF_INET or NFSK_AF_INET6 */
+	u8	dst_len;	/* prefix length in its own family */
+	u8	event;		/* enum nfsketch_route_event */
+	u8	protocol;	/* RTPROT_* */
+};
+
+struct nfsk_routes {
+	spinlock_t		lock;
+	struct notifier_block	nb;
+	bool			replaying;	/* registration's replay */
+	u32			table_size[2];	/* [0] IPv4, [1] IPv6 */
+	u32			window_events[2][3]; /* [family][event] */
+	u64			total_events;
+	u64			log_seq;
+	u32			log_next;
+	struct nfsk_route_rec	log[NFSK_ROUTE_LOG_LEN];
+	struct nfsk_flap_table	flap;
+	void			*flap_mem;
+	u32			flap_crossed;	/* into suppression, this window */
+	u32			flap_last_penalty;
+	struct nfsk_flap_key	flap_last;	/* the last prefix that did */
+};
+
+struct nfsk_net;
+
+int nfsk_routes_init(struct nfsk_routes *r, const struct nfsk_config *cfg);
+void nfsk_routes_free(struct nfsk_routes *r);
+int nfsk_routes_register(struct nfsk_net *nn);
+void nfsk_routes_unregister(struct nfsk_net *nn);
+int nfsk_routes_configure(struct nfsk_routes *r, const struct nfsk_config *cfg);
+void nfsk_routes_close_window(struct nfsk_routes *r, struct nfsk_window *win);
+bool nfsk_routes_present(struct nfsk_routes *r, u8 family, const u8 *dst,
+			 u8 dst_len, u32 table);
+u32 nfsk_routes_track(struct nfsk_routes *r, u8 family, const u8 *dst,
+		      u8 dst_len, u32 table, u8 event, u64 now, bool baseline);
+void nfsk_routes_forget_all(struct nfsk_routes *r);
+
+/* ---- packet path (hooks.c, parse.c) ------------------------------------ */
+
+/* One CPU's two banks: the hook writes bank[epoch & 1]. */
+struct nfsk_cpu {
+	struct nfsk_bank	*bank[2];
+};
+
+/*
+ * What the packet path reads, published with RCU and replaced whole at a
+ * window boundary when the geometry or the hash key changes.
+ */
+struct nfsk_sketch {
+	/* read by every packet */
+	unsigned int		epoch;		/* READ_ONCE on the hot path */
+	struct nfsk_cpu __percpu *cpu;
+	struct nfsk_hash_key	key;
+
+	/* window close only */
+	struct nfsk_geom	geom;
+	struct nfsk_cms		wcms;		/* sum of the last fold */
+	void			*wcms_mem;
+	void			*fold_scratch;
+	u64			mem_bytes;
+};
+
+/* The history ring with the buffers the detectors need for its length. */
+struct nfsk_hist_buf {
+	struct nfsk_history	ring;
+	struct nfsk_window	*rec;
+	u64			*series;	/* one series, oldest first */
+	u64			*scratch;	/* detectors' percentiles */
+	u32			len;
+	u64			mem_bytes;
+};
+
+/* Totals since load or reset, per CPU, summed at read time. */
 struct nfsk_pcpu_stats {
 	u64_stats_t		packets;
 	u64_stats_t		bytes;
+	u64_stats_t		truncated;
 	struct u64_stats_sync	syncp;
 };
 
 struct nfsk_net {
+	/* read by every packet */
+	struct nfsk_sketch __rcu	*sketch;
 	struct nfsk_pcpu_stats __percpu	*stats;
+
+	/* cold: nn->lock */
+	struct mutex			lock;
 	struct net			*net;
+	struct nfsk_config		cfg;
+	struct nfsk_sketch		*pending_sketch; /* next close */
+	struct nfsk_hist_buf		*pending_hist;	/* next close */
+	struct nfsk_sketch		*last_sketch;	/* its wcms: last window */
+	struct nfsk_hist_buf		*hist;
+	struct delayed_work		window_work;
+	u64				window_id;	/* open window */
+	u64				window_start_ns;
+	u64				last_window_id;	/* 0: none yet */
+	u64				windows_closed;
+	u64				alerts;
+	u64				base_packets;	/* totals at RESET */
+	u64				base_bytes;
+	u64				base_truncated;
+	/* the detectors' verdicts on the last closed window, for alerts */
+	struct nfsk_detect_result	detect[NFSK_SERIES_MAX];
+	struct nfsk_routes		*routes;
 };
 
 extern unsigned int nfsk_net_id;
@@ -35,10 +218,40 @@ static inline struct nfsk_net *nfsk_pernet(const struct net *net)
 	return net_generic(net, nfsk_net_id);
 }
 
-void nfsk_stats_sum(const struct nfsk_net *nn, u64 *packets, u64 *bytes);
-
+bool nfsk_parse(const struct sk_buff *skb, u8 pf, struct nfsk_flow_key *key);
 int nfsk_hooks_register(struct net *net);
 void nfsk_hooks_unregister(struct net *net);
+
+/* ---- windows (window.c) ------------------------------------------------ */
+
+struct nfsk_sketch *nfsk_sketch_alloc(const struct nfsk_config *cfg,
+				      const struct nfsk_hash_key *key);
+void nfsk_sketch_free(struct nfsk_sketch *sk);
+struct nfsk_hist_buf *nfsk_hist_buf_alloc(u32 len);
+void nfsk_hist_buf_free(struct nfsk_hist_buf *hb);
+void nfsk_detect_window(struct nfsk_net *nn, struct nfsk_window *win);
+int nfsk_window_init(struct nfsk_net *nn);
+void nfsk_window_exit(struct nfsk_net *nn);
+void nfsk_window_start(struct nfsk_net *nn);
+void nfsk_window_reset(struct nfsk_net *nn);
+void nfsk_stats_sum(const struct nfsk_net *nn, u64 *packets, u64 *bytes,
+		    u64 *truncated);
+
+u64 nfsk_net_mem_bytes(const struct nfsk_net *nn);
+
+/* ---- interfaces -------------------------------------------------------- */
+
+size_t nfsk_stats_size(void);
+int nfsk_stats_put(struct sk_buff *msg, struct nfsk_net *nn);
+size_t nfsk_flow_size(void);
+int nfsk_flow_put(struct sk_buff *msg, int attr,
+		  const struct nfsk_flow_key *key, u64 packets, u64 bytes,
+		  const struct nfsk_cms_est *est);
+size_t nfsk_window_size(void);
+int nfsk_window_put(struct sk_buff *msg, const struct nfsk_window *w);
+size_t nfsk_route_size(void);
+int nfsk_route_put(struct sk_buff *msg, int attr,
+		   const struct nfsk_route_rec *rec);
 
 int nfsk_genl_init(void);
 void nfsk_genl_exit(void);

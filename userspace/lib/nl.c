@@ -79,8 +79,8 @@ static int error_cb(const struct nlmsghdr *nlh, void *data)
 	errno = -err->error;
 	if (!*(int *)data) {
 		if (msg)
-			fprintf(stderr, "nfsketch: %s: %s\n",
-				strerror(-err->error), msg);
+			fprintf(stderr, "Error: %s (%s)\n", msg,
+				strerror(-err->error));
 		else
 			fprintf(stderr, "nfsketch: %s\n", strerror(-err->error));
 	}
@@ -118,8 +118,18 @@ static int run_cb(struct nfsk_nl *nl, uint32_t seq, mnl_cb_t cb, void *data,
 				const int *e = mnl_nlmsg_get_payload(h);
 
 				if (h->nlmsg_len >= mnl_nlmsg_size(sizeof(int)) && *e < 0) {
-					if (!quiet)
+					const char *msg = NULL;
+					const struct nlattr *a;
+
+					if (h->nlmsg_flags & NLM_F_ACK_TLVS)
+						mnl_attr_for_each(a, h, sizeof(int))
+							if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG)
+								msg = mnl_attr_get_str(a);
+					if (!quiet && msg)
+						fprintf(stderr, "Error: %s (%s)\n", msg, strerror(-*e));
+					else if (!quiet)
 						fprintf(stderr, "nfsketch: %s\n", strerror(-*e));
+					errno = -*e;
 					return *e;
 				}
 				return 0;

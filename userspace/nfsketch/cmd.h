@@ -19,6 +19,12 @@ struct cli {
 
 /* Every command: argv[0] is the command's own name. */
 int cmd_stats(struct cli *c, int argc, char **argv);
+int cmd_windows(struct cli *c, int argc, char **argv);
+int cmd_routes(struct cli *c, int argc, char **argv);
+int cmd_config(struct cli *c, int argc, char **argv);
+
+void route_print(struct cli *c, const struct nlattr *nest, const char *key);
+int parse_hex_key(const char *s, uint8_t key[16]);
 
 /* Shared helpers. */
 int cli_open(struct cli *c);

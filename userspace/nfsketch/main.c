@@ -17,13 +17,19 @@ static const char main_usage[] =
 	"  -h, --help      this text; COMMAND -h for a command's help\n"
 	"  -V, --version   print the version\n"
 	"Commands:\n"
-	"  stats           totals of this network namespace\n";
+	"  stats           totals of this network namespace\n"
+	"  windows         closed windows: totals, entropy, routes, flags\n"
+	"  routes          recent route events and flap penalties\n"
+	"  config          get or set this namespace's configuration\n";
 
 static const struct command {
 	const char *name;
 	int (*fn)(struct cli *c, int argc, char **argv);
 } commands[] = {
 	{ "stats", cmd_stats },
+	{ "windows", cmd_windows },
+	{ "routes", cmd_routes },
+	{ "config", cmd_config },
 };
 
 int cli_open(struct cli *c)

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * flap.h - route flap damping penalties (RFC 2439), bounded table.
+ *
+ * One entry per (family, prefix, prefix length, table). Events that count:
+ *   DEL      a withdraw: +penalty_withdraw (1000), counted as a flap;
+ *   REPLACE  an attribute change (new next hop...): +penalty_change (500);
+ *   ADD      a re-advertisement after a withdraw: +penalty_readvertise (0,
+ *            the withdraw already counted the flap); an ADD of a prefix not
+ *            in the table is not tracked (the initial table is no churn).
+ * The penalty decays exponentially with half-life half_life_ns; a prefix is
+ * suppressed when its penalty exceeds `suppress` and stays so until it
+ * decays below `reuse`; it never exceeds `ceiling`.
+ *
+ * Time is passed in (ns, monotonic). Not thread-safe: the caller serialises
+ * every call on a table (the kernel holds its namespace lock).
+ */
+#ifndef _NFSKETCH_FLAP_H
+#define _NFSKETCH_FLAP_H
+
+#include <nfsketch/compat.h>
+
+#define NFSK_FLAP_WAYS		8
+#define NFSK_FLAP_MIN_ENTRIES	NFSK_FLAP_WAYS
+#define NFSK_FLAP_MAX_ENTRIES	1048576U
+#define NFSK_FLAP_FRAC_BITS	10		/* penalty fixed point */
+#define NFSK_FLAP_PENALTY_MAX	1048576U	/* 2^20: bounds every threshold */
+#define NFSK_FLAP_HALF_LIFE_MIN	1000000ULL	/* 1 ms */
+
+/* Same values as enum nfsketch_route_event in the UAPI. */
+enum nfsk_flap_event {
+	NFSK_FLAP_ADD,
+	NFSK_FLAP_DEL,
+	NFSK_FLAP_REPLACE,
+};
+
+struct nfsk_flap_key {
+	u8	addr[16];	/* IPv4 in the first 4 bytes */
+	u32	table;
+	u8	family;		/* AF_INET, AF_INET6 */
+	u8	plen;		/* host bits beyond plen are ignored */
+	u8	pad[2];		/* ignored */
+};
+
+struct nfsk_flap_cfg {
+	u64	half_life_ns;		/* default 15 min */
+	u32	suppress;		/* default 2000 */
+	u32	reuse;			/* default 750 */
+	u32	ceiling;		/* default 12000 = reuse * 2^(60/15) */
+	u32	penalty_withdraw;	/* default 1000 */
+	u32	penalty_change;		/* default 500 */
+	u32	penalty_readvertise;	/* default 0 */
+};
+
+/* Entry state bits. */
+enum nfsk_flap_state {
+	NFSK_FLAP_S_USED	= 1U << 0,
+	NFSK_FLAP_S_SUPPRESSED	= 1U << 1,
+	NFSK_FLAP_S_WITHDRAWN	= 1U << 2,
+};
+
+struct nfsk_flap_entry {
+	struct nfsk_flap_key	key;
+	u64	stamp_ns;		/* time penalty_fx was computed */
+	u32	penalty_fx;		/* penalty << FRAC_BITS at stamp_ns */
+	u32	flaps;			/* withdraws seen */
+	u32	events;			/* all events seen */
+	u8	state;			/* NFSK_FLAP_S_* */
+	u8	pad[3];
+};
+
+struct nfsk_flap_table {
+	struct nfsk_flap_cfg	cfg;
+	struct nfsk_flap_entry	*slot;		/* [entries] */
+	u32	entries;
+	u32	set_mask;
+	u32	used;
+	u32	suppressed;		/* as of the last call that looked */
+	u64	seed;
+	u64	events;			/* events passed in */
+	u64	untracked;		/* ADDs of prefixes not in the table */
+	u64	inserted;		/* new entries */
+	u64	evictions;		/* live entries (penalty > 0) replaced */
+	u64	suppress_crossings;	/* times a prefix became suppressed */
+};
+
+/* What one lookup or iteration step reports, decayed to `now`. */
+struct nfsk_flap_info {
+	struct nfsk_flap_key	key;
+	u32	penalty;		/* integer penalty */
+	u32	penalty_fx;		/* penalty << FRAC_BITS */
+	u32	flaps;
+	u32	events;
+	u8	suppressed;
+	u8	withdrawn;
+	u8	pad[2];
+};
+
+/* What one event did. */
+struct nfsk_flap_verdict {
+	u32	penalty;		/* after the event */
+	u8	tracked;		/* the prefix has an entry */
+	u8	suppressed;		/* suppressed after the event */
+	u8	crossed;		/* became suppressed by this event */
+	u8	evicted;		/* a live entry was evicted for it */
+};
+
+void nfsk_flap_cfg_default(struct nfsk_flap_cfg *cfg);
+/* reuse < suppress <= ceiling <= PENALTY_MAX, half-life >= 1 ms. */
+bool nfsk_flap_cfg_ok(const struct nfsk_flap_cfg *cfg);
+/* entries: a power of two in [MIN_ENTRIES, MAX_ENTRIES]. */
+bool nfsk_flap_geom_ok(u32 entries);
+/* Bytes of caller memory for this many entries. */
+u64 nfsk_flap_size(u32 entries);
+/* cfg must pass nfsk_flap_cfg_ok(), entries nfsk_flap_geom_ok(). */
+void nfsk_flap_init(struct nfsk_flap_table *t, const struct nfsk_flap_cfg *cfg,
+		    u32 entries, u64 seed, void *mem);
+/* Empties the table and its counters; keeps cfg, geometry and seed. */
+void nfsk_flap_clear(struct nfsk_flap_table *t);
+
+/* Apply one route event at @now; returns the new penalty. @v may be NULL. */
+u32 nfsk_flap_event(struct nfsk_flap_table *t, const struct nfsk_flap_key *key,
+		    enum nfsk_flap_event ev, u64 now,
+		    struct nfsk_flap_verdict *v);
+/* The prefix's state at @now, if tracked. Does not modify the table. */
+bool nfsk_flap_lookup(const struct nfsk_flap_table *t,
+		      const struct nfsk_flap_key *key, u64 now,
+		      struct nfsk_flap_info *out);
+/*
+ * Dump iteration: the next tracked entry at or after *pos; *pos moves past
+ * it. Start with *pos = 0 (resumable across netlink dump calls).
+ */
+bool nfsk_flap_next(const struct nfsk_flap_table *t, u32 *pos, u64 now,
+		    struct nfsk_flap_info *out);
+/* Clears suppressions that decayed below reuse; returns how many remain. */
+u32 nfsk_flap_suppressed(struct nfsk_flap_table *t, u64 now);
+
+/* penalty_fx * 2^(-dt / half_life); exposed for tests. */
+u32 nfsk_flap_decay(u32 penalty_fx, u64 dt_ns, u64 half_life_ns);
+
+#endif /* _NFSKETCH_FLAP_H */

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sah.h - Sample-and-Hold flow table (Estan & Varghese 2002).
+ */
+#ifndef _NFSKETCH_SAH_H
+#define _NFSKETCH_SAH_H
+
+#include <nfsketch/compat.h>
+#include <nfsketch/flow.h>
+
+#define NFSK_SAH_WAYS		8
+#define NFSK_SAH_MIN_ENTRIES	NFSK_SAH_WAYS
+#define NFSK_SAH_MAX_ENTRIES	(1U << 22)
+
+/* xorshift64*: per-CPU, never shared, never 0. */
+struct nfsk_prng {
+	u64	s;
+};
+
+void nfsk_prng_seed(struct nfsk_prng *r, u64 seed);
+
+static inline u32 nfsk_prng_u32(struct nfsk_prng *r)
+{
+	u64 x = r->s;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	r->s = x;
+	return (u32)((x * 0x2545f4914f6cdd1dULL) >> 32);
+}
+
+struct nfsk_sah_ctr {
+	u64	bytes;
+	u64	packets;
+};
+
+struct nfsk_sah {
+	u64			*tags;	/* [entries]: flow hash, 0 = empty */
+	struct nfsk_sah_ctr	*ctr;	/* [entries] */
+	struct nfsk_flow_key	*keys;	/* [entries] */
+	u32			entries;
+	u32			set_mask;
+	u32			held;
+	u32			p_fx;	/* byte sampling p * 2^32 */
+	u64			hits;	/* packets of held flows */
+	u64			misses;	/* not held, not sampled */
+	u64			admitted; /* sampled and installed */
+	u64			full;	/* sampled, set full: dropped */
+	struct nfsk_prng	prng;
+};
+
+bool nfsk_sah_geom_ok(u32 entries);
+/* Bytes of table memory for this many entries (no struct). */
+u64 nfsk_sah_size(u32 entries);
+/* mem: nfsk_sah_size() bytes, 64-byte aligned so a set's tags are a line. */
+void nfsk_sah_init(struct nfsk_sah *t, u32 entries, u32 p_fx, u64 seed,
+		   void *mem);
+/* Empties the table and zeroes its counters; keeps p and the PRNG. */
+void nfsk_sah_clear(struct nfsk_sah *t);
+/* Slow half of nfsk_sah_update(): sample, then install or count full. */
+void nfsk_sah_miss(struct nfsk_sah *t, u32 base, u32 empty, u64 hash,
+		   const struct nfsk_flow_key *key, u32 len);
+/* Probability * 2^32 that a packet of len bytes gets sampled. */
+u32 nfsk_sah_admit_fx(u32 p_fx, u32 len);
+/* Next window's p: halve above 90 % occupancy, double below 50 %. */
+u32 nfsk_sah_adapt(u32 p_fx, u32 held, u32 capacity, u32 p_max_fx);
+
+/*
+ * Per packet: one line of tags compared without branches (the compiler
+ * may use vector compares), a hit adds to the flow's exact counters.
+ */
+static inline void nfsk_sah_update(struct nfsk_sah *t, u64 hash,
+				   const struct nfsk_flow_key *key, u32 len)
+{
+	u32 base = (u32)(hash & t->set_mask) * NFSK_SAH_WAYS;
+	const u64 *tags = t->tags + base;
+	u32 hit = 0, empty = 0, w;
+
+	for (w = 0; w < NFSK_SAH_WAYS; w++) {
+		hit |= (u32)(tags[w] == hash) << w;
+		empty |= (u32)(tags[w] == 0) << w;
+	}
+	if (hit) {
+		struct nfsk_sah_ctr *c = &t->ctr[base + __builtin_ctz(hit)];
+
+		c->bytes += len;
+		c->packets++;
+		t->hits++;
+		return;
+	}
+	nfsk_sah_miss(t, base, empty, hash, key, len);
+}
+
+static inline bool nfsk_sah_held(const struct nfsk_sah *t, u32 i)
+{
+	return t->tags[i] != 0;
+}
+
+#endif /* _NFSKETCH_SAH_H */

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-CPU bank: everything one CPU records about one window.
+ *
+ * The netfilter hook calls nfsk_bank_update() once per packet on its own
+ * CPU's bank of the current epoch, so the update takes no lock and no
+ * atomic and costs one flow hash, d counter pairs of the Count-Min sketch,
+ * one Sample-and-Hold set line, two histogram buckets and a few counters.
+ * Banks of all CPUs are summed at window close (window.c); keeping them
+ * apart is what makes the hot path free of shared cache lines.
+ *
+ * Memory comes from the caller in one block, laid out as S&H table (64-byte
+ * aligned sets), CMS counters, source and destination histograms.
+ */
+#include <nfsketch/bank.h>
+
+#define NFSK_ALIGN64(x)		(((x) + 63) & ~63ULL)
+
+void nfsk_geom_default(struct nfsk_geom *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->cms_depth = 4;		/* delta = e^-4 = 1.8 % */
+	g->cms_width = 2048;		/* eps = e/2048 = 0.13 % of N */
+	g->sah_entries = 1024;
+	g->hist_buckets = 1024;
+	g->topk = 16;
+	g->sah_p_fx = 1U << 16;		/* p = 2^-16: a sample per 64 KiB */
+	g->sah_p_max_fx = 1U << 24;	/* p <= 2^-8 */
+	g->cms_conservative = false;	/* keeps per-CPU merges exact */
+}
+
+bool nfsk_geom_ok(const struct nfsk_geom *g)
+{
+	return nfsk_cms_geom_ok(g->cms_depth, g->cms_width) &&
+	       nfsk_sah_geom_ok(g->sah_entries) &&
+	       nfsk_hist_geom_ok(g->hist_buckets) &&
+	       g->topk <= NFSK_TOPK_MAX && g->sah_p_max_fx &&
+	       g->sah_p_fx <= g->sah_p_max_fx;
+}
+
+u64 nfsk_bank_size(const struct nfsk_geom *g)
+{
+	return NFSK_ALIGN64(nfsk_sah_size(g->sah_entries)) +
+	       NFSK_ALIGN64(nfsk_cms_size(g->cms_depth, g->cms_width)) +
+	       2 * NFSK_ALIGN64(nfsk_hist_size(g->hist_buckets));
+}
+
+void nfsk_bank_init(struct nfsk_bank *b, const struct nfsk_geom *g, u64 seed,
+		    void *mem)
+{
+	u8 *p = mem;
+
+	memset(b, 0, sizeof(*b));
+	nfsk_sah_init(&b->sah, g->sah_entries, g->sah_p_fx, seed, p);
+	p += NFSK_ALIGN64(nfsk_sah_size(g->sah_entries));
+	nfsk_cms_init(&b->cms, g->cms_depth, g->cms_width,
+		      g->cms_conservative, p);
+	p += NFSK_ALIGN64(nfsk_cms_size(g->cms_depth, g->cms_width));
+	nfsk_hist_init(&b->src, g->hist_buckets, p);
+	p += NFSK_ALIGN64(nfsk_hist_size(g->hist_buckets));
+	nfsk_hist_init(&b->dst, g->hist_buckets, p);
+}
+
+void nfsk_bank_clear(struct nfsk_bank *b)
+{
+	nfsk_cms_clear(&b->cms);
+	nfsk_sah_clear(&b->sah);
+	nfsk_hist_clear(&b->src);
+	nfsk_hist_clear(&b->dst);
+	b->packets = 0;
+	b->bytes = 0;
+	b->truncated = 0;
+	memset(b->proto, 0, sizeof(b->proto));
+	memset(b->family, 0, sizeof(b->family));
+}
+
+void nfsk_bank_set_p(struct nfsk_bank *b, u32 p_fx)
+{
+	b->sah.p_fx = p_fx;
+}
+
+static inline unsigned int nfsk_proto_idx(u8 proto)
+{
+	switch (proto) {
+	case NFSK_IPPROTO_TCP:
+		return NFSK_PROTO_TCP;
+	case NFSK_IPPROTO_UDP:
+		return NFSK_PROTO_UDP;
+	case NFSK_IPPROTO_ICMP:
+		return NFSK_PROTO_ICMP;
+	case NFSK_IPPROTO_ICMPV6:
+		return NFSK_PROTO_ICMPV6;
+	default:
+		return NFSK_PROTO_OTHER;
+	}
+}
+
+void nfsk_bank_update(struct nfsk_bank *b, const struct nfsk_hash_key *hk,
+		      const struct nfsk_flow_key *fk, u32 len)
+{
+	u64 h = nfsk_flow_hash(hk, fk);
+
+	b->packets++;
+	b->bytes += len;
+	b->proto[nfsk_proto_idx(fk->proto)]++;
+	b->family[fk->family == NFSK_AF_INET6]++;
+	nfsk_hist_add(&b->src, nfsk_addr_hash(hk, fk->saddr));
+	nfsk_hist_add(&b->dst, nfsk_addr_hash(hk, fk->daddr));
+	nfsk_cms_update(&b->cms, h, len);
+	nfsk_sah_update(&b->sah, h, fk, len);
+}
+
+void nfsk_bank_truncated(struct nfsk_bank *b, u32 len)
+{
+	b->packets++;
+	b->bytes += len;
+	b->truncated++;
+}

@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Windows: per-CPU banks, epochs, and the work that closes a window.
+ *
+ * Every window_ms a delayed work closes the open window: it flips the
+ * sketch's epoch so that the hooks move to the other bank of their CPU,
+ * waits with synchronize_net() until no hook can still be writing the old
+ * bank (hooks run inside netfilter's RCU read section and read the epoch
+ * once), folds every CPU's old bank into a record of the history ring
+ * (kmod/core/window.c), then zeroes those banks for their next turn.
+ *
+ * A change of geometry or hash key needs new banks: CONFIG_SET allocates
+ * them at once (so -ENOMEM reaches the caller) as a pending sketch, and the
+ * next close publishes it in place of the epoch flip. The old sketch's banks
+ * are freed right after its last fold; its window CMS, which answers queries
+ * about the last closed window, lives on until the next close. A new
+ * history length is applied the same way, keeping the newest records.
+ */
+#include <linux/cpumask.h>
+#include <linux/jiffies.h>
+#include <linux/netdevice.h>
+#include <linux/ktime.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/topology.h>
+#include "nfsketch.h"
+
+static u32 nfsk_nbanks(void)
+{
+	return num_possible_cpus();
+}
+
+static void nfsk_geom_from_config(struct nfsk_geom *g,
+				  const struct nfsk_config *cfg)
+{
+	nfsk_geom_default(g);
+	g->cms_depth = cfg->cms_depth;
+	g->cms_width = cfg->cms_width;
+	g->sah_entries = cfg->sah_entries;
+	g->topk = cfg->topk;
+}
+
+static void nfsk_sketch_free_banks(struct nfsk_sketch *sk)
+{
+	int cpu;
+
+	if (!sk->cpu)
+		return;
+	for_each_possible_cpu(cpu) {
+		struct nfsk_cpu *c = per_cpu_ptr(sk->cpu, cpu);
+
+		kvfree(c->bank[0]);
+		kvfree(c->bank[1]);
+	}
+	free_percpu(sk->cpu);
+	sk->cpu = NULL;
+}
+
+void nfsk_sketch_free(struct nfsk_sketch *sk)
+{
+	if (!sk)
+		return;
+	nfsk_sketch_free_banks(sk);
+	kvfree(sk->wcms_mem);
+	kvfree(sk->fold_scratch);
+	atomic64_sub(sk->mem_bytes, &nfsk_mem_bytes);
+	kfree(sk);
+}
+
+/* A bank and its counters in one allocation on the CPU's node. */
+static struct nfsk_bank *nfsk_bank_alloc(const struct nfsk_geom *g, int cpu)
+{
+	size_t head = ALIGN(sizeof(struct nfsk_bank), 64);
+	struct nfsk_bank *b;
+
+	b = kvzalloc_node(head + nfsk_bank_size(g), GFP_KERNEL, cpu_to_node(cpu));
+	if (b)
+		nfsk_bank_init(b, g, get_random_u64(), (u8 *)b + head);
+	return b;
+}
+
+struct nfsk_sketch *nfsk_sketch_alloc(const struct nfsk_config *cfg,
+				      const struct nfsk_hash_key *key)
+{
+	size_t bank_bytes, cms_bytes, scratch_bytes;
+	struct nfsk_sketch *sk;
+	int cpu;
+
+	sk = kzalloc(sizeof(*sk), GFP_KERNEL);
+	if (!sk)
+		return NULL;
+	nfsk_geom_from_config(&sk->geom, cfg);
+	if (key) {
+		sk->key = *key;
+	} else {
+		sk->key.k0 = get_random_u64();
+		sk->key.k1 = get_random_u64();
+	}
+	nfsk_hash_key_expand(&sk->key);
+
+	sk->cpu = alloc_percpu(struct nfsk_cpu);
+	if (!sk->cpu)
+		goto err_free;
+	for_each_possible_cpu(cpu) {
+		struct nfsk_cpu *c = per_cpu_ptr(sk->cpu, cpu);
+
+		c->bank[0] = nfsk_bank_alloc(&sk->geom, cpu);
+		c->bank[1] = nfsk_bank_alloc(&sk->geom, cpu);
+		if (!c->bank[0] || !c->bank[1])
+			goto err_free;
+	}
+
+	cms_bytes = nfsk_cms_size(sk->geom.cms_depth, sk->geom.cms_width);
+	sk->wcms_mem = kvzalloc(cms_bytes, GFP_KERNEL);
+	if (!sk->wcms_mem)
+		goto err_free;
+	nfsk_cms_init(&sk->wcms, sk->geom.cms_depth, sk->geom.cms_width,
+		      sk->geom.cms_conservative, sk->wcms_mem);
+
+	scratch_bytes = nfsk_fold_scratch_size(&sk->geom, nfsk_nbanks());
+	sk->fold_scratch = kvzalloc(scratch_bytes, GFP_KERNEL);
+	if (!sk->fold_scratch)
+		goto err_free;
+
+	bank_bytes = ALIGN(sizeof(struct nfsk_bank), 64) + nfsk_bank_size(&sk->geom);
+	sk->mem_bytes = sizeof(*sk) + 2 * nfsk_nbanks() * bank_bytes +
+			cms_bytes + scratch_bytes;
+	atomic64_add(sk->mem_bytes, &nfsk_mem_bytes);
+	return sk;
+
+err_free:
+	nfsk_sketch_free(sk);
+	return NULL;
+}
+
+void nfsk_hist_buf_free(struct nfsk_hist_buf *hb)
+{
+	if (!hb)
+		return;
+	kvfree(hb->rec);
+	kvfree(hb->series);
+	kvfree(hb->scratch);
+	atomic64_sub(hb->mem_bytes, &nfsk_mem_bytes);
+	kfree(hb);
+}
+
+struct nfsk_hist_buf *nfsk_hist_buf_alloc(u32 len)
+{
+	struct nfsk_hist_buf *hb;
+
+	hb = kzalloc(sizeof(*hb), GFP_KERNEL);
+	if (!hb)
+		return NULL;
+	hb->rec = kvcalloc(len, sizeof(*hb->rec), GFP_KERNEL);
+	hb->series = kvcalloc(len, sizeof(u64), GFP_KERNEL);
+	hb->scratch = kvcalloc(len, sizeof(u64), GFP_KERNEL);
+	if (!hb->rec || !hb->series || !hb->scratch) {
+		nfsk_hist_buf_free(hb);
+		return NULL;
+	}
+	hb->len = len;
+	nfsk_history_init(&hb->ring, hb->rec, len);
+	hb->mem_bytes = sizeof(*hb) + (u64)len * (sizeof(*hb->rec) + 2 * sizeof(u64));
+	atomic64_add(hb->mem_bytes, &nfsk_mem_bytes);
+	return hb;
+}
+
+/* Copy the newest records of @from into the empty ring @to, oldest first. */
+static void nfsk_hist_buf_move(struct nfsk_hist_buf *to,
+			       const struct nfsk_hist_buf *from)
+{
+	u32 n = min(nfsk_history_count(&from->ring), to->len);
+
+	while (n--)
+		nfsk_history_push(&to->ring, nfsk_history_get(&from->ring, n));
+}
+
+void nfsk_stats_sum(const struct nfsk_net *nn, u64 *packets, u64 *bytes,
+		    u64 *truncated)
+{
+	int cpu;
+
+	*packets = 0;
+	*bytes = 0;
+	*truncated = 0;
+	for_each_possible_cpu(cpu) {
+		const struct nfsk_pcpu_stats *s = per_cpu_ptr(nn->stats, cpu);
+		unsigned int start;
+		u64 p, b, t;
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			p = u64_stats_read(&s->packets);
+			b = u64_stats_read(&s->bytes);
+			t = u64_stats_read(&s->truncated);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		*packets += p;
+		*bytes += b;
+		*truncated += t;
+	}
+}
+
+/* Fold bank @idx of every CPU of @sk into @win and zero those banks. */
+static void nfsk_fold_sketch(struct nfsk_sketch *sk, unsigned int idx,
+			     struct nfsk_window *win)
+{
+	struct nfsk_fold fold;
+	int cpu;
+
+	nfsk_fold_begin(&fold, win, &sk->wcms, &sk->geom, nfsk_nbanks(),
+			sk->fold_scratch);
+	for_each_possible_cpu(cpu)
+		nfsk_fold_bank(&fold, per_cpu_ptr(sk->cpu, cpu)->bank[idx]);
+	nfsk_fold_end(&fold);
+
+	for_each_possible_cpu(cpu) {
+		struct nfsk_bank *b = per_cpu_ptr(sk->cpu, cpu)->bank[idx];
+
+		nfsk_bank_clear(b);
+		nfsk_bank_set_p(b, win->sah.p_next_fx);
+	}
+}
+
+static void nfsk_window_close(struct nfsk_net *nn)
+{
+	struct nfsk_sketch *sk, *next;
+	struct nfsk_window *win;
+	unsigned int idx;
+	u64 now;
+
+	lockdep_assert_held(&nn->lock);
+
+	sk = rcu_dereference_protected(nn->sketch, lockdep_is_held(&nn->lock));
+	next = nn->pending_sketch;
+	nn->pending_sketch = NULL;
+	idx = sk->epoch & 1;
+	if (next)
+		rcu_assign_pointer(nn->sketch, next);
+	else
+		WRITE_ONCE(sk->epoch, sk->epoch + 1);
+	/* Every hook that could still write bank idx of sk has finished. */
+	synchronize_net();
+	now = ktime_get_ns();
+
+	if (nn->pending_hist) {
+		nfsk_hist_buf_move(nn->pending_hist, nn->hist);
+		nfsk_hist_buf_free(nn->hist);
+		nn->hist = nn->pending_hist;
+		nn->pending_hist = NULL;
+	}
+
+	win = nfsk_history_reserve(&nn->hist->ring);
+	win->id = nn->window_id;
+	win->start_ns = nn->window_start_ns;
+	win->length_ns = now - nn->window_start_ns;
+	nfsk_fold_sketch(sk, idx, win);
+	nfsk_routes_close_window(nn->routes, win);
+	nfsk_detect_window(nn, win);
+	nfsk_history_commit(&nn->hist->ring);
+
+	/* The window CMS of the record just closed answers queries. */
+	if (nn->last_sketch != sk) {
+		nfsk_sketch_free(nn->last_sketch);
+		nn->last_sketch = sk;
+	}
+	if (next)
+		nfsk_sketch_free_banks(sk);
+
+	nn->last_window_id = nn->window_id;
+	nn->windows_closed++;
+	nn->window_id++;
+	nn->window_start_ns = now;
+}
+
+static void nfsk_window_work(struct work_struct *work)
+{
+	struct nfsk_net *nn = container_of(to_delayed_work(work),
+					   struct nfsk_net, window_work);
+	unsigned long delay;
+
+	mutex_lock(&nn->lock);
+	nfsk_window_close(nn);
+	delay = msecs_to_jiffies(nn->cfg.window_ms);
+	mutex_unlock(&nn->lock);
+
+	queue_delayed_work(system_power_efficient_wq, &nn->window_work, delay);
+}
+
+int nfsk_window_init(struct nfsk_net *nn)
+{
+	struct nfsk_sketch *sk;
+
+	INIT_DELAYED_WORK(&nn->window_work, nfsk_window_work);
+	nn->hist = nfsk_hist_buf_alloc(nn->cfg.history);
+	if (!nn->hist)
+		return -ENOMEM;
+	sk = nfsk_sketch_alloc(&nn->cfg, NULL);
+	if (!sk) {
+		nfsk_hist_buf_free(nn->hist);
+		nn->hist = NULL;
+		return -ENOMEM;
+	}
+	RCU_INIT_POINTER(nn->sketch, sk);
+	nn->window_id = 1;
+	return 0;
+}
+
+void nfsk_window_start(struct nfsk_net *nn)
+{
+	nn->window_start_ns = ktime_get_ns();
+	queue_delayed_work(system_power_efficient_wq, &nn->window_work,
+			   msecs_to_jiffies(nn->cfg.window_ms));
+}
+
+/* Hooks are unregistered: nothing writes the banks any more. */
+void nfsk_window_exit(struct nfsk_net *nn)
+{
+	struct nfsk_sketch *sk;
+
+	cancel_delayed_work_sync(&nn->window_work);
+	sk = rcu_dereference_protected(nn->sketch, true);
+	RCU_INIT_POINTER(nn->sketch, NULL);
+	if (nn->last_sketch != sk)
+		nfsk_sketch_free(nn->last_sketch);
+	nfsk_sketch_free(sk);
+	nfsk_sketch_free(nn->pending_sketch);
+	nfsk_hist_buf_free(nn->pending_hist);
+	nfsk_hist_buf_free(nn->hist);
+	nn->last_sketch = NULL;
+	nn->pending_sketch = NULL;
+	nn->pending_hist = NULL;
+	nn->hist = NULL;
+}
+
+/*
+ * Forget the history and the last window (RESET). The open window goes on:
+ * its banks are being written and are folded at the next close as usual.
+ */
+void nfsk_window_reset(struct nfsk_net *nn)
+{
+	lockdep_assert_held(&nn->lock);
+	nfsk_history_reset(&nn->hist->ring);
+	nn->last_window_id = 0;
+}
+
+u64 nfsk_net_mem_bytes(const struct nfsk_net *nn)
+{
+	const struct nfsk_sketch *sk;
+	u64 mem = sizeof(*nn) + sizeof(*nn->routes) +
+		  nfsk_flap_size(NFSK_FLAP_ENTRIES);
+
+	lockdep_assert_held(&nn->lock);
+	sk = rcu_dereference_protected(nn->sketch, lockdep_is_held(&nn->lock));
+	mem += sk->mem_bytes + nn->hist->mem_bytes;
+	if (nn->last_sketch && nn->last_sketch != sk)
+		mem += nn->last_sketch->mem_bytes;
+	if (nn->pending_sketch)
+		mem += nn->pending_sketch->mem_bytes;
+	if (nn->pending_hist)
+		mem += nn->pending_hist->mem_bytes;
+	return mem;
+}

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include "fmt.h"
+
+const char *const flag_names[] = {
+	"VOLUME_SPIKE", "ENTROPY_SHIFT", "HEAVY_HITTER", "ROUTE_CHURN",
+	"ROUTE_FLAP", NULL,
+};
+
+const char *fmt_addr(uint8_t family, const uint8_t *addr, char *buf)
+{
+	if (family == AF_INET)
+		inet_ntop(AF_INET, addr + 12, buf, ADDR_STR_LEN);
+	else
+		inet_ntop(AF_INET6, addr, buf, ADDR_STR_LEN);
+	return buf;
+}
+
+int parse_addr(const char *s, uint8_t *addr16)
+{
+	memset(addr16, 0, 16);
+	if (inet_pton(AF_INET, s, addr16 + 12) == 1) {
+		addr16[10] = 0xff;
+		addr16[11] = 0xff;
+		return AF_INET;
+	}
+	if (inet_pton(AF_INET6, s, addr16) == 1)
+		return AF_INET6;
+	return 0;
+}
+
+const char *fmt_proto(uint8_t proto, char *buf, size_t len)
+{
+	switch (proto) {
+	case 1: return "icmp";
+	case 6: return "tcp";
+	case 17: return "udp";
+	case 58: return "icmpv6";
+	case 132: return "sctp";
+	}
+	snprintf(buf, len, "%u", proto);
+	return buf;
+}
+
+const char *fmt_si(uint64_t v, char *buf, size_t len)
+{
+	static const char units[] = " kMGTPE";
+	double d = v;
+	int u = 0;
+
+	while (d >= 1000 && u < 6) {
+		d /= 1000;
+		u++;
+	}
+	if (!u)
+		snprintf(buf, len, "%llu", (unsigned long long)v);
+	else
+		snprintf(buf, len, "%.*f%c", d < 10 ? 2 : d < 100 ? 1 : 0, d, units[u]);
+	return buf;
+}
+
+const char *fmt_flags(uint32_t flags, char *buf, size_t len)
+{
+	size_t off = 0;
+	int i;
+
+	buf[0] = 0;
+	for (i = 0; flag_names[i]; i++) {
+		if (!(flags & (1U << i)))
+			continue;
+		off += snprintf(buf + off, off < len ? len - off : 0, "%s%s",
+				off ? "," : "", flag_names[i]);
+	}
+	if (!off)
+		snprintf(buf, len, "-");
+	return buf;
+}

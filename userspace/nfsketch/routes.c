@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0
+/* nfsketch routes: recent route events with flap penalties (ROUTE_GET). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <time.h>
+#include <linux/nfsketch.h>
+#include "cmd.h"
+#include "fmt.h"
+
+static const char routes_usage[] =
+	"Usage: nfsketch [-j [-p]] routes\n"
+	"Recent route events of this network namespace, oldest first, with the\n"
+	"RFC 2439 flap penalty of the prefix after each event. Needs CAP_NET_ADMIN.\n";
+
+static const char *const route_events[] = { "add", "del", "replace" };
+
+void route_print(struct cli *c, const struct nlattr *nest, const char *key)
+{
+	const struct nlattr *tb[NFSKETCH_A_ROUTE_MAX + 1];
+	char addr[ADDR_STR_LEN], pfx[ADDR_STR_LEN + 8];
+	uint8_t family, ev;
+	struct timespec now;
+	double age;
+
+	nfsk_nl_parse_nest(nest, tb, NFSKETCH_A_ROUTE_MAX);
+	family = nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_FAMILY]);
+	ev = nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_EVENT]);
+	if (tb[NFSKETCH_A_ROUTE_DST] && mnl_attr_get_payload_len(tb[NFSKETCH_A_ROUTE_DST]) == 16)
+		fmt_addr(family, mnl_attr_get_payload(tb[NFSKETCH_A_ROUTE_DST]), addr);
+	else
+		snprintf(addr, sizeof(addr), "?");
+	snprintf(pfx, sizeof(pfx), "%s/%u", addr,
+		 (unsigned int)nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_DST_LEN]));
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	age = (now.tv_sec * 1e9 + now.tv_nsec -
+	       (double)nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TIME_NS])) / 1e9;
+
+	if (c->json) {
+		json_obj_open(&c->j, key);
+		json_u64(&c->j, "time_ns", nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TIME_NS]));
+		json_str(&c->j, "event", ev < 3 ? route_events[ev] : "?");
+		json_u64(&c->j, "family", family == AF_INET ? 4 : 6);
+		json_str(&c->j, "prefix", pfx);
+		json_u64(&c->j, "table", nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TABLE]));
+		json_u64(&c->j, "protocol", nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_PROTOCOL]));
+		json_u64(&c->j, "penalty", nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_PENALTY]));
+		if (tb[NFSKETCH_A_ROUTE_COALESCED])
+			json_u64(&c->j, "coalesced",
+				 nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_COALESCED]));
+		json_obj_close(&c->j);
+		return;
+	}
+	printf("%8.1fs ago  %-7s %-40s table %-5" PRIu64 " proto %-3" PRIu64
+	       " penalty %" PRIu64 "\n", age, ev < 3 ? route_events[ev] : "?", pfx,
+	       nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TABLE]),
+	       nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_PROTOCOL]),
+	       nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_PENALTY]));
+}
+
+static int routes_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(a) == NFSKETCH_A_ROUTE)
+			route_print(data, a, NULL);
+	return MNL_CB_OK;
+}
+
+int cmd_routes(struct cli *c, int argc, char **argv)
+{
+	struct nlmsghdr *nlh;
+	int err;
+
+	if (cli_want_help(argc, argv, routes_usage))
+		return 0;
+	if (argc > 1)
+		return cli_usage_error(routes_usage, "unexpected argument '%s'", argv[1]);
+	if (cli_open(c))
+		return EXIT_RUNTIME;
+	nlh = nfsk_nl_request(&c->nl, NFSKETCH_CMD_ROUTE_GET, NLM_F_DUMP);
+	if (c->json)
+		json_arr_open(&c->j, NULL);
+	err = nfsk_nl_talk(&c->nl, nlh, routes_cb, c);
+	if (c->json) {
+		json_arr_close(&c->j);
+		json_end(&c->j);
+	}
+	return err ? EXIT_RUNTIME : 0;
+}

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/* nfsketch windows: the history of closed windows (WINDOW_GET dump). */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <linux/nfsketch.h>
+#include "cmd.h"
+#include "fmt.h"
+
+static const char windows_usage[] =
+	"Usage: nfsketch [-j [-p]] windows [--last N]\n"
+	"Closed windows of this network namespace, oldest first: totals,\n"
+	"protocols, address entropy (bits), route events, flags.\n"
+	"  -n, --last N   only the newest N windows\n";
+
+static const struct window_field {
+	unsigned int	attr;
+	const char	*name;
+} window_fields[] = {
+	{ NFSKETCH_A_WINDOW_ID,			"id" },
+	{ NFSKETCH_A_WINDOW_START_NS,		"start_ns" },
+	{ NFSKETCH_A_WINDOW_LENGTH_NS,		"length_ns" },
+	{ NFSKETCH_A_WINDOW_PACKETS,		"packets" },
+	{ NFSKETCH_A_WINDOW_BYTES,		"bytes" },
+	{ NFSKETCH_A_WINDOW_TCP,		"tcp" },
+	{ NFSKETCH_A_WINDOW_UDP,		"udp" },
+	{ NFSKETCH_A_WINDOW_ICMP,		"icmp" },
+	{ NFSKETCH_A_WINDOW_ICMPV6,		"icmpv6" },
+	{ NFSKETCH_A_WINDOW_OTHER,		"other" },
+	{ NFSKETCH_A_WINDOW_IPV4,		"ipv4" },
+	{ NFSKETCH_A_WINDOW_IPV6,		"ipv6" },
+	{ NFSKETCH_A_WINDOW_TRUNCATED,		"truncated" },
+	{ NFSKETCH_A_WINDOW_SRC_ENTROPY,	"src_entropy_mbits" },
+	{ NFSKETCH_A_WINDOW_DST_ENTROPY,	"dst_entropy_mbits" },
+	{ NFSKETCH_A_WINDOW_ROUTE_ADD4,		"route_add4" },
+	{ NFSKETCH_A_WINDOW_ROUTE_DEL4,		"route_del4" },
+	{ NFSKETCH_A_WINDOW_ROUTE_REPLACE4,	"route_replace4" },
+	{ NFSKETCH_A_WINDOW_ROUTE_ADD6,		"route_add6" },
+	{ NFSKETCH_A_WINDOW_ROUTE_DEL6,		"route_del6" },
+	{ NFSKETCH_A_WINDOW_ROUTE_REPLACE6,	"route_replace6" },
+	{ NFSKETCH_A_WINDOW_ROUTES4,		"routes4" },
+	{ NFSKETCH_A_WINDOW_ROUTES6,		"routes6" },
+	{ NFSKETCH_A_WINDOW_SAH_HITS,		"sah_hits" },
+	{ NFSKETCH_A_WINDOW_SAH_MISSES,		"sah_misses" },
+	{ NFSKETCH_A_WINDOW_SAH_FULL,		"sah_full" },
+	{ NFSKETCH_A_WINDOW_SAH_HELD,		"sah_flows" },
+	{ NFSKETCH_A_WINDOW_SAH_PROB,		"sah_p_fx32" },
+	{ NFSKETCH_A_WINDOW_FLAGS,		"flags" },
+};
+
+static const char *const series_names[] = {
+	"packets", "bytes", "src_entropy", "dst_entropy", "route_events",
+};
+
+static int window_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[NFSKETCH_A_WINDOW_MAX + 1];
+	char b1[16], b2[16], fl[128];
+	struct cli *c = data;
+	const struct nlattr *a;
+	unsigned int i;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		uint64_t r4, r6;
+
+		if (mnl_attr_get_type(a) != NFSKETCH_A_WINDOW)
+			continue;
+		nfsk_nl_parse_nest(a, tb, NFSKETCH_A_WINDOW_MAX);
+		if (c->json) {
+			const struct nlattr *s;
+
+			json_obj_open(&c->j, NULL);
+			for (i = 0; i < sizeof(window_fields) / sizeof(window_fields[0]); i++)
+				if (tb[window_fields[i].attr])
+					json_u64(&c->j, window_fields[i].name,
+						 nfsk_nl_u64(tb[window_fields[i].attr]));
+			json_arr_open(&c->j, "flag_names");
+			for (i = 0; flag_names[i]; i++)
+				if (nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_FLAGS]) & (1U << i))
+					json_str(&c->j, NULL, flag_names[i]);
+			json_arr_close(&c->j);
+			if (tb[NFSKETCH_A_WINDOW_SCORE]) {
+				json_obj_open(&c->j, "score_milli_sigma");
+				mnl_attr_for_each_nested(s, tb[NFSKETCH_A_WINDOW_SCORE]) {
+					unsigned int t = mnl_attr_get_type(s) - 1;
+
+					if (t < 5)
+						json_s64(&c->j, series_names[t],
+							 (int64_t)mnl_attr_get_u64(s));
+				}
+				json_obj_close(&c->j);
+			}
+			json_obj_close(&c->j);
+			continue;
+		}
+		r4 = nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_ADD4]) +
+		     nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_ADD6]);
+		r6 = nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_DEL4]) +
+		     nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_DEL6]);
+		printf("%6" PRIu64 " %6.1fs %8s %8s %7" PRIu64 " %7" PRIu64 " %7" PRIu64
+		       " %6.2f %6.2f  +%-3" PRIu64 " -%-3" PRIu64 " ~%-3" PRIu64 " %s\n",
+		       nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ID]),
+		       nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_LENGTH_NS]) / 1e9,
+		       fmt_si(nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_PACKETS]), b1, sizeof(b1)),
+		       fmt_si(nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_BYTES]), b2, sizeof(b2)),
+		       nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_TCP]),
+		       nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_UDP]),
+		       nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ICMP]) +
+		       nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ICMPV6]),
+		       nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_SRC_ENTROPY]) / 1000.0,
+		       nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_DST_ENTROPY]) / 1000.0,
+		       r4, r6,
+		       nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_REPLACE4]) +
+		       nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_REPLACE6]),
+		       fmt_flags(nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_FLAGS]), fl, sizeof(fl)));
+	}
+	return MNL_CB_OK;
+}
+
+int cmd_windows(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "last", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct nlmsghdr *nlh;
+	unsigned long last = 0;
+	char *end;
+	int o, err;
+
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "n:h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'n':
+			last = strtoul(optarg, &end, 10);
+			if (*end || !last || last > UINT32_MAX)
+				return cli_usage_error(windows_usage,
+						       "--last needs a positive number");
+			break;
+		case 'h':
+			fputs(windows_usage, stdout);
+			return 0;
+		default:
+			return cli_usage_error(windows_usage, "bad option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(windows_usage, "unexpected argument '%s'",
+				       argv[optind]);
+	if (cli_open(c))
+		return EXIT_RUNTIME;
+	nlh = nfsk_nl_request(&c->nl, NFSKETCH_CMD_WINDOW_GET, NLM_F_DUMP);
+	if (last)
+		mnl_attr_put_u32(nlh, NFSKETCH_A_LAST_N, last);
+	if (c->json)
+		json_arr_open(&c->j, NULL);
+	else
+		printf("%6s %7s %8s %8s %7s %7s %7s %6s %6s  %-14s %s\n", "window",
+		       "length", "packets", "bytes", "tcp", "udp", "icmp",
+		       "H(src)", "H(dst)", "routes", "flags");
+	err = nfsk_nl_talk(&c->nl, nlh, window_cb, c);
+	if (c->json) {
+		json_arr_close(&c->j);
+		json_end(&c->j);
+	}
+	return err ? EXIT_RUNTIME : 0;
+}
