@@ -34,6 +34,7 @@
 #include <nfsketch/window.h>
 #include <nfsketch/detect.h>
 #include <nfsketch/flap.h>
+#include <nfsketch/flags.h>
 
 #define NFSKETCH_VERSION	"0.2.0"
 

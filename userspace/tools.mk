@@ -1,13 +1,15 @@
 # Userspace tools: included by the top-level Makefile.
 NL_LIB_SRCS	:= $(wildcard userspace/lib/*.c)
-CLI_SRCS	:= $(wildcard userspace/nfsketch/*.c)
+CLI_SRCS	:= $(wildcard userspace/nfsketch/*.c userspace/replay/*.c)
+CLI_HDRS	:= $(wildcard userspace/lib/*.h userspace/nfsketch/*.h userspace/replay/*.h)
 CLI_VERSION	:= $(shell sed -n 's/^\#define NFSKETCH_VERSION[^"]*"\(.*\)"/\1/p' kmod/nfsketch.h)
 
 tools: $(BUILD)/nfsketch
 
-$(BUILD)/nfsketch: $(CLI_SRCS) $(NL_LIB_SRCS) $(CORE_SRCS) $(CORE_HDRS) \
-		   $(wildcard userspace/lib/*.h userspace/nfsketch/*.h)
+# The CLI links the portable core itself: `nfsketch replay` runs the same
+# code over a pcap as the module runs over live packets.
+$(BUILD)/nfsketch: $(CLI_SRCS) $(NL_LIB_SRCS) $(CORE_SRCS) $(CORE_HDRS) $(CLI_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_USER) -Iuserspace/lib -Iuserspace/nfsketch \
+	$(CC) $(CFLAGS_USER) -Iuserspace/lib -Iuserspace/nfsketch -Iuserspace/replay \
 		-DNFSKETCH_CLI_VERSION='"$(CLI_VERSION)"' \
-		-o $@ $(CLI_SRCS) $(NL_LIB_SRCS) $(CORE_SRCS) -lmnl
+		-o $@ $(CLI_SRCS) $(NL_LIB_SRCS) $(CORE_SRCS) -lmnl -lpcap -lm

@@ -59,28 +59,32 @@ void nfsk_sah_init(struct nfsk_sah *t, u32 entries, u32 p_fx, u64 seed,
 /* Empties the table and zeroes its counters; keeps p and the PRNG. */
 void nfsk_sah_clear(struct nfsk_sah *t);
 /* Slow half of nfsk_sah_update(): sample, then install or count full. */
-void nfsk_sah_miss(struct nfsk_sah *t, u32 base, u32 empty, u64 hash,
+void nfsk_sah_miss(struct nfsk_sah *t, u32 base, u64 hash,
 		   const struct nfsk_flow_key *key, u32 len);
 /* Probability * 2^32 that a packet of len bytes gets sampled. */
 u32 nfsk_sah_admit_fx(u32 p_fx, u32 len);
 /* Next window's p: halve above 90 % occupancy, double below 50 %. */
 u32 nfsk_sah_adapt(u32 p_fx, u32 held, u32 capacity, u32 p_max_fx);
 
+/* Bit w set where tags[w] == v: eight compares, no branch. */
+static inline u32 nfsk_sah_match(const u64 *tags, u64 v)
+{
+	return (u32)(tags[0] == v) | (u32)(tags[1] == v) << 1 |
+	       (u32)(tags[2] == v) << 2 | (u32)(tags[3] == v) << 3 |
+	       (u32)(tags[4] == v) << 4 | (u32)(tags[5] == v) << 5 |
+	       (u32)(tags[6] == v) << 6 | (u32)(tags[7] == v) << 7;
+}
+
 /*
- * Per packet: one line of tags compared without branches (the compiler
- * may use vector compares), a hit adds to the flow's exact counters.
+ * Per packet: one line of tags compared without branches; a hit adds to
+ * the flow's exact counters, a miss goes to the sampler.
  */
 static inline void nfsk_sah_update(struct nfsk_sah *t, u64 hash,
 				   const struct nfsk_flow_key *key, u32 len)
 {
 	u32 base = (u32)(hash & t->set_mask) * NFSK_SAH_WAYS;
-	const u64 *tags = t->tags + base;
-	u32 hit = 0, empty = 0, w;
+	u32 hit = nfsk_sah_match(t->tags + base, hash);
 
-	for (w = 0; w < NFSK_SAH_WAYS; w++) {
-		hit |= (u32)(tags[w] == hash) << w;
-		empty |= (u32)(tags[w] == 0) << w;
-	}
 	if (hit) {
 		struct nfsk_sah_ctr *c = &t->ctr[base + __builtin_ctz(hit)];
 
@@ -89,7 +93,7 @@ static inline void nfsk_sah_update(struct nfsk_sah *t, u64 hash,
 		t->hits++;
 		return;
 	}
-	nfsk_sah_miss(t, base, empty, hash, key, len);
+	nfsk_sah_miss(t, base, hash, key, len);
 }
 
 static inline bool nfsk_sah_held(const struct nfsk_sah *t, u32 i)

@@ -127,15 +127,16 @@ u32 nfsk_sah_admit_fx(u32 p_fx, u32 len)
 	return g > ~0U ? ~0U : (u32)g;
 }
 
-void nfsk_sah_miss(struct nfsk_sah *t, u32 base, u32 empty, u64 hash,
+void nfsk_sah_miss(struct nfsk_sah *t, u32 base, u64 hash,
 		   const struct nfsk_flow_key *key, u32 len)
 {
-	u32 w;
+	u32 empty, w;
 
 	if (nfsk_prng_u32(&t->prng) >= nfsk_sah_admit_fx(t->p_fx, len)) {
 		t->misses++;
 		return;
 	}
+	empty = nfsk_sah_match(t->tags + base, 0);
 	if (nfsk_unlikely(!empty)) {
 		t->full++;
 		return;
