@@ -156,6 +156,8 @@ static int nfsk_config_set(struct nfsk_net *nn, struct nlattr **tb,
 		}
 	}
 	err = nfsk_routes_configure(nn->routes, &cfg);
+	if (!err)
+		nfsk_events_configure(nn->events, &cfg);
 	if (err) {
 		nfsk_sketch_free(sk);
 		nfsk_hist_buf_free(hb);
@@ -598,6 +600,24 @@ static struct genl_family nfsk_genl_family __ro_after_init = {
 	.mcgrps		= nfsk_genl_mcgrps,
 	.n_mcgrps	= ARRAY_SIZE(nfsk_genl_mcgrps),
 };
+
+bool nfsk_genl_has_listeners(struct net *net)
+{
+	return genl_has_listeners(&nfsk_genl_family, net, 0);
+}
+
+void *nfsk_genl_put_ntf(struct sk_buff *msg, u8 cmd)
+{
+	return genlmsg_put(msg, 0, 0, &nfsk_genl_family, 0, cmd);
+}
+
+/* Ends the message started by nfsk_genl_put_ntf() and sends it; frees it. */
+int nfsk_genl_multicast(struct net *net, struct sk_buff *msg)
+{
+	genlmsg_end(msg, nlmsg_data(nlmsg_hdr(msg)));
+	return genlmsg_multicast_netns(&nfsk_genl_family, net, msg, 0, 0,
+				       GFP_KERNEL);
+}
 
 int nfsk_genl_init(void)
 {

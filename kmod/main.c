@@ -47,9 +47,14 @@ static int __net_init nfsk_net_init(struct net *net)
 	if (err)
 		goto err_free_routes;
 
-	err = nfsk_window_init(nn);
+	err = nfsk_events_init(nn, &nn->cfg);
 	if (err)
 		goto err_routes_free;
+	nn->routes->events = nn->events;
+
+	err = nfsk_window_init(nn);
+	if (err)
+		goto err_events_exit;
 
 	err = nfsk_hooks_register(net);
 	if (err)
@@ -66,6 +71,8 @@ err_hooks_unregister:
 	nfsk_hooks_unregister(net);
 err_window_exit:
 	nfsk_window_exit(nn);
+err_events_exit:
+	nfsk_events_exit(nn);
 err_routes_free:
 	nfsk_routes_free(nn->routes);
 err_free_routes:
@@ -85,6 +92,8 @@ static void __net_exit nfsk_net_exit(struct net *net)
 	nfsk_routes_unregister(nn);
 	/* stops the window work, then frees sketches and history */
 	nfsk_window_exit(nn);
+	/* all producers are gone: stop the sender */
+	nfsk_events_exit(nn);
 	nfsk_routes_free(nn->routes);
 	kfree(nn->routes);
 	free_percpu(nn->stats);

@@ -35,6 +35,7 @@
 #include <nfsketch/detect.h>
 #include <nfsketch/flap.h>
 #include <nfsketch/flags.h>
+#include <nfsketch/pace.h>
 
 #define NFSKETCH_VERSION	"0.2.0"
 
@@ -97,6 +98,9 @@ int nfsk_config_apply(struct nfsk_config *cfg, struct nlattr **tb,
 size_t nfsk_config_size(void);
 int nfsk_config_put(struct sk_buff *msg, const struct nfsk_config *cfg);
 
+struct nfsk_events;
+struct nfsk_net;
+
 /* ---- routes (routes.c) ------------------------------------------------- */
 
 struct nfsk_route_rec {
@@ -112,7 +116,7 @@ struct nfsk_route_rec {
 };
 
 struct nfsk_routes {
-	spinlock_t		lock;
+	spinlock_t		lock;	/* all of the below; BH */
 	struct notifier_block	nb;
 	bool			replaying;	/* registration's replay */
 	u32			table_size[2];	/* [0] IPv4, [1] IPv6 */
@@ -124,11 +128,9 @@ struct nfsk_routes {
 	struct nfsk_flap_table	flap;
 	void			*flap_mem;
 	u32			flap_crossed;	/* into suppression, this window */
-	u32			flap_last_penalty;
-	struct nfsk_flap_key	flap_last;	/* the last prefix that did */
+	struct nfsk_route_rec	flap_last;	/* the last prefix that did */
+	struct nfsk_events	*events;
 };
-
-struct nfsk_net;
 
 int nfsk_routes_init(struct nfsk_routes *r, const struct nfsk_config *cfg);
 void nfsk_routes_free(struct nfsk_routes *r);
@@ -141,6 +143,28 @@ bool nfsk_routes_present(struct nfsk_routes *r, u8 family, const u8 *dst,
 u32 nfsk_routes_track(struct nfsk_routes *r, u8 family, const u8 *dst,
 		      u8 dst_len, u32 table, u8 event, u64 now, bool baseline);
 void nfsk_routes_forget_all(struct nfsk_routes *r);
+
+/* ---- events (events.c) ------------------------------------------------- */
+
+struct nfsk_events {
+	spinlock_t		lock;	/* the queue: window work, fib notifier */
+	struct nfsk_pace	q;
+	void			*mem;
+	struct delayed_work	work;	/* the sender */
+	struct net		*net;
+	u64			send_errors;
+	struct nfsk_pace_event	out;	/* the sender's current event */
+};
+
+struct nfsk_net;
+
+int nfsk_events_init(struct nfsk_net *nn, const struct nfsk_config *cfg);
+void nfsk_events_configure(struct nfsk_events *ev, const struct nfsk_config *cfg);
+void nfsk_events_exit(struct nfsk_net *nn);
+void nfsk_events_route(struct nfsk_events *ev, const struct nfsk_route_rec *rec);
+void nfsk_events_window_closed(struct nfsk_net *nn, const struct nfsk_window *win);
+size_t nfsk_events_stats_size(void);
+int nfsk_events_stats_put(struct sk_buff *msg, struct nfsk_events *ev);
 
 /* ---- packet path (hooks.c, parse.c) ------------------------------------ */
 
@@ -210,6 +234,7 @@ struct nfsk_net {
 	/* the detectors' verdicts on the last closed window, for alerts */
 	struct nfsk_detect_result	detect[NFSK_SERIES_MAX];
 	struct nfsk_routes		*routes;
+	struct nfsk_events		*events;
 };
 
 extern unsigned int nfsk_net_id;
@@ -254,6 +279,9 @@ size_t nfsk_route_size(void);
 int nfsk_route_put(struct sk_buff *msg, int attr,
 		   const struct nfsk_route_rec *rec);
 
+bool nfsk_genl_has_listeners(struct net *net);
+void *nfsk_genl_put_ntf(struct sk_buff *msg, u8 cmd);
+int nfsk_genl_multicast(struct net *net, struct sk_buff *msg);
 int nfsk_genl_init(void);
 void nfsk_genl_exit(void);
 

@@ -12,7 +12,8 @@
 
 size_t nfsk_stats_size(void)
 {
-	return nla_total_size(0) + 10 * U64_ATTR + 4 * U32_ATTR;
+	return nla_total_size(0) + 7 * U64_ATTR + 5 * U32_ATTR +
+	       nfsk_events_stats_size();
 }
 
 int nfsk_stats_put(struct sk_buff *msg, struct nfsk_net *nn)
@@ -51,7 +52,8 @@ int nfsk_stats_put(struct sk_buff *msg, struct nfsk_net *nn)
 	    nla_put_u32(msg, NFSKETCH_A_STATS_ROUTES4, routes4) ||
 	    nla_put_u32(msg, NFSKETCH_A_STATS_ROUTES6, routes6) ||
 	    nla_put_u64_64bit(msg, NFSKETCH_A_STATS_ALERTS, nn->alerts,
-			      NFSKETCH_A_STATS_PAD)) {
+			      NFSKETCH_A_STATS_PAD) ||
+	    nfsk_events_stats_put(msg, nn->events)) {
 		nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;
 	}

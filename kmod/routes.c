@@ -30,7 +30,7 @@ static void nfsk_routes_record(struct nfsk_routes *r, u8 family,
 			       u8 protocol, enum fib_event_type fib_event)
 {
 	unsigned int fi = family == NFSK_AF_INET ? 0 : 1;
-	struct nfsk_route_rec *rec;
+	struct nfsk_route_rec *rec, copy;
 	u8 event;
 	u32 penalty;
 	u64 now = ktime_get_ns();
@@ -71,6 +71,10 @@ static void nfsk_routes_record(struct nfsk_routes *r, u8 family,
 	rec->protocol = protocol;
 	rec->seq = ++r->log_seq;
 	r->log_next = (r->log_next + 1) & (NFSK_ROUTE_LOG_LEN - 1);
+	copy = *rec;
+	spin_unlock_bh(&r->lock);
+	nfsk_events_route(r->events, &copy);
+	return;
 unlock:
 	spin_unlock_bh(&r->lock);
 }
@@ -211,9 +215,17 @@ u32 nfsk_routes_track(struct nfsk_routes *r, u8 family, const u8 *dst,
 	nfsk_flap_key_of(&k, family, dst, dst_len, table);
 	nfsk_flap_event(&r->flap, &k, event, now, &v);
 	if (v.crossed && !baseline) {
+		struct nfsk_route_rec *last = &r->flap_last;
+
 		r->flap_crossed++;
-		r->flap_last = k;
-		r->flap_last_penalty = v.penalty;
+		memset(last, 0, sizeof(*last));
+		last->time_ns = now;
+		memcpy(last->dst, dst, sizeof(last->dst));
+		last->table = table;
+		last->penalty = v.penalty;
+		last->family = family;
+		last->dst_len = dst_len;
+		last->event = event;
 	}
 	return v.penalty;
 }

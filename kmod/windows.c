@@ -257,6 +257,7 @@ static void nfsk_window_close(struct nfsk_net *nn)
 	nfsk_routes_close_window(nn->routes, win);
 	nfsk_detect_window(nn, win);
 	nfsk_history_commit(&nn->hist->ring);
+	nfsk_events_window_closed(nn, win);
 
 	/* The window CMS of the record just closed answers queries. */
 	if (nn->last_sketch != sk) {

@@ -9,7 +9,7 @@
 
 #define NFSK_CMS_MAX_DEPTH	8
 #define NFSK_CMS_MIN_WIDTH	16
-#define NFSK_CMS_MAX_WIDTH	(1U << 24)
+#define NFSK_CMS_MAX_WIDTH	16777216U	/* 2^24 */
 
 struct nfsk_cms {
 	u32	depth;		/* d rows, 1..NFSK_CMS_MAX_DEPTH */

@@ -9,7 +9,7 @@
 
 #define NFSK_LOG2_FRAC_BITS	16	/* nfsk_log2_fx() is Q16 */
 #define NFSK_HIST_MIN_BUCKETS	16
-#define NFSK_HIST_MAX_BUCKETS	(1U << 20)
+#define NFSK_HIST_MAX_BUCKETS	1048576U	/* 2^20 */
 
 struct nfsk_hist {
 	u32	*c;		/* [buckets] packets per bucket */

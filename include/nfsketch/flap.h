@@ -78,7 +78,7 @@ struct nfsk_flap_table {
 	u32	suppressed;		/* as of the last call that looked */
 	u64	seed;
 	u64	events;			/* events passed in */
-	u64	untracked;		/* ADDs of prefixes not in the table */
+	u64	untracked;		/* ADDs of unknown prefixes, no free way */
 	u64	inserted;		/* new entries */
 	u64	evictions;		/* live entries (penalty > 0) replaced */
 	u64	suppress_crossings;	/* times a prefix became suppressed */

@@ -10,7 +10,7 @@
 
 #define NFSK_SAH_WAYS		8
 #define NFSK_SAH_MIN_ENTRIES	NFSK_SAH_WAYS
-#define NFSK_SAH_MAX_ENTRIES	(1U << 22)
+#define NFSK_SAH_MAX_ENTRIES	4194304U	/* 2^22 */
 
 /* xorshift64*: per-CPU, never shared, never 0. */
 struct nfsk_prng {

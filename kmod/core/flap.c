@@ -205,6 +205,18 @@ static struct nfsk_flap_entry *find(const struct nfsk_flap_table *t,
 	return NULL;
 }
 
+static struct nfsk_flap_entry *free_way(const struct nfsk_flap_table *t,
+					const struct nfsk_flap_key *k)
+{
+	struct nfsk_flap_entry *e = t->slot + key_set(t, k) * NFSK_FLAP_WAYS;
+	u32 i;
+
+	for (i = 0; i < NFSK_FLAP_WAYS; i++, e++)
+		if (!(e->state & NFSK_FLAP_S_USED))
+			return e;
+	return NULL;
+}
+
 /* A slot for a new key: a free one, else the lowest current penalty. */
 static struct nfsk_flap_entry *victim(struct nfsk_flap_table *t,
 				      const struct nfsk_flap_key *k, u64 now,
@@ -275,11 +287,16 @@ u32 nfsk_flap_event(struct nfsk_flap_table *t, const struct nfsk_flap_key *key,
 			e->state &= ~NFSK_FLAP_S_WITHDRAWN;
 		}
 	} else {
-		if (!inc) {
+		/*
+		 * An ADD of an unknown prefix costs nothing, and is kept only
+		 * in a free way: then a later REPLACE of it is told from an ADD.
+		 * It never displaces a prefix with a history.
+		 */
+		e = inc ? victim(t, &k, now, &evicted) : free_way(t, &k);
+		if (!e) {
 			t->untracked++;
 			return 0;
 		}
-		e = victim(t, &k, now, &evicted);
 		memset(e, 0, sizeof(*e));
 		e->key = k;
 		e->state = NFSK_FLAP_S_USED;

@@ -7,22 +7,25 @@
  * with a per-namespace random key, or an attacker who knows the function
  * can aim flows at one sketch cell or one S&H set.
  *
- * Three candidates were measured by userspace/bench (gcc 12 -O2, x86-64,
- * 1M-packet Zipf trace of 100k flows, median of 7 runs, ns per hash):
+ * Three candidates were measured by userspace/bench (gcc 12 -O2, generic
+ * x86-64, 2.6 GHz EPYC VM; 1M-packet Zipf trace of 100k flows, key of each
+ * packet in a sequential array as the hook has it on its stack; median of
+ * 7 runs, three runs of the bench, ns per hash):
  *
- *	SipHash-2-4 over the 5 words		~14.9 ns
- *	SipHash-1-3 over the 5 words		 ~8.8 ns
- *	multiply-add-shift, 128-bit keys	 ~2.2 ns
+ *	SipHash-2-4 over the 5 words		22 - 29 ns
+ *	SipHash-1-3 over the 5 words		15 - 19 ns
+ *	multiply-add-shift, 128-bit keys	 6 -  7 ns
  *
- * The whole per-packet budget is about 20 ns, so SipHash-2-4 alone would
- * take most of it. The hot path uses Dietzfelbinger's multiply-add-shift
- * (strongly universal: any two distinct keys collide on the 64 output bits
- * with probability 2^-64 over the random key), which is what the sketches'
- * guarantees assume of their hash. It is not a PRF: someone who can observe
- * many outputs could learn the key, but outputs never leave the kernel, and
- * the only observable effect is a sketch error bounded by the table sizes.
- * SipHash-2-4 stays as the PRF that expands the operator's 16-byte key into
- * the multiply-shift words, so kernel and offline replay agree.
+ * The whole per-packet budget is about 20 ns: SipHash-2-4 alone would
+ * exceed it, SipHash-1-3 take most of it. The hot path therefore uses
+ * Dietzfelbinger's multiply-add-shift (strongly universal: two distinct
+ * keys collide on the 64 output bits with probability 2^-64 over the random
+ * key), which is exactly what the sketches' guarantees assume of their
+ * hash. It is not a PRF: whoever observes many outputs could learn the
+ * key, so hash values (S&H tags, nfsk_flow_stat.hash) must never leave the
+ * kernel; the only observable effect is a sketch error bounded by the
+ * table sizes. SipHash-2-4 stays as the PRF that expands the 16-byte key
+ * into the multiply-shift words, so kernel and offline replay agree.
  */
 #include <nfsketch/siphash.h>
 

@@ -197,11 +197,16 @@ TEST(ceiling_and_event_kinds)
 	int i;
 
 	tab_init(&tb, 64);
-	/* an add of a prefix never withdrawn is the table, not churn */
+	/*
+	 * An add of a prefix never withdrawn is the table, not churn: no
+	 * penalty; it is remembered (present, not withdrawn) in a free way.
+	 */
 	EXPECT_EQ(0U, nfsk_flap_event(&tb.t, &o, NFSK_FLAP_ADD, 0, &v));
-	EXPECT_FALSE(v.tracked);
-	EXPECT_FALSE(nfsk_flap_lookup(&tb.t, &o, 0, &info));
-	EXPECT_EQ(1U, tb.t.untracked);
+	EXPECT_TRUE(v.tracked);
+	ASSERT_TRUE(nfsk_flap_lookup(&tb.t, &o, 0, &info));
+	EXPECT_EQ(0U, info.penalty);
+	EXPECT_FALSE(info.withdrawn);
+	EXPECT_EQ(0U, tb.t.untracked);
 	/* attribute change: +500; re-add after withdraw: +0 */
 	EXPECT_EQ(500U, nfsk_flap_event(&tb.t, &o, NFSK_FLAP_REPLACE, 0, &v));
 	EXPECT_EQ(1500U, nfsk_flap_event(&tb.t, &o, NFSK_FLAP_DEL, 0, &v));
@@ -313,8 +318,13 @@ TEST(random_streams_vs_model)
 		inc = ev == NFSK_FLAP_DEL ? 1000 :
 		      ev == NFSK_FLAP_REPLACE ? 500 : 0;
 		if (ev == NFSK_FLAP_ADD && !md[i].live) {
-			nfsk_flap_event(&tb.t, &keys[i], ev, t, &v);
-			ASSERT_FALSE(v.tracked);
+			/* a first add costs nothing; kept while ways are free */
+			ASSERT_EQ(0U, nfsk_flap_event(&tb.t, &keys[i], ev, t, &v));
+			ASSERT_TRUE(v.tracked);
+			md[i].live = 1;
+			md[i].p = 0;
+			md[i].t = t;
+			md[i].wd = 0;
 			continue;
 		}
 		if (ev == NFSK_FLAP_ADD)

@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Events to the "events" multicast group: WINDOW_NTF for every closed
+ * window, ALERT_NTF for every flag raised, ROUTE_NTF for every route event.
+ *
+ * Producers (the window work, the fib notifier in atomic context) only
+ * enqueue a small record into the core's paced queue (kmod/core/pace.c)
+ * under a BH spinlock and kick the sender: they never build a message,
+ * never allocate, never block. Nothing is queued while no one listens.
+ * The sender work drains the queue at the token bucket's rate, builds each
+ * message with GFP_KERNEL and multicasts it in the namespace; -ENOBUFS
+ * (a listener with NETLINK_BROADCAST_ERROR could not take it) halves the
+ * rate. Above the high watermark route events are only counted and go out
+ * as one ROUTE_NTF summary; every drop and coalesce is counted in
+ * STATS_GET.
+ */
+#include <linux/jiffies.h>
+#include <linux/ktime.h>
+#include <linux/slab.h>
+#include <net/genetlink.h>
+#include "nfsketch.h"
+
+/* An ALERT_NTF as queued: what the message needs, nothing more. */
+struct nfsk_alert_rec {
+	u64	window_id;
+	u64	value;
+	u64	baseline;
+	s64	score;
+	u32	flag;
+	u32	series;
+	u32	kind;		/* NFSK_ALERT_* */
+	u32	penalty;
+	union {
+		struct {
+			struct nfsk_flow_key	key;
+			u64			bytes;
+			u64			packets;
+		} flow;
+		struct nfsk_route_rec	route;
+	};
+};
+
+enum {
+	NFSK_ALERT_SERIES,
+	NFSK_ALERT_FLOW,
+	NFSK_ALERT_ROUTE,
+};
+
+static void nfsk_events_kick(struct nfsk_events *ev, unsigned long delay)
+{
+	queue_delayed_work(system_power_efficient_wq, &ev->work, delay);
+}
+
+static void nfsk_events_enqueue(struct nfsk_events *ev, u32 type,
+				const void *rec, u32 len)
+{
+	spin_lock_bh(&ev->lock);
+	nfsk_pace_enqueue(&ev->q, type, rec, len, ktime_get_ns());
+	spin_unlock_bh(&ev->lock);
+	nfsk_events_kick(ev, 0);
+}
+
+void nfsk_events_route(struct nfsk_events *ev, const struct nfsk_route_rec *rec)
+{
+	if (!nfsk_genl_has_listeners(ev->net))
+		return;
+	nfsk_events_enqueue(ev, NFSK_PACE_ROUTE, rec, sizeof(*rec));
+}
+
+/* Called by the window work for the record it just committed. */
+void nfsk_events_window_closed(struct nfsk_net *nn, const struct nfsk_window *win)
+{
+	struct nfsk_events *ev = nn->events;
+	struct nfsk_alert_rec a;
+	unsigned int s;
+
+	lockdep_assert_held(&nn->lock);
+	if (!nfsk_genl_has_listeners(nn->net))
+		return;
+
+	nfsk_events_enqueue(ev, NFSK_PACE_WINDOW, &win->id, sizeof(win->id));
+
+	for (s = 0; s < NFSK_SERIES_MAX; s++) {
+		const struct nfsk_detect_result *res = &nn->detect[s];
+
+		if (!res->flagged)
+			continue;
+		memset(&a, 0, sizeof(a));
+		a.window_id = win->id;
+		a.flag = nfsk_detect_series_flag(s);
+		a.series = s;
+		a.value = res->value;
+		a.baseline = div_u64(res->mean_milli, 1000);
+		a.score = res->score;
+		a.kind = NFSK_ALERT_SERIES;
+		nfsk_events_enqueue(ev, NFSK_PACE_ALERT, &a, sizeof(a));
+	}
+	if (win->flags & NFSKETCH_FLAG_HEAVY_HITTER) {
+		memset(&a, 0, sizeof(a));
+		a.window_id = win->id;
+		a.flag = NFSKETCH_FLAG_HEAVY_HITTER;
+		a.series = NFSK_SERIES_BYTES;
+		a.value = win->top[0].bytes;
+		a.baseline = win->bytes;
+		a.kind = NFSK_ALERT_FLOW;
+		a.flow.key = win->top[0].key;
+		a.flow.bytes = win->top[0].bytes;
+		a.flow.packets = win->top[0].packets;
+		nfsk_events_enqueue(ev, NFSK_PACE_ALERT, &a, sizeof(a));
+	}
+	if (win->flags & NFSKETCH_FLAG_ROUTE_FLAP) {
+		memset(&a, 0, sizeof(a));
+		a.window_id = win->id;
+		a.flag = NFSKETCH_FLAG_ROUTE_FLAP;
+		a.series = NFSK_SERIES_ROUTE_EVENTS;
+		a.kind = NFSK_ALERT_ROUTE;
+		spin_lock_bh(&nn->routes->lock);
+		a.route = nn->routes->flap_last;
+		spin_unlock_bh(&nn->routes->lock);
+		a.value = a.route.penalty;
+		nfsk_events_enqueue(ev, NFSK_PACE_ALERT, &a, sizeof(a));
+	}
+}
+
+static int nfsk_alert_put(struct sk_buff *msg, const struct nfsk_alert_rec *a)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(msg, NFSKETCH_A_ALERT);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(msg, NFSKETCH_A_ALERT_FLAG, a->flag) ||
+	    nla_put_u64_64bit(msg, NFSKETCH_A_ALERT_WINDOW_ID, a->window_id,
+			      NFSKETCH_A_ALERT_PAD) ||
+	    nla_put_u32(msg, NFSKETCH_A_ALERT_SERIES, a->series) ||
+	    nla_put_u64_64bit(msg, NFSKETCH_A_ALERT_VALUE, a->value,
+			      NFSKETCH_A_ALERT_PAD) ||
+	    nla_put_u64_64bit(msg, NFSKETCH_A_ALERT_BASELINE, a->baseline,
+			      NFSKETCH_A_ALERT_PAD) ||
+	    nla_put_s64(msg, NFSKETCH_A_ALERT_SCORE, a->score,
+			NFSKETCH_A_ALERT_PAD))
+		goto cancel;
+	if (a->kind == NFSK_ALERT_FLOW &&
+	    nfsk_flow_put(msg, NFSKETCH_A_ALERT_FLOW, &a->flow.key,
+			  a->flow.packets, a->flow.bytes, NULL))
+		goto cancel;
+	if (a->kind == NFSK_ALERT_ROUTE &&
+	    nfsk_route_put(msg, NFSKETCH_A_ALERT_ROUTE, &a->route))
+		goto cancel;
+	nla_nest_end(msg, nest);
+	return 0;
+
+cancel:
+	nla_nest_cancel(msg, nest);
+	return -EMSGSIZE;
+}
+
+static int nfsk_summary_put(struct sk_buff *msg, const struct nfsk_pace_event *e)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(msg, NFSKETCH_A_ROUTE);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(msg, NFSKETCH_A_ROUTE_TIME_NS, e->time_ns,
+			      NFSKETCH_A_ROUTE_PAD) ||
+	    nla_put_u64_64bit(msg, NFSKETCH_A_ROUTE_COALESCED, e->coalesced,
+			      NFSKETCH_A_ROUTE_PAD)) {
+		nla_nest_cancel(msg, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* Build and multicast one event; 0 if there was nothing to send. */
+static int nfsk_events_send(struct nfsk_net *nn, const struct nfsk_pace_event *e)
+{
+	const struct nfsk_window *win = NULL;
+	struct sk_buff *msg;
+	size_t size;
+	u8 cmd;
+	int err;
+
+	switch (e->type) {
+	case NFSK_PACE_WINDOW:
+		cmd = NFSKETCH_CMD_WINDOW_NTF;
+		size = nfsk_window_size();
+		break;
+	case NFSK_PACE_ALERT:
+		cmd = NFSKETCH_CMD_ALERT_NTF;
+		size = nla_total_size(0) + 5 * NFSK_U64_ATTR_SIZE +
+		       2 * nla_total_size(sizeof(u32)) +
+		       max(nfsk_flow_size(), nfsk_route_size());
+		break;
+	case NFSK_PACE_ROUTE:
+	case NFSK_PACE_ROUTE_SUMMARY:
+		cmd = NFSKETCH_CMD_ROUTE_NTF;
+		size = nfsk_route_size();
+		break;
+	default:
+		return 0;
+	}
+
+	msg = genlmsg_new(size, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	if (!nfsk_genl_put_ntf(msg, cmd)) {
+		err = -EMSGSIZE;
+		goto err_free;
+	}
+
+	switch (e->type) {
+	case NFSK_PACE_WINDOW: {
+		u64 id;
+		u32 i;
+
+		memcpy(&id, e->payload.bytes, sizeof(id));
+		mutex_lock(&nn->lock);
+		for (i = 0; (win = nfsk_history_get(&nn->hist->ring, i)); i++)
+			if (win->id <= id)
+				break;
+		err = win && win->id == id ? nfsk_window_put(msg, win) : -ENOENT;
+		mutex_unlock(&nn->lock);
+		break;
+	}
+	case NFSK_PACE_ALERT:
+		err = nfsk_alert_put(msg, (const void *)e->payload.bytes);
+		break;
+	case NFSK_PACE_ROUTE:
+		err = nfsk_route_put(msg, NFSKETCH_A_ROUTE,
+				     (const void *)e->payload.bytes);
+		break;
+	default:
+		err = nfsk_summary_put(msg, e);
+		break;
+	}
+	if (err)
+		goto err_free;
+	return nfsk_genl_multicast(nn->net, msg);
+
+err_free:
+	nlmsg_free(msg);
+	/* a window that left the ring while queued: nothing to tell */
+	return err == -ENOENT ? 0 : err;
+}
+
+#define NFSK_EVENTS_BUDGET	64	/* per work run, then yield */
+
+static void nfsk_events_work(struct work_struct *work)
+{
+	struct nfsk_events *ev = container_of(to_delayed_work(work),
+					      struct nfsk_events, work);
+	struct nfsk_net *nn = nfsk_pernet(ev->net);
+	struct nfsk_pace_event *e = &ev->out;
+	unsigned int budget = NFSK_EVENTS_BUDGET;
+	u64 next = 0;
+	bool got;
+	int err;
+
+	do {
+		spin_lock_bh(&ev->lock);
+		got = nfsk_pace_dequeue(&ev->q, ktime_get_ns(), e);
+		if (!got)
+			next = nfsk_pace_next_ns(&ev->q, ktime_get_ns());
+		spin_unlock_bh(&ev->lock);
+		if (!got)
+			break;
+
+		err = nfsk_events_send(nn, e);
+		if (err == -ENOBUFS) {
+			spin_lock_bh(&ev->lock);
+			nfsk_pace_backpressure(&ev->q, ktime_get_ns());
+			spin_unlock_bh(&ev->lock);
+		} else if (err && err != -ESRCH) {
+			ev->send_errors++;
+		}
+	} while (--budget);
+
+	if (got)
+		nfsk_events_kick(ev, 1);
+	else if (next != U64_MAX)
+		nfsk_events_kick(ev, nsecs_to_jiffies(next) + 1);
+}
+
+int nfsk_events_init(struct nfsk_net *nn, const struct nfsk_config *cfg)
+{
+	struct nfsk_events *ev;
+	struct nfsk_pace_cfg pc;
+
+	BUILD_BUG_ON(sizeof(struct nfsk_alert_rec) > NFSK_PACE_PAYLOAD);
+	BUILD_BUG_ON(sizeof(struct nfsk_route_rec) > NFSK_PACE_PAYLOAD);
+
+	ev = kzalloc(sizeof(*ev), GFP_KERNEL);
+	if (!ev)
+		return -ENOMEM;
+	nfsk_pace_cfg_default(&pc);
+	pc.rate = cfg->event_rate;
+	ev->mem = kvzalloc(nfsk_pace_size(&pc), GFP_KERNEL);
+	if (!ev->mem) {
+		kfree(ev);
+		return -ENOMEM;
+	}
+	nfsk_pace_init(&ev->q, &pc, ev->mem);
+	spin_lock_init(&ev->lock);
+	INIT_DELAYED_WORK(&ev->work, nfsk_events_work);
+	ev->net = nn->net;
+	nn->events = ev;
+	return 0;
+}
+
+/* New rate: takes effect for the tokens earned from now on. */
+void nfsk_events_configure(struct nfsk_events *ev, const struct nfsk_config *cfg)
+{
+	spin_lock_bh(&ev->lock);
+	ev->q.cfg.rate = cfg->event_rate;
+	ev->q.rate_milli = (u64)cfg->event_rate * 1000;
+	spin_unlock_bh(&ev->lock);
+}
+
+/* Producers are gone (hooks, fib notifier, window work): stop the sender. */
+void nfsk_events_exit(struct nfsk_net *nn)
+{
+	struct nfsk_events *ev = nn->events;
+
+	if (!ev)
+		return;
+	cancel_delayed_work_sync(&ev->work);
+	kvfree(ev->mem);
+	kfree(ev);
+	nn->events = NULL;
+}
+
+size_t nfsk_events_stats_size(void)
+{
+	return 3 * NFSK_U64_ATTR_SIZE;
+}
+
+int nfsk_events_stats_put(struct sk_buff *msg, struct nfsk_events *ev)
+{
+	u64 sent = 0, dropped = 0, coalesced;
+	unsigned int t;
+
+	spin_lock_bh(&ev->lock);
+	for (t = 0; t < NFSK_PACE_TYPES; t++) {
+		sent += ev->q.sent[t];
+		dropped += ev->q.dropped[t];
+	}
+	coalesced = ev->q.coalesced;
+	spin_unlock_bh(&ev->lock);
+
+	if (nla_put_u64_64bit(msg, NFSKETCH_A_STATS_EVENTS_SENT, sent,
+			      NFSKETCH_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, NFSKETCH_A_STATS_EVENTS_COALESCED, coalesced,
+			      NFSKETCH_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, NFSKETCH_A_STATS_EVENTS_DROPPED, dropped,
+			      NFSKETCH_A_STATS_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
