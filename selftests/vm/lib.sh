@@ -15,13 +15,13 @@ _cleanups=()
 
 ok() {
 	tap_n=$((tap_n + 1))
-	echo "ok $tap_n - $*"
+	echo "ok $tap_n - $* # ${SECONDS}s"
 }
 
 not_ok() {
 	tap_n=$((tap_n + 1))
 	tap_failed=$((tap_failed + 1))
-	echo "not ok $tap_n - $*"
+	echo "not ok $tap_n - $* # ${SECONDS}s"
 }
 
 # check DESCRIPTION CMD...: ok if CMD succeeds.
@@ -112,4 +112,34 @@ load_module() {
 	if ! grep -q '^nfsketch ' /proc/modules; then
 		insmod "$NFSK_KO" "$@" || return 1
 	fi
+}
+
+# Number of windows closed so far in namespace NS ("" = this one).
+windows_closed() {
+	if [ -n "$1" ]; then
+		ip netns exec "$1" "$NFSK" -j stats | jq -r .windows
+	else
+		"$NFSK" -j stats | jq -r .windows
+	fi
+}
+
+windows_at_least() {
+	[ "$(windows_closed "$1")" -ge "$2" ]
+}
+
+# Wait until at least N more windows have closed in NS.
+wait_windows() {
+	local ns=$1 n=$2 start
+	start=$(windows_closed "$ns")
+	wait_for "${3:-30}" windows_at_least "$ns" $((start + n))
+}
+
+# The newest closed window of NS had no packet.
+last_window_quiet() {
+	[ "$(ip netns exec "$1" "$NFSK" -j windows --last 1 | jq -r '.[0].packets')" = 0 ]
+}
+
+# Wait for a closed window with no packet: nothing is in flight any more.
+wait_quiet() {
+	wait_windows "$1" 1 && wait_for "${2:-30}" last_window_quiet "$1"
 }
