@@ -5,7 +5,10 @@
  * Every series (packets, bytes, source and destination entropy, route
  * events) is judged by the two detectors of detect.c against the same
  * series over the history, each with its own minimum alert size, so that a
- * quiet link never alerts on noise. HEAVY_HITTER is raised when the window's
+ * quiet link never alerts on noise. The entropy of a window with a handful
+ * of packets says nothing about the traffic mix (and an idle window's is 0),
+ * so entropy is judged only in windows of at least min_packets packets,
+ * against the history of such windows. HEAVY_HITTER is raised when the window's
  * top flow carries more than hh_permille of the window's bytes, and only in
  * windows of at least min_bytes: on an idle link one flow is always "all".
  */
@@ -52,6 +55,28 @@ static void nfsk_flags_detect_cfg(struct nfsk_detect_cfg *dc,
 	}
 }
 
+static bool nfsk_is_entropy(enum nfsk_series s)
+{
+	return s == NFSK_SERIES_SRC_ENTROPY || s == NFSK_SERIES_DST_ENTROPY;
+}
+
+/* The newest (at most @n) busy windows' values of @h, oldest first. */
+static u32 nfsk_busy_series(const struct nfsk_history *h, enum nfsk_series s,
+			    u64 min_packets, u64 *out, u32 n)
+{
+	u32 count = nfsk_history_count(h), i, k = n;
+
+	for (i = 0; i < count && k > 0; i++) {
+		const struct nfsk_window *w = nfsk_history_get(h, i);
+
+		if (w->packets >= min_packets)
+			out[--k] = nfsk_window_series(w, s);
+	}
+	if (k)
+		memmove(out, out + k, (n - k) * sizeof(*out));
+	return n - k;
+}
+
 u32 nfsk_flags_eval(const struct nfsk_flags_cfg *c,
 		    const struct nfsk_history *h, struct nfsk_window *win,
 		    u64 *series, u64 *scratch, u32 buf_len,
@@ -65,7 +90,16 @@ u32 nfsk_flags_eval(const struct nfsk_flags_cfg *c,
 		u32 n;
 
 		nfsk_flags_detect_cfg(&dc, s, c);
-		n = nfsk_history_series(h, s, series, buf_len);
+		memset(&res[s], 0, sizeof(res[s]));
+		win->score[s] = 0;
+		if (nfsk_is_entropy(s)) {
+			if (win->packets < c->min_packets)
+				continue;
+			n = nfsk_busy_series(h, s, c->min_packets, series,
+					     buf_len);
+		} else {
+			n = nfsk_history_series(h, s, series, buf_len);
+		}
 		if (nfsk_detect_eval(&dc, series, n, nfsk_window_series(win, s),
 				     scratch, buf_len, &res[s]))
 			flags |= nfsk_detect_series_flag(s);
