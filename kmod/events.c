@@ -179,6 +179,7 @@ static int nfsk_events_send(struct nfsk_net *nn, const struct nfsk_pace_event *e
 	const struct nfsk_window *win = NULL;
 	struct sk_buff *msg;
 	size_t size;
+	void *hdr;
 	u8 cmd;
 	int err;
 
@@ -205,7 +206,8 @@ static int nfsk_events_send(struct nfsk_net *nn, const struct nfsk_pace_event *e
 	msg = genlmsg_new(size, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	if (!nfsk_genl_put_ntf(msg, cmd)) {
+	hdr = nfsk_genl_put_ntf(msg, cmd);
+	if (!hdr) {
 		err = -EMSGSIZE;
 		goto err_free;
 	}
@@ -237,7 +239,7 @@ static int nfsk_events_send(struct nfsk_net *nn, const struct nfsk_pace_event *e
 	}
 	if (err)
 		goto err_free;
-	return nfsk_genl_multicast(nn->net, msg);
+	return nfsk_genl_multicast(nn->net, msg, hdr);
 
 err_free:
 	nlmsg_free(msg);

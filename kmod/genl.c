@@ -611,10 +611,13 @@ void *nfsk_genl_put_ntf(struct sk_buff *msg, u8 cmd)
 	return genlmsg_put(msg, 0, 0, &nfsk_genl_family, 0, cmd);
 }
 
-/* Ends the message started by nfsk_genl_put_ntf() and sends it; frees it. */
-int nfsk_genl_multicast(struct net *net, struct sk_buff *msg)
+/*
+ * Ends the message whose header nfsk_genl_put_ntf() returned as @hdr and
+ * sends it; the message is consumed either way.
+ */
+int nfsk_genl_multicast(struct net *net, struct sk_buff *msg, void *hdr)
 {
-	genlmsg_end(msg, nlmsg_data(nlmsg_hdr(msg)));
+	genlmsg_end(msg, hdr);
 	return genlmsg_multicast_netns(&nfsk_genl_family, net, msg, 0, 0,
 				       GFP_KERNEL);
 }

@@ -281,7 +281,7 @@ int nfsk_route_put(struct sk_buff *msg, int attr,
 
 bool nfsk_genl_has_listeners(struct net *net);
 void *nfsk_genl_put_ntf(struct sk_buff *msg, u8 cmd);
-int nfsk_genl_multicast(struct net *net, struct sk_buff *msg);
+int nfsk_genl_multicast(struct net *net, struct sk_buff *msg, void *hdr);
 int nfsk_genl_init(void);
 void nfsk_genl_exit(void);
 

@@ -23,6 +23,7 @@ step() {
 step "build module and tools" make --no-print-directory all
 step "core unit tests" make --no-print-directory check-core
 step "core unit tests under ASan/UBSan" make --no-print-directory check-asan
+step "replay tests" bash -c 'set -o pipefail; selftests/replay/test_replay.sh | tee build/results/replay.tap'
 step "VM selftests" bash -c 'set -o pipefail; scripts/vm-run.sh | tee build/results/vm.tap'
 
 # Count every TAP result line of every suite; a step that failed without a
@@ -47,6 +48,7 @@ while read -r line; do
 		"build module and tools") failed=$((failed + 1)) ;;
 		"core unit tests") grep -q '^not ok' "$res/core.tap" 2>/dev/null || failed=$((failed + 1)) ;;
 		"core unit tests under ASan/UBSan") grep -q '^not ok' "$res/asan.tap" 2>/dev/null || failed=$((failed + 1)) ;;
+		"replay tests") grep -q '^not ok' "$res/replay.tap" 2>/dev/null || failed=$((failed + 1)) ;;
 		"VM selftests") grep -q '^not ok' "$res/vm.tap" 2>/dev/null || failed=$((failed + 1)) ;;
 		esac
 		;;

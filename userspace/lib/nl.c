@@ -61,6 +61,7 @@ static int error_cb(const struct nlmsghdr *nlh, void *data)
 	const char *msg = NULL;
 	unsigned int off;
 	const struct nlattr *a;
+	int miss = -1;
 
 	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err)))
 		return MNL_CB_ERROR;
@@ -74,11 +75,17 @@ static int error_cb(const struct nlmsghdr *nlh, void *data)
 		mnl_attr_for_each(a, nlh, off) {
 			if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG)
 				msg = mnl_attr_get_str(a);
+			/* a required attribute missing: the kernel names its type */
+			else if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MISS_TYPE)
+				miss = mnl_attr_get_u32(a);
 		}
 	}
 	errno = -err->error;
 	if (!*(int *)data) {
-		if (msg)
+		if (!msg && miss >= 0)
+			fprintf(stderr, "Error: missing required attribute (type %d) (%s)\n",
+				miss, strerror(-err->error));
+		else if (msg)
 			fprintf(stderr, "Error: %s (%s)\n", msg,
 				strerror(-err->error));
 		else
@@ -99,7 +106,7 @@ static int run_cb(struct nfsk_nl *nl, uint32_t seq, mnl_cb_t cb, void *data,
 		const struct nlmsghdr *h;
 		int rem, ret;
 
-		rem = mnl_socket_recvfrom(nl->sk, nl->buf, MNL_SOCKET_BUFFER_SIZE);
+		rem = mnl_socket_recvfrom(nl->sk, nl->buf, NFSK_NL_BUF_SIZE);
 		if (rem < 0) {
 			ret = -errno;
 			fprintf(stderr, "nfsketch: receive: %s\n", strerror(errno));
@@ -165,6 +172,14 @@ int nfsk_nl_talk(struct nfsk_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
 	return run_cb(nl, nlh->nlmsg_seq, cb, data, 0);
 }
 
+int nfsk_nl_talk_quiet(struct nfsk_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
+		       void *data)
+{
+	if (mnl_socket_sendto(nl->sk, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	return run_cb(nl, nlh->nlmsg_seq, cb, data, 1);
+}
+
 int nfsk_nl_open(struct nfsk_nl *nl)
 {
 	struct family_reply fr = { 0 };
@@ -173,7 +188,7 @@ int nfsk_nl_open(struct nfsk_nl *nl)
 	int one = 1, err;
 
 	memset(nl, 0, sizeof(*nl));
-	nl->buf = malloc(MNL_SOCKET_BUFFER_SIZE);
+	nl->buf = malloc(NFSK_NL_BUF_SIZE);
 	nl->sk = mnl_socket_open(NETLINK_GENERIC);
 	if (!nl->buf || !nl->sk || mnl_socket_bind(nl->sk, 0, MNL_SOCKET_AUTOPID) < 0) {
 		fprintf(stderr, "nfsketch: netlink socket: %s\n", strerror(errno));

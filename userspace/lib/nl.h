@@ -7,13 +7,20 @@
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 
+/*
+ * Receive buffer: 32 KiB, as iproute2. The kernel sizes each dump skb from
+ * the largest recvmsg() buffer seen on the socket (capped near 32 KiB), and
+ * a SKETCH_GET message (512 columns: 6 KiB) does not fit a page.
+ */
+#define NFSK_NL_BUF_SIZE	32768
+
 struct nfsk_nl {
 	struct mnl_socket	*sk;
 	uint16_t		family_id;
 	uint32_t		events_group;
 	uint32_t		portid;
 	uint32_t		seq;
-	char			*buf;		/* MNL_SOCKET_BUFFER_SIZE bytes */
+	char			*buf;		/* NFSK_NL_BUF_SIZE bytes */
 };
 
 /* Open a socket and resolve the nfsketch family; prints why on failure. */
@@ -30,6 +37,10 @@ struct nlmsghdr *nfsk_nl_request(struct nfsk_nl *nl, uint8_t cmd,
  */
 int nfsk_nl_talk(struct nfsk_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
 		 void *data);
+
+/* As nfsk_nl_talk(), but prints nothing on error (errno is set). */
+int nfsk_nl_talk_quiet(struct nfsk_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
+		       void *data);
 
 /* Join the "events" multicast group. */
 int nfsk_nl_subscribe(struct nfsk_nl *nl);

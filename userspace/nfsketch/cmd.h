@@ -2,7 +2,9 @@
 #ifndef NFSK_CLI_CMD_H
 #define NFSK_CLI_CMD_H
 
+#include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include "json.h"
 #include "nl.h"
 
@@ -22,13 +24,46 @@ int cmd_stats(struct cli *c, int argc, char **argv);
 int cmd_windows(struct cli *c, int argc, char **argv);
 int cmd_routes(struct cli *c, int argc, char **argv);
 int cmd_config(struct cli *c, int argc, char **argv);
+int cmd_top(struct cli *c, int argc, char **argv);
+int cmd_query(struct cli *c, int argc, char **argv);
+int cmd_sketch(struct cli *c, int argc, char **argv);
+int cmd_reset(struct cli *c, int argc, char **argv);
+int cmd_monitor(struct cli *c, int argc, char **argv);
+int cmd_watch(struct cli *c, int argc, char **argv);
+int cmd_replay(struct cli *c, int argc, char **argv);
 
 void route_print(struct cli *c, const struct nlattr *nest, const char *key);
 int parse_hex_key(const char *s, uint8_t key[16]);
+
+/* stats --prometheus (prometheus.c) */
+int stats_prometheus(struct cli *c);
+/* Flow nests (top.c): parse; "src"/"dst" text; one-line text; JSON object
+ * left open under @key so the caller may add fields, then json_obj_close().
+ */
+void flow_parse(const struct nlattr *nest, const struct nlattr **tb);
+const char *flow_src(const struct nlattr **tb, char *buf);
+const char *flow_dst(const struct nlattr **tb, char *buf);
+const char *flow_str(const struct nlattr **tb, char *buf, size_t len);
+void flow_json(struct cli *c, const char *key, const struct nlattr **tb);
+/* Window nests (monitor.c): JSON object (closed) and one line of text. */
+void window_json(struct cli *c, const char *key, const struct nlattr **tb);
+void window_line(const struct nlattr **tb, char *buf, size_t len);
+/*
+ * Print a Count-Min sketch, rows row-major (sketch.c); `nfsketch sketch` and
+ * `nfsketch replay --sketch` both print with it, so their JSON is identical:
+ * {"window_id":N,"depth":D,"width":W,"rows":[{"row":0,"packets":[..],"bytes":[..]},..]}
+ */
+void sketch_print(struct cli *c, uint64_t window_id, uint32_t depth,
+		  uint32_t width, const uint32_t *packets, const uint64_t *bytes);
+int parse_proto(const char *s);
 
 /* Shared helpers. */
 int cli_open(struct cli *c);
 bool cli_want_help(int argc, char **argv, const char *usage);
 int cli_usage_error(const char *usage, const char *fmt, ...);
+/* A positive decimal number <= max, or 0 if it is not one. */
+unsigned long cli_parse_count(const char *s, unsigned long max);
+/* SIGINT/SIGTERM to @handler, blocked except while waiting with @orig. */
+void cli_catch_signals(void (*handler)(int), sigset_t *orig);
 
 #endif

@@ -20,7 +20,14 @@ static const char main_usage[] =
 	"  stats           totals of this network namespace\n"
 	"  windows         closed windows: totals, entropy, routes, flags\n"
 	"  routes          recent route events and flap penalties\n"
-	"  config          get or set this namespace's configuration\n";
+	"  config          get or set this namespace's configuration\n"
+	"  top             heaviest flows of the last window\n"
+	"  query           Count-Min estimate of one flow in the last window\n"
+	"  sketch          raw Count-Min rows of the last window\n"
+	"  reset           clear history and totals\n"
+	"  monitor         print events (windows, alerts, routes) as they come\n"
+	"  watch           live terminal view\n"
+	"  replay FILE     offline: the same sketch core over a pcap/pcapng\n";
 
 static const struct command {
 	const char *name;
@@ -30,6 +37,13 @@ static const struct command {
 	{ "windows", cmd_windows },
 	{ "routes", cmd_routes },
 	{ "config", cmd_config },
+	{ "top", cmd_top },
+	{ "query", cmd_query },
+	{ "sketch", cmd_sketch },
+	{ "reset", cmd_reset },
+	{ "monitor", cmd_monitor },
+	{ "watch", cmd_watch },
+	{ "replay", cmd_replay },
 };
 
 int cli_open(struct cli *c)

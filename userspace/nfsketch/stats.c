@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /* nfsketch stats: namespace totals (STATS_GET). */
 #include <stdio.h>
+#include <string.h>
 #include <linux/nfsketch.h>
 #include "cmd.h"
 
 static const char stats_usage[] =
 	"Usage: nfsketch [-j [-p]] stats\n"
-	"Totals of this network namespace since load or reset.\n";
+	"       nfsketch stats --prometheus\n"
+	"Totals of this network namespace since load or reset.\n"
+	"  --prometheus  Prometheus text exposition: the totals and the last\n"
+	"                closed window's gauges (nfsketch_* metrics)\n";
 
 static const struct stats_field {
 	unsigned int	attr;
@@ -66,6 +70,12 @@ int cmd_stats(struct cli *c, int argc, char **argv)
 
 	if (cli_want_help(argc, argv, stats_usage))
 		return 0;
+	if (argc == 2 && !strcmp(argv[1], "--prometheus")) {
+		if (c->json)
+			return cli_usage_error(stats_usage,
+					       "--prometheus and -j exclude each other");
+		return stats_prometheus(c);
+	}
 	if (argc > 1)
 		return cli_usage_error(stats_usage, "unexpected argument '%s'", argv[1]);
 	if (cli_open(c))

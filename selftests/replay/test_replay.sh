@@ -1,0 +1,235 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Native tests of `nfsketch replay` (no VM, no module): captures written by
+# scripts/gen-pcap.py with known content are replayed and checked against
+# the generator's oracle, which knows from how each packet was built what
+# the kernel's hooks would count. TAP on stdout; non-zero exit on failure.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+NFSK=${NFSK:-$top/build/nfsketch}
+GEN="python3 $top/scripts/gen-pcap.py"
+KEY=00112233445566778899aabbccddeeff
+
+mkdir -p build
+tmp=$(mktemp -d "$top/build/replay-test.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+
+n=0 failed=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
+check() {
+	local desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+# rc_is EXPECTED CMD...: CMD exits with EXPECTED (output discarded)
+rc_is() {
+	local want=$1 rc
+	shift
+	"$@" >"$tmp/rc.out" 2>"$tmp/rc.err"
+	rc=$?
+	[ "$rc" -eq "$want" ] || { echo "# exit $rc, wanted $want: $(head -c 300 "$tmp/rc.err")"; return 1; }
+}
+
+replay() { "$NFSK" -j replay "$@" --key "$KEY" --window-ms 1000; }
+
+# py SCRIPT ARGS...: run a python check; its stdout becomes TAP comments
+py() {
+	local script=$1
+	shift
+	python3 -c "$script" "$@" 2>&1 | sed 's/^/# /'
+	return "${PIPESTATUS[0]}"
+}
+
+# Windows and summary against the oracle.
+CHECK_ORACLE='
+import json, sys
+o = json.load(open(sys.argv[1])); r = json.load(open(sys.argv[2]))
+bad = 0
+if len(o["windows"]) != len(r["windows"]):
+    print("windows: oracle %d, replay %d" % (len(o["windows"]), len(r["windows"]))); bad = 1
+for a, b in zip(o["windows"], r["windows"]):
+    for k in a:
+        if a[k] != b.get(k):
+            print("window %d %s: oracle %s, replay %s" % (a["id"], k, a[k], b.get(k))); bad = 1
+for k in ("packets", "truncated", "unknown"):
+    if o["summary"][k] != r["summary"][k]:
+        print("summary %s: oracle %s, replay %s" % (k, o["summary"][k], r["summary"][k])); bad = 1
+sys.exit(bad)'
+
+# Every flow of >= 100 kB is in its window top list with its exact key,
+# held <= truth <= CMS estimate <= truth + bound; the heaviest is first.
+CHECK_HEAVY='
+import json, sys
+o = json.load(open(sys.argv[1])); r = json.load(open(sys.argv[2]))
+bad = 0
+wins = {w["id"]: w for w in r["windows"]}
+first = {}
+for h in o["heavy"]:
+    first.setdefault(h["window"], h)
+    w = wins[h["window"]]
+    k = (h["src"], h["dst"], h["proto"], h["sport"], h["dport"])
+    t = [t for t in w["top"] if (t["src"], t["dst"], t["proto"], t["sport"], t["dport"]) == k]
+    if not t:
+        print("window %d: flow %s not in the top list" % (h["window"], k)); bad = 1; continue
+    t = t[0]
+    if not (t["bytes"] <= h["bytes"] <= t["est_bytes"] <= h["bytes"] + t["err_bytes"]):
+        print("window %d %s bytes: held %d truth %d est %d bound %d" % (h["window"], k,
+              t["bytes"], h["bytes"], t["est_bytes"], t["err_bytes"])); bad = 1
+    if not (t["packets"] <= h["packets"] <= t["est_packets"] <= h["packets"] + t["err_packets"]):
+        print("window %d %s packets: held %d truth %d est %d" % (h["window"], k,
+              t["packets"], h["packets"], t["est_packets"])); bad = 1
+for wid, h in first.items():
+    t = wins[wid]["top"][0]
+    if (t["src"], t["dst"], t["sport"], t["dport"]) != (h["src"], h["dst"], h["sport"], h["dport"]):
+        print("window %d: first flow %s, heaviest is %s" % (wid, t, h)); bad = 1
+print("%d heavy flows checked" % len(o["heavy"]))
+sys.exit(bad)'
+
+# Same windows (everything, top flows included) in two outputs.
+SAME_WINDOWS='
+import json, sys
+a = json.load(open(sys.argv[1]))["windows"]; b = json.load(open(sys.argv[2]))["windows"]
+sys.exit(0 if a == b else 1)'
+
+SUMMARY_FIELD='
+import json, sys
+print(json.load(open(sys.argv[1]))["summary"][sys.argv[2]])'
+
+[ -x "$NFSK" ] || { echo "not ok 1 - $NFSK not built (make tools)"; echo "1..1"; exit 1; }
+
+# ---- Ethernet, pcap: the oracle --------------------------------------------
+$GEN "$tmp/eth.pcap" --link eth --oracle "$tmp/eth.oracle"
+replay "$tmp/eth.pcap" >"$tmp/eth.json"
+check "replay of an Ethernet pcap exits 0" test $? -eq 0
+check "-j output is valid JSON" python3 -m json.tool "$tmp/eth.json" /dev/null
+check "windows (packets, bytes, protocols, families, truncated) and summary match the oracle" \
+	py "$CHECK_ORACLE" "$tmp/eth.oracle" "$tmp/eth.json"
+check "heavy flows listed with exact keys, held <= truth <= CMS <= truth + bound" \
+	py "$CHECK_HEAVY" "$tmp/eth.oracle" "$tmp/eth.json"
+check "empty window in between is closed too (4 windows, #2 empty)" \
+	py 'import json,sys; w=json.load(open(sys.argv[1]))["windows"]; sys.exit(not (len(w)==4 and w[1]["packets"]==0 and w[1]["id"]==2))' "$tmp/eth.json"
+check "no flags with default thresholds" \
+	py 'import json,sys; sys.exit(any(w["flags"] for w in json.load(open(sys.argv[1]))["windows"]))' "$tmp/eth.json"
+check "no held flow above its CMS estimate (cms_check_fail 0)" \
+	py 'import json,sys; sys.exit(any(w["cms_check_fail"] for w in json.load(open(sys.argv[1]))["windows"]))' "$tmp/eth.json"
+
+# ---- same packets: pcap with ns timestamps and pcapng ---------------------
+for fmt in pcapng pcap-ns; do
+	$GEN "$tmp/eth.$fmt" --link eth --format "$fmt"
+	replay "$tmp/eth.$fmt" | sed 's/"file":"[^"]*",//' >"$tmp/eth.$fmt.json"
+	sed 's/"file":"[^"]*",//' "$tmp/eth.json" | cmp -s - "$tmp/eth.$fmt.json"
+	check "$fmt gives output identical to pcap" test $? -eq 0
+done
+"$NFSK" replay "$tmp/eth.pcap" --key "$KEY" --window-ms 1000 >"$tmp/eth.txt"
+"$NFSK" replay "$tmp/eth.pcapng" --key "$KEY" --window-ms 1000 >"$tmp/eth.pcapng.txt"
+check "text output: pcap and pcapng identical" cmp -s "$tmp/eth.txt" "$tmp/eth.pcapng.txt"
+check "text output has a summary line" grep -q '^summary: 3543 packets read (ethernet): 3534 IP, 4 truncated, 5 unknown' "$tmp/eth.txt"
+
+# ---- every link type: the same windows -------------------------------------
+for link in vlan qinq sll sll2 raw; do
+	$GEN "$tmp/$link.pcapng" --link "$link" --format pcapng --oracle "$tmp/$link.oracle"
+	replay "$tmp/$link.pcapng" >"$tmp/$link.json"
+	check "$link: windows identical to Ethernet" py "$SAME_WINDOWS" "$tmp/eth.json" "$tmp/$link.json"
+	check "$link: summary matches the oracle" py "$CHECK_ORACLE" "$tmp/$link.oracle" "$tmp/$link.json"
+done
+check_eq_field() {
+	local got
+	got=$(python3 -c "$SUMMARY_FIELD" "$1" "$2")
+	[ "$got" = "$3" ] || { echo "# $2 = $got, wanted $3"; return 1; }
+}
+check "raw IP: no ARP, unknown 0" check_eq_field "$tmp/raw.json" unknown 0
+check "SLL2: ARP frames counted as unknown (5)" check_eq_field "$tmp/sll2.json" unknown 5
+for link in ipv4 ipv6; do
+	$GEN "$tmp/$link.pcap" --link "$link" --oracle "$tmp/$link.oracle"
+	replay "$tmp/$link.pcap" >"$tmp/$link.json"
+	check "LINKTYPE_${link^^}: windows and summary match the oracle" \
+		py "$CHECK_ORACLE" "$tmp/$link.oracle" "$tmp/$link.json"
+done
+
+# ---- the sketch dump -------------------------------------------------------
+"$NFSK" -j replay "$tmp/eth.pcap" --key "$KEY" --window-ms 1000 --sketch >"$tmp/sketch.json"
+check "--sketch: valid JSON" python3 -m json.tool "$tmp/sketch.json" /dev/null
+check "--sketch: last window, default geometry, each row sums to the window's IP packets and bytes" py '
+import json, sys
+s = json.load(open(sys.argv[1])); w = json.load(open(sys.argv[2]))["windows"][-1]
+assert list(s) == ["window_id", "depth", "width", "rows"], list(s)
+assert (s["window_id"], s["depth"], s["width"]) == (4, 4, 2048), (s["window_id"], s["depth"], s["width"])
+for i, r in enumerate(s["rows"]):
+    assert r["row"] == i and len(r["packets"]) == 2048 and len(r["bytes"]) == 2048
+    assert sum(r["packets"]) == w["packets"] - w["truncated"], (sum(r["packets"]), w["packets"])
+    assert sum(r["bytes"]) == w["bytes"], (sum(r["bytes"]), w["bytes"])
+' "$tmp/sketch.json" "$tmp/eth.json"
+"$NFSK" -j replay "$tmp/raw.pcapng" --key "$KEY" --window-ms 1000 --sketch >"$tmp/sketch.raw.json"
+check "--sketch: raw IP capture gives the identical sketch" cmp -s "$tmp/sketch.json" "$tmp/sketch.raw.json"
+"$NFSK" -j replay "$tmp/eth.pcap" --key "$KEY" --window-ms 1000 --sketch \
+	--cms-depth 2 --cms-width 64 >"$tmp/sketch.small.json"
+check "--sketch: --cms-depth 2 --cms-width 64 honoured" py '
+import json, sys
+s = json.load(open(sys.argv[1]))
+sys.exit(not (s["depth"] == 2 and s["width"] == 64 and len(s["rows"]) == 2 and len(s["rows"][1]["bytes"]) == 64))' "$tmp/sketch.small.json"
+"$NFSK" -j replay "$tmp/eth.pcap" --key ffeeddccbbaa99887766554433221100 --window-ms 1000 \
+	--sketch >"$tmp/sketch.key2.json"
+check "another key gives another sketch" bash -c '! cmp -s "$1" "$2"' _ "$tmp/sketch.json" "$tmp/sketch.key2.json"
+"$NFSK" replay "$tmp/eth.pcap" --key "$KEY" --window-ms 1000 --sketch >"$tmp/sketch.txt"
+check "--sketch text: header and 2 lines per row" \
+	bash -c 'head -1 "$1" | grep -q "^window 4 depth 4 width 2048$" && [ $(wc -l <"$1") -eq 9 ]' _ "$tmp/sketch.txt"
+"$NFSK" -j replay "$tmp/eth.pcap" --window-ms 1000 >"$tmp/eth.rand.json"
+check "random key: same totals" py "$CHECK_ORACLE" "$tmp/eth.oracle" "$tmp/eth.rand.json"
+
+# ---- detectors ---------------------------------------------------------------
+$GEN "$tmp/spike.pcap" --scenario spike --oracle "$tmp/spike.oracle"
+"$NFSK" -j replay "$tmp/spike.pcap" --key "$KEY" --window-ms 1000 --min-packets 100 \
+	--min-bytes 50000 >"$tmp/spike.json"
+check "spike: windows match the oracle" py "$CHECK_ORACLE" "$tmp/spike.oracle" "$tmp/spike.json"
+check "spike: VOLUME_SPIKE in the last window only" py '
+import json, sys
+w = json.load(open(sys.argv[1]))["windows"]
+hit = [x["id"] for x in w if "VOLUME_SPIKE" in x["flag_names"]]
+print("VOLUME_SPIKE in", hit); sys.exit(hit != [len(w)])' "$tmp/spike.json"
+"$NFSK" -j replay "$tmp/spike.pcap" --key "$KEY" --window-ms 1000 --min-packets 100 \
+	--min-bytes 50000 --min-history 30 >"$tmp/spike.warm.json"
+check "spike: no flag before --min-history windows" py '
+import json, sys
+sys.exit(any("VOLUME_SPIKE" in x["flag_names"] for x in json.load(open(sys.argv[1]))["windows"]))' "$tmp/spike.warm.json"
+replay "$tmp/eth.pcap" --min-bytes 100000 >"$tmp/eth.hh.json"
+check "HEAVY_HITTER in window 1 with --min-bytes 100000" py '
+import json, sys
+w = json.load(open(sys.argv[1]))["windows"]
+sys.exit(not ("HEAVY_HITTER" in w[0]["flag_names"] and not w[1]["flag_names"]))' "$tmp/eth.hh.json"
+
+# ---- edge cases ------------------------------------------------------------
+$GEN "$tmp/empty.pcap" --scenario empty
+replay "$tmp/empty.pcap" >"$tmp/empty.json"
+check "empty capture: exit 0, no window" py '
+import json, sys
+j = json.load(open(sys.argv[1])); sys.exit(not (j["windows"] == [] and j["summary"]["packets"] == 0))' "$tmp/empty.json"
+$GEN "$tmp/arp.pcap" --scenario arp-only --oracle "$tmp/arp.oracle"
+replay "$tmp/arp.pcap" >"$tmp/arp.json"
+check "ARP only: one empty window, 5 unknown, 0 truncated" py "$CHECK_ORACLE" "$tmp/arp.oracle" "$tmp/arp.json"
+check "empty capture with --sketch: exit 1" rc_is 1 "$NFSK" -j replay "$tmp/empty.pcap" --sketch
+
+# ---- errors and usage ------------------------------------------------------
+check "missing file: exit 1" rc_is 1 "$NFSK" replay "$tmp/nonexistent.pcap"
+head -c 1000 /dev/urandom >"$tmp/garbage.pcap"
+check "not a capture: exit 1" rc_is 1 "$NFSK" replay "$tmp/garbage.pcap"
+head -c 100000 "$tmp/eth.pcap" >"$tmp/cut.pcap"
+check "capture cut mid-packet: exit 1" rc_is 1 "$NFSK" replay "$tmp/cut.pcap"
+$GEN "$tmp/user0.pcap" --link user0
+check "unsupported link type: exit 1" rc_is 1 "$NFSK" replay "$tmp/user0.pcap"
+check "unsupported link type: clear message" grep -q "unsupported link type 147" "$tmp/rc.err"
+check "unknown option: exit 2" rc_is 2 "$NFSK" replay "$tmp/eth.pcap" --bogus
+check "option without value: exit 2" rc_is 2 "$NFSK" replay "$tmp/eth.pcap" --window-ms
+check "bad --key: exit 2" rc_is 2 "$NFSK" replay "$tmp/eth.pcap" --key 1234
+check "--window-ms 0: exit 2" rc_is 2 "$NFSK" replay "$tmp/eth.pcap" --window-ms 0
+check "--cms-width not a power of two: exit 2" rc_is 2 "$NFSK" replay "$tmp/eth.pcap" --cms-width 1000
+check "--top 33: exit 2" rc_is 2 "$NFSK" replay "$tmp/eth.pcap" --top 33
+check "no FILE: exit 2" rc_is 2 "$NFSK" replay
+check "two FILEs: exit 2" rc_is 2 "$NFSK" replay "$tmp/eth.pcap" "$tmp/eth.pcap"
+check "-h: exit 0 with usage" bash -c '"$1" replay -h | grep -q "^Usage: nfsketch .*replay FILE"' _ "$NFSK"
+check "listed in nfsketch -h" bash -c '"$1" -h | grep -q "^  replay"' _ "$NFSK"
+
+echo "1..$n"
+[ "$failed" -eq 0 ]

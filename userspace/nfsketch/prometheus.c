@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nfsketch stats --prometheus: Prometheus text exposition (format 0.0.4) of
+ * the namespace totals (STATS_GET) and the last closed window (WINDOW_GET
+ * with LAST_N 1), for node_exporter's textfile collector or a scrape
+ * wrapper. Checked by `promtool check metrics` in the VM test.
+ */
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <linux/nfsketch.h>
+#include "cmd.h"
+#include "fmt.h"
+
+struct prom {
+	uint64_t	st[NFSKETCH_A_STATS_MAX + 1];
+	bool		st_has[NFSKETCH_A_STATS_MAX + 1];
+	uint64_t	win[NFSKETCH_A_WINDOW_MAX + 1];
+	bool		win_has[NFSKETCH_A_WINDOW_MAX + 1];
+	int64_t		score[5];
+	bool		has_win, has_score;
+};
+
+static int prom_stats_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[NFSKETCH_A_STATS_MAX + 1];
+	struct prom *p = data;
+	const struct nlattr *a;
+	unsigned int i;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) != NFSKETCH_A_STATS)
+			continue;
+		nfsk_nl_parse_nest(a, tb, NFSKETCH_A_STATS_MAX);
+		for (i = 0; i <= NFSKETCH_A_STATS_MAX; i++) {
+			p->st_has[i] = tb[i];
+			p->st[i] = nfsk_nl_u64(tb[i]);
+		}
+	}
+	return MNL_CB_OK;
+}
+
+static int prom_window_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[NFSKETCH_A_WINDOW_MAX + 1];
+	struct prom *p = data;
+	const struct nlattr *a, *s;
+	unsigned int i;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) != NFSKETCH_A_WINDOW)
+			continue;
+		nfsk_nl_parse_nest(a, tb, NFSKETCH_A_WINDOW_MAX);
+		for (i = 0; i <= NFSKETCH_A_WINDOW_MAX; i++) {
+			p->win_has[i] = tb[i];
+			p->win[i] = nfsk_nl_u64(tb[i]);
+		}
+		p->has_win = true;
+		if (tb[NFSKETCH_A_WINDOW_SCORE]) {
+			p->has_score = true;
+			mnl_attr_for_each_nested(s, tb[NFSKETCH_A_WINDOW_SCORE]) {
+				unsigned int t = mnl_attr_get_type(s) - 1;
+
+				if (t < 5)
+					p->score[t] = (int64_t)nfsk_nl_u64(s);
+			}
+		}
+	}
+	return MNL_CB_OK;
+}
+
+static void head(const char *name, const char *type, const char *help)
+{
+	printf("# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/* One unlabelled sample, only if the kernel sent the attribute. */
+static void stat_metric(const struct prom *p, unsigned int attr,
+			const char *name, const char *type, const char *help)
+{
+	if (!p->st_has[attr])
+		return;
+	head(name, type, help);
+	printf("%s %" PRIu64 "\n", name, p->st[attr]);
+}
+
+static void win_metric(const struct prom *p, unsigned int attr,
+		       const char *name, const char *help)
+{
+	if (!p->win_has[attr])
+		return;
+	head(name, "gauge", help);
+	printf("%s %" PRIu64 "\n", name, p->win[attr]);
+}
+
+int stats_prometheus(struct cli *c)
+{
+	static const char *const series[] = {
+		"packets", "bytes", "src_entropy", "dst_entropy", "route_events",
+	};
+	static const struct { unsigned int attr; const char *label; } protos[] = {
+		{ NFSKETCH_A_WINDOW_TCP, "tcp" }, { NFSKETCH_A_WINDOW_UDP, "udp" },
+		{ NFSKETCH_A_WINDOW_ICMP, "icmp" }, { NFSKETCH_A_WINDOW_ICMPV6, "icmpv6" },
+		{ NFSKETCH_A_WINDOW_OTHER, "other" },
+	};
+	static const struct {
+		unsigned int attr;
+		const char *family, *event;
+	} routes[] = {
+		{ NFSKETCH_A_WINDOW_ROUTE_ADD4, "ipv4", "add" },
+		{ NFSKETCH_A_WINDOW_ROUTE_DEL4, "ipv4", "del" },
+		{ NFSKETCH_A_WINDOW_ROUTE_REPLACE4, "ipv4", "replace" },
+		{ NFSKETCH_A_WINDOW_ROUTE_ADD6, "ipv6", "add" },
+		{ NFSKETCH_A_WINDOW_ROUTE_DEL6, "ipv6", "del" },
+		{ NFSKETCH_A_WINDOW_ROUTE_REPLACE6, "ipv6", "replace" },
+	};
+	struct prom p = { 0 };
+	struct nlmsghdr *nlh;
+	unsigned int i;
+
+	if (cli_open(c))
+		return EXIT_RUNTIME;
+	nlh = nfsk_nl_request(&c->nl, NFSKETCH_CMD_STATS_GET, 0);
+	if (nfsk_nl_talk(&c->nl, nlh, prom_stats_cb, &p))
+		return EXIT_RUNTIME;
+	nlh = nfsk_nl_request(&c->nl, NFSKETCH_CMD_WINDOW_GET, NLM_F_DUMP);
+	mnl_attr_put_u32(nlh, NFSKETCH_A_LAST_N, 1);
+	if (nfsk_nl_talk(&c->nl, nlh, prom_window_cb, &p))
+		return EXIT_RUNTIME;
+
+	stat_metric(&p, NFSKETCH_A_STATS_PACKETS, "nfsketch_packets_total", "counter",
+		    "Packets seen by the hooks since load or reset.");
+	stat_metric(&p, NFSKETCH_A_STATS_BYTES, "nfsketch_bytes_total", "counter",
+		    "Bytes (IP length) seen by the hooks since load or reset.");
+	stat_metric(&p, NFSKETCH_A_STATS_TRUNCATED, "nfsketch_truncated_packets_total",
+		    "counter", "Packets too short to parse since load or reset.");
+	stat_metric(&p, NFSKETCH_A_STATS_WINDOWS, "nfsketch_windows_total", "counter",
+		    "Windows closed.");
+	stat_metric(&p, NFSKETCH_A_STATS_WINDOW_ID, "nfsketch_open_window_id", "gauge",
+		    "Id of the window now open.");
+	stat_metric(&p, NFSKETCH_A_STATS_HISTORY_LEN, "nfsketch_history_windows", "gauge",
+		    "Closed windows held in the history ring.");
+	stat_metric(&p, NFSKETCH_A_STATS_MEM_BYTES, "nfsketch_memory_bytes", "gauge",
+		    "Memory used by this namespace's sketches, tables and history.");
+	stat_metric(&p, NFSKETCH_A_STATS_CPUS, "nfsketch_cpus", "gauge",
+		    "Per-CPU banks.");
+	if (p.st_has[NFSKETCH_A_STATS_ROUTES4] || p.st_has[NFSKETCH_A_STATS_ROUTES6]) {
+		head("nfsketch_routes", "gauge", "Routes in the table, per family.");
+		printf("nfsketch_routes{family=\"ipv4\"} %" PRIu64 "\n",
+		       p.st[NFSKETCH_A_STATS_ROUTES4]);
+		printf("nfsketch_routes{family=\"ipv6\"} %" PRIu64 "\n",
+		       p.st[NFSKETCH_A_STATS_ROUTES6]);
+	}
+	stat_metric(&p, NFSKETCH_A_STATS_EVENTS_SENT, "nfsketch_events_sent_total",
+		    "counter", "Events sent to the events multicast group.");
+	stat_metric(&p, NFSKETCH_A_STATS_EVENTS_COALESCED,
+		    "nfsketch_events_coalesced_total", "counter",
+		    "Route events coalesced into summaries under load.");
+	stat_metric(&p, NFSKETCH_A_STATS_EVENTS_DROPPED, "nfsketch_events_dropped_total",
+		    "counter", "Events dropped (queue full or pacing).");
+	stat_metric(&p, NFSKETCH_A_STATS_ALERTS, "nfsketch_alerts_total", "counter",
+		    "Anomaly flags raised since load or reset.");
+
+	if (!p.has_win)
+		goto out;
+	win_metric(&p, NFSKETCH_A_WINDOW_ID, "nfsketch_window_id",
+		   "Id of the last closed window.");
+	if (p.win_has[NFSKETCH_A_WINDOW_LENGTH_NS]) {
+		head("nfsketch_window_duration_seconds", "gauge",
+		     "Length of the last closed window.");
+		printf("nfsketch_window_duration_seconds %.9f\n",
+		       p.win[NFSKETCH_A_WINDOW_LENGTH_NS] / 1e9);
+	}
+	win_metric(&p, NFSKETCH_A_WINDOW_PACKETS, "nfsketch_window_packets",
+		   "Packets in the last closed window.");
+	win_metric(&p, NFSKETCH_A_WINDOW_BYTES, "nfsketch_window_bytes",
+		   "Bytes in the last closed window.");
+	win_metric(&p, NFSKETCH_A_WINDOW_TRUNCATED, "nfsketch_window_truncated_packets",
+		   "Packets too short to parse in the last closed window.");
+	head("nfsketch_window_protocol_packets", "gauge",
+	     "Packets per L4 protocol in the last closed window.");
+	for (i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
+		printf("nfsketch_window_protocol_packets{protocol=\"%s\"} %" PRIu64 "\n",
+		       protos[i].label, p.win[protos[i].attr]);
+	head("nfsketch_window_family_packets", "gauge",
+	     "Packets per address family in the last closed window.");
+	printf("nfsketch_window_family_packets{family=\"ipv4\"} %" PRIu64 "\n",
+	       p.win[NFSKETCH_A_WINDOW_IPV4]);
+	printf("nfsketch_window_family_packets{family=\"ipv6\"} %" PRIu64 "\n",
+	       p.win[NFSKETCH_A_WINDOW_IPV6]);
+	/* in bits; no _bits suffix: promtool's lint takes "bits" for a data size */
+	head("nfsketch_window_src_entropy", "gauge",
+	     "Shannon entropy of source addresses in the last closed window, in bits.");
+	printf("nfsketch_window_src_entropy %.3f\n",
+	       p.win[NFSKETCH_A_WINDOW_SRC_ENTROPY] / 1000.0);
+	head("nfsketch_window_dst_entropy", "gauge",
+	     "Shannon entropy of destination addresses in the last closed window, in bits.");
+	printf("nfsketch_window_dst_entropy %.3f\n",
+	       p.win[NFSKETCH_A_WINDOW_DST_ENTROPY] / 1000.0);
+	head("nfsketch_window_route_events", "gauge",
+	     "Route events in the last closed window, per family and kind.");
+	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
+		printf("nfsketch_window_route_events{family=\"%s\",event=\"%s\"} %" PRIu64 "\n",
+		       routes[i].family, routes[i].event, p.win[routes[i].attr]);
+	head("nfsketch_window_routes", "gauge",
+	     "Routes in the table when the last window closed, per family.");
+	printf("nfsketch_window_routes{family=\"ipv4\"} %" PRIu64 "\n",
+	       p.win[NFSKETCH_A_WINDOW_ROUTES4]);
+	printf("nfsketch_window_routes{family=\"ipv6\"} %" PRIu64 "\n",
+	       p.win[NFSKETCH_A_WINDOW_ROUTES6]);
+	win_metric(&p, NFSKETCH_A_WINDOW_SAH_HITS, "nfsketch_window_sah_hits",
+		   "Sample-and-Hold: packets of held flows in the last closed window.");
+	win_metric(&p, NFSKETCH_A_WINDOW_SAH_MISSES, "nfsketch_window_sah_misses",
+		   "Sample-and-Hold: packets of flows not held in the last closed window.");
+	win_metric(&p, NFSKETCH_A_WINDOW_SAH_FULL, "nfsketch_window_sah_full",
+		   "Sample-and-Hold: sampled flows not admitted, table full.");
+	win_metric(&p, NFSKETCH_A_WINDOW_SAH_HELD, "nfsketch_window_sah_flows",
+		   "Sample-and-Hold: flows held in the last closed window.");
+	if (p.win_has[NFSKETCH_A_WINDOW_SAH_PROB]) {
+		head("nfsketch_window_sah_sampling_probability", "gauge",
+		     "Sample-and-Hold byte sampling probability of the last window.");
+		printf("nfsketch_window_sah_sampling_probability %.9g\n",
+		       p.win[NFSKETCH_A_WINDOW_SAH_PROB] / 4294967296.0);
+	}
+	head("nfsketch_window_flag", "gauge",
+	     "1 if the anomaly flag was raised in the last closed window.");
+	for (i = 0; flag_names[i]; i++) {
+		char lc[32];
+		unsigned int k;
+
+		for (k = 0; flag_names[i][k] && k < sizeof(lc) - 1; k++)
+			lc[k] = tolower((unsigned char)flag_names[i][k]);
+		lc[k] = 0;
+		printf("nfsketch_window_flag{flag=\"%s\"} %u\n", lc,
+		       !!(p.win[NFSKETCH_A_WINDOW_FLAGS] & (1U << i)));
+	}
+	if (p.has_score) {
+		head("nfsketch_window_score_sigmas", "gauge",
+		     "Detector score of the last closed window: (value - mean) / sigma.");
+		for (i = 0; i < 5; i++)
+			printf("nfsketch_window_score_sigmas{series=\"%s\"} %.3f\n",
+			       series[i], p.score[i] / 1000.0);
+	}
+out:
+	if (fflush(stdout) == EOF)
+		return EXIT_RUNTIME;
+	return 0;
+}

@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nfsketch top: the heaviest flows of the last closed window (TOPK_GET),
+ * and the flow helpers query and monitor share.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/nfsketch.h>
+#include "cmd.h"
+#include "fmt.h"
+
+static const char top_usage[] =
+	"Usage: nfsketch [-j [-p]] top [-n N] [--by bytes|packets]\n"
+	"The heaviest flows of the last closed window, as Sample-and-Hold found\n"
+	"them: bytes and packets counted exactly since the flow was admitted\n"
+	"(a lower bound of the truth), the Count-Min estimate (an upper bound)\n"
+	"with its error bound, and the share of the window's traffic.\n"
+	"  -n, --count N         at most N flows (default: all kept, see config topk)\n"
+	"  -b, --by bytes|packets  order (default bytes)\n"
+	"Needs CAP_NET_ADMIN.\n";
+
+void flow_parse(const struct nlattr *nest, const struct nlattr **tb)
+{
+	nfsk_nl_parse_nest(nest, tb, NFSKETCH_A_FLOW_MAX);
+}
+
+static const char *flow_addr(const struct nlattr **tb, unsigned int attr,
+			     char *buf)
+{
+	if (!tb[attr] || mnl_attr_get_payload_len(tb[attr]) != 16) {
+		snprintf(buf, ADDR_STR_LEN, "?");
+		return buf;
+	}
+	return fmt_addr(nfsk_nl_u64(tb[NFSKETCH_A_FLOW_FAMILY]),
+			mnl_attr_get_payload(tb[attr]), buf);
+}
+
+const char *flow_src(const struct nlattr **tb, char *buf)
+{
+	return flow_addr(tb, NFSKETCH_A_FLOW_SRC, buf);
+}
+
+const char *flow_dst(const struct nlattr **tb, char *buf)
+{
+	return flow_addr(tb, NFSKETCH_A_FLOW_DST, buf);
+}
+
+/* "udp 10.0.0.1:5000 -> 10.0.0.2:6000", "icmp 10.0.0.1 -> 10.0.0.2 type 8 code 0" */
+const char *flow_str(const struct nlattr **tb, char *buf, size_t len)
+{
+	char s[ADDR_STR_LEN], d[ADDR_STR_LEN], pb[8];
+	uint8_t proto = nfsk_nl_u64(tb[NFSKETCH_A_FLOW_PROTO]);
+	bool v6 = nfsk_nl_u64(tb[NFSKETCH_A_FLOW_FAMILY]) != AF_INET;
+	unsigned int sp = nfsk_nl_u64(tb[NFSKETCH_A_FLOW_SPORT]);
+	unsigned int dp = nfsk_nl_u64(tb[NFSKETCH_A_FLOW_DPORT]);
+
+	flow_src(tb, s);
+	flow_dst(tb, d);
+	if (proto == 1 || proto == 58)
+		snprintf(buf, len, "%s %s -> %s type %u code %u",
+			 fmt_proto(proto, pb, sizeof(pb)), s, d, sp, dp);
+	else if (sp || dp)
+		snprintf(buf, len, v6 ? "%s [%s]:%u -> [%s]:%u" : "%s %s:%u -> %s:%u",
+			 fmt_proto(proto, pb, sizeof(pb)), s, sp, d, dp);
+	else
+		snprintf(buf, len, "%s %s -> %s", fmt_proto(proto, pb, sizeof(pb)), s, d);
+	return buf;
+}
+
+/* Every attribute of a flow nest that is present, as a JSON object. */
+void flow_json(struct cli *c, const char *key, const struct nlattr **tb)
+{
+	static const struct {
+		unsigned int	attr;
+		const char	*name;
+	} counts[] = {
+		{ NFSKETCH_A_FLOW_BYTES,	"bytes" },
+		{ NFSKETCH_A_FLOW_PACKETS,	"packets" },
+		{ NFSKETCH_A_FLOW_EST_BYTES,	"est_bytes" },
+		{ NFSKETCH_A_FLOW_ERR_BYTES,	"err_bytes" },
+		{ NFSKETCH_A_FLOW_EST_PACKETS,	"est_packets" },
+		{ NFSKETCH_A_FLOW_ERR_PACKETS,	"err_packets" },
+	};
+	char a[ADDR_STR_LEN], pb[8];
+	uint8_t family = nfsk_nl_u64(tb[NFSKETCH_A_FLOW_FAMILY]);
+	unsigned int i;
+
+	json_obj_open(&c->j, key);
+	json_u64(&c->j, "family", family == AF_INET ? 4 : 6);
+	if (tb[NFSKETCH_A_FLOW_SRC])
+		json_str(&c->j, "src", flow_src(tb, a));
+	if (tb[NFSKETCH_A_FLOW_DST])
+		json_str(&c->j, "dst", flow_dst(tb, a));
+	if (tb[NFSKETCH_A_FLOW_PROTO]) {
+		uint8_t proto = nfsk_nl_u64(tb[NFSKETCH_A_FLOW_PROTO]);
+
+		json_u64(&c->j, "proto", proto);
+		json_str(&c->j, "proto_name", fmt_proto(proto, pb, sizeof(pb)));
+	}
+	if (tb[NFSKETCH_A_FLOW_SPORT])
+		json_u64(&c->j, "sport", nfsk_nl_u64(tb[NFSKETCH_A_FLOW_SPORT]));
+	if (tb[NFSKETCH_A_FLOW_DPORT])
+		json_u64(&c->j, "dport", nfsk_nl_u64(tb[NFSKETCH_A_FLOW_DPORT]));
+	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
+		if (tb[counts[i].attr])
+			json_u64(&c->j, counts[i].name, nfsk_nl_u64(tb[counts[i].attr]));
+	/* the window is held open by the caller, which may add fields */
+}
+
+struct top_ctx {
+	struct cli	*c;
+	bool		by_packets;
+	uint64_t	window_id;
+	int		nflows;
+};
+
+static int top_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *wtb[NFSKETCH_A_WINDOW_MAX + 1];
+	const struct nlattr *tb[NFSKETCH_A_FLOW_MAX + 1];
+	struct top_ctx *t = data;
+	struct cli *c = t->c;
+	const struct nlattr *a, *f;
+	uint64_t wbytes, wpackets;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		int rank = 0;
+
+		if (mnl_attr_get_type(a) != NFSKETCH_A_WINDOW)
+			continue;
+		nfsk_nl_parse_nest(a, wtb, NFSKETCH_A_WINDOW_MAX);
+		t->window_id = nfsk_nl_u64(wtb[NFSKETCH_A_WINDOW_ID]);
+		wbytes = nfsk_nl_u64(wtb[NFSKETCH_A_WINDOW_BYTES]);
+		wpackets = nfsk_nl_u64(wtb[NFSKETCH_A_WINDOW_PACKETS]);
+		if (c->json) {
+			json_obj_open(&c->j, NULL);
+			json_u64(&c->j, "window_id", t->window_id);
+			json_u64(&c->j, "window_bytes", wbytes);
+			json_u64(&c->j, "window_packets", wpackets);
+			json_str(&c->j, "by", t->by_packets ? "packets" : "bytes");
+			json_arr_open(&c->j, "flows");
+		} else {
+			printf("window %" PRIu64 ": %" PRIu64 " packets, %" PRIu64
+			       " bytes; top flows by %s\n", t->window_id, wpackets,
+			       wbytes, t->by_packets ? "packets" : "bytes");
+			printf("%4s %-39s %-39s %-6s %5s %5s %12s %9s %24s %6s\n",
+			       "rank", "src", "dst", "proto", "sport", "dport",
+			       "bytes", "packets",
+			       t->by_packets ? "est. packets +- bound" : "est. bytes +- bound",
+			       "share");
+		}
+		if (wtb[NFSKETCH_A_WINDOW_TOPK]) {
+			mnl_attr_for_each_nested(f, wtb[NFSKETCH_A_WINDOW_TOPK]) {
+				char s[ADDR_STR_LEN], d[ADDR_STR_LEN], pb[8], est[40];
+				uint64_t held, total;
+				double share;
+
+				if (mnl_attr_get_type(f) != NFSKETCH_A_FLOW)
+					continue;
+				flow_parse(f, tb);
+				rank++;
+				held = nfsk_nl_u64(tb[t->by_packets ? NFSKETCH_A_FLOW_PACKETS :
+							NFSKETCH_A_FLOW_BYTES]);
+				total = t->by_packets ? wpackets : wbytes;
+				share = total ? 100.0 * held / total : 0;
+				if (c->json) {
+					flow_json(c, NULL, tb);
+					json_u64(&c->j, "rank", rank);
+					json_u64(&c->j, "share_ppm",
+						 total ? held * 1000000 / total : 0);
+					json_obj_close(&c->j);
+					continue;
+				}
+				snprintf(est, sizeof(est), "%" PRIu64 " +- %" PRIu64,
+					 nfsk_nl_u64(tb[t->by_packets ?
+						NFSKETCH_A_FLOW_EST_PACKETS :
+						NFSKETCH_A_FLOW_EST_BYTES]),
+					 nfsk_nl_u64(tb[t->by_packets ?
+						NFSKETCH_A_FLOW_ERR_PACKETS :
+						NFSKETCH_A_FLOW_ERR_BYTES]));
+				printf("%4d %-39s %-39s %-6s %5" PRIu64 " %5" PRIu64
+				       " %12" PRIu64 " %9" PRIu64 " %24s %5.1f%%\n", rank,
+				       flow_src(tb, s), flow_dst(tb, d),
+				       fmt_proto(nfsk_nl_u64(tb[NFSKETCH_A_FLOW_PROTO]),
+						 pb, sizeof(pb)),
+				       nfsk_nl_u64(tb[NFSKETCH_A_FLOW_SPORT]),
+				       nfsk_nl_u64(tb[NFSKETCH_A_FLOW_DPORT]),
+				       nfsk_nl_u64(tb[NFSKETCH_A_FLOW_BYTES]),
+				       nfsk_nl_u64(tb[NFSKETCH_A_FLOW_PACKETS]), est, share);
+			}
+		}
+		t->nflows = rank;
+		if (c->json) {
+			json_arr_close(&c->j);
+			json_obj_close(&c->j);
+			json_end(&c->j);
+		} else if (!rank) {
+			printf("(no flow held in this window)\n");
+		}
+	}
+	return MNL_CB_OK;
+}
+
+/* Parse a positive decimal number <= max; 0 on error. */
+unsigned long cli_parse_count(const char *s, unsigned long max)
+{
+	unsigned long v;
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+')
+		return 0;
+	v = strtoul(s, &end, 10);
+	if (*end || v > max)
+		return 0;
+	return v;
+}
+
+int cmd_top(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "count", required_argument, NULL, 'n' },
+		{ "by", required_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct top_ctx t = { .c = c };
+	struct nlmsghdr *nlh;
+	unsigned long n = 0;
+	int o;
+
+	optind = 1;
+	opterr = 0;
+	while ((o = getopt_long(argc, argv, "n:b:h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'n':
+			n = cli_parse_count(optarg, UINT32_MAX);
+			if (!n)
+				return cli_usage_error(top_usage,
+						       "-n needs a positive number, not '%s'",
+						       optarg);
+			break;
+		case 'b':
+			if (!strcmp(optarg, "bytes"))
+				t.by_packets = false;
+			else if (!strcmp(optarg, "packets"))
+				t.by_packets = true;
+			else
+				return cli_usage_error(top_usage,
+						       "--by takes bytes or packets, not '%s'",
+						       optarg);
+			break;
+		case 'h':
+			fputs(top_usage, stdout);
+			return 0;
+		default:
+			return cli_usage_error(top_usage, "bad option '%s'",
+					       argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(top_usage, "unexpected argument '%s'", argv[optind]);
+	if (cli_open(c))
+		return EXIT_RUNTIME;
+	nlh = nfsk_nl_request(&c->nl, NFSKETCH_CMD_TOPK_GET, 0);
+	if (n)
+		mnl_attr_put_u32(nlh, NFSKETCH_A_TOPK_N, n);
+	mnl_attr_put_u8(nlh, NFSKETCH_A_TOPK_BY,
+			t.by_packets ? NFSKETCH_TOPK_BY_PACKETS : NFSKETCH_TOPK_BY_BYTES);
+	return nfsk_nl_talk(&c->nl, nlh, top_cb, &t) ? EXIT_RUNTIME : 0;
+}

@@ -1,0 +1,407 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nfsketch watch: a live terminal view, redrawn at every window close:
+ * STATS_GET, WINDOW_GET (last 60) and, when permitted, TOPK_GET.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/nfsketch.h>
+#include "cmd.h"
+#include "fmt.h"
+
+static const char watch_usage[] =
+	"Usage: nfsketch watch [-i SECONDS] [-n COUNT]\n"
+	"A live view of this network namespace, redrawn after every window\n"
+	"close: totals, a sparkline of packets per window over the last 60\n"
+	"windows, the last window's entropies, scores and flags, and the top 5\n"
+	"flows (with CAP_NET_ADMIN). Ctrl-C to quit.\n"
+	"  -i, --interval SECONDS  redraw every SECONDS instead (decimals allowed)\n"
+	"  -n, --count COUNT       draw COUNT times, then exit\n";
+
+#define WATCH_HISTORY	60
+#define WATCH_TOP	5
+
+struct watch {
+	struct cli	*c;
+	uint64_t	st[NFSKETCH_A_STATS_MAX + 1];
+	bool		st_has[NFSKETCH_A_STATS_MAX + 1];
+	uint64_t	hist[WATCH_HISTORY];
+	unsigned int	nhist;
+	uint64_t	win[NFSKETCH_A_WINDOW_MAX + 1];
+	int64_t		score[8];
+	bool		has_win, has_score;
+	char		top[WATCH_TOP][200];
+	unsigned int	ntop;
+	uint64_t	window_ms;
+};
+
+static int watch_stats_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[NFSKETCH_A_STATS_MAX + 1];
+	struct watch *w = data;
+	const struct nlattr *a;
+	unsigned int i;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) != NFSKETCH_A_STATS)
+			continue;
+		nfsk_nl_parse_nest(a, tb, NFSKETCH_A_STATS_MAX);
+		for (i = 0; i <= NFSKETCH_A_STATS_MAX; i++) {
+			w->st_has[i] = tb[i];
+			w->st[i] = nfsk_nl_u64(tb[i]);
+		}
+	}
+	return MNL_CB_OK;
+}
+
+static int watch_window_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[NFSKETCH_A_WINDOW_MAX + 1];
+	struct watch *w = data;
+	const struct nlattr *a, *s;
+	unsigned int i;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) != NFSKETCH_A_WINDOW)
+			continue;
+		nfsk_nl_parse_nest(a, tb, NFSKETCH_A_WINDOW_MAX);
+		/* oldest first: the last one seen is the newest */
+		if (w->nhist == WATCH_HISTORY) {
+			memmove(w->hist, w->hist + 1, sizeof(w->hist) - sizeof(w->hist[0]));
+			w->nhist--;
+		}
+		w->hist[w->nhist++] = nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_PACKETS]);
+		for (i = 0; i <= NFSKETCH_A_WINDOW_MAX; i++)
+			w->win[i] = nfsk_nl_u64(tb[i]);
+		w->has_win = true;
+		w->has_score = false;
+		memset(w->score, 0, sizeof(w->score));
+		if (tb[NFSKETCH_A_WINDOW_SCORE]) {
+			w->has_score = true;
+			mnl_attr_for_each_nested(s, tb[NFSKETCH_A_WINDOW_SCORE]) {
+				unsigned int t = mnl_attr_get_type(s) - 1;
+
+				if (t < 5)
+					w->score[t] = (int64_t)nfsk_nl_u64(s);
+			}
+		}
+	}
+	return MNL_CB_OK;
+}
+
+static int watch_top_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *wtb[NFSKETCH_A_WINDOW_MAX + 1];
+	const struct nlattr *tb[NFSKETCH_A_FLOW_MAX + 1];
+	struct watch *w = data;
+	const struct nlattr *a, *f;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		uint64_t total;
+
+		if (mnl_attr_get_type(a) != NFSKETCH_A_WINDOW)
+			continue;
+		nfsk_nl_parse_nest(a, wtb, NFSKETCH_A_WINDOW_MAX);
+		total = nfsk_nl_u64(wtb[NFSKETCH_A_WINDOW_BYTES]);
+		if (!wtb[NFSKETCH_A_WINDOW_TOPK])
+			continue;
+		mnl_attr_for_each_nested(f, wtb[NFSKETCH_A_WINDOW_TOPK]) {
+			char fs[160], b[16];
+			uint64_t bytes;
+
+			if (w->ntop == WATCH_TOP)
+				break;
+			flow_parse(f, tb);
+			bytes = nfsk_nl_u64(tb[NFSKETCH_A_FLOW_BYTES]);
+			snprintf(w->top[w->ntop], sizeof(w->top[0]),
+				 "%2u  %-60s %8s bytes %5.1f%%", w->ntop + 1,
+				 flow_str(tb, fs, sizeof(fs)), fmt_si(bytes, b, sizeof(b)),
+				 total ? 100.0 * bytes / total : 0);
+			w->ntop++;
+		}
+	}
+	return MNL_CB_OK;
+}
+
+static int watch_config_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[NFSKETCH_A_CONFIG_MAX + 1];
+	struct watch *w = data;
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) != NFSKETCH_A_CONFIG)
+			continue;
+		nfsk_nl_parse_nest(a, tb, NFSKETCH_A_CONFIG_MAX);
+		w->window_ms = nfsk_nl_u64(tb[NFSKETCH_A_CONFIG_WINDOW_MS]);
+	}
+	return MNL_CB_OK;
+}
+
+static void sparkline(const uint64_t *v, unsigned int n, char *buf, size_t len)
+{
+	static const char *const bars[] = {
+		"\u2581", "\u2582", "\u2583", "\u2584",
+		"\u2585", "\u2586", "\u2587", "\u2588",
+	};
+	uint64_t max = 0;
+	unsigned int i;
+	size_t off = 0;
+
+	for (i = 0; i < n; i++)
+		if (v[i] > max)
+			max = v[i];
+	buf[0] = 0;
+	for (i = 0; i < n && off + 4 < len; i++) {
+		unsigned int l = max ? (unsigned int)((v[i] * 7 + max / 2) / max) : 0;
+
+		off += snprintf(buf + off, len - off, "%s", bars[l > 7 ? 7 : l]);
+	}
+}
+
+static void watch_draw(struct watch *w, bool tty, double interval,
+		       const char *top_note)
+{
+	char b1[16], b2[16], b3[16], spark[WATCH_HISTORY * 4 + 4], fl[128];
+	uint64_t max = 0;
+	struct tm tm;
+	time_t now;
+	unsigned int i;
+	char ts[16];
+
+	now = time(NULL);
+	localtime_r(&now, &tm);
+	strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
+	if (tty)
+		fputs("\033[H\033[2J", stdout);
+	if (interval > 0)
+		printf("nfsketch watch: every %.1f s, Ctrl-C to quit%*s%s\n", interval,
+		       30, "", ts);
+	else
+		printf("nfsketch watch: at every window close (%" PRIu64
+		       " ms), Ctrl-C to quit%*s%s\n", w->window_ms, 16, "", ts);
+	printf("totals   packets %s  bytes %s  windows %" PRIu64 " (open %" PRIu64
+	       ")  memory %sB  cpus %" PRIu64 "\n",
+	       fmt_si(w->st[NFSKETCH_A_STATS_PACKETS], b1, sizeof(b1)),
+	       fmt_si(w->st[NFSKETCH_A_STATS_BYTES], b2, sizeof(b2)),
+	       w->st[NFSKETCH_A_STATS_WINDOWS], w->st[NFSKETCH_A_STATS_WINDOW_ID],
+	       fmt_si(w->st[NFSKETCH_A_STATS_MEM_BYTES], b3, sizeof(b3)),
+	       w->st[NFSKETCH_A_STATS_CPUS]);
+	printf("routes   ipv4 %" PRIu64 "  ipv6 %" PRIu64 "   alerts %" PRIu64,
+	       w->st[NFSKETCH_A_STATS_ROUTES4], w->st[NFSKETCH_A_STATS_ROUTES6],
+	       w->st[NFSKETCH_A_STATS_ALERTS]);
+	if (w->st_has[NFSKETCH_A_STATS_EVENTS_SENT])
+		printf("   events sent %" PRIu64 " coalesced %" PRIu64 " dropped %" PRIu64,
+		       w->st[NFSKETCH_A_STATS_EVENTS_SENT],
+		       w->st[NFSKETCH_A_STATS_EVENTS_COALESCED],
+		       w->st[NFSKETCH_A_STATS_EVENTS_DROPPED]);
+	putchar('\n');
+
+	for (i = 0; i < w->nhist; i++)
+		if (w->hist[i] > max)
+			max = w->hist[i];
+	sparkline(w->hist, w->nhist, spark, sizeof(spark));
+	printf("\npackets per window, last %u (max %s):\n  %s\n", w->nhist,
+	       fmt_si(max, b1, sizeof(b1)), w->nhist ? spark : "(no window closed yet)");
+
+	if (w->has_win) {
+		printf("\nlast window %" PRIu64 " (%.1f s): %s packets, %s bytes;"
+		       " tcp %" PRIu64 " udp %" PRIu64 " icmp %" PRIu64 " other %" PRIu64 "\n",
+		       w->win[NFSKETCH_A_WINDOW_ID], w->win[NFSKETCH_A_WINDOW_LENGTH_NS] / 1e9,
+		       fmt_si(w->win[NFSKETCH_A_WINDOW_PACKETS], b1, sizeof(b1)),
+		       fmt_si(w->win[NFSKETCH_A_WINDOW_BYTES], b2, sizeof(b2)),
+		       w->win[NFSKETCH_A_WINDOW_TCP], w->win[NFSKETCH_A_WINDOW_UDP],
+		       w->win[NFSKETCH_A_WINDOW_ICMP] + w->win[NFSKETCH_A_WINDOW_ICMPV6],
+		       w->win[NFSKETCH_A_WINDOW_OTHER]);
+		printf("  H(src) %.2f bits  H(dst) %.2f bits  flags %s\n",
+		       w->win[NFSKETCH_A_WINDOW_SRC_ENTROPY] / 1000.0,
+		       w->win[NFSKETCH_A_WINDOW_DST_ENTROPY] / 1000.0,
+		       fmt_flags(w->win[NFSKETCH_A_WINDOW_FLAGS], fl, sizeof(fl)));
+		if (w->has_score)
+			printf("  scores (sigma): packets %.2f  bytes %.2f  H(src) %.2f"
+			       "  H(dst) %.2f  routes %.2f\n", w->score[0] / 1000.0,
+			       w->score[1] / 1000.0, w->score[2] / 1000.0,
+			       w->score[3] / 1000.0, w->score[4] / 1000.0);
+	}
+	printf("\ntop flows of the last window, by bytes:\n");
+	if (top_note)
+		printf("  (%s)\n", top_note);
+	else if (!w->ntop)
+		printf("  (none held)\n");
+	for (i = 0; i < w->ntop; i++)
+		printf("  %s\n", w->top[i]);
+	if (!tty)
+		putchar('\n');
+}
+
+static volatile sig_atomic_t watch_stop;
+
+static void watch_signal(int sig)
+{
+	watch_stop = 1;
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static int watch_refresh(struct watch *w, const char **top_note)
+{
+	struct cli *c = w->c;
+	struct nlmsghdr *nlh;
+	int err;
+
+	memset(w->st, 0, sizeof(w->st));
+	memset(w->st_has, 0, sizeof(w->st_has));
+	w->nhist = 0;
+	w->has_win = false;
+	w->ntop = 0;
+	nlh = nfsk_nl_request(&c->nl, NFSKETCH_CMD_STATS_GET, 0);
+	if (nfsk_nl_talk(&c->nl, nlh, watch_stats_cb, w))
+		return -1;
+	nlh = nfsk_nl_request(&c->nl, NFSKETCH_CMD_WINDOW_GET, NLM_F_DUMP);
+	mnl_attr_put_u32(nlh, NFSKETCH_A_LAST_N, WATCH_HISTORY);
+	if (nfsk_nl_talk(&c->nl, nlh, watch_window_cb, w))
+		return -1;
+	*top_note = NULL;
+	nlh = nfsk_nl_request(&c->nl, NFSKETCH_CMD_TOPK_GET, 0);
+	mnl_attr_put_u32(nlh, NFSKETCH_A_TOPK_N, WATCH_TOP);
+	err = nfsk_nl_talk_quiet(&c->nl, nlh, watch_top_cb, w);
+	if (err == -EPERM)
+		*top_note = "needs CAP_NET_ADMIN";
+	else if (err == -ENODATA)
+		*top_note = "no window closed yet";
+	else if (err)
+		*top_note = strerror(-err);
+	return 0;
+}
+
+int cmd_watch(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "interval", required_argument, NULL, 'i' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct watch *w;
+	unsigned long count = 0, drawn = 0;
+	double interval = 0;
+	bool tty = isatty(STDOUT_FILENO);
+	int o, ret = 0;
+	sigset_t orig;
+	char *end;
+
+	optind = 1;
+	opterr = 0;
+	while ((o = getopt_long(argc, argv, "i:n:h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'i':
+			interval = strtod(optarg, &end);
+			if (end == optarg || *end || !(interval >= 0.05) || interval > 86400)
+				return cli_usage_error(watch_usage,
+						       "-i needs seconds (0.05 to 86400), not '%s'",
+						       optarg);
+			break;
+		case 'n':
+			count = cli_parse_count(optarg, 1000000000UL);
+			if (!count)
+				return cli_usage_error(watch_usage,
+						       "-n needs a positive number, not '%s'",
+						       optarg);
+			break;
+		case 'h':
+			fputs(watch_usage, stdout);
+			return 0;
+		default:
+			return cli_usage_error(watch_usage, "bad option '%s'",
+					       argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(watch_usage, "unexpected argument '%s'", argv[optind]);
+	if (c->json)
+		return cli_usage_error(watch_usage,
+				       "watch has no JSON output (see windows -j, monitor -j)");
+
+	cli_catch_signals(watch_signal, &orig);
+	if (cli_open(c))
+		return EXIT_RUNTIME;
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return EXIT_RUNTIME;
+	w->c = c;
+	{
+		struct nlmsghdr *nlh = nfsk_nl_request(&c->nl, NFSKETCH_CMD_CONFIG_GET, 0);
+
+		if (nfsk_nl_talk(&c->nl, nlh, watch_config_cb, w)) {
+			free(w);
+			return EXIT_RUNTIME;
+		}
+	}
+	if (!w->window_ms)
+		w->window_ms = 1000;
+	if (tty)
+		fputs("\033[?25l", stdout);	/* hide the cursor */
+
+	while (!watch_stop) {
+		const char *top_note;
+		uint64_t wait_ns;
+		struct timespec ts;
+
+		if (watch_refresh(w, &top_note)) {
+			ret = EXIT_RUNTIME;
+			break;
+		}
+		watch_draw(w, tty, interval, top_note);
+		if (fflush(stdout) == EOF || ferror(stdout)) {
+			ret = errno == EPIPE ? 0 : EXIT_RUNTIME;
+			tty = false;	/* nothing more can be written */
+			break;
+		}
+		if (count && ++drawn >= count)
+			break;
+
+		if (interval > 0) {
+			wait_ns = interval * 1e9;
+		} else {
+			/* just after the open window closes: it began when the
+			 * last closed one ended
+			 */
+			uint64_t now = mono_ns(), next;
+
+			wait_ns = w->window_ms * 1000000ULL;
+			if (w->has_win) {
+				next = w->win[NFSKETCH_A_WINDOW_START_NS] +
+				       w->win[NFSKETCH_A_WINDOW_LENGTH_NS] +
+				       wait_ns + 150000000ULL;
+				while (next <= now)
+					next += w->window_ms * 1000000ULL;
+				wait_ns = next - now;
+			}
+		}
+		ts.tv_sec = wait_ns / 1000000000ULL;
+		ts.tv_nsec = wait_ns % 1000000000ULL;
+		/* signals are blocked but here: Ctrl-C ends the wait at once */
+		ppoll(NULL, 0, &ts, &orig);
+	}
+	if (tty) {
+		fputs("\033[?25h", stdout);	/* the cursor back */
+		fflush(stdout);
+	}
+	free(w);
+	return ret;
+}
