@@ -18,6 +18,7 @@
 #include <linux/sort.h>
 #include <asm/unaligned.h>
 #include <net/genetlink.h>
+#include <net/ipv6.h>
 #include <net/sock.h>
 #include <uapi/linux/nfsketch.h>
 #include "nfsketch.h"
@@ -338,6 +339,57 @@ static int nfsk_query_key(struct nlattr *flow, struct nfsk_flow_key *key,
 	return 0;
 }
 
+/*
+ * Packets to or from one address in the last window, from the address
+ * histograms the fold merged (see nfsk_fold_addr_packets()). The reply is a
+ * FLOW nest with only that address, EST_PACKETS and ERR_PACKETS.
+ */
+static int nfsk_fill_query_addr(struct sk_buff *msg, struct nfsk_net *nn,
+				struct nfsk_sketch *sk, struct genl_info *info)
+{
+	struct nlattr *a = info->attrs[NFSKETCH_A_QUERY_SRC];
+	const struct nfsk_window *w = nfsk_history_get(&nn->hist->ring, 0);
+	bool dst = !a;
+	struct nlattr *winest, *nest;
+	const u8 *addr;
+	u64 est, err;
+	u8 family;
+
+	if (a && info->attrs[NFSKETCH_A_QUERY_DST]) {
+		NL_SET_ERR_MSG_MOD(info->extack, "query a source or a destination, not both");
+		return -EINVAL;
+	}
+	if (!w || w->id != nn->last_window_id) {
+		NL_SET_ERR_MSG_MOD(info->extack, "the last window is not in the history");
+		return -ENODATA;
+	}
+	addr = nla_data(a ?: info->attrs[NFSKETCH_A_QUERY_DST]);
+	family = ipv6_addr_v4mapped((const struct in6_addr *)addr) ?
+		 NFSK_AF_INET : NFSK_AF_INET6;
+	est = nfsk_fold_addr_packets(&sk->geom, sk->fold_scratch,
+				     nfsk_addr_hash(&sk->key, addr), dst);
+	err = nfsk_cms_bound(w->packets, sk->geom.hist_buckets);
+
+	winest = nla_nest_start(msg, NFSKETCH_A_WINDOW);
+	if (!winest ||
+	    nla_put_u64_64bit(msg, NFSKETCH_A_WINDOW_ID, w->id,
+			      NFSKETCH_A_WINDOW_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(msg, winest);
+	nest = nla_nest_start(msg, NFSKETCH_A_FLOW);
+	if (!nest ||
+	    nla_put_u8(msg, NFSKETCH_A_FLOW_FAMILY, family) ||
+	    nla_put(msg, dst ? NFSKETCH_A_FLOW_DST : NFSKETCH_A_FLOW_SRC, 16,
+		    addr) ||
+	    nla_put_u64_64bit(msg, NFSKETCH_A_FLOW_EST_PACKETS, est,
+			      NFSKETCH_A_FLOW_PAD) ||
+	    nla_put_u64_64bit(msg, NFSKETCH_A_FLOW_ERR_PACKETS, err,
+			      NFSKETCH_A_FLOW_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
 static int nfsk_fill_query(struct sk_buff *msg, struct nfsk_net *nn,
 			   struct genl_info *info)
 {
@@ -351,6 +403,8 @@ static int nfsk_fill_query(struct sk_buff *msg, struct nfsk_net *nn,
 		NL_SET_ERR_MSG_MOD(info->extack, "no window has closed yet");
 		return -ENODATA;
 	}
+	if (info->attrs[NFSKETCH_A_QUERY_SRC] || info->attrs[NFSKETCH_A_QUERY_DST])
+		return nfsk_fill_query_addr(msg, nn, sk, info);
 	err = nfsk_query_key(info->attrs[NFSKETCH_A_FLOW], &key, info->extack);
 	if (err)
 		return err;
@@ -371,7 +425,9 @@ static int nfsk_cmd_query(struct sk_buff *skb, struct genl_info *info)
 	err = nfsk_check_admin(skb, genl_info_net(info), info->extack);
 	if (err)
 		return err;
-	if (GENL_REQ_ATTR_CHECK(info, NFSKETCH_A_FLOW))
+	if (!info->attrs[NFSKETCH_A_QUERY_SRC] &&
+	    !info->attrs[NFSKETCH_A_QUERY_DST] &&
+	    GENL_REQ_ATTR_CHECK(info, NFSKETCH_A_FLOW))
 		return -EINVAL;
 	return nfsk_reply(info, NFSKETCH_CMD_QUERY,
 			  nla_total_size(0) + NFSK_U64_ATTR_SIZE + nfsk_flow_size(),

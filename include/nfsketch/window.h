@@ -97,6 +97,16 @@ void nfsk_fold_begin(struct nfsk_fold *f, struct nfsk_window *win,
 void nfsk_fold_bank(struct nfsk_fold *f, const struct nfsk_bank *b);
 void nfsk_fold_end(struct nfsk_fold *f);
 
+/*
+ * Packets of one address (by its nfsk_addr_hash()) in the source (@dst
+ * false) or destination histogram merged by the last fold that used
+ * @scratch. Never below the truth; above it by the other addresses sharing
+ * its bucket, at most nfsk_cms_bound(packets, hist_buckets) with
+ * probability 1 - 1/e (a Count-Min sketch of depth one).
+ */
+u64 nfsk_fold_addr_packets(const struct nfsk_geom *g, const void *scratch,
+			   u64 addr_hash, bool dst);
+
 void nfsk_window_fold(struct nfsk_window *win, struct nfsk_cms *wcms,
 		      const struct nfsk_bank *const *banks, u32 nbanks,
 		      const struct nfsk_geom *g, void *scratch);

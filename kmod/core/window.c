@@ -193,6 +193,14 @@ void nfsk_window_fold(struct nfsk_window *win, struct nfsk_cms *wcms,
 	nfsk_fold_end(&f);
 }
 
+u64 nfsk_fold_addr_packets(const struct nfsk_geom *g, const void *scratch,
+			   u64 addr_hash, bool dst)
+{
+	const u64 *h = (const u64 *)scratch + (dst ? g->hist_buckets : 0);
+
+	return h[addr_hash >> (64 - nfsk_fls64(g->hist_buckets))];
+}
+
 u64 nfsk_window_series(const struct nfsk_window *win, enum nfsk_series s)
 {
 	u32 i;

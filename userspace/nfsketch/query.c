@@ -22,8 +22,9 @@ static const char query_usage[] =
 	"  ADDR        IPv4 or IPv6 address (both of the same family)\n"
 	"  sport/dport ports, default 0; for icmp/icmpv6 the type and code\n"
 	"              (also accepted as 'type N' and 'code N')\n"
-	"  --src/--dst estimate of everything from / to one address (needs\n"
-	"              kernel support for NFSKETCH_A_QUERY_SRC/DST)\n"
+	"  --src/--dst packets from / to one address, from the window's address\n"
+	"              histograms (one row: the bound holds with probability\n"
+	"              1 - 1/e only; no byte count)\n"
 	"Example: nfsketch query proto udp src 10.0.0.1 dst 10.0.0.2 sport 5000 dport 6000\n"
 	"Needs CAP_NET_ADMIN.\n";
 
