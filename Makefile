@@ -49,6 +49,7 @@ module:
 
 -include userspace/tools.mk
 -include userspace/bench/bench.mk
+-include selftests/vm/libnl.mk
 
 # ---- kselftest harness and checkpatch from the kernel source package -------
 $(KSFT_HDR):
@@ -80,7 +81,7 @@ check-core: $(CORE_TESTS)
 check-asan: $(ASAN_TESTS)
 	@scripts/run-tap.sh asan $(ASAN_TESTS)
 
-check-vm: module tools
+check-vm: module tools $(BUILD)/nfsk_libnl_client
 	@scripts/vm-run.sh
 
 check: deps
