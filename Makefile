@@ -34,8 +34,8 @@ CHECKPATCH	:= $(KSFT_DIR)/scripts/checkpatch.pl
 CORE_TESTS	:= $(patsubst selftests/core/%.c,$(BUILD)/tests/%,$(wildcard selftests/core/test_*.c))
 ASAN_TESTS	:= $(patsubst selftests/core/%.c,$(BUILD)/tests-asan/%,$(wildcard selftests/core/test_*.c))
 
-.PHONY: all module tools deps check check-core check-asan check-vm demo lint \
-	bench clean install ksft
+.PHONY: all module tools test-tools deps check check-core check-asan check-vm \
+	demo lint bench clean install ksft
 
 all: module tools
 

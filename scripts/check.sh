@@ -20,7 +20,7 @@ step() {
 	fi
 }
 
-step "build module and tools" make --no-print-directory all
+step "build module and tools" make --no-print-directory all test-tools
 step "core unit tests" make --no-print-directory check-core
 step "core unit tests under ASan/UBSan" make --no-print-directory check-asan
 step "replay tests" bash -c 'set -o pipefail; selftests/replay/test_replay.sh | tee build/results/replay.tap'

@@ -108,10 +108,22 @@ stat() {
 	ip netns exec "$1" "$NFSK" -j stats | jq -r ".$2"
 }
 
+# A fresh module: every test starts from the built-in defaults, whatever
+# an earlier test in the same VM left behind.
 load_module() {
-	if ! grep -q '^nfsketch ' /proc/modules; then
-		insmod "$NFSK_KO" "$@" || return 1
-	fi
+	unload_module || return 1
+	insmod "$NFSK_KO" "$@"
+}
+
+# rmmod, retried while a dump or an event may hold a reference (bounded).
+unload_module() {
+	local i
+	for i in $(seq 1 50); do
+		grep -q '^nfsketch ' /proc/modules || return 0
+		rmmod nfsketch 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
 }
 
 # Number of windows closed so far in namespace NS ("" = this one).

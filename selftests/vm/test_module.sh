@@ -4,6 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 
 modprobe -q veth
+unload_module
 check "insmod nfsketch.ko" insmod "$NFSK_KO"
 check_eq "sysfs version" "$(sed -n 's/.*NFSKETCH_VERSION[^"]*"\(.*\)"/\1/p' "$NFSK_TOP/kmod/nfsketch.h")" \
 	"$(cat /sys/kernel/nfsketch/version 2>/dev/null)"

@@ -6,6 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 modprobe -q veth
+unload_module
 # routes that exist before the module is loaded
 base=$(make_ns base)
 ip -n "$base" link add dummy0 type dummy 2>/dev/null || modprobe -q dummy

@@ -99,11 +99,24 @@ static int query_cb(const struct nlmsghdr *nlh, void *data)
 				json_obj_close(&c->j);
 				break;
 			}
-			printf("flow     %s\n", flow_str(tb, buf, sizeof(buf)));
+			if (tb[NFSKETCH_A_FLOW_SRC] && tb[NFSKETCH_A_FLOW_DST]) {
+				printf("flow     %s\n", flow_str(tb, buf, sizeof(buf)));
+			} else {
+				const struct nlattr *a = tb[NFSKETCH_A_FLOW_SRC] ?:
+							 tb[NFSKETCH_A_FLOW_DST];
+
+				if (a && mnl_attr_get_payload_len(a) == 16)
+					printf("%-8s %s\n", a == tb[NFSKETCH_A_FLOW_SRC] ?
+					       "from" : "to",
+					       fmt_addr(nfsk_nl_u64(tb[NFSKETCH_A_FLOW_FAMILY]),
+							mnl_attr_get_payload(a), buf));
+			}
 			print_est("packets", nfsk_nl_u64(tb[NFSKETCH_A_FLOW_EST_PACKETS]),
 				  nfsk_nl_u64(tb[NFSKETCH_A_FLOW_ERR_PACKETS]));
-			print_est("bytes", nfsk_nl_u64(tb[NFSKETCH_A_FLOW_EST_BYTES]),
-				  nfsk_nl_u64(tb[NFSKETCH_A_FLOW_ERR_BYTES]));
+			/* address queries count packets only */
+			if (tb[NFSKETCH_A_FLOW_EST_BYTES])
+				print_est("bytes", nfsk_nl_u64(tb[NFSKETCH_A_FLOW_EST_BYTES]),
+					  nfsk_nl_u64(tb[NFSKETCH_A_FLOW_ERR_BYTES]));
 			break;
 		}
 	}
