@@ -293,12 +293,12 @@ int nfsk_events_init(struct nfsk_net *nn, const struct nfsk_config *cfg)
 	BUILD_BUG_ON(sizeof(struct nfsk_alert_rec) > NFSK_PACE_PAYLOAD);
 	BUILD_BUG_ON(sizeof(struct nfsk_route_rec) > NFSK_PACE_PAYLOAD);
 
-	ev = kzalloc(sizeof(*ev), GFP_KERNEL);
+	ev = kzalloc(sizeof(*ev), GFP_KERNEL_ACCOUNT);
 	if (!ev)
 		return -ENOMEM;
 	nfsk_pace_cfg_default(&pc);
 	pc.rate = cfg->event_rate;
-	ev->mem = kvzalloc(nfsk_pace_size(&pc), GFP_KERNEL);
+	ev->mem = kvzalloc(nfsk_pace_size(&pc), GFP_KERNEL_ACCOUNT);
 	if (!ev->mem) {
 		kfree(ev);
 		return -ENOMEM;

@@ -184,6 +184,7 @@ static int nfsk_cmd_config_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nfsk_net *nn = nfsk_pernet(genl_info_net(info));
 	struct nlattr *tb[NFSKETCH_A_CONFIG_MAX + 1];
+	u32 old_ms, new_ms;
 	int err;
 
 	err = nfsk_check_admin(skb, genl_info_net(info), info->extack);
@@ -198,8 +199,17 @@ static int nfsk_cmd_config_set(struct sk_buff *skb, struct genl_info *info)
 		return err;
 
 	mutex_lock(&nn->lock);
+	old_ms = nn->cfg.window_ms;
 	err = nfsk_config_set(nn, tb, info->extack);
+	new_ms = nn->cfg.window_ms;
 	mutex_unlock(&nn->lock);
+	/*
+	 * A longer window starts at the next boundary; a shorter one must not
+	 * wait for the end of a long open window: close that one earlier.
+	 */
+	if (!err && new_ms < old_ms)
+		mod_delayed_work(system_power_efficient_wq, &nn->window_work,
+				 msecs_to_jiffies(new_ms));
 	return err;
 }
 
@@ -403,8 +413,14 @@ static int nfsk_fill_query(struct sk_buff *msg, struct nfsk_net *nn,
 		NL_SET_ERR_MSG_MOD(info->extack, "no window has closed yet");
 		return -ENODATA;
 	}
-	if (info->attrs[NFSKETCH_A_QUERY_SRC] || info->attrs[NFSKETCH_A_QUERY_DST])
+	if (info->attrs[NFSKETCH_A_QUERY_SRC] || info->attrs[NFSKETCH_A_QUERY_DST]) {
+		if (info->attrs[NFSKETCH_A_FLOW]) {
+			NL_SET_ERR_MSG_MOD(info->extack,
+					   "query a flow or an address, not both");
+			return -EINVAL;
+		}
 		return nfsk_fill_query_addr(msg, nn, sk, info);
+	}
 	err = nfsk_query_key(info->attrs[NFSKETCH_A_FLOW], &key, info->extack);
 	if (err)
 		return err;
@@ -486,7 +502,18 @@ static int nfsk_dump_windows(struct sk_buff *skb, struct netlink_callback *cb)
 
 /* ---- SKETCH_GET (dump) ------------------------------------------------- */
 
-#define NFSK_SKETCH_CHUNK	512	/* columns per message */
+#define NFSK_SKETCH_CHUNK	512	/* columns per message, at most */
+/* the room one column takes in both arrays, with their padding */
+#define NFSK_SKETCH_CELL	(sizeof(u32) + sizeof(u64) + 1)
+
+/* A SKETCH_GET message carrying @cols columns of one row. */
+static size_t nfsk_sketch_msg_size(u32 cols)
+{
+	return NLMSG_HDRLEN + GENL_HDRLEN + nla_total_size(0) +
+	       NFSK_U64_ATTR_SIZE + 4 * nla_total_size(sizeof(u32)) +
+	       nla_total_size(cols * sizeof(u32)) +
+	       nla_total_size(cols * sizeof(u64));
+}
 
 /* cb->args: [0] row, [1] first column, [2] window id, [3] started */
 static int nfsk_dump_sketch(struct sk_buff *skb, struct netlink_callback *cb)
@@ -519,9 +546,23 @@ static int nfsk_dump_sketch(struct sk_buff *skb, struct netlink_callback *cb)
 	cms = &nn->last_sketch->wcms;
 	while (cb->args[0] < cms->depth) {
 		u32 row = cb->args[0], col = cb->args[1];
-		u32 n = min_t(u32, NFSK_SKETCH_CHUNK, cms->width - col);
+		int room = skb_tailroom(skb) - (int)nfsk_sketch_msg_size(0);
 		struct nlattr *nest;
 		void *hdr;
+		u32 n;
+
+		/* as many columns as the dump buffer still has room for */
+		if (room < (int)NFSK_SKETCH_CELL) {
+			if (!skb->len) {
+				NL_SET_ERR_MSG_MOD(cb->extack,
+						   "receive buffer too small for a sketch row");
+				err = -EMSGSIZE;
+				goto unlock;
+			}
+			break;
+		}
+		n = min3((u32)NFSK_SKETCH_CHUNK, cms->width - col,
+			 (u32)room / NFSK_SKETCH_CELL);
 
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 				  cb->nlh->nlmsg_seq, &nfsk_genl_family,
@@ -641,7 +682,8 @@ static const struct genl_small_ops nfsk_genl_ops[] = {
 };
 
 static const struct genl_multicast_group nfsk_genl_mcgrps[] = {
-	{ .name = NFSKETCH_MCGRP_EVENTS },
+	/* events carry addresses and prefixes */
+	{ .name = NFSKETCH_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 static struct genl_family nfsk_genl_family __ro_after_init = {
@@ -650,6 +692,8 @@ static struct genl_family nfsk_genl_family __ro_after_init = {
 	.maxattr	= NFSKETCH_A_MAX,
 	.policy		= nfsk_genl_policy,
 	.netnsok	= true,
+	/* handlers lock what they touch: nn->lock, routes->lock */
+	.parallel_ops	= true,
 	.module		= THIS_MODULE,
 	.small_ops	= nfsk_genl_ops,
 	.n_small_ops	= ARRAY_SIZE(nfsk_genl_ops),
@@ -657,9 +701,13 @@ static struct genl_family nfsk_genl_family __ro_after_init = {
 	.n_mcgrps	= ARRAY_SIZE(nfsk_genl_mcgrps),
 };
 
+/* Cleared before the family goes: late events find no group to send to. */
+static bool nfsk_genl_registered;
+
 bool nfsk_genl_has_listeners(struct net *net)
 {
-	return genl_has_listeners(&nfsk_genl_family, net, 0);
+	return READ_ONCE(nfsk_genl_registered) &&
+	       genl_has_listeners(&nfsk_genl_family, net, 0);
 }
 
 void *nfsk_genl_put_ntf(struct sk_buff *msg, u8 cmd)
@@ -673,17 +721,39 @@ void *nfsk_genl_put_ntf(struct sk_buff *msg, u8 cmd)
  */
 int nfsk_genl_multicast(struct net *net, struct sk_buff *msg, void *hdr)
 {
-	genlmsg_end(msg, hdr);
-	return genlmsg_multicast_netns(&nfsk_genl_family, net, msg, 0, 0,
-				       GFP_KERNEL);
+	int err = -ESRCH;
+
+	/*
+	 * The flag is read and the message sent in one RCU read section, so
+	 * that nfsk_genl_exit() can wait for a send in flight before the
+	 * group goes. Hence GFP_ATOMIC for the copies to each listener.
+	 */
+	rcu_read_lock();
+	if (READ_ONCE(nfsk_genl_registered)) {
+		genlmsg_end(msg, hdr);
+		err = genlmsg_multicast_netns(&nfsk_genl_family, net, msg, 0, 0,
+					      GFP_ATOMIC);
+		msg = NULL;
+	}
+	rcu_read_unlock();
+	nlmsg_free(msg);
+	return err;
 }
 
 int nfsk_genl_init(void)
 {
-	return genl_register_family(&nfsk_genl_family);
+	int err;
+
+	err = genl_register_family(&nfsk_genl_family);
+	if (!err)
+		WRITE_ONCE(nfsk_genl_registered, true);
+	return err;
 }
 
 void nfsk_genl_exit(void)
 {
+	WRITE_ONCE(nfsk_genl_registered, false);
+	/* wait for an event being sent (see nfsk_genl_multicast()) */
+	synchronize_net();
 	genl_unregister_family(&nfsk_genl_family);
 }

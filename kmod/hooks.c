@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Netfilter hooks: a pure observer at PRE_ROUTING and LOCAL_OUT, IPv4 and
- * IPv6, so every packet the host receives or sends is seen once. The verdict
- * is always NF_ACCEPT.
+ * IPv6, so every packet the host receives or sends is seen once (a packet
+ * to a local address is counted when sent, not again when it comes back in
+ * on loopback). The verdict is always NF_ACCEPT.
  *
  * LOCAL_OUT runs in process context with softirqs enabled and the kernel has
  * preemptible RCU, so the RCU read lock nf_hook() holds does not keep a
  * softirq on this CPU out of the per-CPU state: bottom halves are disabled
  * around the update, as nft_counter does.
  */
+#include <linux/netdevice.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
@@ -24,6 +26,14 @@ static unsigned int nfsk_hook(void *priv, struct sk_buff *skb,
 	struct nfsk_flow_key key;
 	struct nfsk_sketch *sk;
 	bool complete;
+
+	/*
+	 * A packet to a local address already crossed LOCAL_OUT: its second
+	 * pass at PRE_ROUTING on loopback is not counted (as conntrack does).
+	 */
+	if (state->hook == NF_INET_PRE_ROUTING && state->in &&
+	    (state->in->flags & IFF_LOOPBACK))
+		return NF_ACCEPT;
 
 	complete = nfsk_parse(skb, state->pf, &key);
 

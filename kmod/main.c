@@ -21,9 +21,11 @@ atomic64_t nfsk_mem_bytes = ATOMIC64_INIT(0);
 
 /*
  * A namespace's state comes up in the order the packet path and the fib
- * notifier need it, and goes down in reverse: no hook or notification ever
- * sees freed state, and the window work is stopped before what it folds is
- * freed.
+ * notifier need it, and goes down in reverse: pre_exit removes the
+ * producers (hooks, fib notifier), the core then waits one RCU grace period
+ * for all namespaces being dismantled (a hook may still be running:
+ * nf_unregister_net_hooks() does not wait), and exit stops the works and
+ * frees the state.
  */
 static int __net_init nfsk_net_init(struct net *net)
 {
@@ -38,7 +40,7 @@ static int __net_init nfsk_net_init(struct net *net)
 	if (!nn->stats)
 		return -ENOMEM;
 
-	nn->routes = kzalloc(sizeof(*nn->routes), GFP_KERNEL);
+	nn->routes = kzalloc(sizeof(*nn->routes), GFP_KERNEL_ACCOUNT);
 	if (!nn->routes) {
 		err = -ENOMEM;
 		goto err_free_stats;
@@ -58,7 +60,7 @@ static int __net_init nfsk_net_init(struct net *net)
 
 	err = nfsk_hooks_register(net);
 	if (err)
-		goto err_window_exit;
+		goto err_window_free;
 
 	err = nfsk_routes_register(nn);
 	if (err)
@@ -69,8 +71,10 @@ static int __net_init nfsk_net_init(struct net *net)
 
 err_hooks_unregister:
 	nfsk_hooks_unregister(net);
-err_window_exit:
-	nfsk_window_exit(nn);
+	/* hooks of this namespace may still be running on other CPUs */
+	synchronize_net();
+err_window_free:
+	nfsk_window_free(nn);
 err_events_exit:
 	nfsk_events_exit(nn);
 err_routes_free:
@@ -82,18 +86,23 @@ err_free_stats:
 	return err;
 }
 
+static void __net_exit nfsk_net_pre_exit(struct net *net)
+{
+	struct nfsk_net *nn = nfsk_pernet(net);
+
+	nfsk_hooks_unregister(net);
+	nfsk_routes_unregister(nn);
+}
+
+/* After pre_exit and a grace period: no hook, no notification runs. */
 static void __net_exit nfsk_net_exit(struct net *net)
 {
 	struct nfsk_net *nn = nfsk_pernet(net);
 
-	/* nf_unregister_net_hooks() waits for hooks still running. */
-	nfsk_hooks_unregister(net);
-	/* and this for notifications in flight (atomic chain: RCU) */
-	nfsk_routes_unregister(nn);
-	/* stops the window work, then frees sketches and history */
-	nfsk_window_exit(nn);
-	/* all producers are gone: stop the sender */
+	/* the window work is the last producer of events: stop it first */
+	nfsk_window_stop(nn);
 	nfsk_events_exit(nn);
+	nfsk_window_free(nn);
 	nfsk_routes_free(nn->routes);
 	kfree(nn->routes);
 	free_percpu(nn->stats);
@@ -101,10 +110,11 @@ static void __net_exit nfsk_net_exit(struct net *net)
 }
 
 static struct pernet_operations nfsk_net_ops = {
-	.init	= nfsk_net_init,
-	.exit	= nfsk_net_exit,
-	.id	= &nfsk_net_id,
-	.size	= sizeof(struct nfsk_net),
+	.init		= nfsk_net_init,
+	.pre_exit	= nfsk_net_pre_exit,
+	.exit		= nfsk_net_exit,
+	.id		= &nfsk_net_id,
+	.size		= sizeof(struct nfsk_net),
 };
 
 static int __init nfsk_init(void)

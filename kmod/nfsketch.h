@@ -257,7 +257,8 @@ struct nfsk_hist_buf *nfsk_hist_buf_alloc(u32 len);
 void nfsk_hist_buf_free(struct nfsk_hist_buf *hb);
 void nfsk_detect_window(struct nfsk_net *nn, struct nfsk_window *win);
 int nfsk_window_init(struct nfsk_net *nn);
-void nfsk_window_exit(struct nfsk_net *nn);
+void nfsk_window_stop(struct nfsk_net *nn);
+void nfsk_window_free(struct nfsk_net *nn);
 void nfsk_window_start(struct nfsk_net *nn);
 void nfsk_window_reset(struct nfsk_net *nn);
 void nfsk_stats_sum(const struct nfsk_net *nn, u64 *packets, u64 *bytes,

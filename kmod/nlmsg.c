@@ -167,8 +167,8 @@ int nfsk_window_put(struct sk_buff *msg, const struct nfsk_window *w)
 	if (!score)
 		goto cancel;
 	for (s = 0; s < NFSK_SERIES_MAX; s++) {
-		/* attribute types of the score nest are series + 1 */
-		if (nla_put_s64(msg, s + 1, w->score[s], NFSKETCH_A_WINDOW_PAD))
+		if (nla_put_s64(msg, NFSKETCH_A_SCORE_PACKETS + s, w->score[s],
+				NFSKETCH_A_SCORE_PAD))
 			goto cancel;
 	}
 	nla_nest_end(msg, score);

@@ -98,8 +98,20 @@ static bool nfsk_parse_ipv6(const struct sk_buff *skb, int nhoff,
 		return true;
 	}
 	key->proto = nexthdr;
-	if (!(frag_off & htons(IP6_OFFSET)))
+	if (!(frag_off & htons(IP6_OFFSET))) {
 		nfsk_parse_ports(skb, off, key);
+	} else {
+		/*
+		 * ipv6_skip_exthdr() stops at a non-first fragment's header:
+		 * its first byte is the protocol, as for the first fragment.
+		 */
+		const u8 *nh;
+		u8 _nh;
+
+		nh = skb_header_pointer(skb, off, sizeof(_nh), &_nh);
+		if (nh)
+			key->proto = *nh;
+	}
 	return true;
 }
 

@@ -255,7 +255,8 @@ int nfsk_routes_init(struct nfsk_routes *r, const struct nfsk_config *cfg)
 	nfsk_flap_cfg_of(&fc, cfg);
 	if (!nfsk_flap_cfg_ok(&fc))
 		return -EINVAL;
-	r->flap_mem = kvzalloc(nfsk_flap_size(NFSK_FLAP_ENTRIES), GFP_KERNEL);
+	r->flap_mem = kvzalloc(nfsk_flap_size(NFSK_FLAP_ENTRIES),
+			       GFP_KERNEL_ACCOUNT);
 	if (!r->flap_mem)
 		return -ENOMEM;
 	nfsk_flap_init(&r->flap, &fc, NFSK_FLAP_ENTRIES, get_random_u64(),

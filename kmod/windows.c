@@ -40,8 +40,14 @@ static void nfsk_geom_from_config(struct nfsk_geom *g,
 	g->topk = cfg->topk;
 }
 
+static size_t nfsk_bank_bytes(const struct nfsk_geom *g)
+{
+	return ALIGN(sizeof(struct nfsk_bank), 64) + nfsk_bank_size(g);
+}
+
 static void nfsk_sketch_free_banks(struct nfsk_sketch *sk)
 {
+	u64 banks = 2 * nfsk_nbanks() * nfsk_bank_bytes(&sk->geom);
 	int cpu;
 
 	if (!sk->cpu)
@@ -54,6 +60,11 @@ static void nfsk_sketch_free_banks(struct nfsk_sketch *sk)
 	}
 	free_percpu(sk->cpu);
 	sk->cpu = NULL;
+	/* counted in mem_bytes only once all of them were allocated */
+	if (sk->mem_bytes) {
+		sk->mem_bytes -= banks;
+		atomic64_sub(banks, &nfsk_mem_bytes);
+	}
 }
 
 void nfsk_sketch_free(struct nfsk_sketch *sk)
@@ -73,7 +84,8 @@ static struct nfsk_bank *nfsk_bank_alloc(const struct nfsk_geom *g, int cpu)
 	size_t head = ALIGN(sizeof(struct nfsk_bank), 64);
 	struct nfsk_bank *b;
 
-	b = kvzalloc_node(head + nfsk_bank_size(g), GFP_KERNEL, cpu_to_node(cpu));
+	b = kvzalloc_node(nfsk_bank_bytes(g), GFP_KERNEL_ACCOUNT,
+			  cpu_to_node(cpu));
 	if (b)
 		nfsk_bank_init(b, g, get_random_u64(), (u8 *)b + head);
 	return b;
@@ -86,7 +98,7 @@ struct nfsk_sketch *nfsk_sketch_alloc(const struct nfsk_config *cfg,
 	struct nfsk_sketch *sk;
 	int cpu;
 
-	sk = kzalloc(sizeof(*sk), GFP_KERNEL);
+	sk = kzalloc(sizeof(*sk), GFP_KERNEL_ACCOUNT);
 	if (!sk)
 		return NULL;
 	nfsk_geom_from_config(&sk->geom, cfg);
@@ -98,7 +110,7 @@ struct nfsk_sketch *nfsk_sketch_alloc(const struct nfsk_config *cfg,
 	}
 	nfsk_hash_key_expand(&sk->key);
 
-	sk->cpu = alloc_percpu(struct nfsk_cpu);
+	sk->cpu = alloc_percpu_gfp(struct nfsk_cpu, GFP_KERNEL_ACCOUNT);
 	if (!sk->cpu)
 		goto err_free;
 	for_each_possible_cpu(cpu) {
@@ -111,18 +123,18 @@ struct nfsk_sketch *nfsk_sketch_alloc(const struct nfsk_config *cfg,
 	}
 
 	cms_bytes = nfsk_cms_size(sk->geom.cms_depth, sk->geom.cms_width);
-	sk->wcms_mem = kvzalloc(cms_bytes, GFP_KERNEL);
+	sk->wcms_mem = kvzalloc(cms_bytes, GFP_KERNEL_ACCOUNT);
 	if (!sk->wcms_mem)
 		goto err_free;
 	nfsk_cms_init(&sk->wcms, sk->geom.cms_depth, sk->geom.cms_width,
 		      sk->geom.cms_conservative, sk->wcms_mem);
 
 	scratch_bytes = nfsk_fold_scratch_size(&sk->geom, nfsk_nbanks());
-	sk->fold_scratch = kvzalloc(scratch_bytes, GFP_KERNEL);
+	sk->fold_scratch = kvzalloc(scratch_bytes, GFP_KERNEL_ACCOUNT);
 	if (!sk->fold_scratch)
 		goto err_free;
 
-	bank_bytes = ALIGN(sizeof(struct nfsk_bank), 64) + nfsk_bank_size(&sk->geom);
+	bank_bytes = nfsk_bank_bytes(&sk->geom);
 	sk->mem_bytes = sizeof(*sk) + 2 * nfsk_nbanks() * bank_bytes +
 			cms_bytes + scratch_bytes;
 	atomic64_add(sk->mem_bytes, &nfsk_mem_bytes);
@@ -148,12 +160,12 @@ struct nfsk_hist_buf *nfsk_hist_buf_alloc(u32 len)
 {
 	struct nfsk_hist_buf *hb;
 
-	hb = kzalloc(sizeof(*hb), GFP_KERNEL);
+	hb = kzalloc(sizeof(*hb), GFP_KERNEL_ACCOUNT);
 	if (!hb)
 		return NULL;
-	hb->rec = kvcalloc(len, sizeof(*hb->rec), GFP_KERNEL);
-	hb->series = kvcalloc(len, sizeof(u64), GFP_KERNEL);
-	hb->scratch = kvcalloc(len, sizeof(u64), GFP_KERNEL);
+	hb->rec = kvcalloc(len, sizeof(*hb->rec), GFP_KERNEL_ACCOUNT);
+	hb->series = kvcalloc(len, sizeof(u64), GFP_KERNEL_ACCOUNT);
+	hb->scratch = kvcalloc(len, sizeof(u64), GFP_KERNEL_ACCOUNT);
 	if (!hb->rec || !hb->series || !hb->scratch) {
 		nfsk_hist_buf_free(hb);
 		return NULL;
@@ -209,8 +221,10 @@ static void nfsk_fold_sketch(struct nfsk_sketch *sk, unsigned int idx,
 
 	nfsk_fold_begin(&fold, win, &sk->wcms, &sk->geom, nfsk_nbanks(),
 			sk->fold_scratch);
-	for_each_possible_cpu(cpu)
+	for_each_possible_cpu(cpu) {
 		nfsk_fold_bank(&fold, per_cpu_ptr(sk->cpu, cpu)->bank[idx]);
+		cond_resched();
+	}
 	nfsk_fold_end(&fold);
 
 	for_each_possible_cpu(cpu) {
@@ -218,6 +232,7 @@ static void nfsk_fold_sketch(struct nfsk_sketch *sk, unsigned int idx,
 
 		nfsk_bank_clear(b);
 		nfsk_bank_set_p(b, win->sah.p_next_fx);
+		cond_resched();
 	}
 }
 
@@ -249,6 +264,8 @@ static void nfsk_window_close(struct nfsk_net *nn)
 		nn->pending_hist = NULL;
 	}
 
+	/* the number of top flows needs no new banks: apply it at once */
+	sk->geom.topk = nn->cfg.topk;
 	win = nfsk_history_reserve(&nn->hist->ring);
 	win->id = nn->window_id;
 	win->start_ns = nn->window_start_ns;
@@ -313,12 +330,20 @@ void nfsk_window_start(struct nfsk_net *nn)
 			   msecs_to_jiffies(nn->cfg.window_ms));
 }
 
-/* Hooks are unregistered: nothing writes the banks any more. */
-void nfsk_window_exit(struct nfsk_net *nn)
+/* No new window closes after this returns. */
+void nfsk_window_stop(struct nfsk_net *nn)
+{
+	cancel_delayed_work_sync(&nn->window_work);
+}
+
+/*
+ * Free the sketches and the history: the window work is stopped and no hook
+ * can run any more (unregistered, and a grace period has passed).
+ */
+void nfsk_window_free(struct nfsk_net *nn)
 {
 	struct nfsk_sketch *sk;
 
-	cancel_delayed_work_sync(&nn->window_work);
 	sk = rcu_dereference_protected(nn->sketch, true);
 	RCU_INIT_POINTER(nn->sketch, NULL);
 	if (nn->last_sketch != sk)

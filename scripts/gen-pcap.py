@@ -202,13 +202,13 @@ def scenario_mixed(rng, w_us):
                      k4("10.1.0.1", "10.1.0.2", 17, 5000, 6000)))
         P.append(Pkt(t, ipv4("10.1.0.1", "10.1.0.2", 17, b"\x11" * 800, frag_off=125,
                              ident=i), "ip", k4("10.1.0.1", "10.1.0.2", 17)))
-    for i, t in enumerate(ts()):   # IPv6 fragments: first UDP, rest proto 44
+    for i, t in enumerate(ts()):   # IPv6 fragments: UDP, the rest ports 0
         first = ext_frag(17, 0, True, i) + udp(7000, 8000, 1000)[:1000]
         rest = ext_frag(17, 125, False, i) + b"\x22" * 700
         P.append(Pkt(t, ipv6("2001:db8::5", "2001:db8::6", 44, first), "ip",
                      k6("2001:db8::5", "2001:db8::6", 17, 7000, 8000)))
         P.append(Pkt(t, ipv6("2001:db8::5", "2001:db8::6", 44, rest), "ip",
-                     k6("2001:db8::5", "2001:db8::6", 44)))
+                     k6("2001:db8::5", "2001:db8::6", 17)))
     for t in ts():   # ESP over IPv6: the walk stops, no ports
         P.append(Pkt(t, ipv6("2001:db8::7", "2001:db8::8", 50, b"\x33" * 900), "ip",
                      k6("2001:db8::7", "2001:db8::8", 50)))

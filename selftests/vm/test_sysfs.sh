@@ -49,7 +49,10 @@ check_eq "config set of a bad width exits 1" 1 \
 check "config set of a good value" ip netns exec "$a" "$NFSK" config set window_ms=700 cms_width=512
 check_eq "value applied" 512 "$(ip netns exec "$a" "$NFSK" -j config get | jq .cms_width)"
 
-# memory accounting: a namespace's memory comes back when it goes
+# memory accounting: a namespace's memory comes back when it goes. First
+# let a's new geometry take over (two closes: the old banks go at the first,
+# the old window sketch at the second), so that nothing else moves.
+check "namespace a's rebuild done" wait_windows "$a" 3
 m0=$(cat $d/mem_bytes)
 b=$(make_ns b)
 m1=$(cat $d/mem_bytes)

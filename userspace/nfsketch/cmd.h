@@ -47,6 +47,9 @@ const char *flow_str(const struct nlattr **tb, char *buf, size_t len);
 void flow_json(struct cli *c, const char *key, const struct nlattr **tb);
 /* Window nests (monitor.c): JSON object (closed) and one line of text. */
 void window_json(struct cli *c, const char *key, const struct nlattr **tb);
+/* Names of the detector series, in enum nfsketch_series order. */
+extern const char *const series_name[];
+#define NSERIES		5
 void window_line(const struct nlattr **tb, char *buf, size_t len);
 /*
  * Print a Count-Min sketch, rows row-major (sketch.c); `nfsketch sketch` and

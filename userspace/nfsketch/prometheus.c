@@ -60,7 +60,7 @@ static int prom_window_cb(const struct nlmsghdr *nlh, void *data)
 		if (tb[NFSKETCH_A_WINDOW_SCORE]) {
 			p->has_score = true;
 			mnl_attr_for_each_nested(s, tb[NFSKETCH_A_WINDOW_SCORE]) {
-				unsigned int t = mnl_attr_get_type(s) - 1;
+				unsigned int t = mnl_attr_get_type(s) - NFSKETCH_A_SCORE_PACKETS;
 
 				if (t < 5)
 					p->score[t] = (int64_t)nfsk_nl_u64(s);

@@ -88,7 +88,7 @@ static int watch_window_cb(const struct nlmsghdr *nlh, void *data)
 		if (tb[NFSKETCH_A_WINDOW_SCORE]) {
 			w->has_score = true;
 			mnl_attr_for_each_nested(s, tb[NFSKETCH_A_WINDOW_SCORE]) {
-				unsigned int t = mnl_attr_get_type(s) - 1;
+				unsigned int t = mnl_attr_get_type(s) - NFSKETCH_A_SCORE_PACKETS;
 
 				if (t < 5)
 					w->score[t] = (int64_t)nfsk_nl_u64(s);

@@ -14,7 +14,11 @@ static const char windows_usage[] =
 	"protocols, address entropy (bits), route events, flags.\n"
 	"  -n, --last N   only the newest N windows\n";
 
-static const struct window_field {
+const char *const series_name[NSERIES] = {
+	"packets", "bytes", "src_entropy", "dst_entropy", "route_events",
+};
+
+static const struct {
 	unsigned int	attr;
 	const char	*name;
 } window_fields[] = {
@@ -49,9 +53,45 @@ static const struct window_field {
 	{ NFSKETCH_A_WINDOW_FLAGS,		"flags" },
 };
 
-static const char *const series_names[] = {
-	"packets", "bytes", "src_entropy", "dst_entropy", "route_events",
-};
+/* A window nest as JSON, with the same keys as `nfsketch -j windows`. */
+void window_json(struct cli *c, const char *key, const struct nlattr **tb)
+{
+	const struct nlattr *s, *f;
+	unsigned int i;
+
+	json_obj_open(&c->j, key);
+	for (i = 0; i < sizeof(window_fields) / sizeof(window_fields[0]); i++)
+		if (tb[window_fields[i].attr])
+			json_u64(&c->j, window_fields[i].name,
+				 nfsk_nl_u64(tb[window_fields[i].attr]));
+	json_arr_open(&c->j, "flag_names");
+	for (i = 0; flag_names[i]; i++)
+		if (nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_FLAGS]) & (1U << i))
+			json_str(&c->j, NULL, flag_names[i]);
+	json_arr_close(&c->j);
+	if (tb[NFSKETCH_A_WINDOW_SCORE]) {
+		json_obj_open(&c->j, "score_milli_sigma");
+		mnl_attr_for_each_nested(s, tb[NFSKETCH_A_WINDOW_SCORE]) {
+			unsigned int t = mnl_attr_get_type(s) - NFSKETCH_A_SCORE_PACKETS;
+
+			if (t < NSERIES)
+				json_s64(&c->j, series_name[t], (int64_t)nfsk_nl_u64(s));
+		}
+		json_obj_close(&c->j);
+	}
+	if (tb[NFSKETCH_A_WINDOW_TOPK]) {
+		const struct nlattr *ftb[NFSKETCH_A_FLOW_MAX + 1];
+
+		json_arr_open(&c->j, "top");
+		mnl_attr_for_each_nested(f, tb[NFSKETCH_A_WINDOW_TOPK]) {
+			flow_parse(f, ftb);
+			flow_json(c, NULL, ftb);
+			json_obj_close(&c->j);
+		}
+		json_arr_close(&c->j);
+	}
+	json_obj_close(&c->j);
+}
 
 static int window_cb(const struct nlmsghdr *nlh, void *data)
 {
@@ -59,7 +99,6 @@ static int window_cb(const struct nlmsghdr *nlh, void *data)
 	char b1[16], b2[16], fl[128];
 	struct cli *c = data;
 	const struct nlattr *a;
-	unsigned int i;
 
 	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
 		uint64_t r4, r6;
@@ -68,30 +107,7 @@ static int window_cb(const struct nlmsghdr *nlh, void *data)
 			continue;
 		nfsk_nl_parse_nest(a, tb, NFSKETCH_A_WINDOW_MAX);
 		if (c->json) {
-			const struct nlattr *s;
-
-			json_obj_open(&c->j, NULL);
-			for (i = 0; i < sizeof(window_fields) / sizeof(window_fields[0]); i++)
-				if (tb[window_fields[i].attr])
-					json_u64(&c->j, window_fields[i].name,
-						 nfsk_nl_u64(tb[window_fields[i].attr]));
-			json_arr_open(&c->j, "flag_names");
-			for (i = 0; flag_names[i]; i++)
-				if (nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_FLAGS]) & (1U << i))
-					json_str(&c->j, NULL, flag_names[i]);
-			json_arr_close(&c->j);
-			if (tb[NFSKETCH_A_WINDOW_SCORE]) {
-				json_obj_open(&c->j, "score_milli_sigma");
-				mnl_attr_for_each_nested(s, tb[NFSKETCH_A_WINDOW_SCORE]) {
-					unsigned int t = mnl_attr_get_type(s) - 1;
-
-					if (t < 5)
-						json_s64(&c->j, series_names[t],
-							 (int64_t)mnl_attr_get_u64(s));
-				}
-				json_obj_close(&c->j);
-			}
-			json_obj_close(&c->j);
+			window_json(c, NULL, tb);
 			continue;
 		}
 		r4 = nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_ADD4]) +

@@ -12,8 +12,9 @@
  *  - ports as they sit on the wire, ICMP type/code as htons(); non-first
  *    fragments and cut transport headers have ports 0;
  *  - IPv6 extension headers are skipped like ipv6_skip_exthdr(), including
- *    its quirk that a non-first fragment stops at the fragment header
- *    (proto 44); malformed or cut chains give proto NEXTHDR_NONE (59).
+ *    a non-first fragment stops at the fragment header, whose next-header
+ *    field is the protocol (as kmod/parse.c); malformed or cut chains give
+ *    proto NEXTHDR_NONE (59).
  */
 #include <arpa/inet.h>
 #include <pcap/pcap.h>
@@ -206,6 +207,8 @@ static enum rp_verdict parse_ipv6(const u8 *p, u32 cap, u32 wire,
 	key->proto = nexthdr;
 	if (!(frag_off & 0xfff8))	/* IP6_OFFSET */
 		parse_ports(p, avail, (u32)off, key);
+	else if ((u32)off < avail)	/* the fragment header's next header */
+		key->proto = p[off];
 	return RP_IP;
 }
 

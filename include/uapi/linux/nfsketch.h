@@ -119,14 +119,31 @@ enum nfsketch_window_attr {
 	NFSKETCH_A_WINDOW_SAH_HELD,	/* u32: flows held */
 	NFSKETCH_A_WINDOW_SAH_PROB,	/* u32: byte sampling p * 2^32 */
 	NFSKETCH_A_WINDOW_FLAGS,	/* u32: NFSKETCH_FLAG_* */
-	NFSKETCH_A_WINDOW_SCORE,	/* nest: NFSKETCH_A_SCORE_* (s64) */
+	NFSKETCH_A_WINDOW_SCORE,	/* nest: NFSKETCH_A_SCORE_* */
 	NFSKETCH_A_WINDOW_TOPK,		/* nest of NFSKETCH_A_FLOW */
 
 	__NFSKETCH_A_WINDOW_MAX,
 	NFSKETCH_A_WINDOW_MAX = __NFSKETCH_A_WINDOW_MAX - 1
 };
 
-/* The series the detectors watch; also the attributes of WINDOW_SCORE. */
+/*
+ * Detector scores of a window, (value - mean) / sigma * 1000 of the
+ * history, one per series (enum nfsketch_series in the same order).
+ */
+enum nfsketch_score_attr {
+	NFSKETCH_A_SCORE_UNSPEC,
+	NFSKETCH_A_SCORE_PAD,
+	NFSKETCH_A_SCORE_PACKETS,	/* s64 */
+	NFSKETCH_A_SCORE_BYTES,		/* s64 */
+	NFSKETCH_A_SCORE_SRC_ENTROPY,	/* s64 */
+	NFSKETCH_A_SCORE_DST_ENTROPY,	/* s64 */
+	NFSKETCH_A_SCORE_ROUTE_EVENTS,	/* s64 */
+
+	__NFSKETCH_A_SCORE_MAX,
+	NFSKETCH_A_SCORE_MAX = __NFSKETCH_A_SCORE_MAX - 1
+};
+
+/* The series the detectors watch. */
 enum nfsketch_series {
 	NFSKETCH_SERIES_PACKETS,
 	NFSKETCH_SERIES_BYTES,
