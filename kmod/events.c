@@ -304,6 +304,8 @@ int nfsk_events_init(struct nfsk_net *nn, const struct nfsk_config *cfg)
 		return -ENOMEM;
 	}
 	nfsk_pace_init(&ev->q, &pc, ev->mem);
+	ev->mem_bytes = sizeof(*ev) + nfsk_pace_size(&pc);
+	atomic64_add(ev->mem_bytes, &nfsk_mem_bytes);
 	spin_lock_init(&ev->lock);
 	INIT_DELAYED_WORK(&ev->work, nfsk_events_work);
 	ev->net = nn->net;
@@ -328,6 +330,7 @@ void nfsk_events_exit(struct nfsk_net *nn)
 	if (!ev)
 		return;
 	cancel_delayed_work_sync(&ev->work);
+	atomic64_sub(ev->mem_bytes, &nfsk_mem_bytes);
 	kvfree(ev->mem);
 	kfree(ev);
 	nn->events = NULL;

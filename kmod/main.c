@@ -13,7 +13,6 @@
 #include <linux/netdevice.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
-#include <net/genetlink.h>
 #include "nfsketch.h"
 
 unsigned int nfsk_net_id __read_mostly;
@@ -157,4 +156,3 @@ module_exit(nfsk_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Bounded-memory traffic and route statistics with anomaly flags");
 MODULE_VERSION(NFSKETCH_VERSION);
-MODULE_ALIAS_GENL_FAMILY("nfsketch");

@@ -153,6 +153,7 @@ struct nfsk_events {
 	struct delayed_work	work;	/* the sender */
 	struct net		*net;
 	u64			send_errors;
+	u64			mem_bytes;
 	struct nfsk_pace_event	out;	/* the sender's current event */
 };
 

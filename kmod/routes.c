@@ -261,6 +261,7 @@ int nfsk_routes_init(struct nfsk_routes *r, const struct nfsk_config *cfg)
 		return -ENOMEM;
 	nfsk_flap_init(&r->flap, &fc, NFSK_FLAP_ENTRIES, get_random_u64(),
 		       r->flap_mem);
+	atomic64_add(nfsk_flap_size(NFSK_FLAP_ENTRIES), &nfsk_mem_bytes);
 	return 0;
 }
 
@@ -280,6 +281,8 @@ int nfsk_routes_configure(struct nfsk_routes *r, const struct nfsk_config *cfg)
 
 void nfsk_routes_free(struct nfsk_routes *r)
 {
+	if (r->flap_mem)
+		atomic64_sub(nfsk_flap_size(NFSK_FLAP_ENTRIES), &nfsk_mem_bytes);
 	kvfree(r->flap_mem);
 	r->flap_mem = NULL;
 }

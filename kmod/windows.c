@@ -373,7 +373,7 @@ u64 nfsk_net_mem_bytes(const struct nfsk_net *nn)
 {
 	const struct nfsk_sketch *sk;
 	u64 mem = sizeof(*nn) + sizeof(*nn->routes) +
-		  nfsk_flap_size(NFSK_FLAP_ENTRIES);
+		  nfsk_flap_size(NFSK_FLAP_ENTRIES) + nn->events->mem_bytes;
 
 	lockdep_assert_held(&nn->lock);
 	sk = rcu_dereference_protected(nn->sketch, lockdep_is_held(&nn->lock));

@@ -56,6 +56,10 @@ static inline u64 nfsk_cms_h2(u64 hash)
 /* Per packet: inline, d counter pairs, no division. */
 static inline void nfsk_cms_update(struct nfsk_cms *c, u64 hash, u32 len)
 {
+	/* locals: the counter stores could alias *c and force reloads */
+	u32 *packets = c->packets, depth = c->depth, width = c->width;
+	unsigned int shift = c->shift;
+	u64 *bytes = c->bytes;
 	u64 h2 = nfsk_cms_h2(hash);
 	u64 g = hash;
 	u32 i, base;
@@ -66,11 +70,11 @@ static inline void nfsk_cms_update(struct nfsk_cms *c, u64 hash, u32 len)
 		nfsk_cms_update_cu(c, hash, len);
 		return;
 	}
-	for (i = 0, base = 0; i < c->depth; i++, base += c->width) {
-		u32 col = base + (u32)(g >> c->shift);
+	for (i = 0, base = 0; i < depth; i++, base += width) {
+		u32 col = base + (u32)(g >> shift);
 
-		c->packets[col]++;
-		c->bytes[col] += len;
+		packets[col]++;
+		bytes[col] += len;
 		g += h2;
 	}
 }

@@ -37,12 +37,17 @@ struct nfsk_sah_ctr {
 
 struct nfsk_sah {
 	u64			*tags;	/* [entries]: flow hash, 0 = empty */
-	struct nfsk_sah_ctr	*ctr;	/* [entries] */
+	struct nfsk_sah_ctr	*ctr;	/* [entries + 1]: the last is a sink */
 	struct nfsk_flow_key	*keys;	/* [entries] */
 	u32			entries;
 	u32			set_mask;
 	u32			held;
 	u32			p_fx;	/* byte sampling p * 2^32 */
+	/*
+	 * Exp(1) in 32.32 fixed point, >= 1: what is left of the gap to the
+	 * next sampled byte, in units of 1/p bytes (see sah.c).
+	 */
+	u64			left;
 	u64			hits;	/* packets of held flows */
 	u64			misses;	/* not held, not sampled */
 	u64			admitted; /* sampled and installed */
@@ -58,11 +63,11 @@ void nfsk_sah_init(struct nfsk_sah *t, u32 entries, u32 p_fx, u64 seed,
 		   void *mem);
 /* Empties the table and zeroes its counters; keeps p and the PRNG. */
 void nfsk_sah_clear(struct nfsk_sah *t);
-/* Slow half of nfsk_sah_update(): sample, then install or count full. */
-void nfsk_sah_miss(struct nfsk_sah *t, u32 base, u64 hash,
-		   const struct nfsk_flow_key *key, u32 len);
-/* Probability * 2^32 that a packet of len bytes gets sampled. */
-u32 nfsk_sah_admit_fx(u32 p_fx, u32 len);
+/* Slow half of nfsk_sah_update(): a sampled byte; install or count full. */
+void nfsk_sah_sample(struct nfsk_sah *t, u32 base, u64 hash,
+		     const struct nfsk_flow_key *key, u32 len);
+/* Exp(1) in 32.32 fixed point, >= 1, from the table's PRNG. */
+u64 nfsk_sah_exp_fx(struct nfsk_sah *t);
 /* Next window's p: halve above 90 % occupancy, double below 50 %. */
 u32 nfsk_sah_adapt(u32 p_fx, u32 held, u32 capacity, u32 p_max_fx);
 
@@ -76,24 +81,33 @@ static inline u32 nfsk_sah_match(const u64 *tags, u64 v)
 }
 
 /*
- * Per packet: one line of tags compared without branches; a hit adds to
- * the flow's exact counters, a miss goes to the sampler.
+ * Per packet: one line of tags compared without branches. A hit adds to
+ * the flow's exact counters; a miss adds to a sink instead (whether a
+ * packet hits is data-dependent, a branch on it would be mispredicted on a
+ * third of the packets) and spends len * p of the sampling gap. Only when
+ * the gap is used up, once per 1/p missed bytes, does a byte get sampled.
  */
 static inline void nfsk_sah_update(struct nfsk_sah *t, u64 hash,
 				   const struct nfsk_flow_key *key, u32 len)
 {
 	u32 base = (u32)(hash & t->set_mask) * NFSK_SAH_WAYS;
-	u32 hit = nfsk_sah_match(t->tags + base, hash);
+	/* way of the hit, or 8 on a miss: bit 8 keeps ctz defined */
+	u32 w = __builtin_ctz(nfsk_sah_match(t->tags + base, hash) | 0x100);
+	u32 miss = w >> 3;
+	/* a miss adds to ctr[entries], the sink, by arithmetic, not a branch */
+	struct nfsk_sah_ctr *c =
+		&t->ctr[base + w + ((t->entries - base - NFSK_SAH_WAYS) & -miss)];
+	u64 x = ((u64)len * t->p_fx) & -(u64)miss;	/* len * p, 32.32 */
 
-	if (hit) {
-		struct nfsk_sah_ctr *c = &t->ctr[base + __builtin_ctz(hit)];
-
-		c->bytes += len;
-		c->packets++;
-		t->hits++;
+	c->bytes += len;
+	c->packets++;
+	t->hits += miss ^ 1;
+	t->misses += miss;
+	if (nfsk_unlikely(x >= t->left)) {
+		nfsk_sah_sample(t, base, hash, key, len);
 		return;
 	}
-	nfsk_sah_miss(t, base, hash, key, len);
+	t->left -= x;	/* x < left: stays >= 1 */
 }
 
 static inline bool nfsk_sah_held(const struct nfsk_sah *t, u32 i)

@@ -79,21 +79,18 @@ void nfsk_bank_set_p(struct nfsk_bank *b, u32 p_fx)
 	b->sah.p_fx = p_fx;
 }
 
-static inline unsigned int nfsk_proto_idx(u8 proto)
-{
-	switch (proto) {
-	case NFSK_IPPROTO_TCP:
-		return NFSK_PROTO_TCP;
-	case NFSK_IPPROTO_UDP:
-		return NFSK_PROTO_UDP;
-	case NFSK_IPPROTO_ICMP:
-		return NFSK_PROTO_ICMP;
-	case NFSK_IPPROTO_ICMPV6:
-		return NFSK_PROTO_ICMPV6;
-	default:
-		return NFSK_PROTO_OTHER;
-	}
-}
+/*
+ * Protocol number to counter index by table: the mix of protocols makes a
+ * switch's compare chain a mispredicted branch on many packets. Entries
+ * hold index ^ NFSK_PROTO_OTHER so that the zero default means "other".
+ */
+#define NFSK_PROTO_ENT(i)	((i) ^ NFSK_PROTO_OTHER)
+static const u8 nfsk_proto_tab[256] = {
+	[NFSK_IPPROTO_TCP] = NFSK_PROTO_ENT(NFSK_PROTO_TCP),
+	[NFSK_IPPROTO_UDP] = NFSK_PROTO_ENT(NFSK_PROTO_UDP),
+	[NFSK_IPPROTO_ICMP] = NFSK_PROTO_ENT(NFSK_PROTO_ICMP),
+	[NFSK_IPPROTO_ICMPV6] = NFSK_PROTO_ENT(NFSK_PROTO_ICMPV6),
+};
 
 void nfsk_bank_update(struct nfsk_bank *b, const struct nfsk_hash_key *hk,
 		      const struct nfsk_flow_key *fk, u32 len)
@@ -102,7 +99,7 @@ void nfsk_bank_update(struct nfsk_bank *b, const struct nfsk_hash_key *hk,
 
 	b->packets++;
 	b->bytes += len;
-	b->proto[nfsk_proto_idx(fk->proto)]++;
+	b->proto[nfsk_proto_tab[fk->proto] ^ NFSK_PROTO_OTHER]++;
 	b->family[fk->family == NFSK_AF_INET6]++;
 	nfsk_hist_add(&b->src, nfsk_addr_hash(hk, fk->saddr));
 	nfsk_hist_add(&b->dst, nfsk_addr_hash(hk, fk->daddr));

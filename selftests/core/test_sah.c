@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Sample-and-Hold: admission probability against 1 - e^(-s*p) computed in
- * double, empirical miss rate of f-byte flows against e^(-f*p), every flow
- * above 1 % of the bytes held with a count never above the truth, the
+ * Sample-and-Hold: the sampling gap against Exp(1), the per-packet sampling
+ * probability against 1 - e^(-s*p), empirical miss rate of f-byte flows
+ * against e^(-f*p), every flow above 1 % of the bytes held with a count never above the truth, the
  * table bound, and the direction of the adaptation of p.
  */
 #include <stdlib.h>
@@ -20,40 +20,89 @@ static void *sah_new(struct nfsk_sah *t, u32 entries, u32 p_fx, u64 seed)
 	return m;
 }
 
-TEST(admit_probability_error)
+/* The gap draw: Exp(1) in 32.32, checked by its moments and quantiles. */
+TEST(exp_gap_distribution)
 {
-	static const double ps[] = { 1.0 / (1 << 20), 1.0 / (1 << 16),
-				     1.0 / (1 << 12), 1.0 / (1 << 10),
-				     1.0 / 300, 0.01 };
-	double worst = 0, worst_exact = 0, worst_tab = 0;
-	u32 i, len;
+	static const double q[] = { 0.01, 0.1, 0.5, 1, 2, 4, 8 };
+	const u32 n = 2000000;
+	struct nfsk_sah t;
+	void *m = sah_new(&t, 8, 1U << 16, 11);
+	double sum = 0, sum2 = 0, cnt[ARRAY_SIZE(q)] = { 0 };
+	u32 i, j;
 
-	for (i = 0; i < ARRAY_SIZE(ps); i++) {
-		u32 p_fx = (u32)(ps[i] * 4294967296.0);
-		double p = p_fx / 4294967296.0;
+	for (i = 0; i < n; i++) {
+		u64 e = nfsk_sah_exp_fx(&t);
+		double x = e / 4294967296.0;
 
-		for (len = 1; len <= 65535; len++) {
-			double got = nfsk_sah_admit_fx(p_fx, len) / 4294967296.0;
-			double want = 1 - exp(-(double)len * p);
-			double exact = 1 - pow(1 - p, len);
-
-			if (fabs(got - want) > worst)
-				worst = fabs(got - want);
-			if (len * p < 8 && fabs(got - want) > worst_tab)
-				worst_tab = fabs(got - want);
-			if (fabs(got - exact) > worst_exact)
-				worst_exact = fabs(got - exact);
-			/* relative error matters for small s*p */
-			if (want > 0 && want < 0.1)
-				ASSERT_LT(fabs(got - want) / want, 1e-3)
-					TH_LOG("p %g len %u", p, len);
-		}
+		ASSERT_GE(e, 1UL);
+		ASSERT_LT(x, 22.2);
+		sum += x;
+		sum2 += x * x;
+		for (j = 0; j < ARRAY_SIZE(q); j++)
+			cnt[j] += x > q[j];
 	}
-	TH_LOG("max |admit - (1-e^-sp)| = %.2e (%.2e for sp < 8), max |admit - (1-(1-p)^s)| = %.2e",
-	       worst, worst_tab, worst_exact);
-	ASSERT_LT(worst, 3.4e-4);	/* e^-8: sp >= 8 admits outright */
-	ASSERT_LT(worst_tab, 1e-4);
-	ASSERT_EQ(0U, nfsk_sah_admit_fx(0, 1500));
+	TH_LOG("mean %.4f, variance %.4f", sum / n, sum2 / n - sum * sum / n / n);
+	ASSERT_LT(fabs(sum / n - 1), 5 / sqrt(n));
+	ASSERT_LT(fabs(sum2 / n - sum * sum / n / n - 1), 0.01);
+	for (j = 0; j < ARRAY_SIZE(q); j++) {
+		double want = exp(-q[j]);
+
+		ASSERT_LT(fabs(cnt[j] / n - want),
+			  5 * sqrt(want * (1 - want) / n) + 1e-6)
+			TH_LOG("P(E > %g) = %.5f, e^-x %.5f", q[j], cnt[j] / n,
+			       want);
+	}
+	free(m);
+}
+
+/*
+ * Per packet: a packet of s bytes not held is sampled with probability
+ * 1 - e^(-s*p), whatever the sizes before it. Packets of one flow per
+ * size, never installed (p tiny against the set being full): counted
+ * through "full" by a table whose only set is full.
+ */
+TEST(packet_sampling_probability)
+{
+	static const u32 lens[] = { 64, 576, 1500, 9000 };
+	static const double sp[] = { 0.01, 0.1, 0.5, 2 };
+	struct nfsk_flow_key k;
+	struct nfsk_sah t;
+	void *m = sah_new(&t, 8, 0, 12);
+	const u32 n = 400000;
+	u32 i, j, w;
+
+	nfsk_flow_key_zero(&k);
+	for (w = 0; w < 8; w++)
+		t.tags[w] = 1000 + w;	/* the only set is full */
+	for (i = 0; i < ARRAY_SIZE(sp); i++)
+		for (j = 0; j < ARRAY_SIZE(lens); j++) {
+			double want, got;
+			u32 k2;
+
+			t.p_fx = (u32)(sp[i] / lens[j] * 4294967296.0);
+			want = 1 - exp(-(double)lens[j] * t.p_fx / 4294967296.0);
+			t.full = 0;
+			/* other sizes interleaved: the gap must not carry bias */
+			for (k2 = 0; k2 < n; k2++) {
+				nfsk_sah_update(&t, 7, &k, lens[j]);
+				if (k2 & 1) {
+					u32 p = t.p_fx;
+					u64 f = t.full;
+
+					t.p_fx = p / 3;
+					nfsk_sah_update(&t, 7, &k, 40);
+					t.p_fx = p;
+					t.full = f;
+				}
+			}
+			got = (double)t.full / n;
+			ASSERT_LT(fabs(got - want),
+				  5 * sqrt(want * (1 - want) / n) + 1e-4)
+				TH_LOG("s %u s*p %.2f: sampled %.5f, 1-e^-sp %.5f",
+				       lens[j], sp[i], got, want);
+		}
+	ASSERT_EQ(0U, t.held);
+	free(m);
 }
 
 /* n flows of f bytes each, packets of 100 bytes, interleaved round-robin */
