@@ -17,6 +17,8 @@
 #   this kernel), mounts the share, puts tmpfs on /tmp, /run and /var and
 #   switch_roots to scripts/vm-guest.sh. multidevs=remap keeps inode numbers
 #   unique across the host's file systems.
+# - The checkout is shared again read-only and mounted at its own path after
+#   the tmpfs mounts, so that it may live anywhere, /tmp included.
 # - A per-run directory under build/vm/ is shared read-write at the same path:
 #   the guest writes its TAP, dmesg and result there.
 # - Fails by default: a run that times out, crashes or never writes its
@@ -90,8 +92,9 @@ set +e
 timeout -k 10 "$timeout_s" qemu-system-x86_64 \
 	-machine q35 -accel tcg,thread=multi -cpu max -smp 2 -m 1024 \
 	-kernel "$kernel" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 nfsk.run=$run nfsk.guest=$top/scripts/vm-guest.sh" \
+	-append "console=ttyS0 panic=-1 nfsk.run=$run nfsk.top=$top nfsk.guest=$top/scripts/vm-guest.sh" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+	-virtfs "local,path=$top,mount_tag=top,security_model=none,readonly=on,multidevs=remap" \
 	-virtfs "local,path=$run,mount_tag=out,security_model=none,multidevs=remap" \
 	-nic none -display none -monitor none -serial "file:$run/console.log" \
 	-no-reboot </dev/null
