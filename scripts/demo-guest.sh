@@ -6,7 +6,7 @@
 
 show() {
 	echo
-	echo "\$ $*" | sed "s|$NFSK_TOP/build/||; s|ip netns exec ${a:-none} ||"
+	echo "\$ $*" | sed "s|$NFSK_TOP/build/||g; s|ip netns exec ${a:-none} ||g; s|^\$ sh -c |\$ |"
 	"$@"
 }
 say() { printf '\n### %s\n' "$*"; }
@@ -102,8 +102,15 @@ kill -INT $mon 2>/dev/null
 wait $mon 2>/dev/null
 grep -i alert /tmp/monitor.$NFSK_ID | head -n 20
 echo "($(grep -c . /tmp/monitor.$NFSK_ID) events received in all)"
-show ip netns exec "$a" "$NFSK" stats --prometheus
+show sh -c "ip netns exec $a $NFSK stats --prometheus | head -n 12"
+say "more of the tool"
+show ip netns exec "$a" "$NFSK" config get
+show ip netns exec "$a" "$NFSK" sketch
+show ip netns exec "$a" "$NFSK" watch -n 1
+show sh -c "ip netns exec $a $NFSK -j windows --last 1 | python3 -m json.tool | head -n 14"
 kill $mixed 2>/dev/null
+show ip netns exec "$a" "$NFSK" reset
+show ip netns exec "$a" "$NFSK" windows
 show rmmod nfsketch
 echo
 alerts=$(grep -ci alert /tmp/monitor.$NFSK_ID)

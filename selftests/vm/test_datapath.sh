@@ -40,6 +40,12 @@ table inet nfsk_test {
 NFT
 
 check "namespace a quiet before the test" wait_quiet "$a" 60
+# One long window holds all of the traffic, so that per-flow estimates of
+# that window can be checked against conntrack: a longer window_ms starts
+# at the next boundary, a shorter one closes the open window at once.
+w=$(windows_closed "$a")
+ip netns exec "$a" "$NFSK" config set window_ms=60000
+check "a long window opened" wait_for 30 windows_at_least "$a" $((w + 1))
 p0=$(stat "$a" packets)
 b0=$(stat "$a" bytes)
 c0=$(stat "$c" packets)
@@ -85,7 +91,13 @@ s.sendall(b"y" * 200000)
 s.close()'
 wait $srv
 
-check "namespace a quiet after the traffic" wait_quiet "$a" 20
+# Close the traffic's window in 2 s, and make the next one long again (a
+# longer window applies at the next boundary) so that it stays the last
+# closed window while its flows are queried.
+w=$(windows_closed "$a")
+ip netns exec "$a" "$NFSK" config set window_ms=2000
+ip netns exec "$a" "$NFSK" config set window_ms=60000
+check "the traffic's window closed" wait_for 30 windows_at_least "$a" $((w + 1))
 p1=$(stat "$a" packets)
 b1=$(stat "$a" bytes)
 w1=$(windows_closed "$a")
@@ -96,6 +108,55 @@ ct_packets=$(echo "$ct" | grep -o 'packets=[0-9]*' | cut -d= -f2 | paste -sd+ | 
 ct_bytes=$(echo "$ct" | grep -o 'bytes=[0-9]*' | cut -d= -f2 | paste -sd+ | bc)
 check_eq "packets in a = conntrack's accounting" "$ct_packets" $((p1 - p0))
 check_eq "bytes in a = conntrack's accounting" "$ct_bytes" $((b1 - b0))
+
+# Per flow: each direction of each conntrack entry against the Count-Min
+# estimate of the window that held the traffic (the window after w0):
+# never below conntrack's count, above it by at most the bound.
+flows=$(echo "$ct" | python3 -c '
+import re, sys
+for line in sys.stdin:
+    f = line.split()
+    if len(f) < 4 or f[0] not in ("ipv4", "ipv6"):
+        continue
+    proto = f[2]
+    kv = re.findall(r"(\w+)=(\S+)", line)
+    # two tuples: original then reply, each from src= up to bytes=
+    tuples, cur = [], {}
+    for k, v in kv:
+        if k == "src" and cur:
+            tuples.append(cur); cur = {}
+        cur[k] = v
+        if k == "bytes":
+            tuples.append(cur); cur = {}
+    for t in tuples:
+        if int(t.get("packets", 0)) == 0:
+            continue
+        if proto in ("icmp", "icmpv6"):
+            ports = "type %s code %s" % (t["type"], t["code"])
+        else:
+            ports = "sport %s dport %s" % (t["sport"], t["dport"])
+        print(proto, t["src"], t["dst"], ports, t["packets"], t["bytes"])
+')
+nflows=0
+while read -r proto src dst k1 v1 k2 v2 pk by; do
+	[ -n "$proto" ] || continue
+	q=$(ip netns exec "$a" "$NFSK" -j query proto "$proto" src "$src" dst "$dst" $k1 $v1 $k2 $v2)
+	ep=$(echo "$q" | jq -r .flow.est_packets)
+	eb=$(echo "$q" | jq -r .flow.est_bytes)
+	bp=$(echo "$q" | jq -r .flow.err_packets)
+	bb=$(echo "$q" | jq -r .flow.err_bytes)
+	qw=$(echo "$q" | jq -r .window_id)
+	if [ "$qw" = $((w0 + 1)) ] && [ "$ep" -ge "$pk" ] && [ $((ep - pk)) -le "$bp" ] &&
+	   [ "$eb" -ge "$by" ] && [ $((eb - by)) -le "$bb" ]; then
+		nflows=$((nflows + 1))
+	else
+		not_ok "flow $proto $src > $dst $v1/$v2: conntrack $pk pkts $by B, estimate $ep+-$bp pkts $eb+-$bb B (window $qw)"
+	fi
+done <<<"$flows"
+check_eq "per-flow estimates within the bound of conntrack" 11 "$nflows"
+ip netns exec "$a" "$NFSK" config set window_ms=500
+check "namespace a quiet after the traffic" wait_quiet "$a" 20
+check_eq "no packet after the traffic's window" "$p1" "$(stat "$a" packets)"
 
 # Oracle 2: what was sent. ICMP: request + reply each; IPv4 packet = 28 +
 # payload, IPv6 = 48 + payload.
