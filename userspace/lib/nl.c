@@ -270,3 +270,28 @@ uint64_t nfsk_nl_u64(const struct nlattr *a)
 	default: return mnl_attr_get_u64(a);
 	}
 }
+
+bool nfsk_nl_nest_values(const struct nlmsghdr *nlh, unsigned int type,
+			 unsigned int max, uint64_t *val, bool *has)
+{
+	const struct nlattr *a, *n;
+	unsigned int t;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) != type)
+			continue;
+		memset(val, 0, (max + 1) * sizeof(*val));
+		if (has)
+			memset(has, 0, (max + 1) * sizeof(*has));
+		mnl_attr_for_each_nested(n, a) {
+			t = mnl_attr_get_type(n);
+			if (t > max)
+				continue;
+			val[t] = nfsk_nl_u64(n);
+			if (has)
+				has[t] = true;
+		}
+		return true;
+	}
+	return false;
+}

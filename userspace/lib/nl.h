@@ -3,6 +3,7 @@
 #ifndef NFSK_USER_NL_H
 #define NFSK_USER_NL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
@@ -49,5 +50,12 @@ int nfsk_nl_subscribe(struct nfsk_nl *nl);
 void nfsk_nl_parse_nest(const struct nlattr *nest, const struct nlattr **tb,
 			unsigned int max);
 uint64_t nfsk_nl_u64(const struct nlattr *a);
+
+/*
+ * The integer attributes of the first nest of type @type in @nlh: val[t]
+ * and has[t] for every t <= max (has may be NULL). False if no such nest.
+ */
+bool nfsk_nl_nest_values(const struct nlmsghdr *nlh, unsigned int type,
+			 unsigned int max, uint64_t *val, bool *has);
 
 #endif

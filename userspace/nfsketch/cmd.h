@@ -50,6 +50,8 @@ void window_json(struct cli *c, const char *key, const struct nlattr **tb);
 /* Names of the detector series, in enum nfsketch_series order. */
 extern const char *const series_name[];
 #define NSERIES		5
+/* The scores of a WINDOW_SCORE nest; false (all 0) if there is none. */
+bool window_scores(const struct nlattr *nest, int64_t score[NSERIES]);
 void window_line(const struct nlattr **tb, char *buf, size_t len);
 /*
  * Print a Count-Min sketch, rows row-major (sketch.c); `nfsketch sketch` and

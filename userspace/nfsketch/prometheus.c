@@ -18,26 +18,16 @@ struct prom {
 	bool		st_has[NFSKETCH_A_STATS_MAX + 1];
 	uint64_t	win[NFSKETCH_A_WINDOW_MAX + 1];
 	bool		win_has[NFSKETCH_A_WINDOW_MAX + 1];
-	int64_t		score[5];
+	int64_t		score[NSERIES];
 	bool		has_win, has_score;
 };
 
 static int prom_stats_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *tb[NFSKETCH_A_STATS_MAX + 1];
 	struct prom *p = data;
-	const struct nlattr *a;
-	unsigned int i;
 
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
-		if (mnl_attr_get_type(a) != NFSKETCH_A_STATS)
-			continue;
-		nfsk_nl_parse_nest(a, tb, NFSKETCH_A_STATS_MAX);
-		for (i = 0; i <= NFSKETCH_A_STATS_MAX; i++) {
-			p->st_has[i] = tb[i];
-			p->st[i] = nfsk_nl_u64(tb[i]);
-		}
-	}
+	nfsk_nl_nest_values(nlh, NFSKETCH_A_STATS, NFSKETCH_A_STATS_MAX, p->st,
+			    p->st_has);
 	return MNL_CB_OK;
 }
 
@@ -45,7 +35,7 @@ static int prom_window_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[NFSKETCH_A_WINDOW_MAX + 1];
 	struct prom *p = data;
-	const struct nlattr *a, *s;
+	const struct nlattr *a;
 	unsigned int i;
 
 	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
@@ -57,15 +47,7 @@ static int prom_window_cb(const struct nlmsghdr *nlh, void *data)
 			p->win[i] = nfsk_nl_u64(tb[i]);
 		}
 		p->has_win = true;
-		if (tb[NFSKETCH_A_WINDOW_SCORE]) {
-			p->has_score = true;
-			mnl_attr_for_each_nested(s, tb[NFSKETCH_A_WINDOW_SCORE]) {
-				unsigned int t = mnl_attr_get_type(s) - NFSKETCH_A_SCORE_PACKETS;
-
-				if (t < 5)
-					p->score[t] = (int64_t)nfsk_nl_u64(s);
-			}
-		}
+		p->has_score = window_scores(tb[NFSKETCH_A_WINDOW_SCORE], p->score);
 	}
 	return MNL_CB_OK;
 }

@@ -37,7 +37,7 @@ struct watch {
 	uint64_t	hist[WATCH_HISTORY];
 	unsigned int	nhist;
 	uint64_t	win[NFSKETCH_A_WINDOW_MAX + 1];
-	int64_t		score[8];
+	int64_t		score[NSERIES];
 	bool		has_win, has_score;
 	char		top[WATCH_TOP][200];
 	unsigned int	ntop;
@@ -46,20 +46,10 @@ struct watch {
 
 static int watch_stats_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *tb[NFSKETCH_A_STATS_MAX + 1];
 	struct watch *w = data;
-	const struct nlattr *a;
-	unsigned int i;
 
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
-		if (mnl_attr_get_type(a) != NFSKETCH_A_STATS)
-			continue;
-		nfsk_nl_parse_nest(a, tb, NFSKETCH_A_STATS_MAX);
-		for (i = 0; i <= NFSKETCH_A_STATS_MAX; i++) {
-			w->st_has[i] = tb[i];
-			w->st[i] = nfsk_nl_u64(tb[i]);
-		}
-	}
+	nfsk_nl_nest_values(nlh, NFSKETCH_A_STATS, NFSKETCH_A_STATS_MAX, w->st,
+			    w->st_has);
 	return MNL_CB_OK;
 }
 
@@ -67,7 +57,7 @@ static int watch_window_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[NFSKETCH_A_WINDOW_MAX + 1];
 	struct watch *w = data;
-	const struct nlattr *a, *s;
+	const struct nlattr *a;
 	unsigned int i;
 
 	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
@@ -83,17 +73,7 @@ static int watch_window_cb(const struct nlmsghdr *nlh, void *data)
 		for (i = 0; i <= NFSKETCH_A_WINDOW_MAX; i++)
 			w->win[i] = nfsk_nl_u64(tb[i]);
 		w->has_win = true;
-		w->has_score = false;
-		memset(w->score, 0, sizeof(w->score));
-		if (tb[NFSKETCH_A_WINDOW_SCORE]) {
-			w->has_score = true;
-			mnl_attr_for_each_nested(s, tb[NFSKETCH_A_WINDOW_SCORE]) {
-				unsigned int t = mnl_attr_get_type(s) - NFSKETCH_A_SCORE_PACKETS;
-
-				if (t < 5)
-					w->score[t] = (int64_t)nfsk_nl_u64(s);
-			}
-		}
+		w->has_score = window_scores(tb[NFSKETCH_A_WINDOW_SCORE], w->score);
 	}
 	return MNL_CB_OK;
 }

@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <linux/nfsketch.h>
 #include "cmd.h"
 #include "fmt.h"
@@ -52,6 +53,22 @@ static const struct {
 	{ NFSKETCH_A_WINDOW_SAH_PROB,		"sah_p_fx32" },
 	{ NFSKETCH_A_WINDOW_FLAGS,		"flags" },
 };
+
+bool window_scores(const struct nlattr *nest, int64_t score[NSERIES])
+{
+	const struct nlattr *s;
+
+	memset(score, 0, NSERIES * sizeof(score[0]));
+	if (!nest)
+		return false;
+	mnl_attr_for_each_nested(s, nest) {
+		unsigned int t = mnl_attr_get_type(s) - NFSKETCH_A_SCORE_PACKETS;
+
+		if (t < NSERIES)
+			score[t] = (int64_t)nfsk_nl_u64(s);
+	}
+	return true;
+}
 
 /* A window nest as JSON, with the same keys as `nfsketch -j windows`. */
 void window_json(struct cli *c, const char *key, const struct nlattr **tb)
