@@ -113,8 +113,32 @@ static int nfsk_cmd_config_get(struct sk_buff *skb, struct genl_info *info)
 			  nfsk_fill_config);
 }
 
-static int nfsk_config_set(struct nfsk_net *nn, struct nlattr **tb,
-			   struct netlink_ext_ack *extack)
+/*
+ * Memory is the host's: a namespace admin (maybe root of an unprivileged
+ * user namespace) may shrink its sketches and history, or keep them at the
+ * host's defaults, but only CAP_NET_ADMIN in the initial namespace may make
+ * them larger than those.
+ */
+static int nfsk_config_check_size(const struct sk_buff *skb,
+				  const struct nfsk_config *cfg,
+				  struct netlink_ext_ack *extack)
+{
+	struct nfsk_config def;
+
+	nfsk_config_defaults(&def);
+	if ((u64)cfg->cms_width * cfg->cms_depth <=
+	    (u64)def.cms_width * def.cms_depth &&
+	    cfg->sah_entries <= def.sah_entries && cfg->history <= def.history)
+		return 0;
+	if (netlink_capable(skb, CAP_NET_ADMIN))
+		return 0;
+	NL_SET_ERR_MSG_MOD(extack,
+			   "sizes above the host's defaults need CAP_NET_ADMIN in the initial namespace");
+	return -EPERM;
+}
+
+static int nfsk_config_set(struct nfsk_net *nn, const struct sk_buff *skb,
+			   struct nlattr **tb, struct netlink_ext_ack *extack)
 {
 	struct nfsk_sketch *cur, *sk = NULL;
 	struct nfsk_hist_buf *hb = NULL;
@@ -128,6 +152,11 @@ static int nfsk_config_set(struct nfsk_net *nn, struct nlattr **tb,
 	err = nfsk_config_apply(&cfg, tb, &rebuild, extack);
 	if (err)
 		return err;
+	if (rebuild || cfg.history != nn->cfg.history) {
+		err = nfsk_config_check_size(skb, &cfg, extack);
+		if (err)
+			return err;
+	}
 
 	/* The key of the sketch the next close publishes, unless given. */
 	cur = nn->pending_sketch ?:
@@ -200,7 +229,7 @@ static int nfsk_cmd_config_set(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&nn->lock);
 	old_ms = nn->cfg.window_ms;
-	err = nfsk_config_set(nn, tb, info->extack);
+	err = nfsk_config_set(nn, skb, tb, info->extack);
 	new_ms = nn->cfg.window_ms;
 	mutex_unlock(&nn->lock);
 	/*

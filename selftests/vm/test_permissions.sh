@@ -113,6 +113,12 @@ for cmd in routes "config set window_ms=1000" reset; do
 done
 echo "window_ms=$($N -j config get | jq .window_ms)"
 echo "packets=$($N -j stats | jq .packets)"
+# memory is the host's: larger than its defaults needs the initial namespace
+err=$($N config set cms_width=4096 2>&1 >/dev/null)
+echo "grow=$?"
+echo "stderr of grow: $err"
+$N config set cms_width=1024 history=100 2>/dev/null
+echo "shrink=$?"
 INNER
 ip netns exec "$b" "${AS_NOBODY[@]}" unshare --user --map-root-user --net \
 	sh "$tmp/userns.sh" "$NFSK" >"$tmp/userns.out" 2>&1
@@ -124,6 +130,10 @@ check_eq "own userns + netns: config set allowed" 0 "$(field config)"
 check_eq "own userns + netns: config applied there" 1000 "$(field window_ms)"
 check_eq "own userns + netns: stats of the new namespace only" 0 "$(field packets)"
 check_eq "own userns + netns: reset allowed" 0 "$(field reset)"
+check_eq "own userns + netns: sizes above the host's defaults refused" 1 "$(field grow)"
+check "own userns + netns: the refusal says why" \
+	grep -q "stderr of grow: .*initial namespace" "$tmp/userns.out"
+check_eq "own userns + netns: smaller sizes allowed" 0 "$(field shrink)"
 check_eq "b's window_ms untouched" 500 "$(ip netns exec "$b" "$NFSK" -j config get | jq .window_ms)"
 check "b's packets untouched" test "$(stat "$b" packets)" -ge $((pb0 + 2 * N))
 
