@@ -11,7 +11,7 @@ load_module || { not_ok "insmod"; tap_done; exit 1; }
 d=/sys/kernel/nfsketch
 echo 500 >$d/window_ms
 echo 8 >$d/min_history
-echo 30 >$d/min_packets
+echo 15 >$d/min_packets
 echo 20000 >$d/min_bytes
 echo 300 >$d/min_entropy_delta
 echo 10 >$d/min_route_events
