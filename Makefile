@@ -87,7 +87,10 @@ check-vm: module tools $(BUILD)/nfsk_libnl_client
 check: deps
 	@scripts/check.sh
 
-demo: deps all
+# deps first, then a new make: KVER and KSRC_TAR are read when make starts,
+# and on a fresh machine the kernel packages arrive with deps.
+demo: deps
+	@$(MAKE) --no-print-directory all
 	@scripts/demo.sh
 
 lint: $(KSFT_HDR)
