@@ -46,8 +46,15 @@ check "config set rejects a bad width with a message ($out)" \
 	sh -c "echo '$out' | grep -q 'power of two'"
 check_eq "config set of a bad width exits 1" 1 \
 	"$(ip netns exec "$a" "$NFSK" config set cms_width=1000 2>/dev/null; echo $?)"
-check "config set of a good value" ip netns exec "$a" "$NFSK" config set window_ms=700 cms_width=512
+check "config set of a good value" ip netns exec "$a" "$NFSK" config set window_ms=700
+check "windows close at the new length" wait_windows "$a" 2
+first=$(ip netns exec "$a" "$NFSK" -j windows | jq '.[0].id')
+check "a new width" ip netns exec "$a" "$NFSK" config set cms_width=512
 check_eq "value applied" 512 "$(ip netns exec "$a" "$NFSK" -j config get | jq .cms_width)"
+check "windows close after the new width" wait_windows "$a" 2
+check_eq "the sketch has the new width" 512 "$(ip netns exec "$a" "$NFSK" -j sketch | jq .width)"
+check_eq "the history survived the new width" "$first" \
+	"$(ip netns exec "$a" "$NFSK" -j windows | jq '.[0].id')"
 
 # memory accounting: a namespace's memory comes back when it goes. First
 # let a's new geometry take over (two closes: the old banks go at the first,
