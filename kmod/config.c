@@ -1,95 +1,50 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Configuration of a namespace, and the module-wide defaults new namespaces
- * start from. One table describes every tunable (name, netlink attribute,
- * range, power-of-two rule, default) and serves sysfs, CONFIG_GET,
- * CONFIG_SET and their validation alike, so the three can never disagree.
+ * start from. Every tunable comes from the one table NFSK_TUNABLES
+ * (<nfsketch/tunables.h>), validated by the core's nfsk_tunable_check(): the
+ * policy, sysfs, CONFIG_GET, CONFIG_SET and the userspace tools can never
+ * disagree.
  */
 #include <linux/kernel.h>
 #include <linux/mutex.h>
 #include <net/genetlink.h>
 #include <uapi/linux/nfsketch.h>
+#include <nfsketch/tunables.h>
 #include "nfsketch.h"
 
-#define NFSK_RANGE(_name, _min, _max) \
-	static struct netlink_range_validation nfsk_range_##_name = { \
-		.min = (_min), .max = (_max) }
+/* Where struct nfsk_config keeps each tunable of the table. */
+#define NFSK_OFFSET(_name) \
+	[NFSK_T_##_name] = offsetof(struct nfsk_config, _name)
 
-NFSK_RANGE(window_ms, 100, 3600000);
-NFSK_RANGE(history, 4, 4096);
-NFSK_RANGE(cms_width, 64, 1U << 20);
-NFSK_RANGE(cms_depth, 1, 8);
-NFSK_RANGE(sah_entries, 64, 1U << 16);
-NFSK_RANGE(topk, 1, NFSK_TOPK_MAX);
-NFSK_RANGE(k_sigma_milli, 500, 20000);
-NFSK_RANGE(density_w, 8, 4096);
-NFSK_RANGE(density_k, 1, 64);
-NFSK_RANGE(min_history, 2, 4096);
-NFSK_RANGE(hh_permille, 1, 1000);
-NFSK_RANGE(flap_half_life_ms, 1000, 86400000);
-NFSK_RANGE(flap_suppress, 1000, 100000);
-NFSK_RANGE(flap_reuse, 100, 100000);
-NFSK_RANGE(event_rate, 1, 1000000);
-NFSK_RANGE(min_packets, 1, U32_MAX);
-NFSK_RANGE(min_bytes, 1, U32_MAX);
-NFSK_RANGE(min_entropy_delta, 1, 64000);
-NFSK_RANGE(min_route_events, 1, U32_MAX);
-
-#define NFSK_PARAM(_name, _attr, _def, _pow2, _rebuild) {		\
-	.name = #_name,							\
-	.attr = NFSKETCH_A_CONFIG_##_attr,				\
-	.offset = offsetof(struct nfsk_config, _name),			\
-	.def = (_def),							\
-	.pow2 = (_pow2),						\
-	.rebuild = (_rebuild),						\
-	.range = &nfsk_range_##_name,					\
-}
-
-const struct nfsk_param nfsk_params[NFSK_NR_PARAMS] = {
-	NFSK_PARAM(window_ms,		WINDOW_MS,		10000,	false, false),
-	NFSK_PARAM(history,		HISTORY,		360,	false, true),
-	NFSK_PARAM(cms_width,		CMS_WIDTH,		2048,	true,  true),
-	NFSK_PARAM(cms_depth,		CMS_DEPTH,		4,	false, true),
-	NFSK_PARAM(sah_entries,		SAH_ENTRIES,		1024,	true,  true),
-	NFSK_PARAM(topk,		TOPK,			16,	false, false),
-	NFSK_PARAM(k_sigma_milli,	K_SIGMA_MILLI,		2000,	false, false),
-	NFSK_PARAM(density_w,		DENSITY_W,		360,	false, false),
-	NFSK_PARAM(density_k,		DENSITY_K,		5,	false, false),
-	NFSK_PARAM(min_history,		MIN_HISTORY,		12,	false, false),
-	NFSK_PARAM(hh_permille,		HH_PERMILLE,		100,	false, false),
-	NFSK_PARAM(flap_half_life_ms,	FLAP_HALF_LIFE_MS,	900000,	false, false),
-	NFSK_PARAM(flap_suppress,	FLAP_SUPPRESS,		2000,	false, false),
-	NFSK_PARAM(flap_reuse,		FLAP_REUSE,		750,	false, false),
-	NFSK_PARAM(event_rate,		EVENT_RATE,		100,	false, false),
-	NFSK_PARAM(min_packets,		MIN_PACKETS,		10000,	false, false),
-	NFSK_PARAM(min_bytes,		MIN_BYTES,		10000000, false, false),
-	NFSK_PARAM(min_entropy_delta,	MIN_ENTROPY_DELTA,	500,	false, false),
-	NFSK_PARAM(min_route_events,	MIN_ROUTE_EVENTS,	10,	false, false),
+static const u16 nfsk_config_offsets[NFSK_NR_PARAMS] = {
+	NFSK_OFFSET(window_ms),
+	NFSK_OFFSET(history),
+	NFSK_OFFSET(cms_width),
+	NFSK_OFFSET(cms_depth),
+	NFSK_OFFSET(sah_entries),
+	NFSK_OFFSET(topk),
+	NFSK_OFFSET(k_sigma_milli),
+	NFSK_OFFSET(density_w),
+	NFSK_OFFSET(density_k),
+	NFSK_OFFSET(min_history),
+	NFSK_OFFSET(hh_permille),
+	NFSK_OFFSET(flap_half_life_ms),
+	NFSK_OFFSET(flap_suppress),
+	NFSK_OFFSET(flap_reuse),
+	NFSK_OFFSET(event_rate),
+	NFSK_OFFSET(min_packets),
+	NFSK_OFFSET(min_bytes),
+	NFSK_OFFSET(min_entropy_delta),
+	NFSK_OFFSET(min_route_events),
 };
 
-#define NFSK_POLICY(_name, _attr) \
-	[NFSKETCH_A_CONFIG_##_attr] = NLA_POLICY_FULL_RANGE(NLA_U32, &nfsk_range_##_name)
-
-const struct nla_policy nfsk_config_policy[NFSKETCH_A_CONFIG_MAX + 1] = {
-	NFSK_POLICY(window_ms,		WINDOW_MS),
-	NFSK_POLICY(history,		HISTORY),
-	NFSK_POLICY(cms_width,		CMS_WIDTH),
-	NFSK_POLICY(cms_depth,		CMS_DEPTH),
-	NFSK_POLICY(sah_entries,	SAH_ENTRIES),
-	NFSK_POLICY(topk,		TOPK),
-	NFSK_POLICY(k_sigma_milli,	K_SIGMA_MILLI),
-	NFSK_POLICY(density_w,		DENSITY_W),
-	NFSK_POLICY(density_k,		DENSITY_K),
-	NFSK_POLICY(min_history,	MIN_HISTORY),
-	NFSK_POLICY(hh_permille,	HH_PERMILLE),
-	NFSK_POLICY(flap_half_life_ms,	FLAP_HALF_LIFE_MS),
-	NFSK_POLICY(flap_suppress,	FLAP_SUPPRESS),
-	NFSK_POLICY(flap_reuse,		FLAP_REUSE),
-	NFSK_POLICY(event_rate,		EVENT_RATE),
-	NFSK_POLICY(min_packets,	MIN_PACKETS),
-	NFSK_POLICY(min_bytes,		MIN_BYTES),
-	NFSK_POLICY(min_entropy_delta,	MIN_ENTROPY_DELTA),
-	NFSK_POLICY(min_route_events,	MIN_ROUTE_EVENTS),
+/*
+ * Filled from the table once at module init, before the family is
+ * registered: the policy's ranges are the table's, not a copy of them.
+ */
+static struct netlink_range_validation nfsk_config_ranges[NFSK_NR_PARAMS] __ro_after_init;
+struct nla_policy nfsk_config_policy[NFSKETCH_A_CONFIG_MAX + 1] __ro_after_init = {
 	[NFSKETCH_A_CONFIG_HASH_KEY]	= NLA_POLICY_EXACT_LEN(NFSK_HASH_KEY_LEN),
 };
 
@@ -97,45 +52,52 @@ const struct nla_policy nfsk_config_policy[NFSKETCH_A_CONFIG_MAX + 1] = {
 static DEFINE_MUTEX(nfsk_defaults_lock);
 static struct nfsk_config nfsk_defaults;
 
-static u32 *nfsk_param_ptr(struct nfsk_config *cfg, const struct nfsk_param *p)
+static u32 *nfsk_param_ptr(struct nfsk_config *cfg, const struct nfsk_tunable *p)
 {
-	return (u32 *)((u8 *)cfg + p->offset);
+	return (u32 *)((u8 *)cfg + nfsk_config_offsets[p - nfsk_tunables]);
 }
 
-u32 nfsk_param_get(const struct nfsk_config *cfg, const struct nfsk_param *p)
+u32 nfsk_param_get(const struct nfsk_config *cfg, const struct nfsk_tunable *p)
 {
 	return *nfsk_param_ptr((struct nfsk_config *)cfg, p);
 }
 
 /* One value against its own rules; @extack may be NULL (sysfs). */
-static int nfsk_param_check(const struct nfsk_param *p, u64 val,
+static int nfsk_param_check(const struct nfsk_tunable *p, u64 val,
 			    const struct nlattr *attr,
 			    struct netlink_ext_ack *extack)
 {
-	if (val < p->range->min || val > p->range->max) {
+	switch (nfsk_tunable_check(p, val)) {
+	case NFSK_TUNABLE_OK:
+		return 0;
+	case NFSK_TUNABLE_EPOW2:
+		NL_SET_ERR_MSG_ATTR(extack, attr, "value must be a power of two");
+		return -EINVAL;
+	default:
 		NL_SET_ERR_MSG_ATTR(extack, attr, "value out of range");
 		return -EINVAL;
 	}
-	if (p->pow2 && !is_power_of_2(val)) {
-		NL_SET_ERR_MSG_ATTR(extack, attr, "value must be a power of two");
-		return -EINVAL;
-	}
-	return 0;
 }
 
 /* Rules across values. */
 static int nfsk_config_check(const struct nfsk_config *cfg,
 			     struct netlink_ext_ack *extack)
 {
-	if (cfg->flap_reuse >= cfg->flap_suppress) {
+	u32 vals[NFSK_NR_PARAMS];
+	unsigned int i;
+
+	for (i = 0; i < NFSK_NR_PARAMS; i++)
+		vals[i] = nfsk_param_get(cfg, &nfsk_tunables[i]);
+	switch (nfsk_tunables_check_cross(vals)) {
+	case NFSK_CROSS_OK:
+		return 0;
+	case NFSK_CROSS_FLAP_REUSE:
 		NL_SET_ERR_MSG_MOD(extack, "flap_reuse must be below flap_suppress");
 		return -EINVAL;
-	}
-	if (cfg->min_history > cfg->history) {
+	default:
 		NL_SET_ERR_MSG_MOD(extack, "min_history must not exceed history");
 		return -EINVAL;
 	}
-	return 0;
 }
 
 void nfsk_config_defaults(struct nfsk_config *cfg)
@@ -145,7 +107,7 @@ void nfsk_config_defaults(struct nfsk_config *cfg)
 	mutex_unlock(&nfsk_defaults_lock);
 }
 
-int nfsk_config_default_show(const struct nfsk_param *p, u32 *val)
+int nfsk_config_default_show(const struct nfsk_tunable *p, u32 *val)
 {
 	mutex_lock(&nfsk_defaults_lock);
 	*val = nfsk_param_get(&nfsk_defaults, p);
@@ -153,7 +115,7 @@ int nfsk_config_default_show(const struct nfsk_param *p, u32 *val)
 	return 0;
 }
 
-int nfsk_config_default_store(const struct nfsk_param *p, u64 val)
+int nfsk_config_default_store(const struct nfsk_tunable *p, u64 val)
 {
 	struct nfsk_config cfg;
 	int err;
@@ -181,7 +143,7 @@ int nfsk_config_apply(struct nfsk_config *cfg, struct nlattr **tb,
 
 	*rebuild = false;
 	for (i = 0; i < NFSK_NR_PARAMS; i++) {
-		const struct nfsk_param *p = &nfsk_params[i];
+		const struct nfsk_tunable *p = &nfsk_tunables[i];
 		u32 val;
 
 		if (!tb[p->attr])
@@ -215,7 +177,7 @@ int nfsk_config_put(struct sk_buff *msg, const struct nfsk_config *cfg)
 	if (!nest)
 		return -EMSGSIZE;
 	for (i = 0; i < NFSK_NR_PARAMS; i++) {
-		const struct nfsk_param *p = &nfsk_params[i];
+		const struct nfsk_tunable *p = &nfsk_tunables[i];
 
 		if (nla_put_u32(msg, p->attr, nfsk_param_get(cfg, p))) {
 			nla_nest_cancel(msg, nest);
@@ -228,8 +190,21 @@ int nfsk_config_put(struct sk_buff *msg, const struct nfsk_config *cfg)
 
 void nfsk_config_init_defaults(void)
 {
+	struct nla_policy *pol;
 	unsigned int i;
 
-	for (i = 0; i < NFSK_NR_PARAMS; i++)
-		*nfsk_param_ptr(&nfsk_defaults, &nfsk_params[i]) = nfsk_params[i].def;
+	for (i = 0; i < NFSK_NR_PARAMS; i++) {
+		const struct nfsk_tunable *t = &nfsk_tunables[i];
+
+		nfsk_config_ranges[i].min = t->min;
+		nfsk_config_ranges[i].max = t->max;
+		/* NLA_POLICY_FULL_RANGE(NLA_U32, range), member by member:
+		 * the policy's union has const members
+		 */
+		pol = &nfsk_config_policy[t->attr];
+		pol->type = NLA_U32;
+		pol->validation_type = NLA_VALIDATE_RANGE_PTR;
+		pol->range = &nfsk_config_ranges[i];
+		*nfsk_param_ptr(&nfsk_defaults, &nfsk_tunables[i]) = t->def;
+	}
 }

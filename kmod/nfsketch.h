@@ -36,6 +36,7 @@
 #include <nfsketch/flap.h>
 #include <nfsketch/flags.h>
 #include <nfsketch/pace.h>
+#include <nfsketch/tunables.h>
 
 #define NFSKETCH_VERSION	"0.2.0"
 
@@ -68,31 +69,20 @@ struct nfsk_config {
 	u32	min_route_events;
 };
 
-#define NFSK_NR_PARAMS	19
-
-struct nfsk_param {
-	const char				*name;
-	u16					attr;
-	u16					offset;
-	u32					def;
-	bool					pow2;
-	bool					rebuild; /* new sketch needed */
-	const struct netlink_range_validation	*range;
-};
+#define NFSK_NR_PARAMS	NFSK_NR_TUNABLES
 
 struct nlattr;
 struct netlink_ext_ack;
 struct sk_buff;
 
-extern const struct nfsk_param nfsk_params[NFSK_NR_PARAMS];
-extern const struct nla_policy nfsk_config_policy[NFSKETCH_A_CONFIG_MAX + 1];
+extern struct nla_policy nfsk_config_policy[NFSKETCH_A_CONFIG_MAX + 1];
 extern atomic64_t nfsk_mem_bytes;
 
 void nfsk_config_init_defaults(void);
 void nfsk_config_defaults(struct nfsk_config *cfg);
-u32 nfsk_param_get(const struct nfsk_config *cfg, const struct nfsk_param *p);
-int nfsk_config_default_show(const struct nfsk_param *p, u32 *val);
-int nfsk_config_default_store(const struct nfsk_param *p, u64 val);
+u32 nfsk_param_get(const struct nfsk_config *cfg, const struct nfsk_tunable *p);
+int nfsk_config_default_show(const struct nfsk_tunable *p, u32 *val);
+int nfsk_config_default_store(const struct nfsk_tunable *p, u64 val);
 int nfsk_config_apply(struct nfsk_config *cfg, struct nlattr **tb,
 		      bool *rebuild, struct netlink_ext_ack *extack);
 size_t nfsk_config_size(void);

@@ -28,20 +28,20 @@ static ssize_t mem_bytes_show(struct kobject *kobj, struct kobj_attribute *attr,
 static struct kobj_attribute nfsk_attr_version = __ATTR_RO(version);
 static struct kobj_attribute nfsk_attr_mem_bytes = __ATTR_RO(mem_bytes);
 
-static const struct nfsk_param *nfsk_param_of(const struct kobj_attribute *attr)
+static const struct nfsk_tunable *nfsk_param_of(const struct kobj_attribute *attr)
 {
 	unsigned int i;
 
 	for (i = 0; i < NFSK_NR_PARAMS; i++)
-		if (!strcmp(attr->attr.name, nfsk_params[i].name))
-			return &nfsk_params[i];
+		if (!strcmp(attr->attr.name, nfsk_tunables[i].name))
+			return &nfsk_tunables[i];
 	return NULL;
 }
 
 static ssize_t nfsk_param_show(struct kobject *kobj,
 			       struct kobj_attribute *attr, char *buf)
 {
-	const struct nfsk_param *p = nfsk_param_of(attr);
+	const struct nfsk_tunable *p = nfsk_param_of(attr);
 	u32 val;
 
 	if (!p)
@@ -54,7 +54,7 @@ static ssize_t nfsk_param_store(struct kobject *kobj,
 				struct kobj_attribute *attr, const char *buf,
 				size_t count)
 {
-	const struct nfsk_param *p = nfsk_param_of(attr);
+	const struct nfsk_tunable *p = nfsk_param_of(attr);
 	u64 val;
 	int err;
 
@@ -87,7 +87,7 @@ int nfsk_sysfs_init(void)
 		struct kobj_attribute *ka = &nfsk_param_attrs[i];
 
 		sysfs_attr_init(&ka->attr);
-		ka->attr.name = nfsk_params[i].name;
+		ka->attr.name = nfsk_tunables[i].name;
 		ka->attr.mode = 0644;
 		ka->show = nfsk_param_show;
 		ka->store = nfsk_param_store;

@@ -13,17 +13,19 @@
  * aligned sets), CMS counters, source and destination histograms.
  */
 #include <nfsketch/bank.h>
+#include <nfsketch/tunables.h>
 
 #define NFSK_ALIGN64(x)		(((x) + 63) & ~63ULL)
 
 void nfsk_geom_default(struct nfsk_geom *g)
 {
 	memset(g, 0, sizeof(*g));
-	g->cms_depth = 4;		/* delta = e^-4 = 1.8 % */
-	g->cms_width = 2048;		/* eps = e/2048 = 0.13 % of N */
-	g->sah_entries = 1024;
+	/* defaults 4 x 2048: delta = e^-4 = 1.8 %, eps = e/2048 = 0.13 % of N */
+	g->cms_depth = nfsk_tunables[NFSK_T_cms_depth].def;
+	g->cms_width = nfsk_tunables[NFSK_T_cms_width].def;
+	g->sah_entries = nfsk_tunables[NFSK_T_sah_entries].def;
 	g->hist_buckets = 1024;
-	g->topk = 16;
+	g->topk = nfsk_tunables[NFSK_T_topk].def;
 	g->sah_p_fx = 1U << 16;		/* p = 2^-16: a sample per 64 KiB */
 	g->sah_p_max_fx = 1U << 24;	/* p <= 2^-8 */
 	g->cms_conservative = false;	/* keeps per-CPU merges exact */

@@ -13,18 +13,21 @@
  * windows of at least min_bytes: on an idle link one flow is always "all".
  */
 #include <nfsketch/flags.h>
+#include <nfsketch/tunables.h>
 
 void nfsk_flags_cfg_default(struct nfsk_flags_cfg *c)
 {
-	c->k_sigma_milli = 2000;
-	c->density_w = 360;
-	c->density_k = 5;
-	c->min_history = 12;
-	c->hh_permille = 100;
-	c->min_entropy_delta = 500;
-	c->min_packets = 10000;
-	c->min_bytes = 10000000;
-	c->min_route_events = 10;
+#define NFSK_DEF(_name)	nfsk_tunables[NFSK_T_##_name].def
+	c->k_sigma_milli = NFSK_DEF(k_sigma_milli);
+	c->density_w = NFSK_DEF(density_w);
+	c->density_k = NFSK_DEF(density_k);
+	c->min_history = NFSK_DEF(min_history);
+	c->hh_permille = NFSK_DEF(hh_permille);
+	c->min_entropy_delta = NFSK_DEF(min_entropy_delta);
+	c->min_packets = NFSK_DEF(min_packets);
+	c->min_bytes = NFSK_DEF(min_bytes);
+	c->min_route_events = NFSK_DEF(min_route_events);
+#undef NFSK_DEF
 }
 
 static void nfsk_flags_detect_cfg(struct nfsk_detect_cfg *dc,

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tunables.h - the one table of nfsketch's tunables.
+ *
+ * Every tunable is written here once: its name (sysfs file, module
+ * parameter, `nfsketch config set` key, replay option with '_' as '-'), its
+ * CONFIG attribute, its range, whether it must be a power of two, its
+ * default, and whether a change needs new sketch memory (applied at the next
+ * window boundary). The module's netlink policy, sysfs files and module
+ * parameters, the CLI's `config set` parser and help, and the replay's
+ * option parser all read the table nfsk_tunables[] (kmod/core/tunables.c),
+ * indexed by enum nfsk_tunable_id, and all validate through
+ * nfsk_tunable_check() and nfsk_tunables_check_cross(), so none of them can
+ * accept what another refuses.
+ */
+#ifndef _NFSKETCH_TUNABLES_H
+#define _NFSKETCH_TUNABLES_H
+
+#include <nfsketch/compat.h>
+#include <nfsketch/bank.h>	/* NFSK_TOPK_MAX */
+#include <uapi/linux/nfsketch.h>
+
+enum nfsk_tunable_id {
+	NFSK_T_window_ms,
+	NFSK_T_history,
+	NFSK_T_cms_width,
+	NFSK_T_cms_depth,
+	NFSK_T_sah_entries,
+	NFSK_T_topk,
+	NFSK_T_k_sigma_milli,
+	NFSK_T_density_w,
+	NFSK_T_density_k,
+	NFSK_T_min_history,
+	NFSK_T_hh_permille,
+	NFSK_T_flap_half_life_ms,
+	NFSK_T_flap_suppress,
+	NFSK_T_flap_reuse,
+	NFSK_T_event_rate,
+	NFSK_T_min_packets,
+	NFSK_T_min_bytes,
+	NFSK_T_min_entropy_delta,
+	NFSK_T_min_route_events,
+	NFSK_NR_TUNABLES
+};
+
+struct nfsk_tunable {
+	const char	*name;
+	const char	*help;
+	u32		min;
+	u32		max;
+	u32		def;
+	u16		attr;		/* NFSKETCH_A_CONFIG_* */
+	bool		pow2;
+	bool		rebuild;	/* a change needs new sketch memory */
+};
+
+extern const struct nfsk_tunable nfsk_tunables[NFSK_NR_TUNABLES];
+
+/* What nfsk_tunable_check() found wrong. */
+enum nfsk_tunable_err {
+	NFSK_TUNABLE_OK,
+	NFSK_TUNABLE_ERANGE,	/* outside [min, max] */
+	NFSK_TUNABLE_EPOW2,	/* not a power of two */
+};
+
+/* One value against its own rules. */
+enum nfsk_tunable_err nfsk_tunable_check(const struct nfsk_tunable *t, u64 val);
+
+/* Rules across values, by what breaks them. */
+enum nfsk_tunables_cross_err {
+	NFSK_CROSS_OK,
+	NFSK_CROSS_FLAP_REUSE,		/* flap_reuse >= flap_suppress */
+	NFSK_CROSS_MIN_HISTORY,		/* min_history > history */
+};
+
+/* @vals indexed by enum nfsk_tunable_id. */
+enum nfsk_tunables_cross_err nfsk_tunables_check_cross(const u32 *vals);
+/* The rule broken, for userspace messages (the kernel needs literals). */
+const char *nfsk_tunables_cross_msg(enum nfsk_tunables_cross_err err);
+
+/* The tunable called @name, or NULL. */
+const struct nfsk_tunable *nfsk_tunable_find(const char *name);
+
+/* @vals[i] = default of tunable i, for every i. */
+void nfsk_tunables_defaults(u32 *vals);
+
+#endif /* _NFSKETCH_TUNABLES_H */
