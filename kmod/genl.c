@@ -16,11 +16,11 @@
  */
 #include <linux/capability.h>
 #include <linux/sort.h>
-#include <asm/unaligned.h>
 #include <net/genetlink.h>
 #include <net/ipv6.h>
 #include <net/sock.h>
 #include <uapi/linux/nfsketch.h>
+#include "compat.h"
 #include "nfsketch.h"
 
 static struct genl_family nfsk_genl_family;
@@ -484,14 +484,14 @@ static int nfsk_cmd_query(struct sk_buff *skb, struct genl_info *info)
 /* cb->args[0]: id of the next window to send (0: not started). */
 static int nfsk_dump_windows(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	const struct genl_dumpit_info *di = genl_dumpit_info(cb);
+	struct nlattr **attrs = nfsk_dumpit_attrs(cb);
 	struct nfsk_net *nn = nfsk_pernet(sock_net(cb->skb->sk));
 	const struct nfsk_window *w;
 	u32 count, i, last_n = U32_MAX;
 	int err = 0;
 
-	if (di->attrs[NFSKETCH_A_LAST_N])
-		last_n = nla_get_u32(di->attrs[NFSKETCH_A_LAST_N]);
+	if (attrs[NFSKETCH_A_LAST_N])
+		last_n = nla_get_u32(attrs[NFSKETCH_A_LAST_N]);
 
 	mutex_lock(&nn->lock);
 	count = nfsk_history_count(&nn->hist->ring);

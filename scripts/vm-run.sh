@@ -37,7 +37,7 @@ while getopts "t:h" o; do
 done
 shift $((OPTIND - 1))
 
-kver=$(scripts/guest-kver.sh)
+kver=${NFSK_KVER:-$(scripts/guest-kver.sh)}
 kernel=/boot/vmlinuz-$kver
 [ -r "$kernel" ] || { echo "vm-run: $kernel missing (scripts/deps.sh)" >&2; exit 1; }
 
