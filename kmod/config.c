@@ -14,29 +14,11 @@
 #include "nfsketch.h"
 
 /* Where struct nfsk_config keeps each tunable of the table. */
-#define NFSK_OFFSET(_name) \
-	[NFSK_T_##_name] = offsetof(struct nfsk_config, _name)
-
 static const u16 nfsk_config_offsets[NFSK_NR_PARAMS] = {
-	NFSK_OFFSET(window_ms),
-	NFSK_OFFSET(history),
-	NFSK_OFFSET(cms_width),
-	NFSK_OFFSET(cms_depth),
-	NFSK_OFFSET(sah_entries),
-	NFSK_OFFSET(topk),
-	NFSK_OFFSET(k_sigma_milli),
-	NFSK_OFFSET(density_w),
-	NFSK_OFFSET(density_k),
-	NFSK_OFFSET(min_history),
-	NFSK_OFFSET(hh_permille),
-	NFSK_OFFSET(flap_half_life_ms),
-	NFSK_OFFSET(flap_suppress),
-	NFSK_OFFSET(flap_reuse),
-	NFSK_OFFSET(event_rate),
-	NFSK_OFFSET(min_packets),
-	NFSK_OFFSET(min_bytes),
-	NFSK_OFFSET(min_entropy_delta),
-	NFSK_OFFSET(min_route_events),
+#define NFSK_TUNABLE(_name, ...) \
+	[NFSK_T_##_name] = offsetof(struct nfsk_config, _name),
+#include <nfsketch/tunables-table.h>
+#undef NFSK_TUNABLE
 };
 
 /*
@@ -48,9 +30,17 @@ struct nla_policy nfsk_config_policy[NFSKETCH_A_CONFIG_MAX + 1] __ro_after_init 
 	[NFSKETCH_A_CONFIG_HASH_KEY]	= NLA_POLICY_EXACT_LEN(NFSK_HASH_KEY_LEN),
 };
 
-/* Module-wide defaults for new namespaces, written through sysfs. */
+/*
+ * Module-wide defaults for new namespaces, written by module parameters
+ * (before module init) and sysfs. Initialised from the table at compile
+ * time: the kernel parses module parameters before module init runs.
+ */
 static DEFINE_MUTEX(nfsk_defaults_lock);
-static struct nfsk_config nfsk_defaults;
+static struct nfsk_config nfsk_defaults = {
+#define NFSK_TUNABLE(_name, _attr, _min, _max, _def, ...) ._name = _def,
+#include <nfsketch/tunables-table.h>
+#undef NFSK_TUNABLE
+};
 
 static u32 *nfsk_param_ptr(struct nfsk_config *cfg, const struct nfsk_tunable *p)
 {
@@ -134,6 +124,37 @@ int nfsk_config_default_store(const struct nfsk_tunable *p, u64 val)
 	return err;
 }
 
+/*
+ * A module parameter, parsed before module init: only the value's own
+ * rules here, since parameters come in any order; the cross rules are
+ * checked once all are set, by nfsk_config_defaults_cross().
+ */
+int nfsk_config_default_preset(const struct nfsk_tunable *p, u64 val)
+{
+	int err;
+
+	err = nfsk_param_check(p, val, NULL, NULL);
+	if (err)
+		return err;
+	mutex_lock(&nfsk_defaults_lock);
+	*nfsk_param_ptr(&nfsk_defaults, p) = val;
+	mutex_unlock(&nfsk_defaults_lock);
+	return 0;
+}
+
+/* The cross rule the defaults break, NFSK_CROSS_OK if none. */
+enum nfsk_tunables_cross_err nfsk_config_defaults_cross(void)
+{
+	u32 vals[NFSK_NR_PARAMS];
+	unsigned int i;
+
+	mutex_lock(&nfsk_defaults_lock);
+	for (i = 0; i < NFSK_NR_PARAMS; i++)
+		vals[i] = nfsk_param_get(&nfsk_defaults, &nfsk_tunables[i]);
+	mutex_unlock(&nfsk_defaults_lock);
+	return nfsk_tunables_check_cross(vals);
+}
+
 int nfsk_config_apply(struct nfsk_config *cfg, struct nlattr **tb,
 		      bool *rebuild, struct netlink_ext_ack *extack)
 {
@@ -188,7 +209,7 @@ int nfsk_config_put(struct sk_buff *msg, const struct nfsk_config *cfg)
 	return 0;
 }
 
-void nfsk_config_init_defaults(void)
+void nfsk_config_init_policy(void)
 {
 	struct nla_policy *pol;
 	unsigned int i;
@@ -205,6 +226,5 @@ void nfsk_config_init_defaults(void)
 		pol->type = NLA_U32;
 		pol->validation_type = NLA_VALIDATE_RANGE_PTR;
 		pol->range = &nfsk_config_ranges[i];
-		*nfsk_param_ptr(&nfsk_defaults, &nfsk_tunables[i]) = t->def;
 	}
 }

@@ -2,7 +2,8 @@
 /*
  * nfsketch: bounded-memory traffic and routing statistics for Linux routers.
  *
- * Module init registers, in order: the pernet operations (every namespace,
+ * Module init checks the module parameters (kmod/params.c) together, then
+ * registers, in order: the pernet operations (every namespace,
  * present and future, gets its state and its netfilter hooks), the generic
  * netlink family that serves that state, and the sysfs tunables. Exit undoes
  * them in reverse order.
@@ -120,7 +121,11 @@ static int __init nfsk_init(void)
 {
 	int err;
 
-	nfsk_config_init_defaults();
+	/* module parameters are set by now, each checked on its own */
+	err = nfsk_modparams_check();
+	if (err)
+		return err;
+	nfsk_config_init_policy();
 	err = register_pernet_subsys(&nfsk_net_ops);
 	if (err)
 		return err;

@@ -78,11 +78,14 @@ struct sk_buff;
 extern struct nla_policy nfsk_config_policy[NFSKETCH_A_CONFIG_MAX + 1];
 extern atomic64_t nfsk_mem_bytes;
 
-void nfsk_config_init_defaults(void);
+void nfsk_config_init_policy(void);
 void nfsk_config_defaults(struct nfsk_config *cfg);
 u32 nfsk_param_get(const struct nfsk_config *cfg, const struct nfsk_tunable *p);
 int nfsk_config_default_show(const struct nfsk_tunable *p, u32 *val);
 int nfsk_config_default_store(const struct nfsk_tunable *p, u64 val);
+int nfsk_config_default_preset(const struct nfsk_tunable *p, u64 val);
+enum nfsk_tunables_cross_err nfsk_config_defaults_cross(void);
+int nfsk_modparams_check(void);
 int nfsk_config_apply(struct nfsk_config *cfg, struct nlattr **tb,
 		      bool *rebuild, struct netlink_ext_ack *extack);
 size_t nfsk_config_size(void);

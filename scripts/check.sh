@@ -1,7 +1,15 @@
 #!/usr/bin/env bash
 # check.sh - everything `make check` runs: build, core unit tests (plain and
-# under ASan/UBSan), VM selftests. Ends with one line "N passed, N failed"
-# (", N skipped" when any) and exits non-zero on any failure.
+# under ASan/UBSan), replay tests, and the VM selftests on every supported
+# kernel: the whole suite on 6.1 and 6.12, the datapath, routes and alerts
+# tests on 6.12 PREEMPT_RT. Each suite's TAP goes to build/results/*.tap.
+# Ends with one line per kernel ("vm KVER: N passed, N failed") and then
+# "N passed, N failed" (", N skipped" when any) over every suite; exits
+# non-zero on any failure.
+#
+# To add a step: `step NAME TAP CMD...`, TAP being the file under
+# build/results/ the command writes its TAP to ("-" if none); a failing step
+# that left no "not ok" line there counts as one failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 res=build/results
@@ -9,53 +17,94 @@ rm -rf "$res"
 mkdir -p "$res"
 start=$SECONDS
 
+# The kernels, each passed explicitly to make: the Makefile's default KVER
+# is the running kernel (a router's), not a test kernel.
+declare -A kver
+for s in 6.1 6.12 6.12-rt; do
+	kver[$s]=$(scripts/guest-kver.sh "$s") || kver[$s]=missing-$s
+done
+# The VM suites: series and tests (empty: all of selftests/vm/).
+vm_series=(6.1 6.12 6.12-rt)
+declare -A vm_tests=([6.1]="" [6.12]="" [6.12-rt]="test_datapath test_routes test_alerts")
+
+declare -A step_tap step_secs
+steps=()
 step() {
-	local name=$1
-	shift
+	local name=$1 tap=$2 t0=$SECONDS
+	shift 2
+	steps+=("$name")
+	step_tap[$name]=$tap
 	echo "== $name"
 	if "$@"; then
 		echo "ok - $name" >>"$res/steps.tap"
 	else
 		echo "not ok - $name" >>"$res/steps.tap"
 	fi
+	step_secs[$name]=$((SECONDS - t0))
 }
 
-step "build module and tools" make --no-print-directory all test-tools
-step "core unit tests" make --no-print-directory check-core
-step "core unit tests under ASan/UBSan" make --no-print-directory check-asan
-step "replay tests" bash -c 'set -o pipefail; selftests/replay/test_replay.sh | tee build/results/replay.tap'
-step "VM selftests" bash -c 'set -o pipefail; scripts/vm-run.sh | tee build/results/vm.tap'
+# vm_suite SERIES: the VM selftests of SERIES on its kernel.
+vm_suite() {
+	local s=$1 tests
+	read -r -a tests <<<"${vm_tests[$s]}"
+	scripts/vm-run.sh -k "${kver[$s]}" "${tests[@]}" | tee "$res/vm-$s.tap"
+}
+
+k=${kver[6.1]}
+step "build module and tools" - make --no-print-directory KVER="$k" all test-tools
+for s in "${vm_series[@]}"; do
+	step "build module for ${kver[$s]}" - scripts/kmod-build.sh -q "${kver[$s]}"
+done
+step "core unit tests" core.tap make --no-print-directory KVER="$k" check-core
+step "core unit tests under ASan/UBSan" asan.tap make --no-print-directory KVER="$k" check-asan
+step "replay tests" replay.tap bash -c 'set -o pipefail; selftests/replay/test_replay.sh | tee build/results/replay.tap'
+for s in "${vm_series[@]}"; do
+	step "VM selftests on ${kver[$s]}" "vm-$s.tap" vm_suite "$s"
+done
+
+# tap_counts FILE: "passed failed skipped" of one TAP file.
+tap_counts() {
+	local p s n
+	p=$(grep -E '^ok ' "$1" | grep -vc '# SKIP')
+	s=$(grep -E '^ok ' "$1" | grep -c '# SKIP')
+	n=$(grep -cE '^not ok' "$1")
+	echo "$p $n $s"
+}
 
 # Count every TAP result line of every suite; a step that failed without a
 # TAP line of its own (e.g. a build error) still counts as one failure.
 passed=0 failed=0 skipped=0
 for f in "$res"/*.tap; do
 	[ "$f" = "$res/steps.tap" ] && continue
-	p=$(grep -E '^ok ' "$f" | grep -vc '# SKIP')
-	s=$(grep -E '^ok ' "$f" | grep -c '# SKIP')
-	n=$(grep -cE '^not ok' "$f")
+	read -r p n s < <(tap_counts "$f")
 	passed=$((passed + p))
 	skipped=$((skipped + s))
 	failed=$((failed + n))
 done
+extra=()
 while read -r line; do
 	case $line in
 	"not ok - "*)
 		name=${line#not ok - }
 		echo "failed step: $name"
-		# Only add when the step left no failing TAP line to count.
-		case $name in
-		"build module and tools") failed=$((failed + 1)) ;;
-		"core unit tests") grep -q '^not ok' "$res/core.tap" 2>/dev/null || failed=$((failed + 1)) ;;
-		"core unit tests under ASan/UBSan") grep -q '^not ok' "$res/asan.tap" 2>/dev/null || failed=$((failed + 1)) ;;
-		"replay tests") grep -q '^not ok' "$res/replay.tap" 2>/dev/null || failed=$((failed + 1)) ;;
-		"VM selftests") grep -q '^not ok' "$res/vm.tap" 2>/dev/null || failed=$((failed + 1)) ;;
-		esac
+		tap=${step_tap[$name]}
+		if [ "$tap" = - ] || ! grep -q '^not ok' "$res/$tap" 2>/dev/null; then
+			failed=$((failed + 1))
+			extra+=("$tap")
+		fi
 		;;
 	esac
 done <"$res/steps.tap"
 
 echo "check took $((SECONDS - start)) s"
+for s in "${vm_series[@]}"; do
+	f=$res/vm-$s.tap
+	p=0 n=0
+	[ -f "$f" ] && read -r p n _ < <(tap_counts "$f")
+	# a suite that died without a failing TAP line counts as one failure
+	for t in "${extra[@]}"; do [ "$t" = "vm-$s.tap" ] && n=$((n + 1)); done
+	echo "vm ${kver[$s]}: $p passed, $n failed (${step_secs["VM selftests on ${kver[$s]}"]:-0} s)"
+done
 summary="$passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && summary="$summary, $skipped skipped"
 echo "$summary"

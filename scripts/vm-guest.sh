@@ -8,6 +8,9 @@ export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/tmp TMPDIR=/tmp NFSK_RUN=$RUN
 cd "$(dirname "$0")/.." || exit 1
 export NFSK_TOP=$PWD
+# The module built for this kernel (vm-run.sh, kmod-build.sh).
+NFSK_KO=$(cat "$RUN/ko" 2>/dev/null)
+export NFSK_KO
 
 mount -t devpts devpts /dev/pts 2>/dev/null
 mkdir -p /dev/shm && mount -t tmpfs tmpfs /dev/shm

@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
-# vm-run.sh [-t SECONDS] [TEST...] - run VM selftests under QEMU, print TAP.
+# vm-run.sh [-k KERNEL] [-t SECONDS] [TEST...] - run VM selftests under QEMU,
+# print TAP.
 #
+# KERNEL is a series (6.1, 6.12, 6.12-rt: the newest installed of it, see
+# guest-kver.sh) or an exact version (6.12.117+deb12-rt-amd64); default
+# $NFSK_KVER, else the 6.1 series. The module is built for that kernel in
+# build/kmod/VERSION/ (scripts/kmod-build.sh) unless $NFSK_KO names a .ko.
 # TEST is a path or a name under selftests/vm/ (with or without .sh);
 # default: every selftests/vm/test_*.sh. Exit 0 only when the guest wrote
 # "pass" as its result and no kernel splat appears in its log.
@@ -29,17 +34,25 @@ top=$PWD
 
 timeout_s=${NFSK_VM_TIMEOUT:-900}
 test_timeout=${NFSK_TEST_TIMEOUT:-300}
-while getopts "t:h" o; do
+kernel_arg=${NFSK_KVER:-6.1}
+while getopts "k:t:h" o; do
 	case $o in
+	k) kernel_arg=$OPTARG ;;
 	t) timeout_s=$OPTARG ;;
-	*) sed -n '2,6s/^# \{0,1\}//p' "$0"; exit 2 ;;
+	*) sed -n '2,11s/^# \{0,1\}//p' "$0"; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
 
-kver=${NFSK_KVER:-$(scripts/guest-kver.sh)}
+if [ -e "/boot/vmlinuz-$kernel_arg" ]; then
+	kver=$kernel_arg
+else
+	kver=$(scripts/guest-kver.sh "$kernel_arg")
+fi
 kernel=/boot/vmlinuz-$kver
 [ -r "$kernel" ] || { echo "vm-run: $kernel missing (scripts/deps.sh)" >&2; exit 1; }
+ko=${NFSK_KO:-$(scripts/kmod-build.sh -q "$kver")}
+[ -r "$ko" ] || { echo "vm-run: no module $ko" >&2; exit 1; }
 
 tests=()
 if [ $# -eq 0 ]; then
@@ -85,6 +98,7 @@ fi
 # ---- one run ---------------------------------------------------------------
 run=$(mktemp -d "$vmdir/run.XXXXXX")
 printf '%s\n' "${tests[@]}" >"$run/tests"
+echo "$(realpath "$ko")" >"$run/ko"
 echo "$test_timeout" >"$run/timeout"
 
 start=$(date +%s.%N)
@@ -117,5 +131,5 @@ if [ "$result" != pass ]; then
 	[ "$result" = fail ] || echo "not ok - the guest wrote no result; console: $run/console.log"
 	fail=1
 fi
-printf '# vm run: %s in %.1f s (%s)\n' "$result" "$elapsed" "$run"
+printf '# vm run: %s on %s in %.1f s (%s)\n' "$result" "$kver" "$elapsed" "$run"
 exit $fail

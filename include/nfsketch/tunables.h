@@ -2,13 +2,13 @@
 /*
  * tunables.h - the one table of nfsketch's tunables.
  *
- * Every tunable is written here once: its name (sysfs file, module
- * parameter, `nfsketch config set` key, replay option with '_' as '-'), its
- * CONFIG attribute, its range, whether it must be a power of two, its
- * default, and whether a change needs new sketch memory (applied at the next
- * window boundary). The module's netlink policy, sysfs files and module
- * parameters, the CLI's `config set` parser and help, and the replay's
- * option parser all read the table nfsk_tunables[] (kmod/core/tunables.c),
+ * Every tunable is written once, in <nfsketch/tunables-table.h>: its name
+ * (sysfs file, module parameter, `nfsketch config set` key, replay option
+ * with '_' as '-'), its CONFIG attribute, its range, whether it must be a
+ * power of two, its default, and whether a change needs new sketch memory
+ * (applied at the next window boundary). The module's netlink policy, sysfs
+ * files and module parameters, the CLI's `config set` parser and help, and
+ * the replay's option parser all read it, as the array nfsk_tunables[]
  * indexed by enum nfsk_tunable_id, and all validate through
  * nfsk_tunable_check() and nfsk_tunables_check_cross(), so none of them can
  * accept what another refuses.
@@ -21,25 +21,9 @@
 #include <uapi/linux/nfsketch.h>
 
 enum nfsk_tunable_id {
-	NFSK_T_window_ms,
-	NFSK_T_history,
-	NFSK_T_cms_width,
-	NFSK_T_cms_depth,
-	NFSK_T_sah_entries,
-	NFSK_T_topk,
-	NFSK_T_k_sigma_milli,
-	NFSK_T_density_w,
-	NFSK_T_density_k,
-	NFSK_T_min_history,
-	NFSK_T_hh_permille,
-	NFSK_T_flap_half_life_ms,
-	NFSK_T_flap_suppress,
-	NFSK_T_flap_reuse,
-	NFSK_T_event_rate,
-	NFSK_T_min_packets,
-	NFSK_T_min_bytes,
-	NFSK_T_min_entropy_delta,
-	NFSK_T_min_route_events,
+#define NFSK_TUNABLE(_name, ...) NFSK_T_##_name,
+#include <nfsketch/tunables-table.h>
+#undef NFSK_TUNABLE
 	NFSK_NR_TUNABLES
 };
 

@@ -5,7 +5,9 @@ set -u
 
 NFSK_TOP=${NFSK_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 NFSK=$NFSK_TOP/build/nfsketch
-NFSK_KO=$NFSK_TOP/nfsketch.ko
+# The module built for the running kernel (vm-run.sh passes it), else the
+# checkout's own build.
+NFSK_KO=${NFSK_KO:-$NFSK_TOP/nfsketch.ko}
 # Unique per run: the PID and a random suffix.
 NFSK_ID=$$$RANDOM
 

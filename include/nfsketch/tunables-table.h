@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tunables-table.h - the table of nfsketch's tunables, one line each:
+ *
+ *   NFSK_TUNABLE(name, CONFIG attribute without NFSKETCH_A_CONFIG_,
+ *                min, max, default, power of two, needs new memory, help)
+ *
+ * No include guard, on purpose: the includer defines NFSK_TUNABLE() to what
+ * it needs, includes this file, and undefines it (as the kernel's
+ * kvm-x86-ops.h). Expanded into enum nfsk_tunable_id and nfsk_tunables[]
+ * (<nfsketch/tunables.h>, kmod/core/tunables.c) and, in the module, into
+ * the configuration's offsets and compile-time defaults (kmod/config.c) and
+ * the module parameters with their modinfo descriptions (kmod/params.c):
+ * the kernel parses module parameters before module init runs, so they
+ * must be known at compile time.
+ */
+NFSK_TUNABLE(window_ms, WINDOW_MS, 100, 3600000, 10000, false, false,
+	     "window length, ms")
+NFSK_TUNABLE(history, HISTORY, 4, 4096, 360, false, true,
+	     "windows kept in the history")
+NFSK_TUNABLE(cms_width, CMS_WIDTH, 64, 1048576, 2048, true, true,
+	     "Count-Min columns per row, a power of two")
+NFSK_TUNABLE(cms_depth, CMS_DEPTH, 1, 8, 4, false, true,
+	     "Count-Min rows")
+NFSK_TUNABLE(sah_entries, SAH_ENTRIES, 64, 65536, 1024, true, true,
+	     "Sample-and-Hold flow table entries, a power of two")
+NFSK_TUNABLE(topk, TOPK, 1, NFSK_TOPK_MAX, 16, false, false,
+	     "top flows kept per window")
+NFSK_TUNABLE(k_sigma_milli, K_SIGMA_MILLI, 500, 20000, 2000, false, false,
+	     "volume/entropy threshold: mean + k sigma, k in thousandths")
+NFSK_TUNABLE(density_w, DENSITY_W, 8, 4096, 360, false, false,
+	     "windows of the density detector's reference")
+NFSK_TUNABLE(density_k, DENSITY_K, 1, 64, 5, false, false,
+	     "neighbours of the density detector")
+NFSK_TUNABLE(min_history, MIN_HISTORY, 2, 4096, 12, false, false,
+	     "windows of warm-up before a detector may flag")
+NFSK_TUNABLE(hh_permille, HH_PERMILLE, 1, 1000, 100, false, false,
+	     "heavy hitter: a flow above this share of a window's bytes, per mille")
+NFSK_TUNABLE(flap_half_life_ms, FLAP_HALF_LIFE_MS, 1000, 86400000, 900000, false, false,
+	     "RFC 2439 penalty half-life, ms")
+NFSK_TUNABLE(flap_suppress, FLAP_SUPPRESS, 1000, 100000, 2000, false, false,
+	     "RFC 2439 suppress threshold")
+NFSK_TUNABLE(flap_reuse, FLAP_REUSE, 100, 100000, 750, false, false,
+	     "RFC 2439 reuse threshold, below flap_suppress")
+NFSK_TUNABLE(event_rate, EVENT_RATE, 1, 1000000, 100, false, false,
+	     "notifications per second")
+NFSK_TUNABLE(min_packets, MIN_PACKETS, 1, 0xffffffff, 10000, false, false,
+	     "smallest window, packets, judged for VOLUME_SPIKE and ENTROPY_SHIFT")
+NFSK_TUNABLE(min_bytes, MIN_BYTES, 1, 0xffffffff, 10000000, false, false,
+	     "smallest VOLUME_SPIKE and HEAVY_HITTER, bytes")
+NFSK_TUNABLE(min_entropy_delta, MIN_ENTROPY_DELTA, 1, 64000, 500, false, false,
+	     "smallest ENTROPY_SHIFT, milli-bits")
+NFSK_TUNABLE(min_route_events, MIN_ROUTE_EVENTS, 1, 0xffffffff, 10, false, false,
+	     "smallest ROUTE_CHURN, route events per window")
