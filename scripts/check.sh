@@ -26,6 +26,11 @@ done
 # The VM suites: series and tests (empty: all of selftests/vm/).
 vm_series=(6.1 6.12 6.12-rt)
 declare -A vm_tests=([6.1]="" [6.12]="" [6.12-rt]="test_datapath test_routes test_alerts")
+# Bounds on one VM run (the whole suite in one boot) and on one test in it,
+# not estimates:
+# emulation on a loaded host is slow.
+vm_timeout=${NFSK_VM_TIMEOUT:-3600}
+export NFSK_TEST_TIMEOUT=${NFSK_TEST_TIMEOUT:-900}
 
 declare -A step_tap step_secs
 steps=()
@@ -47,7 +52,8 @@ step() {
 vm_suite() {
 	local s=$1 tests
 	read -r -a tests <<<"${vm_tests[$s]}"
-	scripts/vm-run.sh -k "${kver[$s]}" "${tests[@]}" | tee "$res/vm-$s.tap"
+	scripts/vm-run.sh -t "$vm_timeout" -k "${kver[$s]}" "${tests[@]}" |
+		tee "$res/vm-$s.tap"
 }
 
 k=${kver[6.1]}

@@ -20,6 +20,13 @@ for ns in "$a" "$b"; do
 	ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.router_solicitations=0 \
 		net.ipv6.conf.default.accept_ra=0 net.ipv6.conf.default.dad_transmits=0
 	ip netns exec "$ns" sysctl -qw net.netfilter.nf_conntrack_acct=1 2>/dev/null
+	# conntrack is the oracle: its entries must outlive the test (ICMP and
+	# UDP entries expire after 30 s, minutes can pass under emulation)
+	for t in icmp_timeout icmpv6_timeout udp_timeout udp_timeout_stream \
+		tcp_timeout_close tcp_timeout_time_wait tcp_timeout_fin_wait \
+		tcp_timeout_last_ack tcp_timeout_close_wait; do
+		ip netns exec "$ns" sysctl -qw net.netfilter.nf_conntrack_$t=3600
+	done
 done
 veth_pair "$a" 10.99.0.1/24 "$b" 10.99.0.2/24
 va=va$NFSK_ID vb=vb$NFSK_ID

@@ -5,6 +5,9 @@
 
 modprobe -q veth
 unload_module
+# vm-run.sh hands over the module built for the booted kernel
+check_eq "the module is built for the running kernel" "$(uname -r)" \
+	"$(modinfo -F vermagic "$NFSK_KO" | cut -d' ' -f1)"
 check "insmod nfsketch.ko" insmod "$NFSK_KO"
 check_eq "sysfs version" "$(sed -n 's/.*NFSKETCH_VERSION[^"]*"\(.*\)"/\1/p' "$NFSK_TOP/kmod/nfsketch.h")" \
 	"$(cat /sys/kernel/nfsketch/version 2>/dev/null)"
