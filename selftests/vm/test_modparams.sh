@@ -52,7 +52,7 @@ echo 30000 >/sys/kernel/nfsketch/window_ms
 check_eq "parameter file follows a sysfs write" 30000 \
 	"$(cat /sys/module/nfsketch/parameters/window_ms)"
 check "parameter file is read-only" \
-	bash -c '! echo 40000 >/sys/module/nfsketch/parameters/window_ms 2>/dev/null'
+	bash -c '! echo 40000 2>/dev/null >/sys/module/nfsketch/parameters/window_ms' 2>/dev/null
 late=$(make_ns late)
 check_eq "namespace created after the sysfs write" 30000 "$(config_of "$late" window_ms)"
 check_eq "the earlier namespace keeps its own" 20000 "$(config_of "$early" window_ms)"
@@ -65,6 +65,9 @@ modroot=$(mktemp -d)
 on_exit rm -rf "$modroot"
 mkdir -p "$modroot/lib/modules/$kver/extra" "$modroot/modprobe.d"
 cp "$NFSK_KO" "$modroot/lib/modules/$kver/extra/"
+for f in modules.order modules.builtin modules.builtin.modinfo; do
+	: >"$modroot/lib/modules/$kver/$f"
+done
 depmod -b "$modroot" "$kver"
 echo "options nfsketch window_ms=25000 sah_entries=2048" >"$modroot/modprobe.d/nfsketch.conf"
 check "modprobe with options from modprobe.d" \
