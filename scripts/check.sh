@@ -25,6 +25,7 @@ step "core unit tests" make --no-print-directory check-core
 step "core unit tests under ASan/UBSan" make --no-print-directory check-asan
 step "replay tests" bash -c 'set -o pipefail; selftests/replay/test_replay.sh | tee build/results/replay.tap'
 step "VM selftests" bash -c 'set -o pipefail; scripts/vm-run.sh | tee build/results/vm.tap'
+step "packaging tests" bash -c 'set -o pipefail; selftests/pkg/test_pkg.sh | tee build/results/pkg.tap'
 
 # Count every TAP result line of every suite; a step that failed without a
 # TAP line of its own (e.g. a build error) still counts as one failure.

@@ -265,16 +265,18 @@ tap "${PIPESTATUS[0]}" "mandoc -T lint and man --warnings: both pages clean"
 	cli=build/nfsketch
 	make --no-print-directory -s tools >/dev/null 2>&1
 	page=$(sed 's/\\-/-/g; s/\\f[BIRP]//g' build/man/nfsketch.8)
+	# an option is documented when it is the tag of a .TP entry
+	tags=$(grep -A1 '^\.TP' <<<"$page" | grep -v '^\.TP\|^--$')
 	cmds=$($cli --help | sed -n '/^Commands:/,$s/^  \([a-z]\+\).*/\1/p')
 	[ "$(wc -w <<<"$cmds")" -ge 10 ] || { echo "cannot read the commands"; exit 1; }
 	for c in $cmds; do
 		grep -q "^\.SS $c\b" <<<"$page" || { echo "nfsketch(8): no section for $c"; rc=1; }
 		for o in $($cli "$c" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
-			grep -q -- "$o" <<<"$page" || { echo "nfsketch(8): $c $o undocumented"; rc=1; }
+			grep -qE -- "$o\b" <<<"$tags" || { echo "nfsketch(8): $c $o undocumented"; rc=1; }
 		done
 	done
 	for o in $($cli --help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
-		grep -q -- "$o" <<<"$page" || { echo "nfsketch(8): $o undocumented"; rc=1; }
+		grep -qE -- "$o\b" <<<"$tags" || { echo "nfsketch(8): $o undocumented"; rc=1; }
 	done
 	tun=$(sed 's/\\-/-/g' build/man/nfsketch-tunables.7)
 	while read -r key rest; do
