@@ -109,6 +109,11 @@ list() { dpkg-deb -c "$1" 2>/dev/null | awk '{print $6}' | sed 's|^\./|/|; s|/$|
 	cli=$(ls "$deb_dir"/nfsketch_"$version"_*.deb 2>/dev/null)
 	src=$(ls "$deb_dir"/nfsketch-dkms_"$version"_all.deb 2>/dev/null)
 	[ -n "$cli" ] && [ -n "$src" ] || { echo "packages missing"; exit 1; }
+	# listings captured first (grep -q on a pipe and pipefail do not mix)
+	cli_files=$(list "$cli")
+	src_files=$(list "$src")
+	depends=$(dpkg-deb -f "$src" Depends)
+	postinst=$(dpkg-deb -I "$src" postinst 2>/dev/null)
 	for f in /usr/sbin/nfsketch /usr/share/man/man8/nfsketch.8.gz \
 		/usr/share/man/man7/nfsketch-tunables.7.gz \
 		/usr/share/bash-completion/completions/nfsketch \
@@ -117,17 +122,17 @@ list() { dpkg-deb -c "$1" 2>/dev/null | awk '{print $6}' | sed 's|^\./|/|; s|/$|
 		/usr/libexec/nfsketch/nfsketch-apply-config \
 		/etc/modprobe.d/nfsketch.conf /etc/nfsketch/nfsketch.conf \
 		/usr/share/doc/nfsketch/copyright; do
-		list "$cli" | grep -qx "$f" || { echo "nfsketch: no $f"; rc=1; }
+		grep -qx "$f" <<<"$cli_files" || { echo "nfsketch: no $f"; rc=1; }
 	done
 	# the module source: every file kbuild needs, the same as in the tree
 	s=/usr/src/nfsketch-$version
 	for f in Kbuild dkms.conf kmod/*.c kmod/*.h kmod/core/*.c include/nfsketch/*.h \
 		include/uapi/linux/*.h; do
-		list "$src" | grep -qx "$s/$f" || { echo "nfsketch-dkms: no $s/$f"; rc=1; }
+		grep -qx "$s/$f" <<<"$src_files" || { echo "nfsketch-dkms: no $s/$f"; rc=1; }
 	done
-	list "$src" | grep -qx /usr/share/doc/nfsketch-dkms/copyright || { echo "nfsketch-dkms: no copyright"; rc=1; }
-	dpkg-deb -f "$src" Depends | grep -q dkms || { echo "nfsketch-dkms does not depend on dkms"; rc=1; }
-	dpkg-deb -I "$src" postinst 2>/dev/null | grep -q common.postinst || { echo "nfsketch-dkms: no DKMS postinst"; rc=1; }
+	grep -qx /usr/share/doc/nfsketch-dkms/copyright <<<"$src_files" || { echo "nfsketch-dkms: no copyright"; rc=1; }
+	grep -q dkms <<<"$depends" || { echo "nfsketch-dkms does not depend on dkms"; rc=1; }
+	grep -q common.postinst <<<"$postinst" || { echo "nfsketch-dkms: no DKMS postinst"; rc=1; }
 	# the examples in /etc change nothing: comments only
 	x=$work/x
 	rm -rf "$x" && mkdir -p "$x" && dpkg-deb -x "$cli" "$x"
@@ -139,7 +144,7 @@ list() { dpkg-deb -c "$1" 2>/dev/null | awk '{print $6}' | sed 's|^\./|/|; s|/$|
 tap "${PIPESTATUS[0]}" "dpkg-deb -c: nfsketch has the CLI, man pages, completion, units, /etc examples (comments only); nfsketch-dkms the module source and DKMS scripts"
 
 start=$SECONDS
-lintian --fail-on error --no-tag-display-limit "$deb_dir"/*.changes >"$work/lintian.log" 2>&1
+lintian --fail-on error --tag-display-limit 0 "$deb_dir"/*.changes >"$work/lintian.log" 2>&1
 rc=$?
 diag <"$work/lintian.log"
 errors=$(grep -c '^E: ' "$work/lintian.log")
@@ -151,12 +156,13 @@ tap $rc "lintian reports no error"
 # readelf on the binary dpkg-buildflags built, and on one built without them
 # (CFLAGS=-O2, no LDFLAGS): the same check must refuse the latter.
 hardened() {
-	local b=$1
-	readelf -d "$b" | grep -q 'BIND_NOW' &&
-		readelf -lW "$b" | grep -q 'GNU_RELRO' &&
-		readelf -h "$b" | grep -q 'DYN' &&
-		readelf --dyn-syms -W "$b" | grep -q '__stack_chk_fail' &&
-		readelf --dyn-syms -W "$b" | grep -qE '__[a-z]+_chk\b'
+	# outputs captured first: grep -q closing a pipe early would fail
+	# the pipeline under pipefail
+	local d l h s
+	d=$(readelf -d "$1") && l=$(readelf -lW "$1") && h=$(readelf -h "$1") &&
+		s=$(readelf --dyn-syms -W "$1") || return 1
+	grep -q 'BIND_NOW' <<<"$d" && grep -q 'GNU_RELRO' <<<"$l" && grep -q 'DYN' <<<"$h" &&
+		grep -q '__stack_chk_fail' <<<"$s" && grep -qE '__[a-z]+_chk\b' <<<"$s"
 }
 (
 	b=$work/x/usr/sbin/nfsketch
