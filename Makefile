@@ -2,26 +2,41 @@
 #
 # nfsketch top-level build.
 #
-#   make            module (against the guest kernel's headers) + tools
+#   make            module (for KVER, default the running kernel) + tools
 #   make check      deps, unit tests (plain and ASan/UBSan), VM selftests;
 #                   ends with "N passed, N failed"
 #   make demo       deps, build, boot the VM and show what the module reports
 #   make lint       checkpatch.pl --strict and sparse (C=1) on the kernel code
 #   make bench      native benchmark of the portable core
-#   make install    module into /lib/modules/$(uname -r)/extra, tools into
-#                   /usr/local (on a real router: run there with KDIR unset)
+#   make install    module into $(DESTDIR)/lib/modules/$(KVER)/extra, CLI,
+#                   man pages, completion, systemd units under
+#                   $(DESTDIR)$(PREFIX) (install.mk); make uninstall
+#   make deb        nfsketch and nfsketch-dkms packages into build/deb/
+#
+# KVER is the running kernel (a router building for itself); the test
+# targets (check, check-vm, demo, lint) build for the VM's kernel,
+# scripts/guest-kver.sh, unless KVER is given on the command line.
+# CFLAGS, CPPFLAGS and LDFLAGS from the environment reach the userspace
+# build; WERROR=1 (CI) turns warnings into errors.
 
 SHELL		:= /bin/bash
-BUILD		:= $(CURDIR)/build
-KVER		?= $(shell scripts/guest-kver.sh 2>/dev/null)
+BUILD		?= $(CURDIR)/build
+KVER		?= $(shell uname -r)
 KDIR		?= /lib/modules/$(KVER)/build
+# The kernel the VM boots: what the test targets build the module for.
+GUEST_KVER	= $(shell scripts/guest-kver.sh 2>/dev/null)
 PREFIX		?= /usr/local
 
 CC		?= gcc
 CORE_SRCS	:= $(wildcard kmod/core/*.c)
 CORE_HDRS	:= $(wildcard include/nfsketch/*.h include/uapi/linux/*.h)
-WARN		:= -Wall -Wextra -Werror -Wno-unused-parameter
-CFLAGS_USER	:= -O2 -g -std=gnu11 $(WARN) -Iinclude -Iinclude/uapi
+# Distribution rebuilds get no -Werror (a newer compiler's new warning must
+# not fail them); CI sets WERROR=1.
+WERROR		?= 0
+WARN		:= -Wall -Wextra -Wno-unused-parameter $(if $(filter 1,$(WERROR)),-Werror)
+CFLAGS		?= -O2 -g
+CFLAGS_USER	= -std=gnu11 $(WARN) -Iinclude -Iinclude/uapi $(CPPFLAGS) $(CFLAGS)
+LDFLAGS_USER	= $(LDFLAGS)
 ASAN_FLAGS	:= -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 		   -fno-sanitize-recover=all
 
@@ -35,7 +50,7 @@ CORE_TESTS	:= $(patsubst selftests/core/%.c,$(BUILD)/tests/%,$(wildcard selftest
 ASAN_TESTS	:= $(patsubst selftests/core/%.c,$(BUILD)/tests-asan/%,$(wildcard selftests/core/test_*.c))
 
 .PHONY: all module tools test-tools deps check check-core check-asan check-vm \
-	demo lint bench clean install ksft
+	demo lint bench clean install uninstall ksft
 
 all: module tools
 
@@ -43,13 +58,18 @@ deps:
 	@scripts/deps.sh
 
 module:
-	@test -n "$(KVER)" -o "$(origin KDIR)" = "command line" || \
-		{ echo "no kernel headers found: run scripts/deps.sh" >&2; exit 1; }
+	@test -f "$(KDIR)/Makefile" || { echo "no kernel headers for '$(KVER)' in $(KDIR):" \
+		"apt-get install linux-headers-$(KVER), or make KVER=<version>" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+# The test targets build for the VM's kernel unless KVER is given.
+check-vm lint: KVER = $(if $(filter command line,$(origin KVER)),$(KVER),$(GUEST_KVER))
 
 -include userspace/tools.mk
 -include userspace/bench/bench.mk
 -include selftests/vm/libnl.mk
+-include man/man.mk
+-include install.mk
 
 # ---- kselftest harness and checkpatch from the kernel source package -------
 $(KSFT_HDR):
@@ -69,11 +89,11 @@ ksft: $(KSFT_HDR)
 # ---- portable core unit tests ---------------------------------------------
 $(BUILD)/tests/%: selftests/core/%.c $(CORE_SRCS) $(CORE_HDRS) $(wildcard selftests/core/*.h) $(KSFT_HDR)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_USER) -I$(KSFT_DIR) -Iselftests/core -o $@ $< $(CORE_SRCS) -lm
+	$(CC) $(CFLAGS_USER) -I$(KSFT_DIR) -Iselftests/core $(LDFLAGS_USER) -o $@ $< $(CORE_SRCS) -lm
 
 $(BUILD)/tests-asan/%: selftests/core/%.c $(CORE_SRCS) $(CORE_HDRS) $(wildcard selftests/core/*.h) $(KSFT_HDR)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_USER) $(ASAN_FLAGS) -I$(KSFT_DIR) -Iselftests/core -o $@ $< $(CORE_SRCS) -lm
+	$(CC) $(CFLAGS_USER) $(ASAN_FLAGS) -I$(KSFT_DIR) -Iselftests/core $(LDFLAGS_USER) -o $@ $< $(CORE_SRCS) -lm
 
 check-core: $(CORE_TESTS)
 	@scripts/run-tap.sh core $(CORE_TESTS)
@@ -82,15 +102,18 @@ check-asan: $(ASAN_TESTS)
 	@scripts/run-tap.sh asan $(ASAN_TESTS)
 
 check-vm: module tools $(BUILD)/nfsk_libnl_client
-	@scripts/vm-run.sh
+	@NFSK_KVER=$(KVER) scripts/vm-run.sh
 
+# check.sh names the kernel of each of its builds; KVER in its environment
+# is the default (the VM's kernel, found after deps installed it).
 check: deps
-	@scripts/check.sh
+	@KVER="$(if $(filter command line,$(origin KVER)),$(KVER),$$(scripts/guest-kver.sh))" scripts/check.sh
 
 # deps first, then a new make: KVER and KSRC_TAR are read when make starts,
 # and on a fresh machine the kernel packages arrive with deps.
 demo: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all \
+		KVER="$(if $(filter command line,$(origin KVER)),$(KVER),$$(scripts/guest-kver.sh))"
 	@scripts/demo.sh
 
 lint: $(KSFT_HDR)
@@ -98,11 +121,6 @@ lint: $(KSFT_HDR)
 
 bench: $(BUILD)/bench
 	$(BUILD)/bench
-
-install: all
-	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra modules_install
-	install -D -m 0755 $(BUILD)/nfsketch $(DESTDIR)$(PREFIX)/sbin/nfsketch
-	depmod -a $(KVER)
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null

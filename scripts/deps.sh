@@ -29,6 +29,10 @@ pkgs=(
 	# tools the guest runs from the host's root over 9p
 	iproute2 iputils-ping tcpdump conntrack nftables python3 jq
 	procps util-linux bird2 prometheus
+	# packaging and installing (selftests/pkg): DKMS, make deb, lintian,
+	# man page lint, unit verification, completion, install tracing
+	dkms dh-dkms debhelper dpkg-dev fakeroot lintian mandoc man-db rsync
+	strace openssl systemd bash-completion
 )
 
 # One dpkg-query for all of them: the fast path must stay fast.

@@ -1,4 +1,5 @@
-# Userspace tools: included by the top-level Makefile.
+# Userspace tools: included by the top-level Makefile. CFLAGS_USER and
+# LDFLAGS_USER carry the environment's CFLAGS/CPPFLAGS/LDFLAGS.
 NL_LIB_SRCS	:= $(wildcard userspace/lib/*.c)
 CLI_SRCS	:= $(wildcard userspace/nfsketch/*.c userspace/replay/*.c)
 CLI_HDRS	:= $(wildcard userspace/lib/*.h userspace/nfsketch/*.h userspace/replay/*.h)
@@ -11,5 +12,5 @@ tools: $(BUILD)/nfsketch
 $(BUILD)/nfsketch: $(CLI_SRCS) $(NL_LIB_SRCS) $(CORE_SRCS) $(CORE_HDRS) $(CLI_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_USER) -Iuserspace/lib -Iuserspace/nfsketch -Iuserspace/replay \
-		-DNFSKETCH_CLI_VERSION='"$(CLI_VERSION)"' \
+		-DNFSKETCH_CLI_VERSION='"$(CLI_VERSION)"' $(LDFLAGS_USER) \
 		-o $@ $(CLI_SRCS) $(NL_LIB_SRCS) $(CORE_SRCS) -lmnl -lpcap -lm

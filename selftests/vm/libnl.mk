@@ -9,4 +9,4 @@ test-tools: $(BUILD)/nfsk_libnl_client
 $(BUILD)/nfsk_libnl_client: selftests/vm/nfsk_libnl_client.c include/uapi/linux/nfsketch.h
 	@mkdir -p $(@D)
 	@test -n "$(LIBNL_FLAGS)" || { echo "libnl-genl-3.0 not found (libnl-genl-3-dev): run scripts/deps.sh" >&2; exit 1; }
-	$(CC) $(CFLAGS_USER) -o $@ $< $(LIBNL_FLAGS)
+	$(CC) $(CFLAGS_USER) $(LDFLAGS_USER) -o $@ $< $(LIBNL_FLAGS)
