@@ -50,6 +50,7 @@ module:
 -include userspace/tools.mk
 -include userspace/bench/bench.mk
 -include selftests/vm/libnl.mk
+-include selftests/fuzz/fuzz.mk
 
 # ---- kselftest harness and checkpatch from the kernel source package -------
 $(KSFT_HDR):

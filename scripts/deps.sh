@@ -22,6 +22,9 @@ pkgs=(
 	# tools the guest runs from the host's root over 9p
 	iproute2 iputils-ping tcpdump conntrack nftables python3 jq
 	procps util-linux bird2 prometheus
+	# robustness: the native fuzzers (libFuzzer), the host load of the
+	# test of the tests
+	clang libclang-rt-14-dev stress-ng
 )
 
 missing=()
