@@ -5,6 +5,8 @@
 #   make            module (for KVER, default the running kernel) + tools
 #   make check      deps, unit tests (plain and ASan/UBSan), VM selftests;
 #                   ends with "N passed, N failed"
+#   make check-fuzz libFuzzer on the tunables and the CLI's reply parsing
+#   make check-stress  an hour of selftests/vm/test_stress.sh (not in CI)
 #   make demo       deps, build, boot the VM and show what the module reports
 #   make lint       checkpatch.pl --strict and sparse (C=1) on the kernel code
 #   make bench      native benchmark of the portable core
@@ -49,7 +51,7 @@ CHECKPATCH	:= $(KSFT_DIR)/scripts/checkpatch.pl
 CORE_TESTS	:= $(patsubst selftests/core/%.c,$(BUILD)/tests/%,$(wildcard selftests/core/test_*.c))
 ASAN_TESTS	:= $(patsubst selftests/core/%.c,$(BUILD)/tests-asan/%,$(wildcard selftests/core/test_*.c))
 
-.PHONY: all module tools test-tools deps check check-core check-asan check-vm \
+.PHONY: all module tools test-tools deps check check-core check-asan check-vm check-stress \
 	demo lint bench clean install uninstall ksft
 
 all: module tools
@@ -70,6 +72,7 @@ check-vm lint: KVER = $(if $(filter command line,$(origin KVER)),$(KVER),$(GUEST
 -include selftests/vm/libnl.mk
 -include man/man.mk
 -include install.mk
+-include selftests/fuzz/fuzz.mk
 
 # ---- kselftest harness and checkpatch from the kernel source package -------
 $(KSFT_HDR):
@@ -108,6 +111,18 @@ check-vm: module tools $(BUILD)/nfsk_libnl_client
 # is the default (the VM's kernel, found after deps installed it).
 check: deps
 	@KVER="$(if $(filter command line,$(origin KVER)),$(KVER),$$(scripts/guest-kver.sh))" scripts/check.sh
+
+# An hour of selftests/vm/test_stress.sh (not in `make check`): the guest
+# gets no environment from the host, so a wrapper in build/ (shared with the
+# guest) sets the sizes and runs the test. STRESS_SECONDS to change.
+STRESS_SECONDS	?= 3600
+check-stress: module tools
+	@mkdir -p $(BUILD)/stress $(BUILD)/results
+	@printf '#!/bin/bash\nexport NFSK_STRESS_SECONDS=%s NFSK_STRESS_CYCLES=50 NFSK_STRESS_NS=200 NFSK_STRESS_STORMS=3\nexec bash %s/selftests/vm/test_stress.sh\n' \
+		$(STRESS_SECONDS) $(CURDIR) >$(BUILD)/stress/test_stress_long.sh
+	set -o pipefail; NFSK_TEST_TIMEOUT=$$(($(STRESS_SECONDS) + 1800)) \
+		NFSK_VM_TIMEOUT=$$(($(STRESS_SECONDS) + 2100)) \
+		scripts/vm-run.sh $(BUILD)/stress/test_stress_long.sh | tee $(BUILD)/results/stress.tap
 
 # deps first, then a new make: KVER and KSRC_TAR are read when make starts,
 # and on a fresh machine the kernel packages arrive with deps.

@@ -33,6 +33,9 @@ pkgs=(
 	# man page lint, unit verification, completion, install tracing
 	dkms dh-dkms debhelper dpkg-dev fakeroot lintian mandoc man-db rsync
 	strace openssl systemd bash-completion
+	# robustness: the native fuzzers (libFuzzer), the host load of the
+	# test of the tests
+	clang libclang-rt-14-dev stress-ng
 )
 
 # One dpkg-query for all of them: the fast path must stay fast.

@@ -106,7 +106,7 @@ set +e
 timeout -k 10 "$timeout_s" qemu-system-x86_64 \
 	-machine q35 -accel tcg,thread=multi -cpu max -smp 2 -m 1024 \
 	-kernel "$kernel" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 nfsk.run=$run nfsk.top=$top nfsk.guest=$top/scripts/vm-guest.sh" \
+	-append "console=ttyS0 panic=-1 no_timer_check nfsk.run=$run nfsk.top=$top nfsk.guest=$top/scripts/vm-guest.sh" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-virtfs "local,path=$top,mount_tag=top,security_model=none,readonly=on,multidevs=remap" \
 	-virtfs "local,path=$run,mount_tag=out,security_model=none,multidevs=remap" \

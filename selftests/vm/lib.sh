@@ -62,8 +62,12 @@ tap_done() {
 trap _run_cleanups EXIT
 
 # wait_for SECONDS CMD...: poll CMD every 50 ms until it succeeds.
+# SECONDS is an upper bound only, scaled by NFSK_WAIT_SCALE (default 4): a
+# guest starved by a busy host gets its work done late, never wrongly, and a
+# generous bound costs nothing when the state comes early.
+NFSK_WAIT_SCALE=${NFSK_WAIT_SCALE:-4}
 wait_for() {
-	local deadline=$((SECONDS + $1))
+	local deadline=$((SECONDS + $1 * NFSK_WAIT_SCALE))
 	shift
 	while ! "$@"; do
 		[ $SECONDS -lt $deadline ] || return 1
@@ -156,4 +160,51 @@ last_window_quiet() {
 # Wait for a closed window with no packet: nothing is in flight any more.
 wait_quiet() {
 	wait_windows "$1" 1 && wait_for "${2:-30}" last_window_quiet "$1"
+}
+
+# ---- windows of the test's choosing, whatever the emulator's speed -------
+# Time-limited state is made long enough rather than raced: a window the
+# test reads is kept open for up to an hour and closed by the test.
+NFSK_LONG_MS=3600000
+
+# close_window NS [LONG_MS]: close NS's open window now (in 2 s) and make the
+# next one LONG_MS long (default an hour). A shorter window_ms closes the
+# open window that much later; the longer one set right after applies from
+# the next boundary. Fails when a window closed before the second setting
+# was in (a very slow guest): the closed window is then not the newest
+# closed one; it waits for that and leaves a LONG_MS window open, so the
+# caller may repeat its traffic and try again.
+close_window() {
+	local ns=$1 long=${2:-$NFSK_LONG_MS} w
+	w=$(windows_closed "$ns")
+	ip netns exec "$ns" "$NFSK" config set window_ms=2000 || return 1
+	ip netns exec "$ns" "$NFSK" config set window_ms="$long" || return 1
+	if [ "$(windows_closed "$ns")" != "$w" ]; then
+		echo "# close_window: the guest was slower than a 2 s window; again"
+		wait_for 60 windows_at_least "$ns" $((w + 2))
+		return 1
+	fi
+	wait_for 60 windows_at_least "$ns" $((w + 1))
+}
+
+# open_long_window NS [LONG_MS]: a new, empty window of LONG_MS is open.
+open_long_window() {
+	close_window "$@" || windows_at_least "$1" 1
+}
+
+# open_window_id NS: id of NS's open window.
+open_window_id() {
+	ip netns exec "$1" "$NFSK" -j stats | jq -r .window_id
+}
+
+# ct_long_timeouts NS: conntrack entries of NS outlive the test; the
+# defaults (30 s for UDP and ICMP) expire while a slow guest still works.
+ct_long_timeouts() {
+	local k
+	for k in udp_timeout udp_timeout_stream icmp_timeout icmpv6_timeout \
+		generic_timeout tcp_timeout_syn_sent tcp_timeout_syn_recv \
+		tcp_timeout_fin_wait tcp_timeout_close_wait tcp_timeout_last_ack \
+		tcp_timeout_time_wait tcp_timeout_close tcp_timeout_unacknowledged; do
+		ip netns exec "$1" sysctl -qw "net.netfilter.nf_conntrack_$k=7200" || return 1
+	done
 }

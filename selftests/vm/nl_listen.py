@@ -5,6 +5,15 @@ netlink socket (stdlib only, independent of the CLI).
   nl_listen.py stall          join, set a tiny receive buffer and
                               NETLINK_BROADCAST_ERROR, never read; print
                               "joined" and wait to be killed.
+  nl_listen.py pace WINDOWS PER_WINDOW PREFIX NDST PORT SIZE [NETNS]
+                              traffic paced by the windows, not by the
+                              clock: after each WINDOW_NTF, PER_WINDOW UDP
+                              datagrams of SIZE bytes to PREFIX.1..NDST,
+                              PORT, round robin; for WINDOWS windows. The
+                              volume of a window does not depend on how
+                              much work the guest got done in it. The
+                              datagrams leave from network namespace
+                              NETNS (by name) when given.
 """
 import os
 import socket
@@ -54,7 +63,69 @@ def resolve(sock):
     return group
 
 
+NFSKETCH_CMD_WINDOW_NTF = 12
+
+
+def window_closes(data):
+    """Number of WINDOW_NTF messages in one datagram of the socket."""
+    n, off = 0, 0
+    while off + 20 <= len(data):
+        ln, = struct.unpack_from("I", data, off)
+        if ln < 20:
+            break
+        if data[off + 16] == NFSKETCH_CMD_WINDOW_NTF:
+            n += 1
+        off += (ln + 3) & ~3
+    return n
+
+
+def enter_netns(name):
+    """Move this process into network namespace NAME (sockets made before
+    stay in theirs)."""
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    fd = os.open("/run/netns/" + name, os.O_RDONLY)
+    if libc.setns(fd, 0x40000000) != 0:  # CLONE_NEWNET
+        sys.exit("setns %s: %s" % (name, os.strerror(ctypes.get_errno())))
+    os.close(fd)
+
+
+def pace(windows, per_window, prefix, ndst, port, size, netns=None):
+    sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 16)
+    sock.bind((0, 0))
+    group = resolve(sock)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+    sock.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, group)
+    sock.settimeout(600)
+    if netns:
+        enter_netns(netns)
+    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    print("joined", flush=True)
+    done, i = 0, 0
+    while done < windows:
+        closes = window_closes(sock.recv(65536))
+        # several closes queued while this process was starved: one batch
+        # for all of them, into the window open now
+        while True:
+            try:
+                closes += window_closes(sock.recv(65536, socket.MSG_DONTWAIT))
+            except BlockingIOError:
+                break
+        if not closes:
+            continue
+        for _ in range(per_window):
+            udp.sendto(b"s" * size, ("%s.%d" % (prefix, 1 + i % ndst), port))
+            i += 1
+        done += 1
+    print("sent %d windows of %d" % (done, per_window), flush=True)
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "pace":
+        a = sys.argv[2:]
+        pace(int(a[0]), int(a[1]), a[2], int(a[3]), int(a[4]), int(a[5]),
+             a[6] if len(a) > 6 else None)
+        return
     sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 16)  # NETLINK_GENERIC
     sock.bind((0, 0))
     group = resolve(sock)

@@ -9,7 +9,7 @@
 modprobe -q veth
 load_module || { not_ok "insmod"; tap_done; exit 1; }
 d=/sys/kernel/nfsketch
-echo 500 >$d/window_ms
+echo 1000 >$d/window_ms
 echo 8 >$d/min_history
 echo 15 >$d/min_packets
 echo 20000 >$d/min_bytes
@@ -34,18 +34,18 @@ while True: s.recv(2048)' &
 sink=$!
 on_exit kill $sink
 
-# steady: ~80 datagrams a second spread over 16 destinations, bounded
-ip netns exec "$b" python3 -c '
-import socket, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-end = time.time() + 120
-i = 0
-while time.time() < end:
-    s.sendto(b"s" * 200, ("10.99.1.%d" % (1 + i % 16), 7000))
-    i += 1
-    time.sleep(0.0125)' &
+# steady: the same 32 datagrams of 200 bytes to 16 destinations in every
+# window from b to a, sent when the sender hears the previous window close:
+# paced by the windows, not by the clock, so that a host that starves the
+# emulated guest (a late window close, a slow sender) does not change a
+# window's volume or its address mix. Bounded by its count of windows.
+K=32
+ip netns exec "$a" python3 "$NFSK_TOP/selftests/vm/nl_listen.py" pace 200 $K 10.99.1 16 7000 200 "$b" \
+	>/tmp/pace.$NFSK_ID 2>&1 &
 steady=$!
 on_exit kill $steady
+paced() { grep -q joined /tmp/pace.$NFSK_ID; }
+check "paced sender joined the events group" wait_for 30 paced
 
 # the start of the steady traffic is itself a rise from idle: let ten
 # windows of it into the history before judging the run
@@ -56,6 +56,8 @@ flags_since() {
 	ip netns exec "$a" "$NFSK" -j windows |
 		jq -r "[.[] | select(.id > $1) | .flag_names[]] | unique | join(\",\")"
 }
+echo "# steady windows' packets: $(ip netns exec "$a" "$NFSK" -j windows |
+	jq -c "[.[] | select(.id > $w0) | .packets] | {min: min, max: max, n: length}")"
 check_eq "no flag in the steady run" "" "$(flags_since "$w0")"
 
 # flood: 3000 datagrams to one address as fast as b can send them

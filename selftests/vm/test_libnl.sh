@@ -22,7 +22,7 @@ L() { ip netns exec "$a" "$CLIENT" "$@"; }
 
 check "a window closed in a" wait_windows "$a" 1
 p0=$(stat "$a" packets)
-pings() { ip netns exec "$a" ping -q -c $N -i 0.05 -W 2 10.97.0.2 >/dev/null; }
+pings() { ip netns exec "$a" ping -q -c $N -i 0.05 -W 60 10.97.0.2 >/dev/null; }
 check "$N pings from a to b" pings
 check "a quiet window after the pings" wait_quiet "$a"
 

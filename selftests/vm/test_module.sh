@@ -26,7 +26,7 @@ b_before=$(stat "$b" packets)
 # N echo requests of 56 bytes of payload: 84-byte IPv4 packets. Namespace a
 # sends N (LOCAL_OUT) and receives N replies (PRE_ROUTING); so does b.
 N=50
-ip netns exec "$a" ping -q -c $N -i 0.01 -W 2 10.99.0.2 >/dev/null
+ip netns exec "$a" ping -q -c $N -i 0.01 -W 60 10.99.0.2 >/dev/null
 ok "sent $N pings"
 check_eq "packets counted in a" $((a_before + 2 * N)) "$(stat "$a" packets)"
 check_eq "bytes counted in a" $((a_bytes_before + 2 * N * 84)) "$(stat "$a" bytes)"

@@ -82,7 +82,7 @@ check_eq "nl_fuzz.py perm deny exit status" "$(grep -q '^FAIL ' "$tmp/py" && ech
 # ---- every request sees its own namespace only ------------------------------
 pa0=$(stat "$a" packets)
 pb0=$(stat "$b" packets)
-pings() { ip netns exec "$b" ping -q -c $N -i 0.05 -W 2 10.95.0.2 >/dev/null; }
+pings() { ip netns exec "$b" ping -q -c $N -i 0.05 -W 60 10.95.0.2 >/dev/null; }
 check "$N pings from b to c" pings
 check "a quiet window in b" wait_quiet "$b"
 check_eq "b counted the pings (2 per ping)" $((2 * N)) $(($(stat "$b" packets) - pb0))
