@@ -353,17 +353,27 @@ def oracle(packets, link, w_us, t0_us):
         fl[1] += 1
     last = max(wins) if wins else -1
     out_w = []
-    for i in range(last + 1):
-        r = wins.get(i, dict(packets=0, bytes=0, tcp=0, udp=0, icmp=0, icmpv6=0,
-                             other=0, ipv4=0, ipv6=0, truncated=0))
-        r["id"] = i + 1
-        out_w.append(r)
+    i = 0
+    while i <= last:
+        if i in wins:
+            r = wins[i]
+            r["id"] = i + 1
+            out_w.append(r)
+            i += 1
+            continue
+        # windows without a record: one summary entry for the run
+        j = i
+        while j not in wins:
+            j += 1
+        out_w.append(dict(empty_windows=j - i, first_id=i + 1, last_id=j))
+        i = j
     heavy = []
     for (w, k), (b, n) in sorted(flows.items(), key=lambda kv: (kv[0][0], -kv[1][0])):
         if b >= 100000:
             heavy.append(dict(window=w + 1, family=k[0], src=k[1], dst=k[2], proto=k[3],
                               sport=k[4], dport=k[5], bytes=b, packets=n))
-    summ["windows"] = len(out_w)
+    summ["windows"] = last + 1
+    summ["printed_windows"] = len(wins)
     return {"link": link, "windows": out_w, "summary": summ, "heavy": heavy}
 
 
