@@ -18,9 +18,11 @@
  * hitter), so its records are pushed without being judged.
  *
  * Clock policy: a record older than the open window's start by more than
- * one window is counted as out_of_order and folded nowhere (a clock stepped
- * back cannot inflate a window); one less late is folded into the open
- * window (late). pcap seconds are unsigned 32-bit, as the format says
+ * one window is counted as out_of_order and folded nowhere, and so is every
+ * record after it until the clock is back at the latest time seen before
+ * (a clock stepped back replays time: counting that again would inflate the
+ * open window into a false VOLUME_SPIKE); a record less than one window
+ * older is folded into the open window (late). pcap seconds are unsigned 32-bit, as the format says
  * (libpcap 1.10 returns them negative from 2038 on). A pcapng packet
  * without a timestamp (Simple Packet Block: libpcap gives 0) takes the
  * previous packet's time, or before any, the first timestamp in the file.
@@ -103,6 +105,10 @@ struct replay {
 	bool			started;
 	u64			t0;		/* Unix ns of the first record */
 	u64			last_ts;	/* time of the previous record */
+	u64			max_ts;		/* the latest time seen */
+	bool			stepped;	/* the clock stepped back: every
+						 * record before max_ts is out of
+						 * order */
 	u64			cur;		/* index of the open window */
 	u64			closed;		/* windows closed, idle included */
 	u64			last_id;
@@ -442,9 +448,20 @@ static void replay_packet(struct replay *r, int dlt,
 		r->cur = 0;
 	}
 	open_start = r->t0 + r->cur * r->window_ns;
+	if (r->stepped) {
+		/* after a step back, until the clock is back where it was */
+		if (ts < r->max_ts) {
+			r->out_of_order++;
+			return;
+		}
+		r->stepped = false;
+	}
+	if (ts > r->max_ts)
+		r->max_ts = ts;
 	if (ts < open_start) {
 		if (open_start - ts > r->window_ns) {
 			r->out_of_order++;	/* folded nowhere */
+			r->stepped = true;
 			return;
 		}
 		r->late++;			/* folded into the open window */
