@@ -326,8 +326,8 @@ check "filter 'udp': only the oracle's UDP packets, the rest filtered" python3 -
 import json, sys
 o = json.load(open(sys.argv[1])); r = json.load(open(sys.argv[2]))
 ow = [x for x in o["windows"] if "id" in x]; rw = [x for x in r["windows"] if "id" in x]
-ok = [x["udp"] for x in ow] == [x["udp"] for x in rw] and all(x["tcp"] == 0 and x["packets"] == x["udp"] for x in rw)
-# the oracle's truncated packets are UDP (their protocol byte captured)
+ok = [x["udp"] for x in ow] == [x["udp"] for x in rw] and all(x["tcp"] == 0 and x["packets"] == x["udp"] + x["truncated"] for x in rw)
+# the truncated packets of the oracle are UDP, their protocol byte captured
 ok = ok and r["summary"]["filtered"] == o["summary"]["packets"] - sum(x["udp"] for x in ow) - o["summary"]["truncated"]
 print("# udp per window", [x["udp"] for x in rw], "filtered", r["summary"]["filtered"]); sys.exit(not ok)' "$tmp/eth.oracle" "$tmp/udp.json"
 check "filter of several words: 'udp and port 53'" bash -c '"$1" -j replay "$2" udp and port 53 --window-ms 1000 | python3 -c "
@@ -368,6 +368,56 @@ check "no FILE: exit 2" rc_is 2 "$NFSK" replay
 check "two FILEs: exit 2" rc_is 2 "$NFSK" replay "$tmp/eth.pcap" "$tmp/eth.pcap"
 check "-h: exit 0 with usage" bash -c '"$1" replay -h | grep -q "^Usage: nfsketch .*replay FILE"' _ "$NFSK"
 check "listed in nfsketch -h" bash -c '"$1" -h | grep -q "^  replay"' _ "$NFSK"
+
+# ---- the replay under ASan/UBSan: the cases, cut and bit-flipped copies ----
+ASAN_NFSK=${ASAN_NFSK:-$top/build/nfsketch-asan}
+if [ -x "$ASAN_NFSK" ]; then
+	python3 - "$tmp/eth.pcap" "$tmp/mut" <<'PY'
+import os, random, sys
+d = open(sys.argv[1], "rb").read(); os.makedirs(sys.argv[2]); r = random.Random(7)
+for i in range(40):      # bit flips anywhere (headers, lengths, payload)
+    b = bytearray(d)
+    for _ in range(1 + i % 8):
+        k = r.randrange(len(b)); b[k] ^= 1 << r.randrange(8)
+    open("%s/flip%02d.pcap" % (sys.argv[2], i), "wb").write(b)
+for i in range(20):      # cut anywhere
+    open("%s/cut%02d.pcap" % (sys.argv[2], i), "wb").write(d[:r.randrange(24, len(d))])
+PY
+	asan_bad=0 asan_runs=0
+	for f in "$CASES"/* "$tmp"/*.cap "$tmp/mut"/*; do
+		for fmt in "" -j; do
+			asan_runs=$((asan_runs + 1))
+			# shellcheck disable=SC2086
+			"$ASAN_NFSK" $fmt replay "$f" --window-ms 1000 >/dev/null 2>"$tmp/asan.err"
+			if grep -qE "AddressSanitizer|runtime error|LeakSanitizer" "$tmp/asan.err"; then
+				asan_bad=$((asan_bad + 1))
+				echo "# $f: $(grep -m1 -E "AddressSanitizer|runtime error|LeakSanitizer" "$tmp/asan.err")"
+			fi
+		done
+	done
+	check "ASan/UBSan replay: $asan_runs runs over the cases, 40 bit-flipped and 20 cut captures, no report" \
+		test "$asan_bad" -eq 0
+else
+	not_ok "ASan/UBSan replay: $ASAN_NFSK not built (make test-tools)"
+fi
+
+# ---- libFuzzer on the frame parser, bounded time, corpus in the tree ------
+FUZZ=${FUZZ:-$top/build/fuzz-replay-parse}
+FUZZ_SECONDS=${NFSK_FUZZ_SECONDS:-60}
+if [ -x "$FUZZ" ]; then
+	mkdir -p "$tmp/fuzz-new" "$top/build/fuzz-artifacts"
+	timeout $((FUZZ_SECONDS * 3 + 60)) "$FUZZ" "$tmp/fuzz-new" "$top/selftests/replay/fuzz-corpus" \
+		-max_total_time="$FUZZ_SECONDS" -rss_limit_mb=1024 -print_final_stats=1 \
+		-artifact_prefix="$top/build/fuzz-artifacts/" >"$tmp/fuzz.log" 2>&1
+	frc=$?
+	runs=$(sed -n 's/^Done \([0-9]*\) runs in \([0-9]*\) second.*/\1 execs in \2 s/p' "$tmp/fuzz.log")
+	echo "# fuzz: ${runs:-no summary}; corpus $(ls "$top/selftests/replay/fuzz-corpus" | wc -l) seeds + $(ls "$tmp/fuzz-new" | wc -l) new inputs"
+	[ "$frc" -eq 0 ] || grep -E "ERROR|SUMMARY|runtime error|deadly" "$tmp/fuzz.log" | head -5 | sed 's/^/# /'
+	check "libFuzzer + ASan/UBSan on the frame parser for ${FUZZ_SECONDS} s: no crash (artifacts in build/fuzz-artifacts)" \
+		test "$frc" -eq 0 -a -n "$runs"
+else
+	not_ok "fuzz: $FUZZ not built (make test-tools; needs clang)"
+fi
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
