@@ -321,15 +321,15 @@ check "IPv6 extension chain cut by snaplen: UDP where readable, 59 and counted w
 	'w[0]["udp"] == 2 and w[0]["other"] == 1 and s["proto_unknown"] == 1'
 
 # ---- BPF filter --------------------------------------------------------------
-"$NFSK" -j replay "$tmp/eth.pcap" udp --key "$KEY" --window-ms 1000 >"$tmp/udp.json"
-check "filter 'udp': only the oracle's UDP packets, the rest filtered" python3 -c '
+"$NFSK" -j replay "$tmp/eth.pcap" ip --key "$KEY" --window-ms 1000 >"$tmp/ip.json"
+check "filter 'ip': only the oracle's IPv4 packets, the rest filtered" python3 -c '
 import json, sys
 o = json.load(open(sys.argv[1])); r = json.load(open(sys.argv[2]))
 ow = [x for x in o["windows"] if "id" in x]; rw = [x for x in r["windows"] if "id" in x]
-ok = [x["udp"] for x in ow] == [x["udp"] for x in rw] and all(x["tcp"] == 0 and x["packets"] == x["udp"] + x["truncated"] for x in rw)
-# the truncated packets of the oracle are UDP, their protocol byte captured
-ok = ok and r["summary"]["filtered"] == o["summary"]["packets"] - sum(x["udp"] for x in ow) - o["summary"]["truncated"]
-print("# udp per window", [x["udp"] for x in rw], "filtered", r["summary"]["filtered"]); sys.exit(not ok)' "$tmp/eth.oracle" "$tmp/udp.json"
+ok = [x["ipv4"] for x in ow] == [x["ipv4"] for x in rw] and all(x["ipv6"] == 0 for x in rw)
+# scenario_mixed writes 3 truncated IPv4 frames (ethertype 0x0800: they pass)
+ok = ok and r["summary"]["filtered"] == o["summary"]["packets"] - sum(x["ipv4"] for x in ow) - 3
+print("# ipv4 per window", [x["ipv4"] for x in rw], "filtered", r["summary"]["filtered"]); sys.exit(not ok)' "$tmp/eth.oracle" "$tmp/ip.json"
 check "filter of several words: 'udp and port 53'" bash -c '"$1" -j replay "$2" udp and port 53 --window-ms 1000 | python3 -c "
 import json, sys; j = json.load(sys.stdin); sys.exit(not (j[\"summary\"][\"filter\"] == \"udp and port 53\" and 0 < j[\"summary\"][\"ip\"] < 3534))"' _ "$NFSK" "$tmp/eth.pcap"
 check "bad filter: exit 2" rc_is 2 "$NFSK" replay "$tmp/eth.pcap" "udp and and"
