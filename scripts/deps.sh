@@ -24,6 +24,8 @@ pkgs=(
 	linux-image-amd64 linux-headers-amd64 linux-source
 	# lint
 	sparse perl
+	# the replay's fuzz target (libFuzzer, ASan, UBSan)
+	clang libclang-rt-14-dev
 	# VM
 	qemu-system-x86 busybox-static cpio kmod
 	# tools the guest runs from the host's root over 9p

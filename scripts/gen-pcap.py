@@ -13,6 +13,12 @@ computed from how the packets were built (not by parsing them back).
   gen-pcap.py OUT [--format pcap|pcap-ns|pcapng] [--link LINK]
               [--scenario mixed|spike|arp-only|empty] [--window-ms N]
               [--oracle FILE.json] [--seed N]
+  gen-pcap.py OUT --case CASE
+
+CASE: a small capture of one kind of trouble from real files (time stamps,
+frames the kernel drops, loopback copies); what is right for each is in
+selftests/replay/test_replay.sh: ts-max, gap-10y, spb-first, backstep,
+ns-boundary, ng-tsresol, invalid, lo-sll, lo-sll2, v6-cut.
 
 LINK: eth, vlan (802.1Q), qinq (802.1ad + 802.1Q), sll, sll2, raw
 (LINKTYPE_RAW), ipv4 (LINKTYPE_IPV4), ipv6 (LINKTYPE_IPV6), user0
@@ -353,18 +359,198 @@ def oracle(packets, link, w_us, t0_us):
         fl[1] += 1
     last = max(wins) if wins else -1
     out_w = []
-    for i in range(last + 1):
-        r = wins.get(i, dict(packets=0, bytes=0, tcp=0, udp=0, icmp=0, icmpv6=0,
-                             other=0, ipv4=0, ipv6=0, truncated=0))
-        r["id"] = i + 1
-        out_w.append(r)
+    i = 0
+    while i <= last:
+        if i in wins:
+            r = wins[i]
+            r["id"] = i + 1
+            out_w.append(r)
+            i += 1
+            continue
+        # windows without a record: one summary entry for the run
+        j = i
+        while j not in wins:
+            j += 1
+        out_w.append(dict(empty_windows=j - i, first_id=i + 1, last_id=j))
+        i = j
     heavy = []
     for (w, k), (b, n) in sorted(flows.items(), key=lambda kv: (kv[0][0], -kv[1][0])):
         if b >= 100000:
             heavy.append(dict(window=w + 1, family=k[0], src=k[1], dst=k[2], proto=k[3],
                               sport=k[4], dport=k[5], bytes=b, packets=n))
-    summ["windows"] = len(out_w)
+    summ["windows"] = last + 1
+    summ["printed_windows"] = len(wins)
     return {"link": link, "windows": out_w, "summary": summ, "heavy": heavy}
+
+
+# ---- single-kind captures (--case) -----------------------------------------
+ETH_HDR = b"\x02\0\0\0\0\2\x02\0\0\0\0\1"
+
+
+def eth(etype, l3):
+    f = ETH_HDR + struct.pack("!H", etype) + l3
+    return f + b"\0" * max(0, 60 - len(f))
+
+
+def u4(n=10, sport=1000, dport=2000, src="192.0.2.1", dst="192.0.2.2"):
+    return ipv4(src, dst, 17, udp(sport, dport, n))
+
+
+def pcap_file(path, linktype, recs, ns=False, snap=262144):
+    """recs: (sec, frac, data, wirelen); frac in us (ns if ns)."""
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xa1b23c4d if ns else 0xa1b2c3d4, 2, 4, 0, 0,
+                            snap, linktype))
+        for sec, frac, data, wire in recs:
+            f.write(struct.pack("<IIII", sec, frac, len(data), wire) + data)
+
+
+def ng_block(btype, body):
+    body += b"\0" * (-len(body) % 4)
+    n = 12 + len(body)
+    return struct.pack("<II", btype, n) + body + struct.pack("<I", n)
+
+
+def ng_idb(linktype, snap, tsresol=None, tsoffset=None):
+    opts = b""
+    if tsresol is not None:
+        opts += struct.pack("<HHB3x", 9, 1, tsresol)
+    if tsoffset is not None:
+        opts += struct.pack("<HHq", 14, 8, tsoffset)
+    if opts:
+        opts += struct.pack("<HH", 0, 0)
+    return ng_block(1, struct.pack("<HHI", linktype, 0, snap) + opts)
+
+
+def ng_shb():
+    return ng_block(0x0a0d0d0a, struct.pack("<IHHq", 0x1a2b3c4d, 1, 0, -1))
+
+
+def ng_epb(ifid, ts, data, wire=None):
+    return ng_block(6, struct.pack("<IIIII", ifid, ts >> 32, ts & 0xffffffff, len(data),
+                                   len(data) if wire is None else wire) + data)
+
+
+def ng_spb(data):
+    return ng_block(3, struct.pack("<I", len(data)) + data)
+
+
+def write_case(path, case):
+    T = 1700000000
+    if case == "ts-max":
+        # 3 packets 1 s apart, the last at 2^32 - 1 s (2106-02-07T06:28:15Z)
+        pcap_file(path, 1, [(2**32 - 3 + i, 0, eth(0x0800, u4()), 60) for i in range(3)])
+    elif case == "gap-10y":
+        # 2 packets 10 years (3650 days) apart
+        pcap_file(path, 1, [(T, 0, eth(0x0800, u4()), 60),
+                            (T + 3650 * 86400, 0, eth(0x0800, u4()), 60)])
+    elif case == "spb-first":
+        # SPB, EPB at T, EPB at T + 1.5 s, SPB: the SPBs take T and T + 1.5 s
+        f = eth(0x0800, u4())
+        b = ng_shb() + ng_idb(1, 262144, 6)
+        b += ng_spb(f) + ng_epb(0, T * 10**6, f) + ng_epb(0, T * 10**6 + 1500000, f) + ng_spb(f)
+        open(path, "wb").write(b)
+    elif case == "backstep":
+        # 8..12 packets in each second for 20 s, then the clock steps back
+        # 20 s and the same pattern goes on for 25 s (sport 3000)
+        recs = []
+        for run, secs, sport in ((0, 20, 1000), (1, 25, 3000)):
+            for i in range(secs):
+                n = 8 + (i * 7) % 5
+                for k in range(n):
+                    t = T * 10**6 + i * 10**6 + k * (10**6 // n)
+                    recs.append((t // 10**6, t % 10**6, eth(0x0800, u4(sport=sport)), 60))
+        pcap_file(path, 1, recs)
+    elif case == "ns-boundary":
+        # t0 = T + 1 ns; a packet at T + 1 s is 999999999 ns later: window 1
+        f = eth(0x0800, u4())
+        pcap_file(path, 1, [(T, 1, f, 60), (T + 1, 0, f, 60), (T + 1, 1, f, 60)], ns=True)
+    elif case == "ng-tsresol":
+        # 2 Ethernet interfaces, same snaplen: if0 in us, if1 in 2^-10 s
+        # units with an offset of T s; packets at T + 0, 0.5, 1.25, 2.0 s
+        f = eth(0x0800, u4())
+        b = ng_shb() + ng_idb(1, 262144, 6) + ng_idb(1, 262144, 0x80 | 10, T)
+        b += ng_epb(0, T * 10**6, f)
+        b += ng_epb(1, 512, f)              # 0.5 s after T
+        b += ng_epb(0, T * 10**6 + 1250000, f)
+        b += ng_epb(1, 2048, f)             # 2.0 s after T
+        open(path, "wb").write(b)
+    elif case == "invalid":
+        write_invalid(path, T)
+    elif case in ("lo-sll", "lo-sll2"):
+        # every packet twice, as on lo: outgoing (4), then incoming (0)
+        recs = []
+        for i in range(5):
+            for ptype in (4, 0):
+                l3 = u4(20 + i, src="127.0.0.1", dst="127.0.0.1") if i % 2 == 0 else \
+                    ipv6("::1", "::1", 17, udp(1000, 2000, 20 + i))
+                et = 0x0800 if i % 2 == 0 else 0x86dd
+                if case == "lo-sll":
+                    h = struct.pack("!HHH8sH", ptype, 772, 6, b"\0" * 8, et)
+                else:
+                    h = struct.pack("!HHIHBB8s", et, 0, 1, 772, ptype, 6, b"\0" * 8)
+                recs.append((T + i, 0, h + l3, len(h) + len(l3)))
+        pcap_file(path, 113 if case == "lo-sll" else 276, recs)
+    elif case == "v6-cut":
+        # snaplen cuts the extension chain: hop-by-hop (next: dest opts),
+        # dest opts (next: UDP), UDP. Cut inside the hop-by-hop header's
+        # second byte: protocol unknown (59); cut after the dest opts'
+        # first 2 bytes: UDP is known, ports are not.
+        l3 = ipv6("2001:db8::1", "2001:db8::2", 0, ext_opt(60) + ext_opt(17) + udp(53, 53, 100))
+        f = eth(0x86dd, l3)
+        pcap_file(path, 1, [(T, 0, f[:14 + 41], len(f)), (T, 1, f[:14 + 50], len(f)),
+                            (T, 2, f, len(f))])
+    else:
+        raise SystemExit("unknown case " + case)
+
+
+def bad_csum(l3):
+    return l3[:10] + bytes([l3[10] ^ 0xff]) + l3[11:]
+
+
+def fix_csum(hdr):
+    hdr = hdr[:10] + b"\0\0" + hdr[12:]
+    return hdr[:10] + struct.pack("!H", csum(hdr)) + hdr[12:]
+
+
+def write_invalid(path, T):
+    """One frame per check of ip_rcv_core() / ip6_rcv_core(), plus 2 good."""
+    good4 = u4()
+    good6 = ipv6("2001:db8::1", "2001:db8::2", 17, udp(1, 2, 10))
+    frames = []
+    frames.append(eth(0x0800, good4))                                   # ip
+    frames.append(eth(0x86dd, good6))                                   # ip
+    frames.append(eth(0x0800, good6))                                   # version
+    frames.append(eth(0x86dd, good4))                                   # version
+    frames.append(eth(0x0800, bytes([0x05 | 0x00]) + good4[1:]))        # version 0
+    h = bytearray(good4[:20]); h[0] = 0x44                              # ihl 4
+    frames.append(eth(0x0800, fix_csum(bytes(h)) + good4[20:]))         # header_length
+    frames.append(eth(0x0800, bad_csum(good4)))                         # checksum
+    h = bytearray(good4[:20]); h[2:4] = struct.pack("!H", 16)           # tot_len < 20
+    frames.append(eth(0x0800, fix_csum(bytes(h)) + good4[20:]))         # total_length
+    h = bytearray(good4[:20]); h[2:4] = struct.pack("!H", 1500)         # tot_len > wire
+    frames.append(eth(0x0800, fix_csum(bytes(h)) + good4[20:]))         # longer_than_wire
+    h = bytearray(good6); h[4:6] = struct.pack("!H", 1000)              # payload_len > wire
+    frames.append(eth(0x86dd, bytes(h)))                                # longer_than_wire
+    frames.append(eth(0x86dd, ipv6("ff02::1", "2001:db8::2", 17, udp(1, 2, 10))))  # address
+    frames.append(eth(0x86dd, ipv6("2001:db8::1", "ff00::1", 17, udp(1, 2, 10))))  # address
+    hbh = struct.pack("!BB", 17, 8) + b"\0" * 6                         # 72 bytes claimed
+    frames.append(eth(0x86dd, ipv6("2001:db8::1", "2001:db8::2", 0, hbh + udp(1, 2, 2))))  # hop_by_hop
+    recs = [(T, i, f, len(f)) for i, f in enumerate(frames)]
+    pcap_file(path, 1, recs)
+
+
+def to_pcapng(src, out):
+    d = open(src, "rb").read()
+    magic, _, _, _, _, snap, lt = struct.unpack("<IHHiIII", d[:24])
+    mult = {0xa1b2c3d4: 1000, 0xa1b23c4d: 1}[magic]
+    b = ng_shb() + ng_idb(lt, snap, 9)
+    off = 24
+    while off + 16 <= len(d):
+        sec, frac, cap, wire = struct.unpack("<IIII", d[off:off + 16])
+        b += ng_epb(0, sec * 10**9 + frac * mult, d[off + 16:off + 16 + cap], wire)
+        off += 16 + cap
+    open(out, "wb").write(b)
 
 
 def main():
@@ -377,7 +563,16 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--start", type=int, default=1700000000, help="t0, seconds")
     ap.add_argument("--oracle")
+    ap.add_argument("--case")
+    ap.add_argument("--to-pcapng", metavar="PCAP",
+                    help="write the records of PCAP (us or ns) as pcapng, ns resolution")
     a = ap.parse_args()
+    if a.to_pcapng:
+        to_pcapng(a.to_pcapng, a.out)
+        return 0
+    if a.case:
+        write_case(a.out, a.case)
+        return 0
 
     rng = random.Random(a.seed)
     w_us = a.window_ms * 1000

@@ -14,3 +14,21 @@ $(BUILD)/nfsketch: $(CLI_SRCS) $(NL_LIB_SRCS) $(CORE_SRCS) $(CORE_HDRS) $(CLI_HD
 	$(CC) $(CFLAGS_USER) -Iuserspace/lib -Iuserspace/nfsketch -Iuserspace/replay \
 		-DNFSKETCH_CLI_VERSION='"$(CLI_VERSION)"' $(LDFLAGS_USER) \
 		-o $@ $(CLI_SRCS) $(NL_LIB_SRCS) $(CORE_SRCS) -lmnl -lpcap -lm
+
+# The replay under ASan/UBSan, and the libFuzzer target of its frame parser
+# (clang): both run by selftests/replay/test_replay.sh.
+REPLAY_FUZZ_SRCS := selftests/replay/fuzz_parse.c userspace/replay/pcap_parse.c
+
+test-tools: $(BUILD)/nfsketch-asan $(BUILD)/fuzz-replay-parse
+
+$(BUILD)/nfsketch-asan: $(CLI_SRCS) $(NL_LIB_SRCS) $(CORE_SRCS) $(CORE_HDRS) $(CLI_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_USER) $(ASAN_FLAGS) -Iuserspace/lib -Iuserspace/nfsketch -Iuserspace/replay \
+		-DNFSKETCH_CLI_VERSION='"$(CLI_VERSION)"' \
+		-o $@ $(CLI_SRCS) $(NL_LIB_SRCS) $(CORE_SRCS) -lmnl -lpcap -lm
+
+$(BUILD)/fuzz-replay-parse: $(REPLAY_FUZZ_SRCS) userspace/replay/pcap_parse.h $(CORE_HDRS)
+	@mkdir -p $(@D)
+	clang -O1 -g -std=gnu11 -Iinclude -Iinclude/uapi -Iuserspace/replay \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-o $@ $(REPLAY_FUZZ_SRCS)

@@ -65,7 +65,7 @@ CHECK_HEAVY='
 import json, sys
 o = json.load(open(sys.argv[1])); r = json.load(open(sys.argv[2]))
 bad = 0
-wins = {w["id"]: w for w in r["windows"]}
+wins = {w["id"]: w for w in r["windows"] if "id" in w}
 first = {}
 for h in o["heavy"]:
     first.setdefault(h["window"], h)
@@ -109,12 +109,12 @@ check "windows (packets, bytes, protocols, families, truncated) and summary matc
 	py "$CHECK_ORACLE" "$tmp/eth.oracle" "$tmp/eth.json"
 check "heavy flows listed with exact keys, held <= truth <= CMS <= truth + bound" \
 	py "$CHECK_HEAVY" "$tmp/eth.oracle" "$tmp/eth.json"
-check "empty window in between is closed too (4 windows, #2 empty)" \
-	py 'import json,sys; w=json.load(open(sys.argv[1]))["windows"]; sys.exit(not (len(w)==4 and w[1]["packets"]==0 and w[1]["id"]==2))' "$tmp/eth.json"
+check "empty window in between: one empty-run entry, ids 2..2, 4 windows in all" \
+	py 'import json,sys; j=json.load(open(sys.argv[1])); w=j["windows"]; sys.exit(not (len(w)==4 and w[1]=={"empty_windows":1,"first_id":2,"last_id":2,"start_unix_ns":1700000001000000000,"end_unix_ns":1700000002000000000,"start":"2023-11-14T22:13:21Z","end":"2023-11-14T22:13:22Z"} and w[2]["id"]==3 and j["summary"]["windows"]==4))' "$tmp/eth.json"
 check "no flags with default thresholds" \
-	py 'import json,sys; sys.exit(any(w["flags"] for w in json.load(open(sys.argv[1]))["windows"]))' "$tmp/eth.json"
+	py 'import json,sys; sys.exit(any(w.get("flags") for w in json.load(open(sys.argv[1]))["windows"]))' "$tmp/eth.json"
 check "no held flow above its CMS estimate (cms_check_fail 0)" \
-	py 'import json,sys; sys.exit(any(w["cms_check_fail"] for w in json.load(open(sys.argv[1]))["windows"]))' "$tmp/eth.json"
+	py 'import json,sys; sys.exit(any(w.get("cms_check_fail") for w in json.load(open(sys.argv[1]))["windows"]))' "$tmp/eth.json"
 
 # ---- same packets: pcap with ns timestamps and pcapng ---------------------
 for fmt in pcapng pcap-ns; do
@@ -125,7 +125,8 @@ for fmt in pcapng pcap-ns; do
 done
 "$NFSK" replay "$tmp/eth.pcap" --key "$KEY" --window-ms 1000 >"$tmp/eth.txt"
 "$NFSK" replay "$tmp/eth.pcapng" --key "$KEY" --window-ms 1000 >"$tmp/eth.pcapng.txt"
-check "text output: pcap and pcapng identical" cmp -s "$tmp/eth.txt" "$tmp/eth.pcapng.txt"
+check "text output: pcap and pcapng identical (but the file name)" \
+	bash -c 'cmp -s <(tail -n +2 "$1") <(tail -n +2 "$2")' _ "$tmp/eth.txt" "$tmp/eth.pcapng.txt"
 check "text output has a summary line" grep -q '^summary: 3543 packets read (ethernet): 3534 IP, 4 truncated, 5 unknown' "$tmp/eth.txt"
 
 # ---- every link type: the same windows -------------------------------------
@@ -176,8 +177,20 @@ check "another key gives another sketch" bash -c '! cmp -s "$1" "$2"' _ "$tmp/sk
 "$NFSK" replay "$tmp/eth.pcap" --key "$KEY" --window-ms 1000 --sketch >"$tmp/sketch.txt"
 check "--sketch text: header and 2 lines per row" \
 	bash -c 'head -1 "$1" | grep -q "^window 4 depth 4 width 2048$" && [ $(wc -l <"$1") -eq 9 ]' _ "$tmp/sketch.txt"
-"$NFSK" -j replay "$tmp/eth.pcap" --window-ms 1000 >"$tmp/eth.rand.json"
-check "random key: same totals" py "$CHECK_ORACLE" "$tmp/eth.oracle" "$tmp/eth.rand.json"
+"$NFSK" -j replay "$tmp/eth.pcap" --window-ms 1000 --key random >"$tmp/eth.rand.json"
+check "--key random: same totals" py "$CHECK_ORACLE" "$tmp/eth.oracle" "$tmp/eth.rand.json"
+"$NFSK" -j replay "$tmp/eth.pcap" --window-ms 1000 --key random >"$tmp/eth.rand2.json"
+check "--key random: another key each run" py '
+import json, sys
+a = json.load(open(sys.argv[1]))["summary"]["key"]; b = json.load(open(sys.argv[2]))["summary"]["key"]
+sys.exit(a == b or len(a) != 32)' "$tmp/eth.rand.json" "$tmp/eth.rand2.json"
+"$NFSK" -j replay "$tmp/eth.pcap" --window-ms 1000 >"$tmp/eth.def1.json"
+"$NFSK" -j replay "$tmp/eth.pcap" --window-ms 1000 >"$tmp/eth.def2.json"
+check "no --key: the documented fixed key, the same output twice" py '
+import json, sys
+a = json.load(open(sys.argv[1])); b = json.load(open(sys.argv[2]))
+sys.exit(not (a == b and a["summary"]["key"] == "6e66736b657463682d7265706c617921"))' "$tmp/eth.def1.json" "$tmp/eth.def2.json"
+check "no --key: the text output names the key" bash -c '"$1" replay "$2" | head -1 | grep -q "key 6e66736b657463682d7265706c617921 (the fixed default"' _ "$NFSK" "$tmp/eth.pcap"
 
 # ---- detectors ---------------------------------------------------------------
 $GEN "$tmp/spike.pcap" --scenario spike --oracle "$tmp/spike.oracle"
@@ -198,7 +211,7 @@ replay "$tmp/eth.pcap" --min-bytes 100000 >"$tmp/eth.hh.json"
 check "HEAVY_HITTER in window 1 with --min-bytes 100000" py '
 import json, sys
 w = json.load(open(sys.argv[1]))["windows"]
-sys.exit(not ("HEAVY_HITTER" in w[0]["flag_names"] and not w[1]["flag_names"]))' "$tmp/eth.hh.json"
+sys.exit(not ("HEAVY_HITTER" in w[0]["flag_names"] and not w[1].get("flag_names")))' "$tmp/eth.hh.json"
 
 # ---- edge cases ------------------------------------------------------------
 $GEN "$tmp/empty.pcap" --scenario empty
@@ -211,10 +224,135 @@ replay "$tmp/arp.pcap" >"$tmp/arp.json"
 check "ARP only: one empty window, 5 unknown, 0 truncated" py "$CHECK_ORACLE" "$tmp/arp.oracle" "$tmp/arp.json"
 check "empty capture with --sketch: exit 1" rc_is 1 "$NFSK" -j replay "$tmp/empty.pcap" --sketch
 
+# ---- captures from the wild: the handed cases (selftests/replay/cases) -----
+CASES=$top/selftests/replay/cases
+# jq_ok FILE PYEXPR: a python expression over j (the JSON output) holds
+jq_ok() {
+	python3 -c '
+import json, sys
+j = json.load(open(sys.argv[1])); w = [x for x in j["windows"] if "id" in x]
+e = [x for x in j["windows"] if "empty_windows" in x]; s = j["summary"]
+ok = eval(sys.argv[2])
+if not ok:
+    print("# data windows:", [(x["id"], x["packets"], x["start"]) for x in w][:8])
+    print("# empty runs:", e[:4]); print("# summary:", s)
+sys.exit(not ok)' "$1" "$2" | head -20
+	return "${PIPESTATUS[0]}"
+}
+rj() { "$NFSK" -j replay "$@" --window-ms 1000; }
+
+rj "$CASES/y2038.pcap" >"$tmp/y2038.json"
+check "y2038.pcap: exit 0" test $? -eq 0
+check "y2038.pcap: 4 windows of 1 packet from 2038-01-19T03:14:06Z (seconds >= 2^31 unsigned)" jq_ok "$tmp/y2038.json" \
+	'[x["packets"] for x in w] == [1, 1, 1, 1] and not e and w[0]["start"] == "2038-01-19T03:14:06Z" and w[0]["start_unix_ns"] == (2**31 - 2) * 10**9 and s["windows"] == 4'
+$GEN "$tmp/y2038.pcapng" --to-pcapng "$CASES/y2038.pcap"
+rj "$tmp/y2038.pcapng" >"$tmp/y2038ng.json"
+check "y2038: the same windows as the same packets in pcapng" py "$SAME_WINDOWS" "$tmp/y2038.json" "$tmp/y2038ng.json"
+
+rj "$CASES/gap-30days.pcap" >"$tmp/gap30.json"
+check "gap-30days.pcap: exit 0" test $? -eq 0
+check "gap-30days.pcap: 2 windows of data and ONE entry for 2591999 empty windows" jq_ok "$tmp/gap30.json" \
+	'len(j["windows"]) == 3 and [x["id"] for x in w] == [1, 2592001] and e[0]["empty_windows"] == 2591999 and (e[0]["first_id"], e[0]["last_id"]) == (2, 2592000) and s["windows"] == 2592001 and s["printed_windows"] == 2'
+"$NFSK" replay "$CASES/gap-30days.pcap" --window-ms 1000 >"$tmp/gap30.txt"
+check "gap-30days.pcap text: 2 window lines, 1 empty-run line" bash -c '
+[ "$(grep -c "^window " "$1")" -eq 2 ] && [ "$(grep -c "^2591999 empty windows from 2023-11-14T22:13:21Z to 2023-12-14T22:13:20Z" "$1")" -eq 1 ]' _ "$tmp/gap30.txt"
+
+rj "$CASES/version-mismatch.pcap" >"$tmp/vm.json"
+check "version-mismatch.pcap: 0 IP packets, 3 invalid (version), nothing in the window" jq_ok "$tmp/vm.json" \
+	's["ip"] == 0 and s["truncated"] == 0 and s["invalid"] == 3 and s["invalid_reasons"]["version"] == 3 and w[0]["packets"] == 0 and w[0]["bytes"] == 0'
+
+check "pcapng-2if-snaplen.pcapng: exit 1" rc_is 1 "$NFSK" -j replay "$CASES/pcapng-2if-snaplen.pcapng"
+check "pcapng-2if-snaplen.pcapng: the message names the file and the limit" \
+	grep -q "pcapng-2if-snaplen.pcapng: pcapng with interfaces of different link types or snapshot lengths" "$tmp/rc.err"
+check "pcapng-2if-snaplen.pcapng: JSON says incomplete, with the reason" jq_ok "$tmp/rc.out" \
+	's["complete"] is False and "snapshot length" in s["reason"]'
+
+check "cut-mid-record.pcap: exit 1" rc_is 1 "$NFSK" -j replay "$CASES/cut-mid-record.pcap"
+check "cut-mid-record.pcap: JSON complete false, reason, 2 packets counted" jq_ok "$tmp/rc.out" \
+	's["complete"] is False and "truncated" in s["reason"] and s["packets"] == 2'
+check "cut-mid-record.pcap: the error names the file" grep -q "cut-mid-record.pcap: truncated dump file" "$tmp/rc.err"
+check "cut-mid-record.pcap text: exit 1 and an 'incomplete:' line" bash -c '
+"$1" replay "$2" >"$3" 2>/dev/null; [ $? -eq 1 ] && grep -q "^incomplete: truncated dump file" "$3"' _ "$NFSK" "$CASES/cut-mid-record.pcap" "$tmp/cut.txt"
+check "complete capture: JSON complete true" jq_ok "$tmp/eth.json" 's["complete"] is True and "reason" not in s'
+
+# ---- each kind, own captures (gen-pcap.py --case) ---------------------------
+for c in ts-max gap-10y spb-first backstep ns-boundary ng-tsresol invalid lo-sll lo-sll2 v6-cut; do
+	$GEN "$tmp/$c.cap" --case "$c"
+done
+rj "$tmp/ts-max.cap" >"$tmp/ts-max.json"
+check "timestamp at 2^32-1 s: 3 windows, the last at 2106-02-07T06:28:15Z" jq_ok "$tmp/ts-max.json" \
+	'[x["packets"] for x in w] == [1, 1, 1] and w[2]["start"] == "2106-02-07T06:28:15Z" and w[2]["start_unix_ns"] == (2**32 - 1) * 10**9'
+# bounded work: the number of windows printed, not seconds
+"$NFSK" replay "$tmp/gap-10y.cap" --window-ms 100 >"$tmp/gap10.txt"
+check "10-year gap at 100 ms windows: 2 window lines and 1 empty-run line of 3153599999" bash -c '
+[ "$(grep -c "^window " "$1")" -eq 2 ] && [ "$(wc -l <"$1")" -le 12 ] && grep -q "^3153599999 empty windows from " "$1"' _ "$tmp/gap10.txt"
+"$NFSK" -j replay "$tmp/gap-10y.cap" --window-ms 100 --history 4096 >"$tmp/gap10.json"
+check "10-year gap, JSON, --history 4096: 3 entries, last window id 3153600001" jq_ok "$tmp/gap10.json" \
+	'len(j["windows"]) == 3 and w[1]["id"] == 3153600001 and s["empty_windows"] == 3153599999'
+rj "$tmp/spb-first.cap" >"$tmp/spb.json"
+check "pcapng SPB first and last: they take the first / previous time (2 + 2 packets)" jq_ok "$tmp/spb.json" \
+	'[x["packets"] for x in w] == [2, 2] and s["no_timestamp"] == 2 and w[0]["start"] == "2023-11-14T22:13:20Z"'
+"$NFSK" -j replay "$tmp/backstep.cap" --window-ms 1000 --min-packets 5 --min-bytes 1 --min-history 4 >"$tmp/back.json"
+# the capture's own truth: the 2nd run's packets before the 1st run's last
+# time replay time already seen (out of order); the rest are new
+back_ooo=$(python3 -c '
+first = [i * 10**6 + k * (10**6 // (8 + (i * 7) % 5)) for i in range(20) for k in range(8 + (i * 7) % 5)]
+second = [i * 10**6 + k * (10**6 // (8 + (i * 7) % 5)) for i in range(25) for k in range(8 + (i * 7) % 5)]
+print(sum(1 for t in second if t < max(first)))')
+check "clock stepped back 20 s: $back_ooo out of order, folded nowhere, no VOLUME_SPIKE" jq_ok "$tmp/back.json" \
+	"s['out_of_order'] == $back_ooo and s['late'] == 0 and s['ip'] + s['out_of_order'] == s['packets'] and not any('VOLUME_SPIKE' in x['flag_names'] for x in w) and max(x['packets'] for x in w) <= 13"
+rj "$tmp/ns-boundary.cap" >"$tmp/nsb.json"
+check "nanosecond pcap: a packet 999999999 ns after t0 is in window 1" jq_ok "$tmp/nsb.json" \
+	'[x["packets"] for x in w] == [2, 1] and w[0]["start"] == "2023-11-14T22:13:20.000000001Z"'
+rj "$tmp/ng-tsresol.cap" >"$tmp/ngt.json"
+check "pcapng: per-interface if_tsresol (us, 2^-10 s) and if_tsoffset" jq_ok "$tmp/ngt.json" \
+	'[x["packets"] for x in w] == [2, 1, 1] and w[0]["start_unix_ns"] == 1700000000 * 10**9'
+rj "$tmp/invalid.cap" >"$tmp/inv.json"
+check "every check of ip_rcv_core / ip6_rcv_core: 2 IP, 11 invalid by reason" jq_ok "$tmp/inv.json" \
+	's["ip"] == 2 and s["invalid"] == 11 and s["invalid_reasons"] == {"version": 3, "header_length": 1, "checksum": 1, "total_length": 1, "longer_than_wire": 2, "address": 2, "hop_by_hop": 1, "otherhost": 0} and w[0]["packets"] == 2 and w[0]["bytes"] == 38 + 58'
+check "invalid frames: text summary lists them" bash -c '"$1" replay "$2" | grep -q "11 invalid;.*invalid (version 3, header_length 1, checksum 1"' _ "$NFSK" "$tmp/invalid.cap"
+for c in lo-sll lo-sll2; do
+	rj "$tmp/$c.cap" >"$tmp/$c.json"
+	check "$c: loopback with both copies counted once (5 of 10)" jq_ok "$tmp/$c.json" \
+		's["ip"] == 5 and s["loopback_in"] == 5 and sum(x["packets"] for x in w) == 5 and s["invalid"] == 0'
+done
+rj "$tmp/v6-cut.cap" >"$tmp/v6cut.json"
+check "IPv6 extension chain cut by snaplen: UDP where readable, 59 and counted where not" jq_ok "$tmp/v6cut.json" \
+	'w[0]["udp"] == 2 and w[0]["other"] == 1 and s["proto_unknown"] == 1'
+
+# ---- BPF filter --------------------------------------------------------------
+"$NFSK" -j replay "$tmp/eth.pcap" ip --key "$KEY" --window-ms 1000 >"$tmp/ip.json"
+check "filter 'ip': only the oracle's IPv4 packets, the rest filtered" python3 -c '
+import json, sys
+o = json.load(open(sys.argv[1])); r = json.load(open(sys.argv[2]))
+ow = [x for x in o["windows"] if "id" in x]; rw = [x for x in r["windows"] if "id" in x]
+ok = [x["ipv4"] for x in ow] == [x["ipv4"] for x in rw] and all(x["ipv6"] == 0 for x in rw)
+# scenario_mixed writes 3 truncated IPv4 frames (ethertype 0x0800: they pass)
+ok = ok and r["summary"]["filtered"] == o["summary"]["packets"] - sum(x["ipv4"] for x in ow) - 3
+print("# ipv4 per window", [x["ipv4"] for x in rw], "filtered", r["summary"]["filtered"]); sys.exit(not ok)' "$tmp/eth.oracle" "$tmp/ip.json"
+check "filter of several words: 'udp and port 53'" bash -c '"$1" -j replay "$2" udp and port 53 --window-ms 1000 | python3 -c "
+import json, sys; j = json.load(sys.stdin); sys.exit(not (j[\"summary\"][\"filter\"] == \"udp and port 53\" and 0 < j[\"summary\"][\"ip\"] < 3534))"' _ "$NFSK" "$tmp/eth.pcap"
+check "bad filter: exit 2" rc_is 2 "$NFSK" replay "$tmp/eth.pcap" "udp and and"
+check "bad filter: the message names the file" grep -q "eth.pcap: filter 'udp and and'" "$tmp/rc.err"
+
+# ---- the module's limits, from the one table of tunables -------------------
+for bad in "--window-ms 50" "--history 100000" "--cms-width 16" "--sah-entries 8" \
+	"--hh-permille 0" "--min-history 0" "--top 33" "--topk 0" "--cms-depth 9" \
+	"--history 100 --min-history 200"; do
+	# shellcheck disable=SC2086
+	check "module refuses it, so does replay: $bad (exit 2)" rc_is 2 "$NFSK" replay "$tmp/eth.pcap" $bad
+done
+check "--window-ms 100 --history 4 --min-history 2 --cms-width 64 --sah-entries 64: accepted" \
+	rc_is 0 "$NFSK" replay "$tmp/eth.pcap" --window-ms 100 --history 4 --min-history 2 --cms-width 64 --sah-entries 64
+check "-h lists the tunables with the table's range and default" bash -c '
+"$1" replay -h | grep -q "^  --window-ms .*(100..3600000, default 10000)" && "$1" replay -h | grep -q "^  --min-history .*(2..4096, default 12)"' _ "$NFSK"
+
 # ---- errors and usage ------------------------------------------------------
 check "missing file: exit 1" rc_is 1 "$NFSK" replay "$tmp/nonexistent.pcap"
+check "missing file: the message names it" grep -q "nonexistent.pcap: No such file" "$tmp/rc.err"
 head -c 1000 /dev/urandom >"$tmp/garbage.pcap"
 check "not a capture: exit 1" rc_is 1 "$NFSK" replay "$tmp/garbage.pcap"
+check "not a capture: the message names it" grep -q "garbage.pcap: " "$tmp/rc.err"
 head -c 100000 "$tmp/eth.pcap" >"$tmp/cut.pcap"
 check "capture cut mid-packet: exit 1" rc_is 1 "$NFSK" replay "$tmp/cut.pcap"
 $GEN "$tmp/user0.pcap" --link user0
@@ -230,6 +368,56 @@ check "no FILE: exit 2" rc_is 2 "$NFSK" replay
 check "two FILEs: exit 2" rc_is 2 "$NFSK" replay "$tmp/eth.pcap" "$tmp/eth.pcap"
 check "-h: exit 0 with usage" bash -c '"$1" replay -h | grep -q "^Usage: nfsketch .*replay FILE"' _ "$NFSK"
 check "listed in nfsketch -h" bash -c '"$1" -h | grep -q "^  replay"' _ "$NFSK"
+
+# ---- the replay under ASan/UBSan: the cases, cut and bit-flipped copies ----
+ASAN_NFSK=${ASAN_NFSK:-$top/build/nfsketch-asan}
+if [ -x "$ASAN_NFSK" ]; then
+	python3 - "$tmp/eth.pcap" "$tmp/mut" <<'PY'
+import os, random, sys
+d = open(sys.argv[1], "rb").read(); os.makedirs(sys.argv[2]); r = random.Random(7)
+for i in range(40):      # bit flips anywhere (headers, lengths, payload)
+    b = bytearray(d)
+    for _ in range(1 + i % 8):
+        k = r.randrange(len(b)); b[k] ^= 1 << r.randrange(8)
+    open("%s/flip%02d.pcap" % (sys.argv[2], i), "wb").write(b)
+for i in range(20):      # cut anywhere
+    open("%s/cut%02d.pcap" % (sys.argv[2], i), "wb").write(d[:r.randrange(24, len(d))])
+PY
+	asan_bad=0 asan_runs=0
+	for f in "$CASES"/* "$tmp"/*.cap "$tmp/mut"/*; do
+		for fmt in "" -j; do
+			asan_runs=$((asan_runs + 1))
+			# shellcheck disable=SC2086
+			"$ASAN_NFSK" $fmt replay "$f" --window-ms 1000 >/dev/null 2>"$tmp/asan.err"
+			if grep -qE "AddressSanitizer|runtime error|LeakSanitizer" "$tmp/asan.err"; then
+				asan_bad=$((asan_bad + 1))
+				echo "# $f: $(grep -m1 -E "AddressSanitizer|runtime error|LeakSanitizer" "$tmp/asan.err")"
+			fi
+		done
+	done
+	check "ASan/UBSan replay: $asan_runs runs over the cases, 40 bit-flipped and 20 cut captures, no report" \
+		test "$asan_bad" -eq 0
+else
+	not_ok "ASan/UBSan replay: $ASAN_NFSK not built (make test-tools)"
+fi
+
+# ---- libFuzzer on the frame parser, bounded time, corpus in the tree ------
+FUZZ=${FUZZ:-$top/build/fuzz-replay-parse}
+FUZZ_SECONDS=${NFSK_FUZZ_SECONDS:-60}
+if [ -x "$FUZZ" ]; then
+	mkdir -p "$tmp/fuzz-new" "$top/build/fuzz-artifacts"
+	timeout $((FUZZ_SECONDS * 3 + 60)) "$FUZZ" "$tmp/fuzz-new" "$top/selftests/replay/fuzz-corpus" \
+		-max_total_time="$FUZZ_SECONDS" -rss_limit_mb=1024 -print_final_stats=1 \
+		-artifact_prefix="$top/build/fuzz-artifacts/" >"$tmp/fuzz.log" 2>&1
+	frc=$?
+	runs=$(sed -n 's/^Done \([0-9]*\) runs in \([0-9]*\) second.*/\1 execs in \2 s/p' "$tmp/fuzz.log")
+	echo "# fuzz: ${runs:-no summary}; corpus $(ls "$top/selftests/replay/fuzz-corpus" | wc -l) seeds + $(ls "$tmp/fuzz-new" | wc -l) new inputs"
+	[ "$frc" -eq 0 ] || grep -E "ERROR|SUMMARY|runtime error|deadly" "$tmp/fuzz.log" | head -5 | sed 's/^/# /'
+	check "libFuzzer + ASan/UBSan on the frame parser for ${FUZZ_SECONDS} s: no crash (artifacts in build/fuzz-artifacts)" \
+		test "$frc" -eq 0 -a -n "$runs"
+else
+	not_ok "fuzz: $FUZZ not built (make test-tools; needs clang)"
+fi
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * pcap_parse.h - a captured frame to the flow key and length the kernel's
- * hooks would have used for the same packet (kmod/parse.c, kmod/hooks.c).
+ * hooks would have used for the same packet (kmod/parse.c, kmod/hooks.c),
+ * or the reason the kernel would never have shown it to a hook.
  */
 #ifndef NFSK_REPLAY_PCAP_PARSE_H
 #define NFSK_REPLAY_PCAP_PARSE_H
@@ -11,10 +12,39 @@
 
 enum rp_verdict {
 	RP_IP,		/* key and len valid: nfsk_bank_update() */
-	RP_TRUNCATED,	/* IP ethertype, network header cut or not IPv4/IPv6:
-			 * nfsk_bank_truncated(len) */
+	RP_TRUNCATED,	/* IP, but the capture cut the network header before
+			 * it could be read and checked: nfsk_bank_truncated() */
 	RP_UNKNOWN,	/* not IP (ARP, ...) or link header cut: crosses no
 			 * IP hook, ignored */
+	RP_INVALID,	/* IP ethertype / link type, but ip_rcv_core() or
+			 * ip6_rcv_core() drops it before PRE_ROUTING */
+	RP_LOOPBACK_IN,	/* the incoming copy of a loopback packet: the
+			 * module counts loopback at LOCAL_OUT only */
+};
+
+/* Why a frame is RP_INVALID (the kernel's check that drops it). */
+enum rp_invalid {
+	RP_INV_NONE,
+	RP_INV_VERSION,		/* version nibble vs ethertype / link type */
+	RP_INV_HDR_LEN,		/* IPv4 ihl < 5, or wire shorter than a header */
+	RP_INV_CSUM,		/* IPv4 header checksum */
+	RP_INV_TOT_LEN,		/* IPv4 tot_len < ihl * 4 */
+	RP_INV_TOO_LONG,	/* tot_len / 40 + payload_len above the wire */
+	RP_INV_ADDR,		/* IPv6 address rules of ip6_rcv_core() */
+	RP_INV_HOPOPTS,		/* IPv6 hop-by-hop header past the packet */
+	RP_INV_OTHERHOST,	/* SLL/SLL2 PACKET_OTHERHOST (promiscuous) */
+	RP_INV_MAX,
+};
+
+extern const char *const rp_invalid_names[RP_INV_MAX];
+
+struct rp_result {
+	struct nfsk_flow_key	key;
+	u32			len;	/* skb->len at the hook */
+	enum rp_invalid		invalid;
+	bool			proto_unknown; /* the capture cut the IPv6
+						* extension chain before the
+						* protocol: proto 59 */
 };
 
 /* Link types (pcap_datalink() values) the replay understands. */
@@ -23,17 +53,9 @@ const char *rp_linktype_name(int dlt);
 
 /*
  * @data: @caplen captured bytes of a frame of @wirelen bytes on the wire.
- * Fills @key and @len (the L3 length the kernel's skb->len would have at
- * PRE_ROUTING / LOCAL_OUT) and returns the verdict.
+ * Fills @res and returns the verdict.
  */
 enum rp_verdict rp_parse(int dlt, const u8 *data, u32 caplen, u32 wirelen,
-			 struct nfsk_flow_key *key, u32 *len);
-
-/*
- * The network layer alone: @p holds @cap bytes of an L3 packet of @wire
- * bytes; @ver is 4, 6 or 0 (take it from the version nibble).
- */
-enum rp_verdict rp_parse_l3(const u8 *p, u32 cap, u32 wire, int ver,
-			    struct nfsk_flow_key *key, u32 *len);
+			 struct rp_result *res);
 
 #endif

@@ -1,14 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nfsketch replay FILE: the portable core over a pcap / pcapng file.
+ * nfsketch replay FILE [FILTER]: the portable core over a pcap / pcapng file.
  *
  * One bank stands for the kernel's per-CPU banks (the CMS is linear, so the
  * sum over CPUs equals one bank fed every packet); windows are cut by packet
- * time, [t0 + i*W, t0 + (i+1)*W) with t0 the first record's time, empty
- * windows included; each is folded, judged and pushed into the history just
- * as kmod/windows.c and kmod/flags.c do at window close. With the key the
- * kernel uses (config set hash_key=...) the window CMS is the kernel's,
- * cell for cell.
+ * time, [t0 + i*W, t0 + (i+1)*W) with t0 the first record's time; each is
+ * folded, judged and pushed into the history just as kmod/windows.c and
+ * kmod/flags.c do at window close. With the key the kernel uses (config set
+ * hash_key=...) the window CMS is the kernel's, cell for cell.
+ *
+ * Time is data, not a loop counter: a run of windows without a record is
+ * one "empty windows" line, and the detectors see it as the kernel sees
+ * idle windows (records of zero traffic in the history), pushed in
+ * O(history) however long the gap, so the cost grows with the packets,
+ * not with the time span. An idle window never raises a flag (volume is
+ * judged upwards only, entropy only in busy windows, no flow for a heavy
+ * hitter), so its records are pushed without being judged.
+ *
+ * Clock policy: a record older than the open window's start by more than
+ * one window is counted as out_of_order and folded nowhere, and so is every
+ * record after it until the clock is back at the latest time seen before
+ * (a clock stepped back replays time: counting that again would inflate the
+ * open window into a false VOLUME_SPIKE); a record less than one window
+ * older is folded into the open window (late). pcap seconds are unsigned 32-bit, as the format says
+ * (libpcap 1.10 returns them negative from 2038 on). A pcapng packet
+ * without a timestamp (Simple Packet Block: libpcap gives 0) takes the
+ * previous packet's time, or before any, the first timestamp in the file.
  */
 #include <arpa/inet.h>
 #include <endian.h>
@@ -19,34 +36,43 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 #include <pcap/pcap.h>
 #include <nfsketch/bank.h>
 #include <nfsketch/flags.h>
+#include <nfsketch/sah.h>
+#include <nfsketch/tunables.h>
 #include <nfsketch/window.h>
 #include "cmd.h"
 #include "fmt.h"
 #include "pcap_parse.h"
 
+/* The key without --key: "nfsketch-replay!" in ASCII (README). */
+#define REPLAY_DEFAULT_KEY	"6e66736b657463682d7265706c617921"
+
 static const char replay_usage[] =
-	"Usage: nfsketch [-j [-p]] replay FILE [OPTIONS]\n"
+	"Usage: nfsketch [-j [-p]] replay FILE [FILTER] [OPTIONS]\n"
 	"Run the module's sketch core offline over a pcap or pcapng file\n"
 	"(Ethernet with VLAN tags, Linux cooked SLL/SLL2, raw IPv4/IPv6) and\n"
 	"print each window the module would have closed, then a summary.\n"
-	"  --key HEX          32 hex digits, as `config set hash_key=`\n"
-	"                     (default: random)\n"
-	"  --window-ms N      window length (default 10000)\n"
-	"  --cms-depth N      Count-Min rows (default 4)\n"
-	"  --cms-width N      Count-Min columns, power of two (default 2048)\n"
-	"  --sah-entries N    Sample-and-Hold entries (default 1024)\n"
-	"  --top N            top flows per window (default 16, max 32)\n"
-	"  --history N        windows the detectors look back (default 360)\n"
-	"  --min-history N    windows before any flag (default 12)\n"
-	"  --min-packets N    VOLUME_SPIKE minimum packets (default 10000)\n"
-	"  --min-bytes N      VOLUME_SPIKE / HEAVY_HITTER minimum bytes\n"
-	"  --hh-permille N    HEAVY_HITTER share of the window's bytes (100)\n"
+	"FILTER: a libpcap filter expression (as tcpdump's), e.g. 'udp port 53'.\n"
+	"  --key HEX|random   32 hex digits, as `config set hash_key=`, or a\n"
+	"                     random key (default: " REPLAY_DEFAULT_KEY ")\n"
 	"  --sketch           print the raw CMS rows of the last window only\n"
 	"                     (the format of `nfsketch -j sketch`)\n"
-	"  -h, --help         this text\n";
+	"  --top N            alias of --topk\n"
+	"  -h, --help         this text\n"
+	"The module's tunables, with the module's ranges and defaults:\n";
+
+/* The tunables the replay uses: option name = tunable name, '_' -> '-'. */
+static const enum nfsk_tunable_id replay_tunables[] = {
+	NFSK_T_window_ms, NFSK_T_history, NFSK_T_cms_width, NFSK_T_cms_depth,
+	NFSK_T_sah_entries, NFSK_T_topk, NFSK_T_k_sigma_milli,
+	NFSK_T_density_w, NFSK_T_density_k, NFSK_T_min_history,
+	NFSK_T_hh_permille, NFSK_T_min_packets, NFSK_T_min_bytes,
+	NFSK_T_min_entropy_delta,
+};
+#define N_REPLAY_TUNABLES	ARRAY_SIZE(replay_tunables)
 
 static const char *const series_names[] = {
 	"packets", "bytes", "src_entropy", "dst_entropy", "route_events",
@@ -54,6 +80,7 @@ static const char *const series_names[] = {
 
 struct replay {
 	struct cli		*c;
+	const char		*file;
 	struct nfsk_geom	g;
 	struct nfsk_hash_key	hk;
 	struct nfsk_flags_cfg	fc;
@@ -64,25 +91,45 @@ struct replay {
 	void			*scratch;
 	struct nfsk_history	hist;
 	struct nfsk_window	*rec;
+	struct nfsk_window	*idle;		/* template of an idle window */
 	u32			hist_len;
 	u64			*series;
 	u64			*dscratch;
 	struct nfsk_detect_result res[NFSK_SERIES_MAX];
 	u64			window_ns;
 	bool			sketch;
+	bool			pcapng;
+	struct bpf_program	filter;
+	bool			have_filter;
 	/* progress */
 	bool			started;
-	u64			t0;
+	u64			t0;		/* Unix ns of the first record */
+	u64			last_ts;	/* time of the previous record */
+	u64			max_ts;		/* the latest time seen */
+	bool			stepped;	/* the clock stepped back: every
+						 * record before max_ts is out of
+						 * order */
 	u64			cur;		/* index of the open window */
-	u64			closed;
+	u64			closed;		/* windows closed, idle included */
 	u64			last_id;
 	/* summary */
 	u64			records;
 	u64			ip;
 	u64			truncated;
 	u64			unknown;
+	u64			invalid;
+	u64			inv[RP_INV_MAX];
+	u64			loopback_in;
+	u64			proto_unknown;
+	u64			filtered;
 	u64			bytes;		/* L3 bytes given to the bank */
+	u64			late;
 	u64			out_of_order;
+	u64			no_timestamp;
+	u64			empty_runs;
+	u64			empty_windows;
+	bool			complete;
+	char			reason[PCAP_ERRBUF_SIZE + 128];
 };
 
 static void *zalloc_aligned(size_t size)
@@ -101,11 +148,12 @@ static int replay_init(struct replay *r)
 	r->wcms_mem = zalloc_aligned(nfsk_cms_size(r->g.cms_depth, r->g.cms_width));
 	r->scratch = zalloc_aligned(nfsk_fold_scratch_size(&r->g, 1));
 	r->rec = calloc(r->hist_len, sizeof(*r->rec));
+	r->idle = calloc(1, sizeof(*r->idle));
 	r->series = calloc(r->hist_len, sizeof(u64));
 	r->dscratch = calloc(r->hist_len, sizeof(u64));
 	if (!r->bank_mem || !r->wcms_mem || !r->scratch || !r->rec ||
-	    !r->series || !r->dscratch) {
-		fprintf(stderr, "nfsketch: replay: out of memory\n");
+	    !r->idle || !r->series || !r->dscratch) {
+		fprintf(stderr, "nfsketch: replay: %s: out of memory\n", r->file);
 		return -1;
 	}
 	/* a fixed PRNG seed per key: the same file gives the same output */
@@ -124,8 +172,35 @@ static void replay_free(struct replay *r)
 	free(r->wcms_mem);
 	free(r->scratch);
 	free(r->rec);
+	free(r->idle);
 	free(r->series);
 	free(r->dscratch);
+	if (r->have_filter)
+		pcap_freecode(&r->filter);
+}
+
+/* RFC 3339, UTC; the fraction only as long as it needs to be. */
+static const char *fmt_rfc3339(u64 unix_ns, char *buf, size_t len)
+{
+	time_t sec = (time_t)(unix_ns / 1000000000ULL);
+	u32 ns = (u32)(unix_ns % 1000000000ULL);
+	struct tm tm;
+	size_t n;
+
+	if (!gmtime_r(&sec, &tm)) {
+		snprintf(buf, len, "@%" PRIu64 "ns", unix_ns);
+		return buf;
+	}
+	n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (ns % 1000000 == 0 && ns)
+		snprintf(buf + n, len - n, ".%03uZ", ns / 1000000);
+	else if (ns % 1000 == 0 && ns)
+		snprintf(buf + n, len - n, ".%06uZ", ns / 1000);
+	else if (ns)
+		snprintf(buf + n, len - n, ".%09uZ", ns);
+	else
+		snprintf(buf + n, len - n, "Z");
+	return buf;
 }
 
 static void print_flow_json(struct json *j, const struct nfsk_flow_stat *fs)
@@ -151,11 +226,14 @@ static void print_flow_json(struct json *j, const struct nfsk_flow_stat *fs)
 static void print_window_json(struct replay *r, const struct nfsk_window *w)
 {
 	struct json *j = &r->c->j;
+	char ts[64];
 	unsigned int i;
 
 	json_obj_open(j, NULL);
 	json_u64(j, "id", w->id);
 	json_u64(j, "start_ns", w->start_ns);
+	json_u64(j, "start_unix_ns", r->t0 + w->start_ns);
+	json_str(j, "start", fmt_rfc3339(r->t0 + w->start_ns, ts, sizeof(ts)));
 	json_u64(j, "length_ns", w->length_ns);
 	json_u64(j, "packets", w->packets);
 	json_u64(j, "bytes", w->bytes);
@@ -193,14 +271,15 @@ static void print_window_json(struct replay *r, const struct nfsk_window *w)
 	json_obj_close(j);
 }
 
-static void print_window_text(const struct nfsk_window *w)
+static void print_window_text(struct replay *r, const struct nfsk_window *w)
 {
-	char a[ADDR_STR_LEN], b[ADDR_STR_LEN], pb[8], fl[128];
+	char a[ADDR_STR_LEN], b[ADDR_STR_LEN], pb[8], fl[128], ts[64];
 	unsigned int i;
 
-	printf("window %" PRIu64 "  +%.3fs  length %.3fs  packets %" PRIu64
+	printf("window %" PRIu64 "  %s  +%.3fs  length %.3fs  packets %" PRIu64
 	       "  bytes %" PRIu64 "  truncated %" PRIu64 "  flags %s\n",
-	       w->id, w->start_ns / 1e9, w->length_ns / 1e9, w->packets,
+	       w->id, fmt_rfc3339(r->t0 + w->start_ns, ts, sizeof(ts)),
+	       w->start_ns / 1e9, w->length_ns / 1e9, w->packets,
 	       w->bytes, w->truncated, fmt_flags(w->flags, fl, sizeof(fl)));
 	printf("  tcp %" PRIu64 "  udp %" PRIu64 "  icmp %" PRIu64
 	       "  icmpv6 %" PRIu64 "  other %" PRIu64 "  ipv4 %" PRIu64
@@ -245,7 +324,7 @@ static void close_window(struct replay *r)
 		if (r->c->json)
 			print_window_json(r, win);
 		else
-			print_window_text(win);
+			print_window_text(r, win);
 	}
 	nfsk_history_commit(&r->hist);
 	nfsk_bank_clear(&r->bank);
@@ -255,71 +334,236 @@ static void close_window(struct replay *r)
 	r->cur++;
 }
 
+static void print_empty_run(struct replay *r, u64 first, u64 n)
+{
+	u64 start = r->t0 + first * r->window_ns;
+	u64 end = start + n * r->window_ns;
+	struct json *j = &r->c->j;
+	char a[64], b[64];
+
+	if (r->sketch)
+		return;
+	fmt_rfc3339(start, a, sizeof(a));
+	fmt_rfc3339(end, b, sizeof(b));
+	if (!r->c->json) {
+		printf("%" PRIu64 " empty window%s from %s to %s (ids %" PRIu64
+		       "..%" PRIu64 ")\n", n, n == 1 ? "" : "s", a, b,
+		       first + 1, first + n);
+		return;
+	}
+	json_obj_open(j, NULL);
+	json_u64(j, "empty_windows", n);
+	json_u64(j, "first_id", first + 1);
+	json_u64(j, "last_id", first + n);
+	json_u64(j, "start_unix_ns", start);
+	json_u64(j, "end_unix_ns", end);
+	json_str(j, "start", a);
+	json_str(j, "end", b);
+	json_obj_close(j);
+}
+
+/*
+ * @n windows without a record, from the open index on: what the kernel's
+ * history holds after @n idle windows, in O(min(n, history)). The first
+ * idle record is a real fold of the (cleared) bank, the others copies of it
+ * with their own id, start and byte-sampling p (which doubles per idle
+ * window up to its cap, so it settles within 32 windows).
+ */
+static void skip_idle(struct replay *r, u64 n)
+{
+	const struct nfsk_bank *banks[1] = { &r->bank };
+	u64 first = r->cur, i, push_from;
+	u32 p = r->bank.sah.p_fx;
+
+	print_empty_run(r, first, n);
+	r->empty_runs++;
+	r->empty_windows += n;
+	memset(r->idle, 0, sizeof(*r->idle));
+	r->idle->length_ns = r->window_ns;
+	nfsk_window_fold(r->idle, &r->wcms, banks, 1, &r->g, r->scratch);
+
+	push_from = n > r->hist_len ? n - r->hist_len : 0;
+	for (i = 0; i < n; i++) {
+		if (i >= push_from) {
+			struct nfsk_window *w = nfsk_history_reserve(&r->hist);
+
+			memcpy(w, r->idle, sizeof(*w));
+			w->id = first + i + 1;
+			w->start_ns = (first + i) * r->window_ns;
+			w->sah.p_fx = p;
+			w->sah.p_next_fx = nfsk_sah_adapt(p, 0, r->g.sah_entries,
+							  r->g.sah_p_max_fx);
+			nfsk_history_commit(&r->hist);
+		}
+		p = nfsk_sah_adapt(p, 0, r->g.sah_entries, r->g.sah_p_max_fx);
+		/* p settled: jump to the records that stay in the history */
+		if (i >= 64 && i + 1 < push_from)
+			i = push_from - 1;
+	}
+	nfsk_bank_set_p(&r->bank, p);
+	r->last_id = first + n;
+	r->closed += n;
+	r->cur += n;
+}
+
+static void count_frame(struct replay *r, int dlt,
+			const struct pcap_pkthdr *h, const u8 *data)
+{
+	struct rp_result res;
+
+	switch (rp_parse(dlt, data, h->caplen, h->len, &res)) {
+	case RP_IP:
+		r->ip++;
+		r->bytes += res.len;
+		r->proto_unknown += res.proto_unknown;
+		nfsk_bank_update(&r->bank, &r->hk, &res.key, res.len);
+		break;
+	case RP_TRUNCATED:
+		r->truncated++;
+		r->bytes += res.len;
+		nfsk_bank_truncated(&r->bank, res.len);
+		break;
+	case RP_UNKNOWN:
+		r->unknown++;
+		break;
+	case RP_INVALID:
+		r->invalid++;
+		r->inv[res.invalid]++;
+		break;
+	case RP_LOOPBACK_IN:
+		r->loopback_in++;
+		break;
+	}
+}
+
 static void replay_packet(struct replay *r, int dlt,
 			  const struct pcap_pkthdr *h, const u8 *data, u64 ts)
 {
-	struct nfsk_flow_key key;
-	u32 len;
+	u64 open_start, idx;
 
+	r->records++;
 	if (!r->started) {
 		r->started = true;
 		r->t0 = ts;
 		r->cur = 0;
 	}
-	if (ts < r->t0 + r->cur * r->window_ns) {
-		r->out_of_order++;	/* counted in the open window */
+	open_start = r->t0 + r->cur * r->window_ns;
+	if (r->stepped) {
+		/* after a step back, until the clock is back where it was */
+		if (ts < r->max_ts) {
+			r->out_of_order++;
+			return;
+		}
+		r->stepped = false;
+	}
+	if (ts > r->max_ts)
+		r->max_ts = ts;
+	if (ts < open_start) {
+		if (open_start - ts > r->window_ns) {
+			r->out_of_order++;	/* folded nowhere */
+			r->stepped = true;
+			return;
+		}
+		r->late++;			/* folded into the open window */
 	} else {
-		u64 idx = (ts - r->t0) / r->window_ns;
-
-		while (r->cur < idx)
+		idx = (ts - r->t0) / r->window_ns;
+		if (idx > r->cur) {
 			close_window(r);
+			if (idx > r->cur)
+				skip_idle(r, idx - r->cur);
+		}
 	}
-
-	r->records++;
-	switch (rp_parse(dlt, data, h->caplen, h->len, &key, &len)) {
-	case RP_IP:
-		r->ip++;
-		r->bytes += len;
-		nfsk_bank_update(&r->bank, &r->hk, &key, len);
-		break;
-	case RP_TRUNCATED:
-		r->truncated++;
-		r->bytes += len;
-		nfsk_bank_truncated(&r->bank, len);
-		break;
-	case RP_UNKNOWN:
-		r->unknown++;
-		break;
+	if (r->have_filter && !pcap_offline_filter(&r->filter, h, data)) {
+		r->filtered++;
+		return;
 	}
+	count_frame(r, dlt, h, data);
 }
 
-static void print_summary(struct replay *r, const char *file, int dlt)
+static void print_summary(struct replay *r, int dlt, const char *key_hex,
+			  const char *filter)
 {
 	struct json *j = &r->c->j;
+	char a[64];
+	unsigned int i;
 
 	if (r->c->json) {
 		json_obj_open(j, "summary");
-		json_str(j, "file", file);
+		json_str(j, "file", r->file);
+		json_bool(j, "complete", r->complete);
+		if (!r->complete)
+			json_str(j, "reason", r->reason);
 		json_str(j, "linktype", rp_linktype_name(dlt));
+		json_str(j, "key", key_hex);
+		if (filter)
+			json_str(j, "filter", filter);
 		json_u64(j, "packets", r->records);
 		json_u64(j, "ip", r->ip);
 		json_u64(j, "truncated", r->truncated);
 		json_u64(j, "unknown", r->unknown);
+		json_u64(j, "invalid", r->invalid);
+		json_obj_open(j, "invalid_reasons");
+		for (i = 1; i < RP_INV_MAX; i++)
+			json_u64(j, rp_invalid_names[i], r->inv[i]);
+		json_obj_close(j);
+		json_u64(j, "loopback_in", r->loopback_in);
+		json_u64(j, "filtered", r->filtered);
+		json_u64(j, "proto_unknown", r->proto_unknown);
 		json_u64(j, "bytes", r->bytes);
+		json_u64(j, "late", r->late);
 		json_u64(j, "out_of_order", r->out_of_order);
+		json_u64(j, "no_timestamp", r->no_timestamp);
 		json_u64(j, "windows", r->closed);
+		json_u64(j, "printed_windows", r->closed - r->empty_windows);
+		json_u64(j, "empty_windows", r->empty_windows);
+		json_u64(j, "empty_runs", r->empty_runs);
 		json_u64(j, "window_ns", r->window_ns);
+		if (r->started) {
+			json_u64(j, "start_unix_ns", r->t0);
+			json_str(j, "start", fmt_rfc3339(r->t0, a, sizeof(a)));
+		}
 		json_obj_close(j);
 		return;
 	}
 	printf("summary: %" PRIu64 " packets read (%s): %" PRIu64 " IP, %" PRIu64
-	       " truncated, %" PRIu64 " unknown (not IP); %" PRIu64
-	       " bytes; %" PRIu64 " windows of %.3fs",
+	       " truncated, %" PRIu64 " unknown (not IP), %" PRIu64
+	       " invalid; %" PRIu64 " bytes; %" PRIu64 " windows of %.3fs",
 	       r->records, rp_linktype_name(dlt), r->ip, r->truncated,
-	       r->unknown, r->bytes, r->closed, r->window_ns / 1e9);
+	       r->unknown, r->invalid, r->bytes, r->closed,
+	       r->window_ns / 1e9);
+	if (r->empty_windows)
+		printf(" (%" PRIu64 " empty)", r->empty_windows);
+	if (r->started)
+		printf(" from %s", fmt_rfc3339(r->t0, a, sizeof(a)));
+	if (r->invalid) {
+		const char *sep = " (";
+
+		printf("; invalid");
+		for (i = 1; i < RP_INV_MAX; i++) {
+			if (!r->inv[i])
+				continue;
+			printf("%s%s %" PRIu64, sep, rp_invalid_names[i], r->inv[i]);
+			sep = ", ";
+		}
+		putchar(')');
+	}
+	if (r->loopback_in)
+		printf("; %" PRIu64 " loopback incoming copies not counted",
+		       r->loopback_in);
+	if (r->filtered)
+		printf("; %" PRIu64 " filtered out", r->filtered);
+	if (r->proto_unknown)
+		printf("; %" PRIu64 " with the protocol cut by the capture",
+		       r->proto_unknown);
+	if (r->late)
+		printf("; %" PRIu64 " late", r->late);
 	if (r->out_of_order)
 		printf("; %" PRIu64 " out of order", r->out_of_order);
+	if (r->no_timestamp)
+		printf("; %" PRIu64 " without timestamp", r->no_timestamp);
 	putchar('\n');
+	if (!r->complete)
+		printf("incomplete: %s\n", r->reason);
 }
 
 /* The window CMS of the last closed window, as `nfsketch -j sketch`. */
@@ -372,7 +616,27 @@ static void print_sketch(struct replay *r)
 	json_end(j);
 }
 
-static int parse_num(const char *s, u64 min, u64 max, u64 *out)
+static void print_tunables_help(void)
+{
+	unsigned int i;
+
+	fputs(replay_usage, stdout);
+	for (i = 0; i < N_REPLAY_TUNABLES; i++) {
+		const struct nfsk_tunable *t = &nfsk_tunables[replay_tunables[i]];
+		char name[40];
+		size_t k;
+
+		snprintf(name, sizeof(name), "%s", t->name);
+		for (k = 0; name[k]; k++)
+			if (name[k] == '_')
+				name[k] = '-';
+		printf("  --%-19s %s (%u..%u%s, default %u)\n", name, t->help,
+		       t->min, t->max, t->pow2 ? ", a power of two" : "",
+		       t->def);
+	}
+}
+
+static int parse_num(const char *s, u64 *out)
 {
 	unsigned long long v;
 	char *end;
@@ -381,51 +645,199 @@ static int parse_num(const char *s, u64 min, u64 max, u64 *out)
 	if (!*s || *s == '-')
 		return -1;
 	v = strtoull(s, &end, 0);
-	if (errno || *end || v < min || v > max)
+	if (errno || *end)
 		return -1;
 	*out = v;
 	return 0;
 }
 
 enum {
-	OPT_KEY = 256, OPT_WINDOW_MS, OPT_CMS_DEPTH, OPT_CMS_WIDTH,
-	OPT_SAH_ENTRIES, OPT_TOP, OPT_HISTORY, OPT_MIN_HISTORY,
-	OPT_MIN_PACKETS, OPT_MIN_BYTES, OPT_HH_PERMILLE, OPT_SKETCH,
+	OPT_KEY = 256, OPT_SKETCH, OPT_TOP,
+	OPT_TUNABLE = 512,	/* + enum nfsk_tunable_id */
 };
+
+/* The options: fixed ones, then one per tunable the replay uses. */
+static struct option *replay_options(char names[][40])
+{
+	static const struct option fixed[] = {
+		{ "key",	required_argument, NULL, OPT_KEY },
+		{ "top",	required_argument, NULL, OPT_TOP },
+		{ "sketch",	no_argument, NULL, OPT_SKETCH },
+		{ "help",	no_argument, NULL, 'h' },
+	};
+	struct option *o;
+	unsigned int i, n = ARRAY_SIZE(fixed);
+	size_t k;
+
+	o = calloc(n + N_REPLAY_TUNABLES + 1, sizeof(*o));
+	if (!o)
+		return NULL;
+	memcpy(o, fixed, sizeof(fixed));
+	for (i = 0; i < N_REPLAY_TUNABLES; i++) {
+		snprintf(names[i], 40, "%s", nfsk_tunables[replay_tunables[i]].name);
+		for (k = 0; names[i][k]; k++)
+			if (names[i][k] == '_')
+				names[i][k] = '-';
+		o[n + i].name = names[i];
+		o[n + i].has_arg = required_argument;
+		o[n + i].val = OPT_TUNABLE + replay_tunables[i];
+	}
+	return o;
+}
+
+static int set_tunable(u32 *vals, enum nfsk_tunable_id id, const char *opt,
+		       const char *arg)
+{
+	const struct nfsk_tunable *t = &nfsk_tunables[id];
+	u64 v;
+
+	if (parse_num(arg, &v))
+		return cli_usage_error(replay_usage, "--%s: bad number '%s'",
+				       opt, arg);
+	switch (nfsk_tunable_check(t, v)) {
+	case NFSK_TUNABLE_OK:
+		vals[id] = (u32)v;
+		return 0;
+	case NFSK_TUNABLE_EPOW2:
+		return cli_usage_error(replay_usage,
+				       "--%s %s: not a power of two (%u..%u)",
+				       opt, arg, t->min, t->max);
+	default:
+		return cli_usage_error(replay_usage,
+				       "--%s %s: out of range (%u..%u)",
+				       opt, arg, t->min, t->max);
+	}
+}
+
+static void apply_tunables(struct replay *r, const u32 *v)
+{
+	r->window_ns = (u64)v[NFSK_T_window_ms] * 1000000;
+	r->hist_len = v[NFSK_T_history];
+	r->g.cms_width = v[NFSK_T_cms_width];
+	r->g.cms_depth = v[NFSK_T_cms_depth];
+	r->g.sah_entries = v[NFSK_T_sah_entries];
+	r->g.topk = v[NFSK_T_topk];
+	r->fc.k_sigma_milli = v[NFSK_T_k_sigma_milli];
+	r->fc.density_w = v[NFSK_T_density_w];
+	r->fc.density_k = v[NFSK_T_density_k];
+	r->fc.min_history = v[NFSK_T_min_history];
+	r->fc.hh_permille = v[NFSK_T_hh_permille];
+	r->fc.min_packets = v[NFSK_T_min_packets];
+	r->fc.min_bytes = v[NFSK_T_min_bytes];
+	r->fc.min_entropy_delta = v[NFSK_T_min_entropy_delta];
+}
+
+/* pcapng starts with a Section Header Block, type 0x0a0d0d0a. */
+static bool is_pcapng(FILE *f)
+{
+	u8 m[4];
+	bool ng;
+
+	if (fread(m, 1, 4, f) != 4) {
+		rewind(f);
+		return false;
+	}
+	ng = m[0] == 0x0a && m[1] == 0x0d && m[2] == 0x0d && m[3] == 0x0a;
+	rewind(f);
+	return ng;
+}
+
+static pcap_t *open_capture(const char *file, bool *pcapng)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	pcap_t *p;
+	FILE *f;
+
+	*pcapng = false;
+	if (!strcmp(file, "-")) {
+		f = stdin;	/* pcap rules for time: no look at the magic */
+	} else {
+		f = fopen(file, "rb");
+		if (!f) {
+			fprintf(stderr, "nfsketch: replay: %s: %s\n", file,
+				strerror(errno));
+			return NULL;
+		}
+		*pcapng = is_pcapng(f);
+	}
+	p = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO,
+						     errbuf);
+	if (!p) {
+		fprintf(stderr, "nfsketch: replay: %s: %s\n", file, errbuf);
+		if (f != stdin)
+			fclose(f);
+	}
+	return p;
+}
+
+/* Unix ns of a record; 0 = none (a pcapng Simple Packet Block). */
+static u64 record_ns(const struct replay *r, const struct pcap_pkthdr *h)
+{
+	u64 sec;
+
+	if (r->pcapng)	/* 64-bit in the file: a negative value is pre-1970 */
+		sec = h->ts.tv_sec < 0 ? 0 : (u64)h->ts.tv_sec;
+	else		/* 32-bit unsigned in the file */
+		sec = (u32)h->ts.tv_sec;
+	return sec * 1000000000ULL + (u64)(u32)h->ts.tv_usec;
+}
+
+/* The first timestamp of a pcapng file, for packets without one before it. */
+static u64 first_timestamp(struct replay *r)
+{
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	bool ng;
+	u64 ts = 0;
+	pcap_t *p;
+
+	p = open_capture(r->file, &ng);
+	if (!p)
+		return 0;
+	while (!ts && pcap_next_ex(p, &h, &data) == 1)
+		ts = record_ns(r, h);
+	pcap_close(p);
+	return ts;
+}
+
+static void set_incomplete(struct replay *r, pcap_t *p)
+{
+	const char *e = pcap_geterr(p);
+
+	r->complete = false;
+	if (strstr(e, "different from the"))
+		snprintf(r->reason, sizeof(r->reason),
+			 "pcapng with interfaces of different link types or snapshot lengths, which %s cannot read (it needs every interface to match the first one): %s",
+			 pcap_lib_version(), e);
+	else
+		snprintf(r->reason, sizeof(r->reason), "%s", e);
+}
 
 int cmd_replay(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "key",		required_argument, NULL, OPT_KEY },
-		{ "window-ms",		required_argument, NULL, OPT_WINDOW_MS },
-		{ "cms-depth",		required_argument, NULL, OPT_CMS_DEPTH },
-		{ "cms-width",		required_argument, NULL, OPT_CMS_WIDTH },
-		{ "sah-entries",	required_argument, NULL, OPT_SAH_ENTRIES },
-		{ "top",		required_argument, NULL, OPT_TOP },
-		{ "history",		required_argument, NULL, OPT_HISTORY },
-		{ "min-history",	required_argument, NULL, OPT_MIN_HISTORY },
-		{ "min-packets",	required_argument, NULL, OPT_MIN_PACKETS },
-		{ "min-bytes",		required_argument, NULL, OPT_MIN_BYTES },
-		{ "hh-permille",	required_argument, NULL, OPT_HH_PERMILLE },
-		{ "sketch",		no_argument, NULL, OPT_SKETCH },
-		{ "help",		no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	char errbuf[PCAP_ERRBUF_SIZE];
-	struct replay r = { .c = c };
-	const char *file = NULL;
-	bool have_key = false;
+	char names[N_REPLAY_TUNABLES][40];
+	struct replay r = { .c = c, .complete = true };
+	u32 vals[NFSK_NR_TUNABLES];
+	enum nfsk_tunables_cross_err xerr;
+	const char *key_arg = REPLAY_DEFAULT_KEY;
+	bool default_key = true;
+	char key_hex[40], *filter = NULL;
 	struct pcap_pkthdr *h;
 	const u_char *data;
+	struct option *opts;
 	uint8_t key[16];
-	int o, dlt, rc, ret = 0;
+	int o, dlt, rc, ret = 0, i;
+	u64 ts;
 	pcap_t *p;
-	u64 v;
 
 	nfsk_geom_default(&r.g);
 	nfsk_flags_cfg_default(&r.fc);
-	r.window_ns = 10000ULL * 1000000;
-	r.hist_len = 360;
+	nfsk_tunables_defaults(vals);
+	opts = replay_options(names);
+	if (!opts) {
+		fprintf(stderr, "nfsketch: replay: out of memory\n");
+		return EXIT_RUNTIME;
+	}
 
 	/* 0, not 1: glibc then forgets main()'s "+" (stop at the first
 	 * non-option) and lets FILE come before the options */
@@ -434,104 +846,93 @@ int cmd_replay(struct cli *c, int argc, char **argv)
 	while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (o) {
 		case OPT_KEY:
-			if (parse_hex_key(optarg, key))
-				return cli_usage_error(replay_usage,
-						       "--key needs 32 hex digits");
-			have_key = true;
+			key_arg = optarg;
+			default_key = false;
 			break;
 		case OPT_SKETCH:
 			r.sketch = true;
 			break;
+		case OPT_TOP:
+			if (set_tunable(vals, NFSK_T_topk, "top", optarg))
+				goto usage;
+			break;
 		case 'h':
-			fputs(replay_usage, stdout);
+			print_tunables_help();
+			free(opts);
 			return 0;
 		case ':':
-			return cli_usage_error(replay_usage, "option '%s' needs a value",
-					       argv[optind - 1]);
+			cli_usage_error(replay_usage, "option '%s' needs a value",
+					argv[optind - 1]);
+			goto usage;
 		case '?':
-			return cli_usage_error(replay_usage, "unknown option '%s'",
-					       argv[optind - 1]);
+			cli_usage_error(replay_usage, "unknown option '%s'",
+					argv[optind - 1]);
+			goto usage;
 		default:
-			/* numeric options */
-			if (parse_num(optarg, 0, UINT64_MAX, &v))
-				return cli_usage_error(replay_usage,
-						       "bad number '%s'", optarg);
-			switch (o) {
-			case OPT_WINDOW_MS:
-				if (!v || v > 86400000ULL * 365)
-					return cli_usage_error(replay_usage,
-							       "--window-ms out of range");
-				r.window_ns = v * 1000000;
-				break;
-			case OPT_CMS_DEPTH:
-				r.g.cms_depth = v > UINT32_MAX ? 0 : (u32)v;
-				break;
-			case OPT_CMS_WIDTH:
-				r.g.cms_width = v > UINT32_MAX ? 0 : (u32)v;
-				break;
-			case OPT_SAH_ENTRIES:
-				r.g.sah_entries = v > UINT32_MAX ? 0 : (u32)v;
-				break;
-			case OPT_TOP:
-				r.g.topk = v > UINT32_MAX ? UINT32_MAX : (u32)v;
-				break;
-			case OPT_HISTORY:
-				if (!v || v > 100000)
-					return cli_usage_error(replay_usage,
-							       "--history out of range (1..100000)");
-				r.hist_len = (u32)v;
-				break;
-			case OPT_MIN_HISTORY:
-				if (v > UINT32_MAX)
-					return cli_usage_error(replay_usage,
-							       "--min-history out of range");
-				r.fc.min_history = (u32)v;
-				break;
-			case OPT_MIN_PACKETS:
-				r.fc.min_packets = v;
-				break;
-			case OPT_MIN_BYTES:
-				r.fc.min_bytes = v;
-				break;
-			case OPT_HH_PERMILLE:
-				if (v > 1000)
-					return cli_usage_error(replay_usage,
-							       "--hh-permille out of range (0..1000)");
-				r.fc.hh_permille = (u32)v;
-				break;
-			}
+			if (o < OPT_TUNABLE || o >= OPT_TUNABLE + NFSK_NR_TUNABLES)
+				goto usage;	/* not reached: getopt's own values */
+			for (i = 0; i < (int)N_REPLAY_TUNABLES; i++)
+				if ((int)replay_tunables[i] == o - OPT_TUNABLE)
+					break;
+			if (set_tunable(vals, o - OPT_TUNABLE, names[i], optarg))
+				goto usage;
+			break;
 		}
 	}
+	free(opts);
+	opts = NULL;
+	xerr = nfsk_tunables_check_cross(vals);
+	if (xerr != NFSK_CROSS_OK)
+		return cli_usage_error(replay_usage, "%s",
+				       nfsk_tunables_cross_msg(xerr));
+	apply_tunables(&r, vals);
+	if (!nfsk_geom_ok(&r.g))	/* the table's ranges imply it */
+		return cli_usage_error(replay_usage, "bad geometry");
+
 	if (optind >= argc)
 		return cli_usage_error(replay_usage, "replay needs a FILE");
-	file = argv[optind++];
-	if (optind < argc)
-		return cli_usage_error(replay_usage, "unexpected argument '%s'",
-				       argv[optind]);
-	if (!nfsk_geom_ok(&r.g))
-		return cli_usage_error(replay_usage,
-				       "bad geometry: cms-depth 1..%u, cms-width a power of two %u..%u, sah-entries a power of two %u..%u, top 0..%u",
-				       NFSK_CMS_MAX_DEPTH, NFSK_CMS_MIN_WIDTH,
-				       NFSK_CMS_MAX_WIDTH, NFSK_SAH_MIN_ENTRIES,
-				       NFSK_SAH_MAX_ENTRIES, NFSK_TOPK_MAX);
+	r.file = argv[optind++];
+	if (optind < argc) {
+		/* the rest is the filter, as tcpdump joins its arguments */
+		size_t len = 1;
 
-	if (have_key) {
-		memcpy(&r.hk.k0, key, 8);	/* little-endian, as the kernel's */
-		memcpy(&r.hk.k1, key + 8, 8);	/* get_unaligned_le64() */
-		r.hk.k0 = le64toh(r.hk.k0);
-		r.hk.k1 = le64toh(r.hk.k1);
-	} else if (getrandom(&r.hk.k0, sizeof(r.hk.k0), 0) != sizeof(r.hk.k0) ||
-		   getrandom(&r.hk.k1, sizeof(r.hk.k1), 0) != sizeof(r.hk.k1)) {
-		fprintf(stderr, "nfsketch: replay: getrandom: %s\n", strerror(errno));
-		return EXIT_RUNTIME;
+		for (i = optind; i < argc; i++)
+			len += strlen(argv[i]) + 1;
+		filter = calloc(1, len);
+		if (!filter) {
+			fprintf(stderr, "nfsketch: replay: out of memory\n");
+			return EXIT_RUNTIME;
+		}
+		for (i = optind; i < argc; i++) {
+			if (i > optind)
+				strcat(filter, " ");
+			strcat(filter, argv[i]);
+		}
 	}
+
+	if (!strcmp(key_arg, "random")) {
+		if (getrandom(key, sizeof(key), 0) != sizeof(key)) {
+			fprintf(stderr, "nfsketch: replay: getrandom: %s\n",
+				strerror(errno));
+			free(filter);
+			return EXIT_RUNTIME;
+		}
+	} else if (parse_hex_key(key_arg, key)) {
+		free(filter);
+		return cli_usage_error(replay_usage,
+				       "--key needs 32 hex digits or 'random'");
+	}
+	for (i = 0; i < 16; i++)
+		snprintf(key_hex + 2 * i, 3, "%02x", key[i]);
+	memcpy(&r.hk.k0, key, 8);	/* little-endian, as the kernel's */
+	memcpy(&r.hk.k1, key + 8, 8);	/* get_unaligned_le64() */
+	r.hk.k0 = le64toh(r.hk.k0);
+	r.hk.k1 = le64toh(r.hk.k1);
 	nfsk_hash_key_expand(&r.hk);
 
-	p = pcap_open_offline_with_tstamp_precision(file,
-						    PCAP_TSTAMP_PRECISION_NANO,
-						    errbuf);
+	p = open_capture(r.file, &r.pcapng);
 	if (!p) {
-		fprintf(stderr, "nfsketch: replay: %s\n", errbuf);
+		free(filter);
 		return EXIT_RUNTIME;
 	}
 	dlt = pcap_datalink(p);
@@ -540,27 +941,51 @@ int cmd_replay(struct cli *c, int argc, char **argv)
 
 		fprintf(stderr,
 			"nfsketch: replay: %s: unsupported link type %d (%s); supported: Ethernet, Linux SLL, SLL2, raw IPv4/IPv6\n",
-			file, dlt, n ? n : "unknown");
+			r.file, dlt, n ? n : "unknown");
 		pcap_close(p);
+		free(filter);
 		return EXIT_RUNTIME;
+	}
+	if (filter) {
+		if (pcap_compile(p, &r.filter, filter, 1,
+				 PCAP_NETMASK_UNKNOWN) < 0) {
+			fprintf(stderr, "nfsketch: replay: %s: filter '%s': %s\n",
+				r.file, filter, pcap_geterr(p));
+			pcap_close(p);
+			free(filter);
+			return EXIT_USAGE;
+		}
+		r.have_filter = true;
 	}
 	if (replay_init(&r)) {
 		pcap_close(p);
 		replay_free(&r);
+		free(filter);
 		return EXIT_RUNTIME;
 	}
 
-	if (c->json && !r.sketch) {
+	if (r.sketch) {
+		fprintf(stderr, "nfsketch: replay: key %s\n", key_hex);
+	} else if (c->json) {
 		json_obj_open(&c->j, NULL);
 		json_arr_open(&c->j, "windows");
+	} else {
+		printf("replay %s: key %s%s\n", r.file, key_hex,
+		       default_key ?
+		       " (the fixed default; --key random for a random one)" : "");
 	}
 	while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
-		u64 ts = (u64)h->ts.tv_sec * 1000000000ULL + (u64)h->ts.tv_usec;
-
+		ts = record_ns(&r, h);
+		if (r.pcapng && !ts) {
+			r.no_timestamp++;
+			ts = r.started ? r.last_ts : first_timestamp(&r);
+		}
+		r.last_ts = ts;
 		replay_packet(&r, dlt, h, data, ts);
 	}
 	if (rc == PCAP_ERROR) {
-		fprintf(stderr, "nfsketch: replay: %s: %s\n", file, pcap_geterr(p));
+		set_incomplete(&r, p);
+		fprintf(stderr, "nfsketch: replay: %s: %s\n", r.file, r.reason);
 		ret = EXIT_RUNTIME;
 	}
 	if (r.started)
@@ -568,7 +993,7 @@ int cmd_replay(struct cli *c, int argc, char **argv)
 	if (r.sketch) {
 		if (!r.started) {
 			fprintf(stderr, "nfsketch: replay: %s: no packets, no window\n",
-				file);
+				r.file);
 			ret = EXIT_RUNTIME;
 		} else if (!ret) {
 			print_sketch(&r);
@@ -576,7 +1001,7 @@ int cmd_replay(struct cli *c, int argc, char **argv)
 	} else {
 		if (c->json)
 			json_arr_close(&c->j);
-		print_summary(&r, file, dlt);
+		print_summary(&r, dlt, key_hex, filter);
 		if (c->json) {
 			json_obj_close(&c->j);
 			json_end(&c->j);
@@ -584,5 +1009,10 @@ int cmd_replay(struct cli *c, int argc, char **argv)
 	}
 	pcap_close(p);
 	replay_free(&r);
+	free(filter);
 	return ret;
+
+usage:
+	free(opts);
+	return EXIT_USAGE;
 }
