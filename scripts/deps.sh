@@ -22,6 +22,8 @@ pkgs=(
 	# tools the guest runs from the host's root over 9p
 	iproute2 iputils-ping tcpdump conntrack nftables python3 jq
 	procps util-linux bird2 prometheus
+	# the netlink spec check (selftests/spec)
+	python3-yaml
 )
 
 missing=()
