@@ -20,32 +20,6 @@
 #include <net/genetlink.h>
 #include "nfsketch.h"
 
-/* An ALERT_NTF as queued: what the message needs, nothing more. */
-struct nfsk_alert_rec {
-	u64	window_id;
-	u64	value;
-	u64	baseline;
-	s64	score;
-	u32	flag;
-	u32	series;
-	u32	kind;		/* NFSK_ALERT_* */
-	u32	penalty;
-	union {
-		struct {
-			struct nfsk_flow_key	key;
-			u64			bytes;
-			u64			packets;
-		} flow;
-		struct nfsk_route_rec	route;
-	};
-};
-
-enum {
-	NFSK_ALERT_SERIES,
-	NFSK_ALERT_FLOW,
-	NFSK_ALERT_ROUTE,
-};
-
 static void nfsk_events_kick(struct nfsk_events *ev, unsigned long delay)
 {
 	queue_delayed_work(system_power_efficient_wq, &ev->work, delay);
@@ -114,63 +88,11 @@ void nfsk_events_window_closed(struct nfsk_net *nn, const struct nfsk_window *wi
 		a.flag = NFSKETCH_FLAG_ROUTE_FLAP;
 		a.series = NFSK_SERIES_ROUTE_EVENTS;
 		a.kind = NFSK_ALERT_ROUTE;
-		spin_lock_bh(&nn->routes->lock);
-		a.route = nn->routes->flap_last;
-		spin_unlock_bh(&nn->routes->lock);
+		nfsk_routes_flap_last(nn->routes, &a.route);
 		a.value = a.route.penalty;
+		a.baseline = nn->cfg.flap_suppress;
 		nfsk_events_enqueue(ev, NFSK_PACE_ALERT, &a, sizeof(a));
 	}
-}
-
-static int nfsk_alert_put(struct sk_buff *msg, const struct nfsk_alert_rec *a)
-{
-	struct nlattr *nest;
-
-	nest = nla_nest_start(msg, NFSKETCH_A_ALERT);
-	if (!nest)
-		return -EMSGSIZE;
-	if (nla_put_u32(msg, NFSKETCH_A_ALERT_FLAG, a->flag) ||
-	    nla_put_u64_64bit(msg, NFSKETCH_A_ALERT_WINDOW_ID, a->window_id,
-			      NFSKETCH_A_ALERT_PAD) ||
-	    nla_put_u32(msg, NFSKETCH_A_ALERT_SERIES, a->series) ||
-	    nla_put_u64_64bit(msg, NFSKETCH_A_ALERT_VALUE, a->value,
-			      NFSKETCH_A_ALERT_PAD) ||
-	    nla_put_u64_64bit(msg, NFSKETCH_A_ALERT_BASELINE, a->baseline,
-			      NFSKETCH_A_ALERT_PAD) ||
-	    nla_put_s64(msg, NFSKETCH_A_ALERT_SCORE, a->score,
-			NFSKETCH_A_ALERT_PAD))
-		goto cancel;
-	if (a->kind == NFSK_ALERT_FLOW &&
-	    nfsk_flow_put(msg, NFSKETCH_A_ALERT_FLOW, &a->flow.key,
-			  a->flow.packets, a->flow.bytes, NULL))
-		goto cancel;
-	if (a->kind == NFSK_ALERT_ROUTE &&
-	    nfsk_route_put(msg, NFSKETCH_A_ALERT_ROUTE, &a->route))
-		goto cancel;
-	nla_nest_end(msg, nest);
-	return 0;
-
-cancel:
-	nla_nest_cancel(msg, nest);
-	return -EMSGSIZE;
-}
-
-static int nfsk_summary_put(struct sk_buff *msg, const struct nfsk_pace_event *e)
-{
-	struct nlattr *nest;
-
-	nest = nla_nest_start(msg, NFSKETCH_A_ROUTE);
-	if (!nest)
-		return -EMSGSIZE;
-	if (nla_put_u64_64bit(msg, NFSKETCH_A_ROUTE_TIME_NS, e->time_ns,
-			      NFSKETCH_A_ROUTE_PAD) ||
-	    nla_put_u64_64bit(msg, NFSKETCH_A_ROUTE_COALESCED, e->coalesced,
-			      NFSKETCH_A_ROUTE_PAD)) {
-		nla_nest_cancel(msg, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(msg, nest);
-	return 0;
 }
 
 /* Build and multicast one event; 0 if there was nothing to send. */
@@ -190,14 +112,15 @@ static int nfsk_events_send(struct nfsk_net *nn, const struct nfsk_pace_event *e
 		break;
 	case NFSK_PACE_ALERT:
 		cmd = NFSKETCH_CMD_ALERT_NTF;
-		size = nla_total_size(0) + 5 * NFSK_U64_ATTR_SIZE +
-		       2 * nla_total_size(sizeof(u32)) +
-		       max(nfsk_flow_size(), nfsk_route_size());
+		size = nfsk_alert_size();
 		break;
 	case NFSK_PACE_ROUTE:
-	case NFSK_PACE_ROUTE_SUMMARY:
 		cmd = NFSKETCH_CMD_ROUTE_NTF;
 		size = nfsk_route_size();
+		break;
+	case NFSK_PACE_ROUTE_SUMMARY:
+		cmd = NFSKETCH_CMD_ROUTE_NTF;
+		size = nfsk_route_summary_size();
 		break;
 	default:
 		return 0;
@@ -234,11 +157,14 @@ static int nfsk_events_send(struct nfsk_net *nn, const struct nfsk_pace_event *e
 				     (const void *)e->payload.bytes);
 		break;
 	default:
-		err = nfsk_summary_put(msg, e);
+		err = nfsk_route_summary_put(msg, e->time_ns, e->coalesced);
 		break;
 	}
+	WARN_ONCE(err == -EMSGSIZE, "nfsketch cmd %u: message of %zu too small\n",
+		  cmd, size);
 	if (err)
 		goto err_free;
+	nfsk_msg_check_size(msg, size, cmd);
 	return nfsk_genl_multicast(nn->net, msg, hdr);
 
 err_free:
@@ -336,30 +262,16 @@ void nfsk_events_exit(struct nfsk_net *nn)
 	nn->events = NULL;
 }
 
-size_t nfsk_events_stats_size(void)
+void nfsk_events_counts(struct nfsk_events *ev, struct nfsk_events_counts *c)
 {
-	return 3 * NFSK_U64_ATTR_SIZE;
-}
-
-int nfsk_events_stats_put(struct sk_buff *msg, struct nfsk_events *ev)
-{
-	u64 sent = 0, dropped = 0, coalesced;
 	unsigned int t;
 
+	memset(c, 0, sizeof(*c));
 	spin_lock_bh(&ev->lock);
 	for (t = 0; t < NFSK_PACE_TYPES; t++) {
-		sent += ev->q.sent[t];
-		dropped += ev->q.dropped[t];
+		c->sent += ev->q.sent[t];
+		c->dropped += ev->q.dropped[t];
 	}
-	coalesced = ev->q.coalesced;
+	c->coalesced = ev->q.coalesced;
 	spin_unlock_bh(&ev->lock);
-
-	if (nla_put_u64_64bit(msg, NFSKETCH_A_STATS_EVENTS_SENT, sent,
-			      NFSKETCH_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, NFSKETCH_A_STATS_EVENTS_COALESCED, coalesced,
-			      NFSKETCH_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, NFSKETCH_A_STATS_EVENTS_DROPPED, dropped,
-			      NFSKETCH_A_STATS_PAD))
-		return -EMSGSIZE;
-	return 0;
 }

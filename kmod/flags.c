@@ -26,13 +26,6 @@ void nfsk_detect_window(struct nfsk_net *nn, struct nfsk_window *win)
 		.min_route_events	= cfg->min_route_events,
 	};
 
-	/* the core's series and flags are the UAPI's */
-	BUILD_BUG_ON((int)NFSK_SERIES_MAX != (int)__NFSKETCH_SERIES_MAX);
-	BUILD_BUG_ON((int)NFSK_SERIES_ROUTE_EVENTS !=
-		     (int)NFSKETCH_SERIES_ROUTE_EVENTS);
-	BUILD_BUG_ON(NFSK_FLAG_ROUTE_FLAP != NFSKETCH_FLAG_ROUTE_FLAP);
-	BUILD_BUG_ON(NFSK_FLAG_VOLUME_SPIKE != NFSKETCH_FLAG_VOLUME_SPIKE);
-
 	lockdep_assert_held(&nn->lock);
 	nfsk_flags_eval(&fc, &hb->ring, win, hb->series, hb->scratch, hb->len,
 			nn->detect);

@@ -25,6 +25,15 @@
 
 static struct genl_family nfsk_genl_family;
 
+/*
+ * Policies per command, as Documentation/netlink/specs/nfsketch.yaml lists
+ * each command's request attributes. Every command's .maxattr is
+ * NFSKETCH_A_MAX, so with strict validation an attribute of the family that
+ * this command does not take is refused ("Unsupported attribute", EINVAL)
+ * instead of being ignored, and an unknown type as "Unknown attribute type".
+ */
+
+/* In a QUERY's FLOW nest only the flow key: counters are replies' */
 static const struct nla_policy nfsk_flow_policy[NFSKETCH_A_FLOW_MAX + 1] = {
 	[NFSKETCH_A_FLOW_FAMILY]	= { .type = NLA_U8 },
 	[NFSKETCH_A_FLOW_SRC]		= NLA_POLICY_EXACT_LEN(16),
@@ -34,14 +43,27 @@ static const struct nla_policy nfsk_flow_policy[NFSKETCH_A_FLOW_MAX + 1] = {
 	[NFSKETCH_A_FLOW_DPORT]		= { .type = NLA_U16 },
 };
 
-static const struct nla_policy nfsk_genl_policy[NFSKETCH_A_MAX + 1] = {
-	[NFSKETCH_A_FLOW]	= NLA_POLICY_NESTED(nfsk_flow_policy),
-	[NFSKETCH_A_CONFIG]	= NLA_POLICY_NESTED(nfsk_config_policy),
+/* STATS_GET, SKETCH_GET, ROUTE_GET, CONFIG_GET, RESET */
+static const struct nla_policy nfsk_no_attrs_policy[NFSKETCH_A_MAX + 1];
+
+static const struct nla_policy nfsk_window_get_policy[NFSKETCH_A_MAX + 1] = {
 	[NFSKETCH_A_LAST_N]	= NLA_POLICY_MIN(NLA_U32, 1),
-	[NFSKETCH_A_TOPK_BY]	= NLA_POLICY_MAX(NLA_U8, NFSKETCH_TOPK_BY_PACKETS),
+};
+
+static const struct nla_policy nfsk_topk_get_policy[NFSKETCH_A_MAX + 1] = {
+	[NFSKETCH_A_TOPK_BY]	= NLA_POLICY_MAX(NLA_U8, NFSKETCH_TOPK_BY_MAX),
 	[NFSKETCH_A_TOPK_N]	= NLA_POLICY_RANGE(NLA_U32, 1, NFSK_TOPK_MAX),
+};
+
+static const struct nla_policy nfsk_query_policy[NFSKETCH_A_MAX + 1] = {
+	[NFSKETCH_A_FLOW]	= NLA_POLICY_NESTED(nfsk_flow_policy),
 	[NFSKETCH_A_QUERY_SRC]	= NLA_POLICY_EXACT_LEN(16),
 	[NFSKETCH_A_QUERY_DST]	= NLA_POLICY_EXACT_LEN(16),
+};
+
+/* nfsk_config_policy's ranges are the table of tunables' (config.c) */
+static const struct nla_policy nfsk_config_set_policy[NFSKETCH_A_MAX + 1] = {
+	[NFSKETCH_A_CONFIG]	= NLA_POLICY_NESTED(nfsk_config_policy),
 };
 
 static int nfsk_check_admin(const struct sk_buff *skb, struct net *net,
@@ -75,9 +97,12 @@ static int nfsk_reply(struct genl_info *info, u8 cmd, size_t size,
 	mutex_lock(&nn->lock);
 	err = fill(msg, nn, info);
 	mutex_unlock(&nn->lock);
+	WARN_ONCE(err == -EMSGSIZE, "nfsketch cmd %u: reply of %zu too small\n",
+		  cmd, size);
 	if (err)
 		goto err_free_msg;
 	genlmsg_end(msg, hdr);
+	nfsk_msg_check_size(msg, size, cmd);
 	return genlmsg_reply(msg, info);
 
 err_free_msg:
@@ -137,83 +162,13 @@ static int nfsk_config_check_size(const struct sk_buff *skb,
 	return -EPERM;
 }
 
-static int nfsk_config_set(struct nfsk_net *nn, const struct sk_buff *skb,
-			   struct nlattr **tb, struct netlink_ext_ack *extack)
-{
-	struct nfsk_sketch *cur, *sk = NULL;
-	struct nfsk_hist_buf *hb = NULL;
-	struct nfsk_hash_key key;
-	struct nfsk_config cfg;
-	bool rebuild;
-	int err;
-
-	lockdep_assert_held(&nn->lock);
-	cfg = nn->cfg;
-	err = nfsk_config_apply(&cfg, tb, &rebuild, extack);
-	if (err)
-		return err;
-	if (rebuild || cfg.history != nn->cfg.history) {
-		err = nfsk_config_check_size(skb, &cfg, extack);
-		if (err)
-			return err;
-	}
-
-	/* The key of the sketch the next close publishes, unless given. */
-	cur = nn->pending_sketch ?:
-	      rcu_dereference_protected(nn->sketch, lockdep_is_held(&nn->lock));
-	key = cur->key;
-	if (tb[NFSKETCH_A_CONFIG_HASH_KEY]) {
-		const u8 *k = nla_data(tb[NFSKETCH_A_CONFIG_HASH_KEY]);
-
-		key.k0 = get_unaligned_le64(k);
-		key.k1 = get_unaligned_le64(k + 8);
-		rebuild = true;
-	}
-	if (rebuild || nn->pending_sketch) {
-		sk = nfsk_sketch_alloc(&cfg, &key);
-		if (!sk) {
-			NL_SET_ERR_MSG_MOD(extack, "no memory for the new sketch");
-			return -ENOMEM;
-		}
-	}
-	if (cfg.history != nn->hist->len ||
-	    (nn->pending_hist && cfg.history != nn->pending_hist->len)) {
-		hb = nfsk_hist_buf_alloc(cfg.history);
-		if (!hb) {
-			nfsk_sketch_free(sk);
-			NL_SET_ERR_MSG_MOD(extack, "no memory for the new history");
-			return -ENOMEM;
-		}
-	}
-	err = nfsk_routes_configure(nn->routes, &cfg);
-	if (!err)
-		nfsk_events_configure(nn->events, &cfg);
-	if (err) {
-		nfsk_sketch_free(sk);
-		nfsk_hist_buf_free(hb);
-		NL_SET_ERR_MSG_MOD(extack, "invalid flap damping thresholds");
-		return err;
-	}
-
-	if (sk) {
-		nfsk_sketch_free(nn->pending_sketch);
-		nn->pending_sketch = sk;
-	}
-	if (hb) {
-		nfsk_hist_buf_free(nn->pending_hist);
-		nn->pending_hist = hb->len == nn->hist->len ? NULL : hb;
-		if (!nn->pending_hist)
-			nfsk_hist_buf_free(hb);
-	}
-	nn->cfg = cfg;
-	return 0;
-}
-
 static int nfsk_cmd_config_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nfsk_net *nn = nfsk_pernet(genl_info_net(info));
 	struct nlattr *tb[NFSKETCH_A_CONFIG_MAX + 1];
-	u32 old_ms, new_ms;
+	struct nfsk_hash_key key, *keyp = NULL;
+	struct nfsk_config cfg;
+	bool rebuild;
 	int err;
 
 	err = nfsk_check_admin(skb, genl_info_net(info), info->extack);
@@ -226,19 +181,22 @@ static int nfsk_cmd_config_set(struct sk_buff *skb, struct genl_info *info)
 			       nfsk_config_policy, info->extack);
 	if (err)
 		return err;
+	if (tb[NFSKETCH_A_CONFIG_HASH_KEY]) {
+		const u8 *k = nla_data(tb[NFSKETCH_A_CONFIG_HASH_KEY]);
+
+		key.k0 = get_unaligned_le64(k);
+		key.k1 = get_unaligned_le64(k + 8);
+		keyp = &key;
+	}
 
 	mutex_lock(&nn->lock);
-	old_ms = nn->cfg.window_ms;
-	err = nfsk_config_set(nn, skb, tb, info->extack);
-	new_ms = nn->cfg.window_ms;
+	cfg = nn->cfg;
+	err = nfsk_config_apply(&cfg, tb, &rebuild, info->extack);
+	if (!err && (rebuild || cfg.history != nn->cfg.history))
+		err = nfsk_config_check_size(skb, &cfg, info->extack);
+	if (!err)
+		err = nfsk_window_configure(nn, &cfg, rebuild, keyp, info->extack);
 	mutex_unlock(&nn->lock);
-	/*
-	 * A longer window starts at the next boundary; a shorter one must not
-	 * wait for the end of a long open window: close that one earlier.
-	 */
-	if (!err && new_ms < old_ms)
-		mod_delayed_work(system_power_efficient_wq, &nn->window_work,
-				 msecs_to_jiffies(new_ms));
 	return err;
 }
 
@@ -323,16 +281,25 @@ out:
 	return err;
 }
 
+/* WINDOW nest: ID, BYTES, PACKETS and a TOPK nest of @n flows */
+static size_t nfsk_topk_reply_size(u32 n)
+{
+	return 2 * nla_total_size(0) + 3 * NFSK_U64_ATTR_SIZE +
+	       n * nfsk_flow_size();
+}
+
 static int nfsk_cmd_topk_get(struct sk_buff *skb, struct genl_info *info)
 {
+	u32 n = NFSK_TOPK_MAX;
 	int err;
 
 	err = nfsk_check_admin(skb, genl_info_net(info), info->extack);
 	if (err)
 		return err;
-	return nfsk_reply(info, NFSKETCH_CMD_TOPK_GET,
-			  2 * nla_total_size(0) + 3 * NFSK_U64_ATTR_SIZE +
-			  NFSK_TOPK_MAX * nfsk_flow_size(), nfsk_fill_topk);
+	if (info->attrs[NFSKETCH_A_TOPK_N])
+		n = nla_get_u32(info->attrs[NFSKETCH_A_TOPK_N]);
+	return nfsk_reply(info, NFSKETCH_CMD_TOPK_GET, nfsk_topk_reply_size(n),
+			  nfsk_fill_topk);
 }
 
 /* ---- QUERY ------------------------------------------------------------- */
@@ -463,6 +430,12 @@ static int nfsk_fill_query(struct sk_buff *msg, struct nfsk_net *nn,
 	return nfsk_flow_put(msg, NFSKETCH_A_FLOW, &key, 0, 0, &est);
 }
 
+/* WINDOW nest with its ID, and a FLOW (an address query's is smaller) */
+static size_t nfsk_query_reply_size(void)
+{
+	return nla_total_size(0) + NFSK_U64_ATTR_SIZE + nfsk_flow_size();
+}
+
 static int nfsk_cmd_query(struct sk_buff *skb, struct genl_info *info)
 {
 	int err;
@@ -474,8 +447,7 @@ static int nfsk_cmd_query(struct sk_buff *skb, struct genl_info *info)
 	    !info->attrs[NFSKETCH_A_QUERY_DST] &&
 	    GENL_REQ_ATTR_CHECK(info, NFSKETCH_A_FLOW))
 		return -EINVAL;
-	return nfsk_reply(info, NFSKETCH_CMD_QUERY,
-			  nla_total_size(0) + NFSK_U64_ATTR_SIZE + nfsk_flow_size(),
+	return nfsk_reply(info, NFSKETCH_CMD_QUERY, nfsk_query_reply_size(),
 			  nfsk_fill_query);
 }
 
@@ -635,8 +607,7 @@ unlock:
 static int nfsk_dump_routes(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct nfsk_net *nn = nfsk_pernet(sock_net(cb->skb->sk));
-	struct nfsk_routes *r = nn->routes;
-	u32 i;
+	struct nfsk_route_rec rec;
 	int err;
 
 	if (!cb->args[1]) {
@@ -646,67 +617,78 @@ static int nfsk_dump_routes(struct sk_buff *skb, struct netlink_callback *cb)
 		cb->args[1] = 1;
 	}
 
-	spin_lock_bh(&r->lock);
-	/* oldest first: the ring's next slot holds the oldest record */
-	for (i = 0; i < NFSK_ROUTE_LOG_LEN; i++) {
-		const struct nfsk_route_rec *rec;
+	while (nfsk_routes_log_next(nn->routes, cb->args[0], &rec)) {
 		void *hdr;
 
-		rec = &r->log[(r->log_next + i) & (NFSK_ROUTE_LOG_LEN - 1)];
-		if (!rec->seq || rec->seq <= cb->args[0])
-			continue;
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 				  cb->nlh->nlmsg_seq, &nfsk_genl_family,
 				  NLM_F_MULTI, NFSKETCH_CMD_ROUTE_GET);
 		if (!hdr)
 			break;
-		if (nfsk_route_put(skb, NFSKETCH_A_ROUTE, rec)) {
+		if (nfsk_route_put(skb, NFSKETCH_A_ROUTE, &rec)) {
 			genlmsg_cancel(skb, hdr);
 			break;
 		}
 		genlmsg_end(skb, hdr);
-		cb->args[0] = rec->seq;
+		cb->args[0] = rec.seq;
 	}
-	spin_unlock_bh(&r->lock);
 	return skb->len;
 }
 
-static const struct genl_small_ops nfsk_genl_ops[] = {
+static const struct genl_ops nfsk_genl_ops[] = {
 	{
-		.cmd	= NFSKETCH_CMD_STATS_GET,
-		.doit	= nfsk_cmd_stats_get,
+		.cmd		= NFSKETCH_CMD_STATS_GET,
+		.doit		= nfsk_cmd_stats_get,
+		.policy		= nfsk_no_attrs_policy,
+		.maxattr	= NFSKETCH_A_MAX,
 	},
 	{
-		.cmd	= NFSKETCH_CMD_WINDOW_GET,
-		.dumpit	= nfsk_dump_windows,
+		.cmd		= NFSKETCH_CMD_WINDOW_GET,
+		.dumpit		= nfsk_dump_windows,
+		.policy		= nfsk_window_get_policy,
+		.maxattr	= NFSKETCH_A_MAX,
 	},
 	{
-		.cmd	= NFSKETCH_CMD_TOPK_GET,
-		.doit	= nfsk_cmd_topk_get,
+		.cmd		= NFSKETCH_CMD_TOPK_GET,
+		.doit		= nfsk_cmd_topk_get,
+		.policy		= nfsk_topk_get_policy,
+		.maxattr	= NFSKETCH_A_MAX,
 	},
 	{
-		.cmd	= NFSKETCH_CMD_QUERY,
-		.doit	= nfsk_cmd_query,
+		.cmd		= NFSKETCH_CMD_QUERY,
+		.doit		= nfsk_cmd_query,
+		.policy		= nfsk_query_policy,
+		.maxattr	= NFSKETCH_A_MAX,
 	},
 	{
-		.cmd	= NFSKETCH_CMD_SKETCH_GET,
-		.dumpit	= nfsk_dump_sketch,
+		.cmd		= NFSKETCH_CMD_SKETCH_GET,
+		.dumpit		= nfsk_dump_sketch,
+		.policy		= nfsk_no_attrs_policy,
+		.maxattr	= NFSKETCH_A_MAX,
 	},
 	{
-		.cmd	= NFSKETCH_CMD_ROUTE_GET,
-		.dumpit	= nfsk_dump_routes,
+		.cmd		= NFSKETCH_CMD_ROUTE_GET,
+		.dumpit		= nfsk_dump_routes,
+		.policy		= nfsk_no_attrs_policy,
+		.maxattr	= NFSKETCH_A_MAX,
 	},
 	{
-		.cmd	= NFSKETCH_CMD_CONFIG_GET,
-		.doit	= nfsk_cmd_config_get,
+		.cmd		= NFSKETCH_CMD_CONFIG_GET,
+		.doit		= nfsk_cmd_config_get,
+		.policy		= nfsk_no_attrs_policy,
+		.maxattr	= NFSKETCH_A_MAX,
 	},
 	{
-		.cmd	= NFSKETCH_CMD_CONFIG_SET,
-		.doit	= nfsk_cmd_config_set,
+		.cmd		= NFSKETCH_CMD_CONFIG_SET,
+		.doit		= nfsk_cmd_config_set,
+		.policy		= nfsk_config_set_policy,
+		.maxattr	= NFSKETCH_A_MAX,
 	},
 	{
-		.cmd	= NFSKETCH_CMD_RESET,
-		.doit	= nfsk_cmd_reset,
+		.cmd		= NFSKETCH_CMD_RESET,
+		.doit		= nfsk_cmd_reset,
+		.policy		= nfsk_no_attrs_policy,
+		.maxattr	= NFSKETCH_A_MAX,
 	},
 };
 
@@ -718,14 +700,12 @@ static const struct genl_multicast_group nfsk_genl_mcgrps[] = {
 static struct genl_family nfsk_genl_family __ro_after_init = {
 	.name		= NFSKETCH_FAMILY_NAME,
 	.version	= NFSKETCH_FAMILY_VERSION,
-	.maxattr	= NFSKETCH_A_MAX,
-	.policy		= nfsk_genl_policy,
 	.netnsok	= true,
 	/* handlers lock what they touch: nn->lock, routes->lock */
 	.parallel_ops	= true,
 	.module		= THIS_MODULE,
-	.small_ops	= nfsk_genl_ops,
-	.n_small_ops	= ARRAY_SIZE(nfsk_genl_ops),
+	.ops		= nfsk_genl_ops,
+	.n_ops		= ARRAY_SIZE(nfsk_genl_ops),
 	.mcgrps		= nfsk_genl_mcgrps,
 	.n_mcgrps	= ARRAY_SIZE(nfsk_genl_mcgrps),
 };

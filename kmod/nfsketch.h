@@ -136,6 +136,10 @@ bool nfsk_routes_present(struct nfsk_routes *r, u8 family, const u8 *dst,
 u32 nfsk_routes_track(struct nfsk_routes *r, u8 family, const u8 *dst,
 		      u8 dst_len, u32 table, u8 event, u64 now, bool baseline);
 void nfsk_routes_forget_all(struct nfsk_routes *r);
+void nfsk_routes_table_size(struct nfsk_routes *r, u32 size[2]);
+void nfsk_routes_flap_last(struct nfsk_routes *r, struct nfsk_route_rec *rec);
+bool nfsk_routes_log_next(struct nfsk_routes *r, u64 after,
+			  struct nfsk_route_rec *rec);
 
 /* ---- events (events.c) ------------------------------------------------- */
 
@@ -157,8 +161,40 @@ void nfsk_events_configure(struct nfsk_events *ev, const struct nfsk_config *cfg
 void nfsk_events_exit(struct nfsk_net *nn);
 void nfsk_events_route(struct nfsk_events *ev, const struct nfsk_route_rec *rec);
 void nfsk_events_window_closed(struct nfsk_net *nn, const struct nfsk_window *win);
-size_t nfsk_events_stats_size(void);
-int nfsk_events_stats_put(struct sk_buff *msg, struct nfsk_events *ev);
+
+struct nfsk_events_counts {
+	u64	sent;
+	u64	coalesced;	/* route events sent only in a summary */
+	u64	dropped;
+};
+
+void nfsk_events_counts(struct nfsk_events *ev, struct nfsk_events_counts *c);
+
+/* An ALERT_NTF as queued: what the message needs, nothing more. */
+struct nfsk_alert_rec {
+	u64	window_id;
+	u64	value;
+	u64	baseline;	/* see enum nfsketch_alert_attr */
+	s64	score;
+	u32	flag;
+	u32	series;
+	u32	kind;		/* NFSK_ALERT_* */
+	u32	penalty;
+	union {
+		struct {
+			struct nfsk_flow_key	key;
+			u64			bytes;
+			u64			packets;
+		} flow;
+		struct nfsk_route_rec	route;
+	};
+};
+
+enum {
+	NFSK_ALERT_SERIES,
+	NFSK_ALERT_FLOW,
+	NFSK_ALERT_ROUTE,
+};
 
 /* ---- packet path (hooks.c, parse.c) ------------------------------------ */
 
@@ -255,6 +291,9 @@ void nfsk_window_stop(struct nfsk_net *nn);
 void nfsk_window_free(struct nfsk_net *nn);
 void nfsk_window_start(struct nfsk_net *nn);
 void nfsk_window_reset(struct nfsk_net *nn);
+int nfsk_window_configure(struct nfsk_net *nn, const struct nfsk_config *cfg,
+			  bool rebuild, const struct nfsk_hash_key *key,
+			  struct netlink_ext_ack *extack);
 void nfsk_stats_sum(const struct nfsk_net *nn, u64 *packets, u64 *bytes,
 		    u64 *truncated);
 
@@ -273,6 +312,11 @@ int nfsk_window_put(struct sk_buff *msg, const struct nfsk_window *w);
 size_t nfsk_route_size(void);
 int nfsk_route_put(struct sk_buff *msg, int attr,
 		   const struct nfsk_route_rec *rec);
+size_t nfsk_route_summary_size(void);
+int nfsk_route_summary_put(struct sk_buff *msg, u64 time_ns, u64 coalesced);
+size_t nfsk_alert_size(void);
+int nfsk_alert_put(struct sk_buff *msg, const struct nfsk_alert_rec *a);
+void nfsk_msg_check_size(const struct sk_buff *msg, size_t size, u8 cmd);
 
 bool nfsk_genl_has_listeners(struct net *net);
 void *nfsk_genl_put_ntf(struct sk_buff *msg, u8 cmd);

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Netlink attribute writers for the nfsketch family, each with a *_size()
- * helper giving the room its message needs.
+ * Netlink attribute writers for the nfsketch family (the only file that
+ * writes attributes of a record), each with a *_size() function giving the
+ * room it takes, attribute by attribute as the writer puts them. Callers
+ * allocate by these sizes and WARN_ONCE when a writer used more (see
+ * nfsk_msg_check_size()), as net/ethtool/netlink.c does.
  */
 #include <net/genetlink.h>
 #include <uapi/linux/nfsketch.h>
@@ -10,25 +13,38 @@
 #define U64_ATTR	nla_total_size_64bit(sizeof(u64))
 #define U32_ATTR	nla_total_size(sizeof(u32))
 
+/*
+ * Warn once when a message allocated with genlmsg_new(@size) holds more
+ * than that: a *_size() function fell behind its writer. Called
+ * on every message sent, so a VM test that sends each message once finds
+ * it (any WARN fails a VM run); -EMSGSIZE would only show it when the
+ * allocation had no slack left.
+ */
+void nfsk_msg_check_size(const struct sk_buff *msg, size_t size, u8 cmd)
+{
+	size_t room = nlmsg_total_size(genlmsg_total_size(size));
+
+	WARN_ONCE(msg->len > room, "nfsketch cmd %u: message sized %zu, %u written\n",
+		  cmd, room, msg->len);
+}
+
+/* STATS: 10 u64 (3 of them the events') and 4 u32 in a nest */
 size_t nfsk_stats_size(void)
 {
-	return nla_total_size(0) + 7 * U64_ATTR + 5 * U32_ATTR +
-	       nfsk_events_stats_size();
+	return nla_total_size(0) + 10 * U64_ATTR + 4 * U32_ATTR;
 }
 
 int nfsk_stats_put(struct sk_buff *msg, struct nfsk_net *nn)
 {
+	struct nfsk_events_counts ev;
 	u64 packets, bytes, truncated;
-	struct nfsk_routes *r = nn->routes;
-	u32 routes4, routes6;
 	struct nlattr *nest;
+	u32 routes[2];
 
 	lockdep_assert_held(&nn->lock);
 	nfsk_stats_sum(nn, &packets, &bytes, &truncated);
-	spin_lock_bh(&r->lock);
-	routes4 = r->table_size[0];
-	routes6 = r->table_size[1];
-	spin_unlock_bh(&r->lock);
+	nfsk_routes_table_size(nn->routes, routes);
+	nfsk_events_counts(nn->events, &ev);
 
 	nest = nla_nest_start(msg, NFSKETCH_A_STATS);
 	if (!nest)
@@ -49,11 +65,16 @@ int nfsk_stats_put(struct sk_buff *msg, struct nfsk_net *nn)
 	    nla_put_u64_64bit(msg, NFSKETCH_A_STATS_MEM_BYTES,
 			      nfsk_net_mem_bytes(nn), NFSKETCH_A_STATS_PAD) ||
 	    nla_put_u32(msg, NFSKETCH_A_STATS_CPUS, num_possible_cpus()) ||
-	    nla_put_u32(msg, NFSKETCH_A_STATS_ROUTES4, routes4) ||
-	    nla_put_u32(msg, NFSKETCH_A_STATS_ROUTES6, routes6) ||
+	    nla_put_u32(msg, NFSKETCH_A_STATS_ROUTES4, routes[NFSK_FAM_V4]) ||
+	    nla_put_u32(msg, NFSKETCH_A_STATS_ROUTES6, routes[NFSK_FAM_V6]) ||
 	    nla_put_u64_64bit(msg, NFSKETCH_A_STATS_ALERTS, nn->alerts,
 			      NFSKETCH_A_STATS_PAD) ||
-	    nfsk_events_stats_put(msg, nn->events)) {
+	    nla_put_u64_64bit(msg, NFSKETCH_A_STATS_EVENTS_SENT, ev.sent,
+			      NFSKETCH_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, NFSKETCH_A_STATS_EVENTS_COALESCED,
+			      ev.coalesced, NFSKETCH_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, NFSKETCH_A_STATS_EVENTS_DROPPED, ev.dropped,
+			      NFSKETCH_A_STATS_PAD)) {
 		nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;
 	}
@@ -61,6 +82,7 @@ int nfsk_stats_put(struct sk_buff *msg, struct nfsk_net *nn)
 	return 0;
 }
 
+/* FLOW: 3 u8, 2 binary[16], 2 u16, 6 u64 at most, in a nest */
 size_t nfsk_flow_size(void)
 {
 	return nla_total_size(0) + 3 * nla_total_size(sizeof(u8)) +
@@ -110,58 +132,79 @@ cancel:
 	return -EMSGSIZE;
 }
 
+/*
+ * The u64 and u32 attributes of a window record: the writer and the size
+ * function both walk this table, so they cannot drift apart.
+ */
+struct nfsk_win_attr {
+	u16	attr;
+	u16	type;		/* NLA_U64 or NLA_U32 */
+	u32	off;
+};
+
+#define NFSK_WOFF(_field)	offsetof(struct nfsk_window, _field)
+
+static const struct nfsk_win_attr nfsk_win_attrs[] = {
+	{ NFSKETCH_A_WINDOW_ID, NLA_U64, NFSK_WOFF(id) },
+	{ NFSKETCH_A_WINDOW_START_NS, NLA_U64, NFSK_WOFF(start_ns) },
+	{ NFSKETCH_A_WINDOW_LENGTH_NS, NLA_U64, NFSK_WOFF(length_ns) },
+	{ NFSKETCH_A_WINDOW_PACKETS, NLA_U64, NFSK_WOFF(packets) },
+	{ NFSKETCH_A_WINDOW_BYTES, NLA_U64, NFSK_WOFF(bytes) },
+	{ NFSKETCH_A_WINDOW_TCP, NLA_U64, NFSK_WOFF(proto[NFSK_PROTO_TCP]) },
+	{ NFSKETCH_A_WINDOW_UDP, NLA_U64, NFSK_WOFF(proto[NFSK_PROTO_UDP]) },
+	{ NFSKETCH_A_WINDOW_ICMP, NLA_U64, NFSK_WOFF(proto[NFSK_PROTO_ICMP]) },
+	{ NFSKETCH_A_WINDOW_ICMPV6, NLA_U64, NFSK_WOFF(proto[NFSK_PROTO_ICMPV6]) },
+	{ NFSKETCH_A_WINDOW_OTHER, NLA_U64, NFSK_WOFF(proto[NFSK_PROTO_OTHER]) },
+	{ NFSKETCH_A_WINDOW_IPV4, NLA_U64, NFSK_WOFF(family[NFSK_FAM_V4]) },
+	{ NFSKETCH_A_WINDOW_IPV6, NLA_U64, NFSK_WOFF(family[NFSK_FAM_V6]) },
+	{ NFSKETCH_A_WINDOW_TRUNCATED, NLA_U64, NFSK_WOFF(truncated) },
+	{ NFSKETCH_A_WINDOW_SRC_ENTROPY, NLA_U32, NFSK_WOFF(src_entropy) },
+	{ NFSKETCH_A_WINDOW_DST_ENTROPY, NLA_U32, NFSK_WOFF(dst_entropy) },
+	{ NFSKETCH_A_WINDOW_ROUTE_ADD4, NLA_U32, NFSK_WOFF(route_add[NFSK_FAM_V4]) },
+	{ NFSKETCH_A_WINDOW_ROUTE_DEL4, NLA_U32, NFSK_WOFF(route_del[NFSK_FAM_V4]) },
+	{ NFSKETCH_A_WINDOW_ROUTE_REPLACE4, NLA_U32, NFSK_WOFF(route_replace[NFSK_FAM_V4]) },
+	{ NFSKETCH_A_WINDOW_ROUTE_ADD6, NLA_U32, NFSK_WOFF(route_add[NFSK_FAM_V6]) },
+	{ NFSKETCH_A_WINDOW_ROUTE_DEL6, NLA_U32, NFSK_WOFF(route_del[NFSK_FAM_V6]) },
+	{ NFSKETCH_A_WINDOW_ROUTE_REPLACE6, NLA_U32, NFSK_WOFF(route_replace[NFSK_FAM_V6]) },
+	{ NFSKETCH_A_WINDOW_ROUTES4, NLA_U32, NFSK_WOFF(routes[NFSK_FAM_V4]) },
+	{ NFSKETCH_A_WINDOW_ROUTES6, NLA_U32, NFSK_WOFF(routes[NFSK_FAM_V6]) },
+	{ NFSKETCH_A_WINDOW_SAH_HITS, NLA_U64, NFSK_WOFF(sah.hits) },
+	{ NFSKETCH_A_WINDOW_SAH_MISSES, NLA_U64, NFSK_WOFF(sah.misses) },
+	{ NFSKETCH_A_WINDOW_SAH_FULL, NLA_U64, NFSK_WOFF(sah.full) },
+	{ NFSKETCH_A_WINDOW_SAH_HELD, NLA_U32, NFSK_WOFF(sah.flows) },
+	{ NFSKETCH_A_WINDOW_SAH_PROB, NLA_U32, NFSK_WOFF(sah.p_fx) },
+	{ NFSKETCH_A_WINDOW_FLAGS, NLA_U32, NFSK_WOFF(flags) },
+};
+
 size_t nfsk_window_size(void)
 {
-	return nla_total_size(0) + 18 * U64_ATTR + 12 * U32_ATTR +
-	       nla_total_size(0) + NFSK_SERIES_MAX * U64_ATTR;
-}
+	size_t size = nla_total_size(0);	/* the nest */
+	unsigned int i;
 
-static int nfsk_put_u64(struct sk_buff *msg, int attr, u64 val)
-{
-	return nla_put_u64_64bit(msg, attr, val, NFSKETCH_A_WINDOW_PAD);
+	for (i = 0; i < ARRAY_SIZE(nfsk_win_attrs); i++)
+		size += nfsk_win_attrs[i].type == NLA_U64 ? U64_ATTR : U32_ATTR;
+	/* the score nest, one s64 per series */
+	return size + nla_total_size(0) + NFSK_SERIES_MAX * U64_ATTR;
 }
 
 int nfsk_window_put(struct sk_buff *msg, const struct nfsk_window *w)
 {
 	struct nlattr *nest, *score;
-	unsigned int s;
+	unsigned int i, s;
 
 	nest = nla_nest_start(msg, NFSKETCH_A_WINDOW);
 	if (!nest)
 		return -EMSGSIZE;
-	if (nfsk_put_u64(msg, NFSKETCH_A_WINDOW_ID, w->id) ||
-	    nfsk_put_u64(msg, NFSKETCH_A_WINDOW_START_NS, w->start_ns) ||
-	    nfsk_put_u64(msg, NFSKETCH_A_WINDOW_LENGTH_NS, w->length_ns) ||
-	    nfsk_put_u64(msg, NFSKETCH_A_WINDOW_PACKETS, w->packets) ||
-	    nfsk_put_u64(msg, NFSKETCH_A_WINDOW_BYTES, w->bytes) ||
-	    nfsk_put_u64(msg, NFSKETCH_A_WINDOW_TCP, w->proto[NFSK_PROTO_TCP]) ||
-	    nfsk_put_u64(msg, NFSKETCH_A_WINDOW_UDP, w->proto[NFSK_PROTO_UDP]) ||
-	    nfsk_put_u64(msg, NFSKETCH_A_WINDOW_ICMP, w->proto[NFSK_PROTO_ICMP]) ||
-	    nfsk_put_u64(msg, NFSKETCH_A_WINDOW_ICMPV6,
-			 w->proto[NFSK_PROTO_ICMPV6]) ||
-	    nfsk_put_u64(msg, NFSKETCH_A_WINDOW_OTHER, w->proto[NFSK_PROTO_OTHER]) ||
-	    nfsk_put_u64(msg, NFSKETCH_A_WINDOW_IPV4, w->family[NFSK_FAM_V4]) ||
-	    nfsk_put_u64(msg, NFSKETCH_A_WINDOW_IPV6, w->family[NFSK_FAM_V6]) ||
-	    nfsk_put_u64(msg, NFSKETCH_A_WINDOW_TRUNCATED, w->truncated) ||
-	    nla_put_u32(msg, NFSKETCH_A_WINDOW_SRC_ENTROPY, w->src_entropy) ||
-	    nla_put_u32(msg, NFSKETCH_A_WINDOW_DST_ENTROPY, w->dst_entropy) ||
-	    nla_put_u32(msg, NFSKETCH_A_WINDOW_ROUTE_ADD4, w->route_add[0]) ||
-	    nla_put_u32(msg, NFSKETCH_A_WINDOW_ROUTE_DEL4, w->route_del[0]) ||
-	    nla_put_u32(msg, NFSKETCH_A_WINDOW_ROUTE_REPLACE4,
-			w->route_replace[0]) ||
-	    nla_put_u32(msg, NFSKETCH_A_WINDOW_ROUTE_ADD6, w->route_add[1]) ||
-	    nla_put_u32(msg, NFSKETCH_A_WINDOW_ROUTE_DEL6, w->route_del[1]) ||
-	    nla_put_u32(msg, NFSKETCH_A_WINDOW_ROUTE_REPLACE6,
-			w->route_replace[1]) ||
-	    nla_put_u32(msg, NFSKETCH_A_WINDOW_ROUTES4, w->routes[0]) ||
-	    nla_put_u32(msg, NFSKETCH_A_WINDOW_ROUTES6, w->routes[1]) ||
-	    nfsk_put_u64(msg, NFSKETCH_A_WINDOW_SAH_HITS, w->sah.hits) ||
-	    nfsk_put_u64(msg, NFSKETCH_A_WINDOW_SAH_MISSES, w->sah.misses) ||
-	    nfsk_put_u64(msg, NFSKETCH_A_WINDOW_SAH_FULL, w->sah.full) ||
-	    nla_put_u32(msg, NFSKETCH_A_WINDOW_SAH_HELD, w->sah.flows) ||
-	    nla_put_u32(msg, NFSKETCH_A_WINDOW_SAH_PROB, w->sah.p_fx) ||
-	    nla_put_u32(msg, NFSKETCH_A_WINDOW_FLAGS, w->flags))
-		goto cancel;
+	for (i = 0; i < ARRAY_SIZE(nfsk_win_attrs); i++) {
+		const struct nfsk_win_attr *a = &nfsk_win_attrs[i];
+		const void *field = (const u8 *)w + a->off;
+
+		if (a->type == NLA_U64 ?
+		    nla_put_u64_64bit(msg, a->attr, *(const u64 *)field,
+				      NFSKETCH_A_WINDOW_PAD) :
+		    nla_put_u32(msg, a->attr, *(const u32 *)field))
+			goto cancel;
+	}
 
 	score = nla_nest_start(msg, NFSKETCH_A_WINDOW_SCORE);
 	if (!score)
@@ -180,9 +223,10 @@ cancel:
 	return -EMSGSIZE;
 }
 
+/* ROUTE: 1 u64, 1 binary[16], 4 u8, 2 u32 in a nest */
 size_t nfsk_route_size(void)
 {
-	return nla_total_size(0) + 2 * U64_ATTR + nla_total_size(16) +
+	return nla_total_size(0) + U64_ATTR + nla_total_size(16) +
 	       4 * nla_total_size(sizeof(u8)) + 2 * U32_ATTR;
 }
 
@@ -208,4 +252,68 @@ int nfsk_route_put(struct sk_buff *msg, int attr,
 	}
 	nla_nest_end(msg, nest);
 	return 0;
+}
+
+/* ROUTE summary: 2 u64 in a nest */
+size_t nfsk_route_summary_size(void)
+{
+	return nla_total_size(0) + 2 * U64_ATTR;
+}
+
+int nfsk_route_summary_put(struct sk_buff *msg, u64 time_ns, u64 coalesced)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(msg, NFSKETCH_A_ROUTE);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(msg, NFSKETCH_A_ROUTE_TIME_NS, time_ns,
+			      NFSKETCH_A_ROUTE_PAD) ||
+	    nla_put_u64_64bit(msg, NFSKETCH_A_ROUTE_COALESCED, coalesced,
+			      NFSKETCH_A_ROUTE_PAD)) {
+		nla_nest_cancel(msg, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* ALERT: 2 u32, 4 u64 and a FLOW or a ROUTE nest, in a nest */
+size_t nfsk_alert_size(void)
+{
+	return nla_total_size(0) + 2 * U32_ATTR + 4 * U64_ATTR +
+	       max(nfsk_flow_size(), nfsk_route_size());
+}
+
+int nfsk_alert_put(struct sk_buff *msg, const struct nfsk_alert_rec *a)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(msg, NFSKETCH_A_ALERT);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(msg, NFSKETCH_A_ALERT_FLAG, a->flag) ||
+	    nla_put_u64_64bit(msg, NFSKETCH_A_ALERT_WINDOW_ID, a->window_id,
+			      NFSKETCH_A_ALERT_PAD) ||
+	    nla_put_u32(msg, NFSKETCH_A_ALERT_SERIES, a->series) ||
+	    nla_put_u64_64bit(msg, NFSKETCH_A_ALERT_VALUE, a->value,
+			      NFSKETCH_A_ALERT_PAD) ||
+	    nla_put_u64_64bit(msg, NFSKETCH_A_ALERT_BASELINE, a->baseline,
+			      NFSKETCH_A_ALERT_PAD) ||
+	    nla_put_s64(msg, NFSKETCH_A_ALERT_SCORE, a->score,
+			NFSKETCH_A_ALERT_PAD))
+		goto cancel;
+	if (a->kind == NFSK_ALERT_FLOW &&
+	    nfsk_flow_put(msg, NFSKETCH_A_ALERT_FLOW, &a->flow.key,
+			  a->flow.packets, a->flow.bytes, NULL))
+		goto cancel;
+	if (a->kind == NFSK_ALERT_ROUTE &&
+	    nfsk_route_put(msg, NFSKETCH_A_ALERT_ROUTE, &a->route))
+		goto cancel;
+	nla_nest_end(msg, nest);
+	return 0;
+
+cancel:
+	nla_nest_cancel(msg, nest);
+	return -EMSGSIZE;
 }

@@ -230,6 +230,50 @@ u32 nfsk_routes_track(struct nfsk_routes *r, u8 family, const u8 *dst,
 	return v.penalty;
 }
 
+/* Routes in the namespace's tables: [0] IPv4, [1] IPv6. */
+void nfsk_routes_table_size(struct nfsk_routes *r, u32 size[2])
+{
+	spin_lock_bh(&r->lock);
+	size[NFSK_FAM_V4] = r->table_size[NFSK_FAM_V4];
+	size[NFSK_FAM_V6] = r->table_size[NFSK_FAM_V6];
+	spin_unlock_bh(&r->lock);
+}
+
+/* The last prefix that crossed into suppression (ROUTE_FLAP alerts). */
+void nfsk_routes_flap_last(struct nfsk_routes *r, struct nfsk_route_rec *rec)
+{
+	spin_lock_bh(&r->lock);
+	*rec = r->flap_last;
+	spin_unlock_bh(&r->lock);
+}
+
+/*
+ * Copy into @rec the oldest record of the route log newer than sequence
+ * number @after; false when there is none. ROUTE_GET dumps resume by
+ * sequence number, so a record logged between two steps is not repeated.
+ */
+bool nfsk_routes_log_next(struct nfsk_routes *r, u64 after,
+			  struct nfsk_route_rec *rec)
+{
+	bool found = false;
+	u32 i;
+
+	spin_lock_bh(&r->lock);
+	/* oldest first: the ring's next slot holds the oldest record */
+	for (i = 0; i < NFSK_ROUTE_LOG_LEN; i++) {
+		const struct nfsk_route_rec *l;
+
+		l = &r->log[(r->log_next + i) & (NFSK_ROUTE_LOG_LEN - 1)];
+		if (l->seq && l->seq > after) {
+			*rec = *l;
+			found = true;
+			break;
+		}
+	}
+	spin_unlock_bh(&r->lock);
+	return found;
+}
+
 void nfsk_routes_forget_all(struct nfsk_routes *r)
 {
 	lockdep_assert_held(&r->lock);

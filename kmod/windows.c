@@ -359,6 +359,74 @@ void nfsk_window_free(struct nfsk_net *nn)
 }
 
 /*
+ * CONFIG_SET's new configuration @cfg (checked, nfsk_config_apply()), with
+ * @rebuild when its geometry changed and @key when a new hash key was
+ * given. New banks and a new history ring are allocated here, so that
+ * -ENOMEM reaches the caller, and published by the next close; everything
+ * else applies at once. All or nothing: on error nothing changed.
+ */
+int nfsk_window_configure(struct nfsk_net *nn, const struct nfsk_config *cfg,
+			  bool rebuild, const struct nfsk_hash_key *key,
+			  struct netlink_ext_ack *extack)
+{
+	struct nfsk_sketch *cur, *sk = NULL;
+	struct nfsk_hist_buf *hb = NULL;
+	struct nfsk_hash_key k;
+	u32 old_ms = nn->cfg.window_ms;
+	int err;
+
+	lockdep_assert_held(&nn->lock);
+	/* The key of the sketch the next close publishes, unless given. */
+	cur = nn->pending_sketch ?:
+	      rcu_dereference_protected(nn->sketch, lockdep_is_held(&nn->lock));
+	k = key ? *key : cur->key;
+	if (rebuild || key || nn->pending_sketch) {
+		sk = nfsk_sketch_alloc(cfg, &k);
+		if (!sk) {
+			NL_SET_ERR_MSG_MOD(extack, "no memory for the new sketch");
+			return -ENOMEM;
+		}
+	}
+	if (cfg->history != nn->hist->len ||
+	    (nn->pending_hist && cfg->history != nn->pending_hist->len)) {
+		hb = nfsk_hist_buf_alloc(cfg->history);
+		if (!hb) {
+			nfsk_sketch_free(sk);
+			NL_SET_ERR_MSG_MOD(extack, "no memory for the new history");
+			return -ENOMEM;
+		}
+	}
+	err = nfsk_routes_configure(nn->routes, cfg);
+	if (err) {
+		nfsk_sketch_free(sk);
+		nfsk_hist_buf_free(hb);
+		NL_SET_ERR_MSG_MOD(extack, "invalid flap damping thresholds");
+		return err;
+	}
+	nfsk_events_configure(nn->events, cfg);
+
+	if (sk) {
+		nfsk_sketch_free(nn->pending_sketch);
+		nn->pending_sketch = sk;
+	}
+	if (hb) {
+		nfsk_hist_buf_free(nn->pending_hist);
+		nn->pending_hist = hb->len == nn->hist->len ? NULL : hb;
+		if (!nn->pending_hist)
+			nfsk_hist_buf_free(hb);
+	}
+	nn->cfg = *cfg;
+	/*
+	 * A longer window starts at the next boundary; a shorter one must not
+	 * wait for the end of a long open window: close that one earlier.
+	 */
+	if (cfg->window_ms < old_ms)
+		mod_delayed_work(system_power_efficient_wq, &nn->window_work,
+				 msecs_to_jiffies(cfg->window_ms));
+	return 0;
+}
+
+/*
  * Forget the history and the last window (RESET). The open window goes on:
  * its banks are being written and are folded at the next close as usual.
  */

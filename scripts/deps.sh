@@ -24,8 +24,6 @@ pkgs=(
 	linux-image-amd64 linux-headers-amd64 linux-source
 	# lint
 	sparse perl
-	# the replay's fuzz target (libFuzzer, ASan, UBSan)
-	clang libclang-rt-14-dev
 	# VM
 	qemu-system-x86 busybox-static cpio kmod
 	# tools the guest runs from the host's root over 9p
@@ -35,9 +33,11 @@ pkgs=(
 	# man page lint, unit verification, completion, install tracing
 	dkms dh-dkms debhelper dpkg-dev fakeroot lintian mandoc man-db rsync
 	strace openssl systemd bash-completion
-	# robustness: the native fuzzers (libFuzzer), the host load of the
-	# test of the tests
+	# the native fuzzers (libFuzzer, ASan, UBSan: replay parse path,
+	# tunables, CLI reply parsing), the host load of the test of the tests
 	clang libclang-rt-14-dev stress-ng
+	# the netlink spec check (selftests/spec)
+	python3-yaml
 )
 
 # One dpkg-query for all of them: the fast path must stay fast.

@@ -1,27 +1,30 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * series.h - the per-window series the detectors watch and the flags they
- * raise; shared by the window record and the detectors. The values are
- * those of enum nfsketch_series and NFSKETCH_FLAG_* in the UAPI header.
+ * raise; shared by the window record and the detectors. They are the UAPI's
+ * enum nfsketch_series and enum nfsketch_flag under the core's short names:
+ * every value is written once, in include/uapi/linux/nfsketch.h.
  */
 #ifndef _NFSKETCH_SERIES_H
 #define _NFSKETCH_SERIES_H
 
+#include <uapi/linux/nfsketch.h>
+
 enum nfsk_series {
-	NFSK_SERIES_PACKETS,
-	NFSK_SERIES_BYTES,
-	NFSK_SERIES_SRC_ENTROPY,	/* milli-bits */
-	NFSK_SERIES_DST_ENTROPY,	/* milli-bits */
-	NFSK_SERIES_ROUTE_EVENTS,
-	NFSK_SERIES_MAX,
+	NFSK_SERIES_PACKETS		= NFSKETCH_SERIES_PACKETS,
+	NFSK_SERIES_BYTES		= NFSKETCH_SERIES_BYTES,
+	NFSK_SERIES_SRC_ENTROPY		= NFSKETCH_SERIES_SRC_ENTROPY,	/* milli-bits */
+	NFSK_SERIES_DST_ENTROPY		= NFSKETCH_SERIES_DST_ENTROPY,	/* milli-bits */
+	NFSK_SERIES_ROUTE_EVENTS	= NFSKETCH_SERIES_ROUTE_EVENTS,
+	NFSK_SERIES_MAX			= __NFSKETCH_SERIES_MAX,	/* count */
 };
 
 enum nfsk_flag {
-	NFSK_FLAG_VOLUME_SPIKE		= 1U << 0,
-	NFSK_FLAG_ENTROPY_SHIFT		= 1U << 1,
-	NFSK_FLAG_HEAVY_HITTER		= 1U << 2,
-	NFSK_FLAG_ROUTE_CHURN		= 1U << 3,
-	NFSK_FLAG_ROUTE_FLAP		= 1U << 4,
+	NFSK_FLAG_VOLUME_SPIKE		= NFSKETCH_FLAG_VOLUME_SPIKE,
+	NFSK_FLAG_ENTROPY_SHIFT		= NFSKETCH_FLAG_ENTROPY_SHIFT,
+	NFSK_FLAG_HEAVY_HITTER		= NFSKETCH_FLAG_HEAVY_HITTER,
+	NFSK_FLAG_ROUTE_CHURN		= NFSKETCH_FLAG_ROUTE_CHURN,
+	NFSK_FLAG_ROUTE_FLAP		= NFSKETCH_FLAG_ROUTE_FLAP,
 };
 
 #endif /* _NFSKETCH_SERIES_H */

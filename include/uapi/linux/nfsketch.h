@@ -12,6 +12,11 @@
  * Ports are in host byte order; for ICMP/ICMPv6 SPORT is the type and DPORT
  * the code. Entropies are in milli-bits. Times are nanoseconds of
  * CLOCK_MONOTONIC (the kernel's ktime_get_ns()).
+ *
+ * The machine-readable description of this family (attribute types, checks,
+ * which attributes each command takes and returns, permissions) is
+ * Documentation/netlink/specs/nfsketch.yaml; selftests/spec checks that it
+ * and this header agree.
  */
 #ifndef _UAPI_LINUX_NFSKETCH_H
 #define _UAPI_LINUX_NFSKETCH_H
@@ -63,6 +68,9 @@ enum nfsketch_attr {
 enum nfsketch_topk_by {
 	NFSKETCH_TOPK_BY_BYTES,
 	NFSKETCH_TOPK_BY_PACKETS,
+
+	__NFSKETCH_TOPK_BY_MAX,
+	NFSKETCH_TOPK_BY_MAX = __NFSKETCH_TOPK_BY_MAX - 1
 };
 
 enum nfsketch_stats_attr {
@@ -152,13 +160,19 @@ enum nfsketch_series {
 	NFSKETCH_SERIES_ROUTE_EVENTS,
 
 	__NFSKETCH_SERIES_MAX,
+	NFSKETCH_SERIES_MAX = __NFSKETCH_SERIES_MAX - 1
 };
 
-#define NFSKETCH_FLAG_VOLUME_SPIKE	(1U << 0)
-#define NFSKETCH_FLAG_ENTROPY_SHIFT	(1U << 1)
-#define NFSKETCH_FLAG_HEAVY_HITTER	(1U << 2)
-#define NFSKETCH_FLAG_ROUTE_CHURN	(1U << 3)
-#define NFSKETCH_FLAG_ROUTE_FLAP	(1U << 4)
+/* Window flags (NFSKETCH_A_WINDOW_FLAGS) and alert kinds (ALERT_FLAG). */
+enum nfsketch_flag {
+	NFSKETCH_FLAG_VOLUME_SPIKE	= 1U << 0,
+	NFSKETCH_FLAG_ENTROPY_SHIFT	= 1U << 1,
+	NFSKETCH_FLAG_HEAVY_HITTER	= 1U << 2,
+	NFSKETCH_FLAG_ROUTE_CHURN	= 1U << 3,
+	NFSKETCH_FLAG_ROUTE_FLAP	= 1U << 4,
+
+	NFSKETCH_FLAG_MASK		= (1U << 5) - 1
+};
 
 enum nfsketch_flow_attr {
 	NFSKETCH_A_FLOW_UNSPEC,
@@ -184,6 +198,9 @@ enum nfsketch_route_event {
 	NFSKETCH_ROUTE_ADD,
 	NFSKETCH_ROUTE_DEL,
 	NFSKETCH_ROUTE_REPLACE,
+
+	__NFSKETCH_ROUTE_MAX,
+	NFSKETCH_ROUTE_MAX = __NFSKETCH_ROUTE_MAX - 1
 };
 
 enum nfsketch_route_attr {
@@ -248,15 +265,27 @@ enum nfsketch_sketch_attr {
 	NFSKETCH_A_SKETCH_MAX = __NFSKETCH_A_SKETCH_MAX - 1
 };
 
+/*
+ * An alert: FLAG says which, VALUE is what was judged and BASELINE what it
+ * was judged against, in VALUE's unit:
+ *  - VOLUME_SPIKE, ENTROPY_SHIFT, ROUTE_CHURN: VALUE is the window's value of
+ *    SERIES, BASELINE the mean of that series over the history, SCORE
+ *    (VALUE - mean) / sigma * 1000;
+ *  - HEAVY_HITTER: VALUE is the top flow's bytes, BASELINE the window's
+ *    bytes (the share is VALUE / BASELINE), FLOW the flow, SCORE 0;
+ *  - ROUTE_FLAP: VALUE is the prefix's RFC 2439 penalty, BASELINE the
+ *    suppress threshold it crossed (flap_suppress), ROUTE the prefix,
+ *    SCORE 0.
+ */
 enum nfsketch_alert_attr {
 	NFSKETCH_A_ALERT_UNSPEC,
 	NFSKETCH_A_ALERT_PAD,
 	NFSKETCH_A_ALERT_FLAG,		/* u32: one NFSKETCH_FLAG_* */
 	NFSKETCH_A_ALERT_WINDOW_ID,	/* u64 */
 	NFSKETCH_A_ALERT_SERIES,	/* u32: enum nfsketch_series */
-	NFSKETCH_A_ALERT_VALUE,		/* u64 */
-	NFSKETCH_A_ALERT_BASELINE,	/* u64: mean of the history */
-	NFSKETCH_A_ALERT_SCORE,		/* s64: (value - mean) / sigma * 1000 */
+	NFSKETCH_A_ALERT_VALUE,		/* u64: what was judged */
+	NFSKETCH_A_ALERT_BASELINE,	/* u64: what VALUE was judged against */
+	NFSKETCH_A_ALERT_SCORE,		/* s64: series alerts, else 0 */
 	NFSKETCH_A_ALERT_FLOW,		/* nest: NFSKETCH_A_FLOW_* */
 	NFSKETCH_A_ALERT_ROUTE,		/* nest: NFSKETCH_A_ROUTE_* */
 
