@@ -62,7 +62,7 @@ echo "# steady windows' packets: $steady_pkts"
 # not a vacuous pass: the steady run carried its traffic (a starved sender
 # may leave a window empty and fill the next; half of them is plenty)
 check "the steady run carried the paced traffic" \
-	test "$(echo "$steady" | jq ".sum >= $K * .n / 2")" = true
+	test "$(echo "$steady_pkts" | jq ".sum >= $K * .n / 2")" = true
 check_eq "no flag in the steady run" "" "$(flags_since "$w0")"
 
 # flood: 3000 datagrams to one address as fast as b can send them
