@@ -167,24 +167,28 @@ wait_quiet() {
 # test reads is kept open for up to an hour and closed by the test.
 NFSK_LONG_MS=3600000
 
-# close_window NS [LONG_MS]: close NS's open window now (in 2 s) and make the
-# next one LONG_MS long (default an hour). A shorter window_ms closes the
-# open window that much later; the longer one set right after applies from
-# the next boundary. Fails when a window closed before the second setting
-# was in (a very slow guest): the closed window is then not the newest
-# closed one; it waits for that and leaves a LONG_MS window open, so the
-# caller may repeat its traffic and try again.
+# close_window NS [LONG_MS]: close NS's open window now and make the next
+# one LONG_MS long (default an hour). A shorter window_ms closes the open
+# window that much later (NFSK_CLOSE_MS, 2 s at first); the longer one set
+# right after applies from the next boundary. Fails when a window closed
+# before the second setting was in (the guest took longer than
+# NFSK_CLOSE_MS between two commands): the closed window is then not the
+# newest closed one. It waits for that, leaves a LONG_MS window open and
+# makes NFSK_CLOSE_MS four times longer (up to a minute), so that the caller
+# may repeat its traffic and try again at the guest's own pace.
+NFSK_CLOSE_MS=${NFSK_CLOSE_MS:-2000}
 close_window() {
 	local ns=$1 long=${2:-$NFSK_LONG_MS} w
 	w=$(windows_closed "$ns")
-	ip netns exec "$ns" "$NFSK" config set window_ms=2000 || return 1
+	ip netns exec "$ns" "$NFSK" config set window_ms="$NFSK_CLOSE_MS" || return 1
 	ip netns exec "$ns" "$NFSK" config set window_ms="$long" || return 1
 	if [ "$(windows_closed "$ns")" != "$w" ]; then
-		echo "# close_window: the guest was slower than a 2 s window; again"
-		wait_for 60 windows_at_least "$ns" $((w + 2))
+		echo "# close_window: the guest took over $NFSK_CLOSE_MS ms between two commands; again, slower"
+		NFSK_CLOSE_MS=$((NFSK_CLOSE_MS * 4 > 60000 ? 60000 : NFSK_CLOSE_MS * 4))
+		wait_for 120 windows_at_least "$ns" $((w + 2))
 		return 1
 	fi
-	wait_for 60 windows_at_least "$ns" $((w + 1))
+	wait_for 120 windows_at_least "$ns" $((w + 1))
 }
 
 # open_long_window NS [LONG_MS]: a new, empty window of LONG_MS is open.

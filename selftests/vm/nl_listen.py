@@ -16,6 +16,7 @@ netlink socket (stdlib only, independent of the CLI).
                               NETNS (by name) when given.
 """
 import os
+import select
 import socket
 import struct
 import sys
@@ -96,21 +97,20 @@ def pace(windows, per_window, prefix, ndst, port, size, netns=None):
     group = resolve(sock)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
     sock.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, group)
-    sock.settimeout(600)
     if netns:
         enter_netns(netns)
     udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     print("joined", flush=True)
     done, i = 0, 0
     while done < windows:
+        # bounded: no event for 10 minutes ends the sender
+        if not select.select([sock], [], [], 600)[0]:
+            break
         closes = window_closes(sock.recv(65536))
         # several closes queued while this process was starved: one batch
         # for all of them, into the window open now
-        while True:
-            try:
-                closes += window_closes(sock.recv(65536, socket.MSG_DONTWAIT))
-            except BlockingIOError:
-                break
+        while select.select([sock], [], [], 0)[0]:
+            closes += window_closes(sock.recv(65536))
         if not closes:
             continue
         for _ in range(per_window):

@@ -14,16 +14,16 @@
 # growth bounded, packet counts against nft counters at the same hooks and
 # route changes against what was sent. Any splat fails the VM run.
 #
-# Sizes (environment): NFSK_STRESS_CYCLES (5), NFSK_STRESS_NS (50),
-# NFSK_STRESS_FLOWS (1000000), NFSK_STRESS_STORMS (2); NFSK_STRESS_SECONDS
+# Sizes (environment): NFSK_STRESS_CYCLES (3), NFSK_STRESS_NS (30),
+# NFSK_STRESS_FLOWS (1000000), NFSK_STRESS_STORMS (1); NFSK_STRESS_SECONDS
 # (0: one round) repeats rounds of 1-6 until that many seconds have passed
 # (`make check-stress`: an hour).
 . "$(dirname "$0")/lib.sh"
 
-CYCLES=${NFSK_STRESS_CYCLES:-5}
-NSN=${NFSK_STRESS_NS:-50}
+CYCLES=${NFSK_STRESS_CYCLES:-3}
+NSN=${NFSK_STRESS_NS:-30}
 FLOWS=${NFSK_STRESS_FLOWS:-1000000}
-STORMS=${NFSK_STRESS_STORMS:-2}
+STORMS=${NFSK_STRESS_STORMS:-1}
 DURATION=${NFSK_STRESS_SECONDS:-0}
 d=/sys/kernel/nfsketch
 
@@ -152,10 +152,10 @@ sizes() {
 	m0=$(mem_bytes)
 	for t in cms_width cms_depth sah_entries history; do
 		# the range from the one table, as the CLI's help prints it
-		read -r lo hi def < <("$NFSK" config -h | awk -v n="$t" '$1 == n {
+		read -r lo hi def <<<"$("$NFSK" config -h | awk -v n="$t" '$1 == n {
 			for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+\.\.[0-9]+,$/) { split($i, r, /\.\.|,/); lo = r[1]; hi = r[2] }
 			  else if ($i == "default") { d = $(i + 1); gsub(/[^0-9]/, "", d) }
-			print lo, hi, d }')
+			print lo, hi, d }')"
 		for v in "$lo" "$hi" "$def"; do
 			w=$(windows_closed "$p4a")
 			ip netns exec "$p4a" "$NFSK" config set "$t=$v" 2>"$tmp/cfg.err"
