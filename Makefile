@@ -6,7 +6,7 @@
 #   make check      deps, unit tests (plain and ASan/UBSan), VM selftests;
 #                   ends with "N passed, N failed"
 #   make check-fuzz libFuzzer on the tunables and the CLI's reply parsing
-#   make check-stress  an hour of selftests/vm/test_stress.sh (not in CI)
+#   make check-stress  an hour of selftests/vm/stress.sh (not in CI)
 #   make demo       deps, build, boot the VM and show what the module reports
 #   make lint       checkpatch.pl --strict and sparse (C=1) on the kernel code
 #   make bench      native benchmark of the portable core
@@ -112,13 +112,13 @@ check-vm: module tools $(BUILD)/nfsk_libnl_client
 check: deps
 	@KVER="$(if $(filter command line,$(origin KVER)),$(KVER),$$(scripts/guest-kver.sh))" scripts/check.sh
 
-# An hour of selftests/vm/test_stress.sh (not in `make check`): the guest
+# An hour of selftests/vm/stress.sh (not in `make check`): the guest
 # gets no environment from the host, so a wrapper in build/ (shared with the
 # guest) sets the sizes and runs the test. STRESS_SECONDS to change.
 STRESS_SECONDS	?= 3600
 check-stress: module tools
 	@mkdir -p $(BUILD)/stress $(BUILD)/results
-	@printf '#!/bin/bash\nexport NFSK_STRESS_SECONDS=%s NFSK_STRESS_CYCLES=50 NFSK_STRESS_NS=200 NFSK_STRESS_STORMS=3\nexec bash %s/selftests/vm/test_stress.sh\n' \
+	@printf '#!/bin/bash\nexport NFSK_STRESS_SECONDS=%s NFSK_STRESS_CYCLES=50 NFSK_STRESS_NS=200 NFSK_STRESS_STORMS=3\nexec bash %s/selftests/vm/stress.sh\n' \
 		$(STRESS_SECONDS) $(CURDIR) >$(BUILD)/stress/test_stress_long.sh
 	set -o pipefail; NFSK_TEST_TIMEOUT=$$(($(STRESS_SECONDS) + 1800)) \
 		NFSK_VM_TIMEOUT=$$(($(STRESS_SECONDS) + 2100)) \
