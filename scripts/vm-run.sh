@@ -26,6 +26,8 @@
 #   the tmpfs mounts, so that it may live anywhere, /tmp included.
 # - A per-run directory under build/vm/ is shared read-write at the same path:
 #   the guest writes its TAP, dmesg and result there.
+# - no_timer_check: the boot-time check of the IO-APIC timer fails, and the
+#   kernel panics, when a loaded host starves the emulator (seen on 6.12).
 # - Fails by default: a run that times out, crashes or never writes its
 #   result is a failure.
 set -euo pipefail
