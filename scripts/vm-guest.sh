@@ -13,6 +13,19 @@ mount -t devpts devpts /dev/pts 2>/dev/null
 mkdir -p /dev/shm && mount -t tmpfs tmpfs /dev/shm
 mkdir -p /run/netns /var/run /var/lib /var/log /var/tmp
 ip link set lo up
+# the .ko built for this kernel when it is not the checkout's (vm-run.sh NFSK_KO)
+[ -s "$RUN/ko" ] && export NFSK_KO=$(cat "$RUN/ko")
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+
+# kmemleak (debug kernel): what boot left is marked as seen ("clear"), so
+# that a scan after the tests, and the tests' last rmmod, reports only what
+# the tests leaked. Two scans: an object is reported only once it was
+# unreferenced in two of them (Documentation/dev-tools/kmemleak.rst).
+kmemleak=/sys/kernel/debug/kmemleak
+if [ -w "$kmemleak" ]; then
+	echo scan >"$kmemleak"
+	echo clear >"$kmemleak"
+fi
 
 # The checkout's static busybox: the host's `poweroff` is systemd's.
 finish() {
@@ -38,6 +51,19 @@ while read -r t; do
 	fi
 done <"$RUN/tests"
 
+if [ -w "$kmemleak" ]; then
+	grep -q '^nfsketch ' /proc/modules && rmmod nfsketch
+	echo scan >"$kmemleak"
+	echo scan >"$kmemleak"
+	cat "$kmemleak" >"$RUN/kmemleak"
+	if [ -s "$RUN/kmemleak" ]; then
+		echo "not ok - kmemleak: $(grep -c '^unreferenced object' "$RUN/kmemleak") unreferenced objects after the last rmmod ($(grep -c nfsketch "$RUN/kmemleak") lines name nfsketch; see $RUN/kmemleak)" |
+			tee -a "$RUN/tap" >/dev/console
+		result=fail
+	else
+		echo "ok - kmemleak: nothing unreferenced after the last rmmod" | tee -a "$RUN/tap" >/dev/console
+	fi
+fi
 dmesg >"$RUN/dmesg"
 if scripts/splat-check.sh "$RUN/dmesg"; then
 	echo "ok - dmesg clean" | tee -a "$RUN/tap" >/dev/console

@@ -39,6 +39,14 @@ shift $((OPTIND - 1))
 
 kver=${NFSK_KVER:-$(scripts/guest-kver.sh)}
 kernel=/boot/vmlinuz-$kver
+# A kernel of our own (the debug kernel, scripts/debug-kernel/build.sh):
+# NFSK_KERNEL_IMAGE is its bzImage, with virtio/9p built in (no modules in
+# the initramfs); NFSK_KO the nfsketch.ko built against it; NFSK_KERNEL_APPEND
+# more command line; NFSK_VM_MEM the guest's memory in MiB.
+if [ -n "${NFSK_KERNEL_IMAGE:-}" ]; then
+	kernel=$NFSK_KERNEL_IMAGE
+	kver=builtin
+fi
 [ -r "$kernel" ] || { echo "vm-run: $kernel missing (scripts/deps.sh)" >&2; exit 1; }
 
 tests=()
@@ -65,6 +73,7 @@ if [ ! -s "$initrd" ] || [ scripts/vm-initramfs-init.sh -nt "$initrd" ]; then
 	ln -s busybox "$stage/bin/sh"
 	cp scripts/vm-initramfs-init.sh "$stage/init"
 	: >"$stage/modules.order"
+	[ "$kver" = builtin ] ||
 	modprobe -S "$kver" --show-depends -a virtio_pci 9pnet_virtio 9p |
 		awk '$1 == "insmod" { print $2 }' | awk '!seen[$0]++' |
 		while read -r ko; do
@@ -86,13 +95,14 @@ fi
 run=$(mktemp -d "$vmdir/run.XXXXXX")
 printf '%s\n' "${tests[@]}" >"$run/tests"
 echo "$test_timeout" >"$run/timeout"
+[ -z "${NFSK_KO:-}" ] || realpath "$NFSK_KO" >"$run/ko"
 
 start=$(date +%s.%N)
 set +e
 timeout -k 10 "$timeout_s" qemu-system-x86_64 \
-	-machine q35 -accel tcg,thread=multi -cpu max -smp 2 -m 1024 \
+	-machine q35 -accel tcg,thread=multi -cpu max -smp 2 -m "${NFSK_VM_MEM:-1024}" \
 	-kernel "$kernel" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 nfsk.run=$run nfsk.top=$top nfsk.guest=$top/scripts/vm-guest.sh" \
+	-append "console=ttyS0 panic=-1 nfsk.run=$run nfsk.top=$top nfsk.guest=$top/scripts/vm-guest.sh ${NFSK_KERNEL_APPEND:-}" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-virtfs "local,path=$top,mount_tag=top,security_model=none,readonly=on,multidevs=remap" \
 	-virtfs "local,path=$run,mount_tag=out,security_model=none,multidevs=remap" \

@@ -1,0 +1,379 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Fail one operation at every allocation in turn (fault injection, fail-nth).
+
+  fault_nth.py OUT OP [ARG]
+
+For N = 1, 2, ...: write N to /proc/thread-self/fail-nth, run OP once; the
+N-th allocation that reaches failslab / fail_page_alloc in this task fails.
+Reading fail-nth back gives 0 when the fault was injected; the first N that
+OP completes without reaching ends the loop. The injected site is read from
+the stack dump the fault-injection core logs (verbose=2): the first frame in
+[nfsketch], else the first kernel frame above the allocator.
+
+After every failure the caller sees an error, not a hang or a success, and
+the state is what it was: no module half-loaded, the config unchanged, the
+module's mem_bytes back where it was, a fresh request answered as before.
+
+OP: insmod KO | netns | config_set KEY=VALUE,... | dump_windows |
+    dump_sketch | dump_routes | topk | stats | config_get
+
+Prints "PASS ..."/"FAIL ..." lines, and appends one JSON object per injected
+fault to OUT (op, n, site, in_module, error, extack, state).
+"""
+import ctypes
+import errno
+import json
+import os
+import re
+import socket
+import struct
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import nl_fuzz as nl  # noqa: E402
+
+MAX_N = int(os.environ.get("NFSK_FAULT_MAX_N", "20000"))
+CLONE_NEWNET = 0x40000000
+SYS_finit_module = 313
+MEM = "/sys/kernel/nfsketch/mem_bytes"
+CFG_IDS = {"window_ms": 2, "history": 3, "cms_width": 4, "cms_depth": 5,
+           "sah_entries": 6, "topk": 7}
+
+libc = ctypes.CDLL(None, use_errno=True)
+failures = 0
+
+
+def report(ok, what):
+    global failures
+    if not ok:
+        failures += 1
+    print("%s %s" % ("PASS" if ok else "FAIL", what), flush=True)
+
+
+def ename(e):
+    if e is None:
+        return "none"
+    if e == 0:
+        return "0"
+    return "-" + errno.errorcode.get(abs(e), str(e))
+
+
+class Kmsg:
+    """The kernel log from now on, record by record."""
+
+    def __init__(self, path):
+        self.fd = os.open("/dev/kmsg", os.O_RDONLY | os.O_NONBLOCK)
+        os.lseek(self.fd, 0, os.SEEK_END)
+        self.keep = open(path, "a")
+
+    def read(self):
+        out = []
+        while True:
+            try:
+                rec = os.read(self.fd, 8192)
+            except BlockingIOError:
+                break
+            except OSError as e:
+                if e.errno == errno.EPIPE:      # overwritten: go on
+                    continue
+                raise
+            text = rec.decode(errors="replace").split(";", 1)[-1]
+            line = text.split("\n", 1)[0]
+            out.append(line)
+            self.keep.write(line + "\n")
+        self.keep.flush()
+        return out
+
+
+ALLOC = re.compile(r"^(should_fail|should_failslab|__should_failslab|"
+                   r"should_fail_alloc_page|should_fail_ex|fail_dump|dump_stack|"
+                   r"slab_pre_alloc_hook|kmem_cache_alloc|__kmem_cache_alloc|"
+                   r"__kmalloc|kmalloc|kzalloc|kvmalloc|kvzalloc|kmemdup|"
+                   r"__alloc_pages|alloc_pages|prepare_alloc_pages|"
+                   r"__vmalloc|vmalloc|__get_vm_area|alloc_vmap_area|"
+                   r"get_vm_area|__alloc_percpu|pcpu_|alloc_percpu|"
+                   r"kasan_|__kasan|kmalloc_|__kmalloc_|krealloc|"
+                   r"kstrdup|kobject_|kvasprintf|kasprintf|__kmem_cache|"
+                   r"kmalloc_reserve|__alloc_skb|alloc_skb|"
+                   r"slab_alloc|__slab_alloc|___slab_alloc|allocate_slab|"
+                   r"new_slab|setup_object|alloc_slab_page|__kvmalloc_node|"
+                   r"kvmalloc_node|__vmalloc_node|__vmalloc_area_node|"
+                   r"vm_area_alloc_pages|alloc_pages_bulk|__alloc_pages_bulk|"
+                   r"kvcalloc|kcalloc|kmalloc_array|kmalloc_node|"
+                   r"kmalloc_large|kmalloc_order|__kmalloc_node|"
+                   r"kmalloc_node_track_caller|__kmalloc_node_track_caller)")
+FRAME = re.compile(r"^\s*(?:\? )?([A-Za-z0-9_.]+)\+0x[0-9a-f]+/0x[0-9a-f]+(?: \[(\w+)\])?")
+
+
+def sites(lines):
+    """Each injected fault's site in these log lines."""
+    out = []
+    cur = None
+    for ln in lines:
+        if "FAULT_INJECTION: forcing a failure" in ln:
+            if cur is not None:
+                out.append(cur)
+            cur = {"frames": []}
+            continue
+        if cur is None:
+            continue
+        m = FRAME.match(ln)
+        if m and not ln.lstrip().startswith("?"):
+            cur["frames"].append((m.group(1), m.group(2)))
+        if "</TASK>" in ln:
+            out.append(cur)
+            cur = None
+    if cur is not None:
+        out.append(cur)
+    res = []
+    for c in out:
+        fr = c["frames"]
+        mod = [f for f, m in fr if m == "nfsketch"]
+        if mod:
+            res.append((mod[0], True, fr))
+            continue
+        ker = [f for f, m in fr if not ALLOC.match(f)]
+        res.append((ker[0] if ker else (fr[0][0] if fr else "?"), False, fr))
+    return res
+
+
+class FailNth:
+    """/proc/thread-self/fail-nth, opened before any fault is armed."""
+
+    def __init__(self):
+        self.w = os.open("/proc/thread-self/fail-nth", os.O_WRONLY)
+        self.r = os.open("/proc/thread-self/fail-nth", os.O_RDONLY)
+
+    def arm(self, n):
+        os.write(self.w, b"%d" % n)
+
+    def disarm(self):
+        """True when the armed fault was injected."""
+        left = int(os.pread(self.r, 32, 0).decode().strip() or "0")
+        os.write(self.w, b"0")
+        return left == 0
+
+
+def mem_bytes():
+    try:
+        with open(MEM) as f:
+            return int(f.read())
+    except FileNotFoundError:
+        return None
+
+
+def module_loaded():
+    with open("/proc/modules") as f:
+        return any(ln.startswith("nfsketch ") for ln in f)
+
+
+# ---- the operations: each returns (error, extack, detail) ------------------
+
+def parse_config(ans):
+    if ans.error or not ans.replies:
+        return None
+    top = nl.parse_attrs(ans.replies[0][1])
+    return nl.parse_attrs(top.get(nl.A_CONFIG, b""))
+
+
+def config_get(g=None):
+    g = g or nl.Genl(timeout=30)
+    return parse_config(g.nfsk(nl.CMD_CONFIG_GET))
+
+
+def request(g, fn, cmd, payload=b"", dump=False):
+    """Arm, send, read the answer, disarm: (injected, answer or errno)."""
+    fn_arm, fn_disarm = fn
+    raw = g.build(g.family, cmd, payload,
+                  nl.NLM_F_REQUEST | nl.NLM_F_ACK | (nl.NLM_F_DUMP if dump else 0))
+    fn_arm()
+    try:
+        ans = g.request(None, None, raw=raw)
+        res = ans
+    except socket.timeout:
+        res = "timeout"
+    except OSError as e:
+        res = -e.errno
+    return fn_disarm(), res
+
+
+def run(out, op, arg):
+    fnth = FailNth()
+    kmsg = Kmsg(os.environ.get("NFSK_FAULT_LOG", "/tmp/fault-kmsg.log"))
+    payload = b""
+    cmd = dump = None
+    if op == "config_set":
+        attrs = []
+        for kv in arg.split(","):
+            k, v = kv.split("=")
+            attrs.append(nl.u32(CFG_IDS[k], int(v)))
+        payload = nl.nest(nl.A_CONFIG, *attrs)
+        cmd = nl.CMD_CONFIG_SET
+    elif op in ("dump_windows", "dump_sketch", "dump_routes"):
+        cmd = {"dump_windows": nl.CMD_WINDOW_GET, "dump_sketch": nl.CMD_SKETCH_GET,
+               "dump_routes": nl.CMD_ROUTE_GET}[op]
+        dump = True
+    elif op == "topk":
+        cmd = nl.CMD_TOPK_GET
+    elif op == "stats":
+        cmd = nl.CMD_STATS_GET
+    elif op == "config_get":
+        cmd = nl.CMD_CONFIG_GET
+
+    if cmd is not None:
+        g0 = nl.Genl(timeout=30)
+        ref = g0.nfsk(cmd, payload, dump=bool(dump))
+        if op == "config_set":
+            # the reference is the state before; the request must succeed
+            report(ref.error == 0, "%s: succeeds without a fault (%s)" % (op, ename(ref.error)))
+            want_after = config_get(g0)
+    n_inj = 0
+    n_module = 0
+    seen = {}
+    n = 0
+    while n < MAX_N:
+        n += 1
+        kmsg.read()
+        base_mem = mem_bytes()
+        if cmd is not None:
+            before = config_get() if op == "config_set" else None
+            if op == "config_set":
+                # back to the other geometry, so that the request rebuilds
+                g1 = nl.Genl(timeout=30)
+                back = g1.nfsk(nl.CMD_CONFIG_SET, ref_payload_undo)
+                if back.error:
+                    report(False, "%s n=%d: cannot restore the config (%s)" % (op, n, back))
+                    break
+                before = config_get(g1)
+                base_mem = mem_bytes()
+            g = nl.Genl(timeout=30)
+            injected, res = request(g, (lambda: fnth.arm(n), fnth.disarm), cmd, payload, bool(dump))
+            err = res if isinstance(res, int) else (None if res == "timeout" else res.error)
+            extack = res.msg if isinstance(res, nl.Answer) else None
+            state = "ok"
+            if res == "timeout":
+                state = "no answer in 30 s"
+            elif op == "config_set":
+                after = config_get()
+                if err == 0:
+                    state = "applied" if after == want_after else "ack without the new config"
+                elif after == before:
+                    state = "unchanged"
+                else:
+                    state = "changed although the request failed"
+                if err and mem_bytes() != base_mem:
+                    state += "; mem_bytes %s -> %s" % (base_mem, mem_bytes())
+            else:
+                again = nl.Genl(timeout=30).nfsk(cmd, payload, dump=bool(dump))
+                if again.error != ref.error or (cmd in (nl.CMD_CONFIG_GET,) and
+                                                 parse_config(again) != parse_config(ref)):
+                    state = "a fresh request answered differently (%s)" % again
+                elif err == 0 and isinstance(res, nl.Answer) and dump and \
+                        len(res.replies) != len(ref.replies):
+                    state = "a complete answer with %d of %d replies" % (len(res.replies), len(ref.replies))
+        elif op == "insmod":
+            fd = os.open(arg, os.O_RDONLY)
+            fnth.arm(n)
+            r = libc.syscall(SYS_finit_module, fd, b"", 0)
+            e = ctypes.get_errno()
+            injected = fnth.disarm()
+            os.close(fd)
+            err = 0 if r == 0 else -e
+            extack = None
+            loaded = module_loaded()
+            if err == 0:
+                state = "loaded" if loaded else "success but not loaded"
+            else:
+                state = "not loaded" if not loaded and not os.path.exists("/sys/module/nfsketch") \
+                    else "failed but the module is there"
+        elif op == "netns":
+            rd, wr = os.pipe()
+            pid = os.fork()
+            if pid == 0:
+                os.close(rd)
+                f = FailNth()
+                f.arm(n)
+                r = libc.unshare(CLONE_NEWNET)
+                e = ctypes.get_errno()
+                inj = f.disarm()
+                os.write(wr, b"%d %d" % (0 if r == 0 else -e, 1 if inj else 0))
+                os._exit(0)
+            os.close(wr)
+            data = b""
+            while True:
+                chunk = os.read(rd, 64)
+                if not chunk:
+                    break
+                data += chunk
+            os.close(rd)
+            os.waitpid(pid, 0)
+            e_s, i_s = data.split()
+            err, injected = int(e_s), i_s == b"1"
+            extack = None
+            # the namespace (created or not) is gone once its cleanup ran:
+            # the module's memory must be back where it was
+            deadline = time.time() + 60
+            while mem_bytes() != base_mem and time.time() < deadline:
+                time.sleep(0.05)
+            state = "mem_bytes back" if mem_bytes() == base_mem else \
+                "mem_bytes %s -> %s" % (base_mem, mem_bytes())
+        else:
+            raise SystemExit("unknown op %s" % op)
+
+        logs = kmsg.read()
+        st = sites(logs)
+        if not injected:
+            report(err == 0, "%s: completes when the %d-th allocation is not reached (%s)"
+                   % (op, n, ename(err)))
+            if op == "insmod" and err == 0:
+                pass
+            break
+        n_inj += 1
+        site, in_mod, frames = st[0] if st else ("?", False, [])
+        if in_mod:
+            n_module += 1
+        bad = []
+        if err == 0 and op not in ("netns",):
+            # an allocation that may fail without an error: allowed only
+            # for a retried or optional allocation; reported for review
+            pass
+        if op == "insmod" and err == 0:
+            bad.append("insmod succeeded with the fault injected" if state != "loaded" else "")
+        if "unchanged" not in state and "applied" not in state and state not in (
+                "ok", "not loaded", "loaded", "mem_bytes back"):
+            bad.append(state)
+        if err is None:
+            bad.append("no answer")
+        bad = [b for b in bad if b]
+        key = (site, ename(err), extack or "")
+        seen[key] = seen.get(key, 0) + 1
+        rec = {"op": op, "arg": arg, "n": n, "site": site, "in_module": in_mod,
+               "error": ename(err), "extack": extack, "state": state,
+               "frames": [f for f, _ in frames[:12]]}
+        with open(out, "a") as f:
+            f.write(json.dumps(rec) + "\n")
+        report(not bad, "%s n=%d at %s%s: %s%s, %s" % (
+            op, n, site, " [nfsketch]" if in_mod else "", ename(err),
+            (" \"%s\"" % extack) if extack else "", "; ".join(bad) or state))
+        if op == "insmod" and module_loaded():
+            os.system("rmmod nfsketch")
+    print("# %s: %d faults injected, %d in nfsketch, %d distinct (site, error)"
+          % (op, n_inj, n_module, len(seen)), flush=True)
+    return n_inj
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
+    out, op = sys.argv[1], sys.argv[2]
+    arg = sys.argv[3] if len(sys.argv) > 3 else ""
+    ref_payload_undo = b""
+    if op == "config_set":
+        undo = os.environ.get("NFSK_FAULT_UNDO", "")
+        ref_payload_undo = nl.nest(nl.A_CONFIG, *[nl.u32(CFG_IDS[k], int(v)) for k, v in
+                                                   (kv.split("=") for kv in undo.split(","))])
+    n = run(out, op, arg)
+    report(n > 0, "%s: at least one fault injected (%d)" % (op, n))
+    sys.exit(1 if failures else 0)
