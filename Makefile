@@ -6,6 +6,8 @@
 #   make check      deps, unit tests (plain and ASan/UBSan), VM selftests;
 #                   ends with "N passed, N failed"
 #   make demo       deps, build, boot the VM and show what the module reports
+#   make check-debug  the VM suite on the debug kernel (KASAN, lockdep,
+#                   kmemleak, fault injection; built once, cached in build/)
 #   make lint       checkpatch.pl --strict and sparse (C=1) on the kernel code
 #   make bench      native benchmark of the portable core
 #   make install    module into /lib/modules/$(uname -r)/extra, tools into
@@ -34,7 +36,7 @@ CHECKPATCH	:= $(KSFT_DIR)/scripts/checkpatch.pl
 CORE_TESTS	:= $(patsubst selftests/core/%.c,$(BUILD)/tests/%,$(wildcard selftests/core/test_*.c))
 ASAN_TESTS	:= $(patsubst selftests/core/%.c,$(BUILD)/tests-asan/%,$(wildcard selftests/core/test_*.c))
 
-.PHONY: all module tools test-tools deps check check-core check-asan check-vm \
+.PHONY: all module tools test-tools deps check check-core check-asan check-vm check-debug \
 	demo lint bench clean install ksft
 
 all: module tools
@@ -86,6 +88,12 @@ check-vm: module tools $(BUILD)/nfsk_libnl_client
 
 check: deps
 	@scripts/check.sh
+
+# The VM suite and test_faults.sh on the debug kernel, TAP in
+# build/results/vm-debug.tap (scripts/vm-debug.sh).
+check-debug: tools $(BUILD)/nfsk_libnl_client
+	@mkdir -p $(BUILD)/results
+	@set -o pipefail; scripts/vm-debug.sh | tee $(BUILD)/results/vm-debug.tap
 
 # deps first, then a new make: KVER and KSRC_TAR are read when make starts,
 # and on a fresh machine the kernel packages arrive with deps.

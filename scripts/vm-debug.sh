@@ -22,8 +22,10 @@ kver=$(cat "$obj/include/config/kernel.release")
 # the checkout's own nfsketch.ko (built for the generic kernel) stays.
 mod=$top/build/debug-kernel/kmod-$(basename "$obj")
 mkdir -p "$mod"
-cp -u Kbuild "$mod/"
-cp -ru kmod include "$mod/"
+for f in $(cd "$mod" && find kmod include -name '*.[ch]' 2>/dev/null); do
+	[ -e "$f" ] || rm -f "$mod/$f"	# a source removed since the last copy
+done
+cp -a --update Kbuild kmod include "$mod/"
 make -s -C "$obj" M="$mod" modules >&2
 modinfo -F vermagic "$mod/nfsketch.ko" | grep -q "^$kver " ||
 	{ echo "vm-debug: $mod/nfsketch.ko is not built for $kver" >&2; exit 1; }

@@ -4,8 +4,8 @@
 # `make -C DIR M=...` builds the module against.
 #
 # Source: Debian's linux-source of the tested series (/usr/src/linux-source-6.1
-# .tar.xz, the same patched source as the generic kernel). Config: x86_64
-# defconfig + scripts/debug-kernel/debug.config (merge_config.sh, then
+# .tar.xz, the same patched source as the generic kernel). Config:
+# allnoconfig + scripts/debug-kernel/debug.config (merge_config.sh, then
 # olddefconfig); every option of the fragment is checked to have survived.
 # Cached under build/debug-kernel/<source version>-<fragment hash>/: a
 # rebuild only when the source package or the fragment (or this script)
@@ -22,7 +22,7 @@ pkg=$(dpkg -S "$tarball" 2>/dev/null | cut -d: -f1 | head -1)
 srcver=$(dpkg-query -W -f '${Version}' "$pkg" 2>/dev/null || stat -c %Y "$tarball")
 # the key: the fragment and this recipe's version (bump it when a change
 # below changes what is built)
-recipe=1
+recipe=2
 hash=r$recipe-$(sha256sum <"$frag" | cut -c1-12)
 base=$top/build/debug-kernel
 src=$base/src-$srcver
@@ -35,7 +35,7 @@ fi
 mkdir -p "$base"
 log=$base/build-$srcver-$hash.log
 start=$(date +%s)
-{
+(
 	if [ ! -e "$src/.nfsk-extracted" ]; then
 		rm -rf "$src" "$src.tmp"
 		mkdir -p "$src.tmp"
@@ -45,9 +45,9 @@ start=$(date +%s)
 	fi
 	rm -rf "$obj"
 	mkdir -p "$obj"
-	make -s -C "$src" O="$obj" defconfig
-	(cd "$obj" && "$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$frag")
-	make -s -C "$src" O="$obj" olddefconfig
+	make -s -C "$src" O="$obj" allnoconfig || exit 1
+	(cd "$obj" && "$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$frag") || exit 1
+	make -s -C "$src" O="$obj" olddefconfig || exit 1
 	# Every option of the fragment must have survived (a missing dependency
 	# drops it silently otherwise).
 	awk '
@@ -62,9 +62,10 @@ start=$(date +%s)
 	/^# CONFIG_[A-Za-z0-9_]+ is not set$/ {
 		if ($2 in have) { print "debug-kernel: " $0 " but " have[$2]; bad = 1 }
 	}
-	END { exit bad }' "$obj/.config" "$frag"
-	nice -n "${NFSK_NICE:-10}" make -s -C "$src" O="$obj" -j"$jobs" bzImage modules_prepare
+	END { exit bad }' "$obj/.config" "$frag" || exit 1
+	TIMEFORMAT='debug-kernel: make %R s wall, %U s user, %S s system'
+	time nice -n "${NFSK_NICE:-10}" make -s -C "$src" O="$obj" -j"$jobs" bzImage modules_prepare || exit 1
 	touch "$obj/.nfsk-built"
-} >"$log" 2>&1 || { tail -30 "$log" >&2; echo "debug-kernel: build failed, see $log" >&2; exit 1; }
+) >"$log" 2>&1 || { tail -30 "$log" >&2; echo "debug-kernel: build failed, see $log" >&2; exit 1; }
 echo "debug-kernel: built in $(($(date +%s) - start)) s ($log)" >&2
 echo "$obj"

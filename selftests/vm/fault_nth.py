@@ -16,7 +16,13 @@ the state is what it was: no module half-loaded, the config unchanged, the
 module's mem_bytes back where it was, a fresh request answered as before.
 
 OP: insmod KO | netns | config_set KEY=VALUE,... | dump_windows |
-    dump_sketch | dump_routes | topk | stats | config_get
+    dump_sketch | dump_routes | topk | stats | config_get | events
+
+events: the sender runs in a kworker, where fail-nth cannot reach: instead
+failslab fails the next skbuff_head_cache allocation of a kworker
+(make-it-fail on every kworker, task-filter, cache-filter, times=1) while a
+listener receives WINDOW_NTF; the fault must hit nfsk_events_send, exactly
+that one window event is missing, and the following ones arrive.
 
 Prints "PASS ..."/"FAIL ..." lines, and appends one JSON object per injected
 fault to OUT (op, n, site, in_module, error, extack, state).
@@ -364,6 +370,141 @@ def run(out, op, arg):
     return n_inj
 
 
+WINDOW_NTF = 12
+DBG = "/sys/kernel/debug/failslab/"
+HEAD_CACHE = "/sys/kernel/slab/skbuff_head_cache/failslab"
+
+
+def wr(path, val):
+    with open(path, "w") as f:
+        f.write(str(val))
+
+
+def kworkers():
+    out = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open("/proc/%s/comm" % pid) as f:
+                comm = f.read().strip()
+        except OSError:
+            continue
+        if re.match(r"kworker/\d+:", comm):
+            out.append(pid)
+    return out
+
+
+def events(out):
+    import nl_listen
+    kmsg = Kmsg(os.environ.get("NFSK_FAULT_LOG", "/tmp/fault-kmsg.log"))
+    sk = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, nl.NETLINK_GENERIC)
+    sk.bind((0, 0))
+    group = nl_listen.resolve(sk)
+    sk.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+    sk.setsockopt(nl.SOL_NETLINK, nl_listen.NETLINK_ADD_MEMBERSHIP, group)
+    sk.settimeout(1.0)
+    ids = []
+
+    def receive(until):
+        while time.time() < until:
+            try:
+                data = sk.recv(1 << 16)
+            except socket.timeout:
+                return
+            off = 0
+            while off + nl.NLMSG_HDR <= len(data):
+                ln = struct.unpack_from("=I", data, off)[0]
+                m = data[off:off + ln]
+                off += nl.align4(ln)
+                if ln < nl.NLMSG_HDR + nl.GENL_HDR or m[nl.NLMSG_HDR] != WINDOW_NTF:
+                    continue
+                top = nl.parse_attrs(m[nl.NLMSG_HDR + nl.GENL_HDR:])
+                w = nl.parse_attrs(top.get(nl.A_WINDOW, b""))
+                if 2 in w:      # NFSKETCH_A_WINDOW_ID
+                    ids.append(struct.unpack("=Q", w[2])[0])
+
+    deadline = time.time() + 120
+    while len(ids) < 2 and time.time() < deadline:
+        receive(time.time() + 1)
+    report(len(ids) >= 2, "events: window events arrive before the fault (%d)" % len(ids))
+    kmsg.read()
+    hit = None
+    for attempt in range(3):
+        merged = False
+        try:
+            wr(HEAD_CACHE, 1)
+            wr(DBG + "cache-filter", "Y")
+        except OSError:
+            merged = True       # a merged cache cannot be flagged
+        wr(DBG + "task-filter", "Y")
+        wr(DBG + "interval", 1)
+        wr(DBG + "times", 1)
+        pids = kworkers()
+        for p in pids:
+            try:
+                wr("/proc/%s/make-it-fail" % p, 1)
+            except OSError:
+                pass
+        wr(DBG + "probability", 100)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            receive(time.time() + 0.2)
+            with open(DBG + "times") as f:
+                if int(f.read()) == 0:
+                    break
+        wr(DBG + "probability", 0)
+        for p in pids:
+            try:
+                wr("/proc/%s/make-it-fail" % p, 0)
+            except OSError:
+                pass
+        wr(DBG + "task-filter", "N")
+        if not merged:
+            wr(DBG + "cache-filter", "N")
+            wr(HEAD_CACHE, 0)
+        st = sites(kmsg.read())
+        for site, in_mod, frames in st:
+            with open(out, "a") as f:
+                f.write(json.dumps({"op": "events", "arg": "", "n": attempt + 1,
+                                    "site": site, "in_module": in_mod,
+                                    "error": "-ENOMEM (not delivered)",
+                                    "extack": None, "state": "pending",
+                                    "frames": [f for f, _ in frames[:12]]}) + "\n")
+            print("# events: fault %d hit %s%s" % (attempt + 1, site,
+                                                   " [nfsketch]" if in_mod else ""))
+            if site == "nfsk_events_send":
+                hit = ids[-1] if ids else 0
+        if hit is not None:
+            break
+    report(hit is not None, "events: an injected fault hit nfsk_events_send")
+    if hit is None:
+        return 0
+    n_before = len(ids)
+    deadline = time.time() + 120
+    while len(ids) < n_before + 3 and time.time() < deadline:
+        receive(time.time() + 1)
+    report(len(ids) >= n_before + 3, "events: window events go on after the failed send (%d more)"
+           % (len(ids) - n_before))
+    span = ids[-1] - ids[0] + 1 if ids else 0
+    missing = sorted(set(range(ids[0], ids[-1] + 1)) - set(ids)) if ids else []
+    report(len(missing) == 1 and len(ids) == len(set(ids)),
+           "events: exactly the failed window event is missing (ids %d..%d, %d received, missing %s)"
+           % (ids[0], ids[-1], len(ids), missing[:10]))
+    # the state column of the record: what the listener saw
+    lines = open(out).read().splitlines()
+    for i in range(len(lines) - 1, -1, -1):
+        r = json.loads(lines[i])
+        if r["op"] == "events" and r["site"] == "nfsk_events_send":
+            r["state"] = ("that window event lost, the next %d delivered" % (len(ids) - n_before)
+                          if len(missing) == 1 else "missing %s" % missing[:10])
+            lines[i] = json.dumps(r)
+            break
+    with open(out, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return 1
+
+
 if __name__ == "__main__":
     if len(sys.argv) < 3:
         sys.exit(__doc__)
@@ -374,6 +515,6 @@ if __name__ == "__main__":
         undo = os.environ.get("NFSK_FAULT_UNDO", "")
         ref_payload_undo = nl.nest(nl.A_CONFIG, *[nl.u32(CFG_IDS[k], int(v)) for k, v in
                                                    (kv.split("=") for kv in undo.split(","))])
-    n = run(out, op, arg)
+    n = events(out) if op == "events" else run(out, op, arg)
     report(n > 0, "%s: at least one fault injected (%d)" % (op, n))
     sys.exit(1 if failures else 0)

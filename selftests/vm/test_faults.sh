@@ -92,6 +92,12 @@ for op in dump_windows dump_sketch dump_routes topk stats config_get; do
 	fault "$op"
 done
 
+# ---- event sends (the sender work, a kworker) ------------------------------
+e=$(make_ns events) || { not_ok "namespace"; tap_done; exit; }
+ip netns exec "$e" "$NFSK" config set window_ms=500 >/dev/null
+in_ns=$e
+fault events
+
 # ---- after the final rmmod: nothing leaked, nothing logged -----------------
 check "rmmod" unload_module
 if [ -w $dbg/kmemleak ]; then
