@@ -27,10 +27,12 @@ if [ -w "$kmemleak" ]; then
 	echo clear >"$kmemleak"
 fi
 
-# The checkout's static busybox: the host's `poweroff` is systemd's.
+# The static busybox: the host's `reboot` is systemd's. A reboot, not a
+# poweroff: QEMU runs with -no-reboot and exits, also on a kernel without
+# ACPI (the debug kernel) where poweroff would only halt.
 finish() {
 	sync
-	/bin/busybox poweroff -f
+	/bin/busybox reboot -f
 }
 trap finish EXIT
 

@@ -5,7 +5,7 @@ set -u
 
 NFSK_TOP=${NFSK_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 NFSK=$NFSK_TOP/build/nfsketch
-NFSK_KO=$NFSK_TOP/nfsketch.ko
+NFSK_KO=${NFSK_KO:-$NFSK_TOP/nfsketch.ko}	# vm-run.sh NFSK_KO: built for another kernel
 # Unique per run: the PID and a random suffix.
 NFSK_ID=$$$RANDOM
 

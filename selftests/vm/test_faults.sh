@@ -53,18 +53,21 @@ fault() {
 		"FAIL "*) not_ok "${line#FAIL }" ;;
 		*) echo "$line" ;;
 		esac
-	done < <("${run[@]}" env NFSK_FAULT_UNDO="${NFSK_FAULT_UNDO:-}" \
+	done < <("${run[@]}" env NFSK_FAULT_UNDO="${NFSK_FAULT_UNDO:-}" NFSK_FAULT_TAIL="${tail:-0}" \
 		NFSK_FAULT_LOG="$NFSK_FAULT_LOG" "$PY" "$FNTH" "$out" "$@" 2>&1)
 	echo "# $1 ${2:-}: $((SECONDS - t0)) s"
 }
 
 # ---- module init ------------------------------------------------------------
+# The module's init runs after load_module()'s allocations, its pernet init
+# after every built-in one: the walk starts from the last allocation of the
+# operation and goes down until the kernel's own are reached (tail=1).
 unload_module
-fault insmod "$NFSK_KO"
-check "module loaded after the fault loop" grep -q '^nfsketch ' /proc/modules
+tail=1 fault insmod "$NFSK_KO"
+check "module loads after the fault loop" load_module
 
 # ---- namespace creation (the module's pernet init is the last one) ---------
-fault netns
+tail=1 fault netns
 
 # ---- CONFIG_SET resizing, dumps and replies, in a namespace of their own ----
 a=$(make_ns faults) || { not_ok "namespace"; tap_done; exit; }
