@@ -411,6 +411,8 @@ def run(out, op, arg):
 WINDOW_NTF = 12
 DBG = "/sys/kernel/debug/failslab/"
 HEAD_CACHE = "/sys/kernel/slab/skbuff_head_cache/failslab"
+# the sender's frame: nfsk_events_send, or the work if it was inlined there
+SENDER = ("nfsk_events_send", "nfsk_events_work")
 
 
 def wr(path, val):
@@ -511,11 +513,11 @@ def events(out):
                                     "frames": [f for f, _ in frames[:12]]}) + "\n")
             print("# events: fault %d hit %s%s" % (attempt + 1, site,
                                                    " [nfsketch]" if in_mod else ""))
-            if site == "nfsk_events_send":
+            if site in SENDER:
                 hit = ids[-1] if ids else 0
         if hit is not None:
             break
-    report(hit is not None, "events: an injected fault hit nfsk_events_send")
+    report(hit is not None, "events: an injected fault hit the sender (nfsk_events_send)")
     if hit is None:
         return 0
     n_before = len(ids)
@@ -533,7 +535,7 @@ def events(out):
     lines = open(out).read().splitlines()
     for i in range(len(lines) - 1, -1, -1):
         r = json.loads(lines[i])
-        if r["op"] == "events" and r["site"] == "nfsk_events_send":
+        if r["op"] == "events" and r["site"] in SENDER:
             r["state"] = ("that window event lost, the next %d delivered" % (len(ids) - n_before)
                           if len(missing) == 1 else "missing %s" % missing[:10])
             lines[i] = json.dumps(r)
