@@ -390,6 +390,9 @@ def run(out, op, arg):
             bad.append(state)
         if err is None:
             bad.append("no answer")
+        if in_mod and cmd is not None and err == -errno.ENOMEM and not extack:
+            # the module's own allocation failed a request: say which
+            bad.append("-ENOMEM without an extack message")
         bad = [b for b in bad if b]
         key = (site, ename(err), extack or "")
         seen[key] = seen.get(key, 0) + 1
