@@ -8,6 +8,8 @@
 #   make check-fuzz libFuzzer on the tunables and the CLI's reply parsing
 #   make check-stress  an hour of selftests/vm/stress.sh (not in CI)
 #   make demo       deps, build, boot the VM and show what the module reports
+#   make check-debug  the VM suite on the debug kernel (KASAN, lockdep,
+#                   kmemleak, fault injection; built once, cached in build/)
 #   make lint       checkpatch.pl --strict and sparse (C=1) on the kernel code
 #   make bench      native benchmark of the portable core
 #   make install    module into $(DESTDIR)/lib/modules/$(KVER)/extra, CLI,
@@ -52,7 +54,7 @@ CORE_TESTS	:= $(patsubst selftests/core/%.c,$(BUILD)/tests/%,$(wildcard selftest
 ASAN_TESTS	:= $(patsubst selftests/core/%.c,$(BUILD)/tests-asan/%,$(wildcard selftests/core/test_*.c))
 
 .PHONY: all module tools test-tools deps check check-core check-asan check-vm check-stress \
-	demo lint bench clean install uninstall ksft
+	check-debug demo lint bench clean install uninstall ksft
 
 all: module tools
 
@@ -123,6 +125,12 @@ check-stress: module tools
 	set -o pipefail; NFSK_TEST_TIMEOUT=$$(($(STRESS_SECONDS) + 1800)) \
 		NFSK_VM_TIMEOUT=$$(($(STRESS_SECONDS) + 2100)) \
 		scripts/vm-run.sh $(BUILD)/stress/test_stress_long.sh | tee $(BUILD)/results/stress.tap
+
+# The VM suite and faults.sh on the debug kernel, TAP in
+# build/results/vm-debug.tap (scripts/vm-debug.sh).
+check-debug: tools $(BUILD)/nfsk_libnl_client
+	@mkdir -p $(BUILD)/results
+	@set -o pipefail; scripts/vm-debug.sh | tee $(BUILD)/results/vm-debug.tap
 
 # deps first, then a new make: KVER and KSRC_TAR are read when make starts,
 # and on a fresh machine the kernel packages arrive with deps.

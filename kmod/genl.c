@@ -87,8 +87,10 @@ static int nfsk_reply(struct genl_info *info, u8 cmd, size_t size,
 	int err;
 
 	msg = genlmsg_new(size, GFP_KERNEL);
-	if (!msg)
+	if (!msg) {
+		NL_SET_ERR_MSG_MOD(info->extack, "no memory for the reply");
 		return -ENOMEM;
+	}
 	hdr = genlmsg_put_reply(msg, info, &nfsk_genl_family, 0, cmd);
 	if (!hdr) {
 		err = -EMSGSIZE;
@@ -248,8 +250,10 @@ static int nfsk_fill_topk(struct sk_buff *msg, struct nfsk_net *nn,
 	n = min(n, w->ntop);
 
 	top = kmemdup(w->top, sizeof(w->top), GFP_KERNEL);
-	if (!top)
+	if (!top) {
+		NL_SET_ERR_MSG_MOD(info->extack, "no memory to sort the top flows");
 		return -ENOMEM;
+	}
 	if (info->attrs[NFSKETCH_A_TOPK_BY] &&
 	    nla_get_u8(info->attrs[NFSKETCH_A_TOPK_BY]) == NFSKETCH_TOPK_BY_PACKETS)
 		sort(top, w->ntop, sizeof(*top), nfsk_cmp_packets, NULL);

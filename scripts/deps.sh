@@ -24,6 +24,8 @@ pkgs=(
 	linux-image-amd64 linux-headers-amd64 linux-source
 	# lint
 	sparse perl
+	# the debug kernel built from linux-source (scripts/debug-kernel/)
+	flex bison libelf-dev libssl-dev
 	# VM
 	qemu-system-x86 busybox-static cpio kmod
 	# tools the guest runs from the host's root over 9p

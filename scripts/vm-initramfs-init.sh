@@ -24,7 +24,7 @@ done
 
 die() {
 	echo "vm-init: $*"
-	poweroff -f
+	reboot -f	# QEMU -no-reboot: exits
 }
 
 mkdir -p /newroot

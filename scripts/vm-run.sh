@@ -52,6 +52,14 @@ else
 	kver=$(scripts/guest-kver.sh "$kernel_arg")
 fi
 kernel=/boot/vmlinuz-$kver
+# A kernel of our own (the debug kernel, scripts/debug-kernel/build.sh):
+# NFSK_KERNEL_IMAGE is its bzImage, with virtio/9p built in (no modules in
+# the initramfs); NFSK_KO the nfsketch.ko built against it; NFSK_KERNEL_APPEND
+# more command line; NFSK_VM_MEM the guest's memory in MiB.
+if [ -n "${NFSK_KERNEL_IMAGE:-}" ]; then
+	kernel=$NFSK_KERNEL_IMAGE
+	kver=builtin
+fi
 [ -r "$kernel" ] || { echo "vm-run: $kernel missing (scripts/deps.sh)" >&2; exit 1; }
 ko=${NFSK_KO:-$(scripts/kmod-build.sh -q "$kver")}
 [ -r "$ko" ] || { echo "vm-run: no module $ko" >&2; exit 1; }
@@ -80,6 +88,7 @@ if [ ! -s "$initrd" ] || [ scripts/vm-initramfs-init.sh -nt "$initrd" ]; then
 	ln -s busybox "$stage/bin/sh"
 	cp scripts/vm-initramfs-init.sh "$stage/init"
 	: >"$stage/modules.order"
+	[ "$kver" = builtin ] ||
 	modprobe -S "$kver" --show-depends -a virtio_pci 9pnet_virtio 9p |
 		awk '$1 == "insmod" { print $2 }' | awk '!seen[$0]++' |
 		while read -r ko; do
@@ -106,9 +115,9 @@ echo "$test_timeout" >"$run/timeout"
 start=$(date +%s.%N)
 set +e
 timeout -k 10 "$timeout_s" qemu-system-x86_64 \
-	-machine q35 -accel tcg,thread=multi -cpu max -smp 2 -m 1024 \
+	-machine q35 -accel tcg,thread=multi -cpu max -smp 2 -m "${NFSK_VM_MEM:-1024}" \
 	-kernel "$kernel" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 no_timer_check nfsk.run=$run nfsk.top=$top nfsk.guest=$top/scripts/vm-guest.sh" \
+	-append "console=ttyS0 panic=-1 no_timer_check nfsk.run=$run nfsk.top=$top nfsk.guest=$top/scripts/vm-guest.sh ${NFSK_KERNEL_APPEND:-}" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-virtfs "local,path=$top,mount_tag=top,security_model=none,readonly=on,multidevs=remap" \
 	-virtfs "local,path=$run,mount_tag=out,security_model=none,multidevs=remap" \

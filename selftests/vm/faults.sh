@@ -1,0 +1,132 @@
+#!/bin/bash
+# Injected faults (a kernel with CONFIG_FAULT_INJECTION, FAILSLAB,
+# FAIL_PAGE_ALLOC and debugfs: the debug kernel). Module init, namespace
+# creation, CONFIG_SET resizing, dumps and doit replies fail at every
+# allocation in turn (fault_nth.py: /proc/thread-self/fail-nth, N = 1, 2, ...
+# until the operation completes without reaching N). Each failure must give
+# an error (with the extack where the module sets one), leave the previous
+# state (no module half-loaded, config unchanged, mem_bytes back), leak
+# nothing (kmemleak after the final rmmod) and log no splat.
+#
+# On a kernel without fault injection: one "# SKIP" line (the debug-kernel
+# run, scripts/vm-debug.sh, counts a SKIP as a failure).
+. "$(dirname "$0")/lib.sh"
+
+dbg=/sys/kernel/debug
+if [ ! -e /proc/self/fail-nth ] || [ ! -d $dbg/failslab ] || [ ! -d $dbg/fail_page_alloc ]; then
+	echo "ok 1 - injected faults # SKIP no fault injection in this kernel"
+	echo "1..1"
+	exit 0
+fi
+
+PY=python3
+FNTH=$NFSK_TOP/selftests/vm/fault_nth.py
+out=${NFSK_RUN:-/tmp}/faults.jsonl
+export NFSK_FAULT_LOG=${NFSK_RUN:-/tmp}/faults-kmsg.log
+: >"$out"
+: >"$NFSK_FAULT_LOG"
+
+# Every GFP_KERNEL allocation counts (the defaults skip those that may
+# sleep), of any order, user pages excepted; the stack of each injected
+# fault goes to the log (verbose=2) but not to the slow serial console.
+for f in failslab fail_page_alloc; do
+	echo N >$dbg/$f/ignore-gfp-wait
+	echo 2 >$dbg/$f/verbose
+	echo 0 >$dbg/$f/verbose_ratelimit_interval_ms 2>/dev/null
+done
+echo N >$dbg/failslab/cache-filter
+echo 0 >$dbg/fail_page_alloc/min-order
+echo Y >$dbg/fail_page_alloc/ignore-gfp-highmem
+read -r loglevel _ </proc/sys/kernel/printk
+dmesg -n 1
+on_exit "dmesg -n $loglevel"
+
+# fault OP [ARG]: one fault_nth.py run (in namespace $in_ns if set); its
+# PASS/FAIL lines become TAP
+in_ns=
+fault() {
+	local t0=$SECONDS line run=()
+	[ -z "$in_ns" ] || run=(ip netns exec "$in_ns")
+	while IFS= read -r line; do
+		case $line in
+		"PASS "*) ok "${line#PASS }" ;;
+		"FAIL "*) not_ok "${line#FAIL }" ;;
+		*) echo "$line" ;;
+		esac
+	done < <("${run[@]}" env NFSK_FAULT_UNDO="${NFSK_FAULT_UNDO:-}" NFSK_FAULT_TAIL="${tail:-0}" \
+		NFSK_FAULT_LOG="$NFSK_FAULT_LOG" "$PY" "$FNTH" "$out" "$@" 2>&1)
+	echo "# $1 ${2:-}: $((SECONDS - t0)) s"
+}
+
+# ---- module init ------------------------------------------------------------
+# The module's init runs after load_module()'s allocations, its pernet init
+# after every built-in one: the walk starts from the last allocation of the
+# operation and goes down until the kernel's own are reached (tail=1).
+unload_module
+tail=1 fault insmod "$NFSK_KO"
+check "module loads after the fault loop" load_module
+
+# ---- namespace creation (the module's pernet init is the last one) ---------
+tail=1 fault netns
+
+# ---- CONFIG_SET resizing, dumps and replies, in a namespace of their own ----
+a=$(make_ns faults) || { not_ok "namespace"; tap_done; exit; }
+ip -n "$a" link add dummy0 type dummy 2>/dev/null || modprobe -q dummy
+ip -n "$a" link add dummy0 type dummy 2>/dev/null
+ip -n "$a" link set dummy0 up
+for i in 1 2 3 4; do
+	ip -n "$a" route add 10.77.$i.0/24 dev dummy0
+	ip -n "$a" -6 route add fd77:$i::/64 dev dummy0
+done
+ip netns exec "$a" "$NFSK" config set window_ms=1000 >/dev/null
+ip netns exec "$a" ping -q -c 20 -i 0.01 127.0.0.1 >/dev/null
+check "two windows closed" wait_for 120 windows_at_least "$a" 2
+# then a long window, so that the history does not move under the dumps
+ip netns exec "$a" "$NFSK" config set window_ms=3600000 >/dev/null
+w=$(windows_closed "$a")
+check "the long window started" wait_for 120 windows_at_least "$a" $((w + 1))
+
+in_ns=$a
+NFSK_FAULT_UNDO=cms_width=2048,history=360
+fault config_set cms_width=8192,history=400
+NFSK_FAULT_UNDO=cms_width=2048,cms_depth=4
+fault config_set cms_width=64,cms_depth=1
+for op in dump_windows dump_sketch dump_routes topk stats config_get; do
+	fault "$op"
+done
+
+# ---- event sends (the sender work, a kworker) ------------------------------
+e=$(make_ns events) || { not_ok "namespace"; tap_done; exit; }
+ip netns exec "$e" "$NFSK" config set window_ms=500 >/dev/null
+in_ns=$e
+fault events
+
+# ---- after the final rmmod: nothing leaked, nothing logged -----------------
+check "rmmod" unload_module
+if [ -w $dbg/kmemleak ]; then
+	# kmemleak reports an object only once it is 5 s old (its fixed
+	# minimum age), then after two scans
+	sleep 6
+	echo scan >$dbg/kmemleak
+	echo scan >$dbg/kmemleak
+	leaks=$(grep -c nfsketch $dbg/kmemleak)
+	check_eq "kmemleak: no unreferenced object allocated by nfsketch" 0 "$leaks"
+	[ "$leaks" -eq 0 ] || grep -B2 -A20 nfsketch $dbg/kmemleak | head -60 | sed 's/^/# /'
+else
+	not_ok "kmemleak: not in this kernel"
+fi
+# the records the fault loops read from /dev/kmsg (they do not reach the
+# console): the same check as dmesg's
+if scripts_out=$("$NFSK_TOP/scripts/splat-check.sh" "$NFSK_FAULT_LOG"); then
+	ok "no splat in $(wc -l <"$NFSK_FAULT_LOG") lines of kernel log during the faults"
+else
+	not_ok "splat during the faults"
+	echo "$scripts_out" | head -20 | sed 's/^/# /'
+fi
+points=$(jq -s '[.[] | select(.in_module)] | length' "$out")
+sites=$(jq -r -s '[.[] | select(.in_module) | .site] | unique | length' "$out")
+all=$(jq -s 'length' "$out")
+echo "# $all faults injected, $points in nfsketch at $sites distinct functions"
+jq -r -s 'group_by([.op, .site, .error, .extack, .state]) | .[] |
+	"# \(.[0].op)\t\(.[0].site)\(if .[0].in_module then " [nfsketch]" else "" end)\t\(.[0].error)\t\(.[0].extack // "-")\t\(.[0].state)\t\(length)"' "$out"
+tap_done
