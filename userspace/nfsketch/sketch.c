@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/nfsketch.h>
+#include <nfsketch/tunables.h>
 #include "cmd.h"
 
 static const char sketch_usage[] =
@@ -102,8 +103,11 @@ static int sketch_cb(const struct nlmsghdr *nlh, void *data)
 		width = nfsk_nl_u64(tb[NFSKETCH_A_SKETCH_WIDTH]);
 		row = nfsk_nl_u64(tb[NFSKETCH_A_SKETCH_ROW]);
 		off = nfsk_nl_u64(tb[NFSKETCH_A_SKETCH_OFFSET]);
+		/* no larger than the module can make: the reply sizes the buffers */
 		if (!tb[NFSKETCH_A_SKETCH_PACKETS] || !tb[NFSKETCH_A_SKETCH_BYTES] ||
-		    !depth || !width || depth > 64 || width > (1U << 24)) {
+		    !depth || !width ||
+		    depth > nfsk_tunables[NFSK_T_cms_depth].max ||
+		    width > nfsk_tunables[NFSK_T_cms_width].max) {
 			s->bad = true;
 			continue;
 		}
