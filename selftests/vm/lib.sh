@@ -155,3 +155,16 @@ last_window_quiet() {
 wait_quiet() {
 	wait_windows "$1" 1 && wait_for "${2:-30}" last_window_quiet "$1"
 }
+
+# tap_from_py FILE: the "PASS what" / "FAIL what" lines of a python checker
+# (nl_fuzz.py, nl_policy.py) as TAP; other lines as comments.
+tap_from_py() {
+	local line
+	while IFS= read -r line; do
+		case $line in
+		"PASS "*) ok "${line#PASS }" ;;
+		"FAIL "*) not_ok "${line#FAIL }" ;;
+		*) echo "# $line" ;;
+		esac
+	done <"$1"
+}
