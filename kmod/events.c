@@ -41,6 +41,17 @@ void nfsk_events_route(struct nfsk_events *ev, const struct nfsk_route_rec *rec)
 	nfsk_events_enqueue(ev, NFSK_PACE_ROUTE, rec, sizeof(*rec));
 }
 
+static void nfsk_alert_init(struct nfsk_alert_rec *a,
+			    const struct nfsk_window *win, u32 flag, u32 series,
+			    u32 kind)
+{
+	memset(a, 0, sizeof(*a));
+	a->window_id = win->id;
+	a->flag = flag;
+	a->series = series;
+	a->kind = kind;
+}
+
 /* Called by the window work for the record it just committed. */
 void nfsk_events_window_closed(struct nfsk_net *nn, const struct nfsk_window *win)
 {
@@ -59,35 +70,26 @@ void nfsk_events_window_closed(struct nfsk_net *nn, const struct nfsk_window *wi
 
 		if (!res->flagged)
 			continue;
-		memset(&a, 0, sizeof(a));
-		a.window_id = win->id;
-		a.flag = nfsk_detect_series_flag(s);
-		a.series = s;
+		nfsk_alert_init(&a, win, nfsk_detect_series_flag(s), s,
+				NFSK_ALERT_SERIES);
 		a.value = res->value;
 		a.baseline = div_u64(res->mean_milli, 1000);
 		a.score = res->score;
-		a.kind = NFSK_ALERT_SERIES;
 		nfsk_events_enqueue(ev, NFSK_PACE_ALERT, &a, sizeof(a));
 	}
 	if (win->flags & NFSKETCH_FLAG_HEAVY_HITTER) {
-		memset(&a, 0, sizeof(a));
-		a.window_id = win->id;
-		a.flag = NFSKETCH_FLAG_HEAVY_HITTER;
-		a.series = NFSK_SERIES_BYTES;
+		nfsk_alert_init(&a, win, NFSKETCH_FLAG_HEAVY_HITTER,
+				NFSK_SERIES_BYTES, NFSK_ALERT_FLOW);
 		a.value = win->top[0].bytes;
 		a.baseline = win->bytes;
-		a.kind = NFSK_ALERT_FLOW;
 		a.flow.key = win->top[0].key;
 		a.flow.bytes = win->top[0].bytes;
 		a.flow.packets = win->top[0].packets;
 		nfsk_events_enqueue(ev, NFSK_PACE_ALERT, &a, sizeof(a));
 	}
 	if (win->flags & NFSKETCH_FLAG_ROUTE_FLAP) {
-		memset(&a, 0, sizeof(a));
-		a.window_id = win->id;
-		a.flag = NFSKETCH_FLAG_ROUTE_FLAP;
-		a.series = NFSK_SERIES_ROUTE_EVENTS;
-		a.kind = NFSK_ALERT_ROUTE;
+		nfsk_alert_init(&a, win, NFSKETCH_FLAG_ROUTE_FLAP,
+				NFSK_SERIES_ROUTE_EVENTS, NFSK_ALERT_ROUTE);
 		nfsk_routes_flap_last(nn->routes, &a.route);
 		a.value = a.route.penalty;
 		a.baseline = nn->cfg.flap_suppress;
@@ -274,4 +276,9 @@ void nfsk_events_counts(struct nfsk_events *ev, struct nfsk_events_counts *c)
 	}
 	c->coalesced = ev->q.coalesced;
 	spin_unlock_bh(&ev->lock);
+}
+
+u64 nfsk_events_mem_bytes(const struct nfsk_events *ev)
+{
+	return ev->mem_bytes;
 }

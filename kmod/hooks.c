@@ -98,3 +98,29 @@ void nfsk_hooks_unregister(struct net *net)
 {
 	nf_unregister_net_hooks(net, nfsk_hook_ops, ARRAY_SIZE(nfsk_hook_ops));
 }
+
+/* The totals the hooks count, summed over the CPUs. */
+void nfsk_stats_sum(const struct nfsk_net *nn, u64 *packets, u64 *bytes,
+		    u64 *truncated)
+{
+	int cpu;
+
+	*packets = 0;
+	*bytes = 0;
+	*truncated = 0;
+	for_each_possible_cpu(cpu) {
+		const struct nfsk_pcpu_stats *s = per_cpu_ptr(nn->stats, cpu);
+		unsigned int start;
+		u64 p, b, t;
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			p = u64_stats_read(&s->packets);
+			b = u64_stats_read(&s->bytes);
+			t = u64_stats_read(&s->truncated);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		*packets += p;
+		*bytes += b;
+		*truncated += t;
+	}
+}

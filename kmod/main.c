@@ -161,3 +161,10 @@ module_exit(nfsk_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Bounded-memory traffic and route statistics with anomaly flags");
 MODULE_VERSION(NFSKETCH_VERSION);
+
+/* Memory of one namespace: its own and what each of its parts holds. */
+u64 nfsk_net_mem_bytes(struct nfsk_net *nn)
+{
+	return sizeof(*nn) + nfsk_routes_mem_bytes(nn->routes) +
+	       nfsk_events_mem_bytes(nn->events) + nfsk_window_mem_bytes(nn);
+}

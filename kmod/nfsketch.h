@@ -2,16 +2,26 @@
 /*
  * nfsketch kernel glue: state shared by the module's files.
  *
- * Locking, per namespace (struct nfsk_net):
- *  - the packet path takes no lock: it reads nn->sketch under the RCU read
- *    lock netfilter holds, reads the sketch's epoch once and writes its own
- *    CPU's bank of that epoch with bottom halves disabled;
- *  - nn->lock (a mutex) serialises everything else that is not route state:
- *    the window close work, configuration, the history ring, the last
- *    window's sketch, and the netlink handlers reading them;
- *  - nn->routes->lock (a BH spinlock) guards route state, written from the
- *    fib notifier in atomic context.
- * nn->lock may be held while taking routes->lock, never the reverse.
+ * Locking. Per namespace (struct nfsk_net), each lock owned by one file:
+ *  - the packet path (hooks.c) takes no lock: it reads nn->sketch under the
+ *    RCU read lock netfilter holds, reads the sketch's epoch once and writes
+ *    its own CPU's bank of that epoch and its per-CPU totals (u64_stats)
+ *    with bottom halves disabled;
+ *  - nn->lock (a mutex, windows.c) serialises everything else that is not
+ *    route or event state: the window close, configuration, the history
+ *    ring, the last window's sketch, and the netlink handlers reading them;
+ *  - nn->routes->lock (a BH spinlock, routes.c) guards route state, written
+ *    from the fib notifier in atomic context; other files go through
+ *    routes.c's accessors;
+ *  - nn->events->lock (a BH spinlock, events.c) guards the paced event
+ *    queue, fed by the window close and the fib notifier;
+ * and, module-wide, nfsk_defaults_lock (a mutex, config.c) guards the
+ * defaults new namespaces start from.
+ * Order: nn->lock before routes->lock and before events->lock; routes->lock
+ * and events->lock are never held together (routes.c queues an event after
+ * dropping its lock); nfsk_defaults_lock is taken alone. No lock is held
+ * while waiting for a grace period: the window close waits in
+ * queue_rcu_work() between its two works.
  */
 #ifndef _NFSKETCH_KMOD_H
 #define _NFSKETCH_KMOD_H
@@ -137,6 +147,7 @@ u32 nfsk_routes_track(struct nfsk_routes *r, u8 family, const u8 *dst,
 		      u8 dst_len, u32 table, u8 event, u64 now, bool baseline);
 void nfsk_routes_forget_all(struct nfsk_routes *r);
 void nfsk_routes_table_size(struct nfsk_routes *r, u32 size[2]);
+u64 nfsk_routes_mem_bytes(const struct nfsk_routes *r);
 void nfsk_routes_flap_last(struct nfsk_routes *r, struct nfsk_route_rec *rec);
 bool nfsk_routes_log_next(struct nfsk_routes *r, u64 after,
 			  struct nfsk_route_rec *rec);
@@ -169,6 +180,7 @@ struct nfsk_events_counts {
 };
 
 void nfsk_events_counts(struct nfsk_events *ev, struct nfsk_events_counts *c);
+u64 nfsk_events_mem_bytes(const struct nfsk_events *ev);
 
 /* An ALERT_NTF as queued: what the message needs, nothing more. */
 struct nfsk_alert_rec {
@@ -240,19 +252,28 @@ struct nfsk_pcpu_stats {
 };
 
 struct nfsk_net {
-	/* read by every packet */
+	/* read by every packet, written only at a window boundary */
 	struct nfsk_sketch __rcu	*sketch;
 	struct nfsk_pcpu_stats __percpu	*stats;
 
-	/* cold: nn->lock */
-	struct mutex			lock;
+	/*
+	 * Cold, on cache lines of their own: taking the mutex or writing the
+	 * window state must not bounce the line every packet reads.
+	 */
+	struct mutex			lock ____cacheline_aligned_in_smp;
 	struct net			*net;
 	struct nfsk_config		cfg;
 	struct nfsk_sketch		*pending_sketch; /* next close */
 	struct nfsk_hist_buf		*pending_hist;	/* next close */
 	struct nfsk_sketch		*last_sketch;	/* its wcms: last window */
 	struct nfsk_hist_buf		*hist;
-	struct delayed_work		window_work;
+	struct delayed_work		window_work;	/* the boundary */
+	struct rcu_work			fold_work;	/* after a grace period */
+	struct nfsk_sketch		*closing;	/* flipped, not folded */
+	unsigned int			closing_idx;	/* its bank being closed */
+	bool				closing_replaced; /* by pending_sketch */
+	bool				stopping;	/* no new boundary */
+	u64				close_ns;	/* of the flip */
 	u64				window_id;	/* open window */
 	u64				window_start_ns;
 	u64				last_window_id;	/* 0: none yet */
@@ -294,10 +315,14 @@ void nfsk_window_reset(struct nfsk_net *nn);
 int nfsk_window_configure(struct nfsk_net *nn, const struct nfsk_config *cfg,
 			  bool rebuild, const struct nfsk_hash_key *key,
 			  struct netlink_ext_ack *extack);
+u64 nfsk_window_mem_bytes(struct nfsk_net *nn);
+
+/* hooks.c: the per-CPU totals it counts */
 void nfsk_stats_sum(const struct nfsk_net *nn, u64 *packets, u64 *bytes,
 		    u64 *truncated);
 
-u64 nfsk_net_mem_bytes(const struct nfsk_net *nn);
+/* main.c: the namespace's memory, its parts' summed */
+u64 nfsk_net_mem_bytes(struct nfsk_net *nn);
 
 /* ---- interfaces -------------------------------------------------------- */
 

@@ -323,6 +323,11 @@ int nfsk_routes_configure(struct nfsk_routes *r, const struct nfsk_config *cfg)
 	return 0;
 }
 
+u64 nfsk_routes_mem_bytes(const struct nfsk_routes *r)
+{
+	return sizeof(*r) + nfsk_flap_size(NFSK_FLAP_ENTRIES);
+}
+
 void nfsk_routes_free(struct nfsk_routes *r)
 {
 	if (r->flap_mem)

@@ -3,10 +3,10 @@
  * Windows: per-CPU banks, epochs, and the work that closes a window.
  *
  * Every window_ms a delayed work closes the open window: it flips the
- * sketch's epoch so that the hooks move to the other bank of their CPU,
- * waits with synchronize_net() until no hook can still be writing the old
- * bank (hooks run inside netfilter's RCU read section and read the epoch
- * once), folds every CPU's old bank into a record of the history ring
+ * sketch's epoch so that the hooks move to the other bank of their CPU;
+ * once a grace period has passed (queue_rcu_work(): hooks run inside
+ * netfilter's RCU read section and read the epoch once) a second work folds
+ * every CPU's old bank into a record of the history ring
  * (kmod/core/window.c), then zeroes those banks for their next turn.
  *
  * A change of geometry or hash key needs new banks: CONFIG_SET allocates
@@ -187,31 +187,6 @@ static void nfsk_hist_buf_move(struct nfsk_hist_buf *to,
 		nfsk_history_push(&to->ring, nfsk_history_get(&from->ring, n));
 }
 
-void nfsk_stats_sum(const struct nfsk_net *nn, u64 *packets, u64 *bytes,
-		    u64 *truncated)
-{
-	int cpu;
-
-	*packets = 0;
-	*bytes = 0;
-	*truncated = 0;
-	for_each_possible_cpu(cpu) {
-		const struct nfsk_pcpu_stats *s = per_cpu_ptr(nn->stats, cpu);
-		unsigned int start;
-		u64 p, b, t;
-
-		do {
-			start = u64_stats_fetch_begin(&s->syncp);
-			p = u64_stats_read(&s->packets);
-			b = u64_stats_read(&s->bytes);
-			t = u64_stats_read(&s->truncated);
-		} while (u64_stats_fetch_retry(&s->syncp, start));
-		*packets += p;
-		*bytes += b;
-		*truncated += t;
-	}
-}
-
 /* Fold bank @idx of every CPU of @sk into @win and zero those banks. */
 static void nfsk_fold_sketch(struct nfsk_sketch *sk, unsigned int idx,
 			     struct nfsk_window *win)
@@ -236,27 +211,38 @@ static void nfsk_fold_sketch(struct nfsk_sketch *sk, unsigned int idx,
 	}
 }
 
-static void nfsk_window_close(struct nfsk_net *nn)
+/*
+ * The boundary, under nn->lock: the hooks move to the other bank of their
+ * CPU (or to the pending sketch's banks). The old bank is folded by
+ * nfsk_window_fold_work() once a grace period has passed, without holding
+ * nn->lock meanwhile.
+ */
+static void nfsk_window_flip(struct nfsk_net *nn)
 {
 	struct nfsk_sketch *sk, *next;
-	struct nfsk_window *win;
-	unsigned int idx;
-	u64 now;
 
 	lockdep_assert_held(&nn->lock);
-
 	sk = rcu_dereference_protected(nn->sketch, lockdep_is_held(&nn->lock));
 	next = nn->pending_sketch;
 	nn->pending_sketch = NULL;
-	idx = sk->epoch & 1;
+	nn->closing = sk;
+	nn->closing_idx = sk->epoch & 1;
+	nn->closing_replaced = !!next;
+	nn->close_ns = ktime_get_ns();
 	if (next)
 		rcu_assign_pointer(nn->sketch, next);
 	else
 		WRITE_ONCE(sk->epoch, sk->epoch + 1);
-	/* Every hook that could still write bank idx of sk has finished. */
-	synchronize_net();
-	now = ktime_get_ns();
+}
 
+/* After the grace period: no hook can still write the closing bank. */
+static void nfsk_window_fold_closing(struct nfsk_net *nn)
+{
+	struct nfsk_sketch *sk = nn->closing;
+	struct nfsk_window *win;
+	u64 now = nn->close_ns;
+
+	lockdep_assert_held(&nn->lock);
 	if (nn->pending_hist) {
 		nfsk_hist_buf_move(nn->pending_hist, nn->hist);
 		nfsk_hist_buf_free(nn->hist);
@@ -270,7 +256,7 @@ static void nfsk_window_close(struct nfsk_net *nn)
 	win->id = nn->window_id;
 	win->start_ns = nn->window_start_ns;
 	win->length_ns = now - nn->window_start_ns;
-	nfsk_fold_sketch(sk, idx, win);
+	nfsk_fold_sketch(sk, nn->closing_idx, win);
 	nfsk_routes_close_window(nn->routes, win);
 	nfsk_detect_window(nn, win);
 	nfsk_history_commit(&nn->hist->ring);
@@ -281,8 +267,10 @@ static void nfsk_window_close(struct nfsk_net *nn)
 		nfsk_sketch_free(nn->last_sketch);
 		nn->last_sketch = sk;
 	}
-	if (next)
+	if (nn->closing_replaced)
 		nfsk_sketch_free_banks(sk);
+	nn->closing = NULL;
+	nn->closing_replaced = false;
 
 	nn->last_window_id = nn->window_id;
 	nn->windows_closed++;
@@ -290,18 +278,48 @@ static void nfsk_window_close(struct nfsk_net *nn)
 	nn->window_start_ns = now;
 }
 
+/*
+ * A window closes in two works: this one flips at the boundary and hands
+ * the fold to nfsk_window_fold_work() through queue_rcu_work(), whose
+ * call_rcu() shares grace periods with every other namespace's closes
+ * instead of each close sleeping in synchronize_net() with nn->lock held
+ * (which held up every netlink request of the namespace for a grace
+ * period). The fold queues the next boundary, so at most one close is in
+ * flight per namespace.
+ */
 static void nfsk_window_work(struct work_struct *work)
 {
 	struct nfsk_net *nn = container_of(to_delayed_work(work),
 					   struct nfsk_net, window_work);
-	unsigned long delay;
+	bool flipped = false;
 
 	mutex_lock(&nn->lock);
-	nfsk_window_close(nn);
+	/* a fold in flight queues the next boundary itself */
+	if (!nn->closing && !nn->stopping) {
+		nfsk_window_flip(nn);
+		flipped = true;
+	}
+	mutex_unlock(&nn->lock);
+	if (flipped)
+		queue_rcu_work(system_power_efficient_wq, &nn->fold_work);
+}
+
+static void nfsk_window_fold_work(struct work_struct *work)
+{
+	struct nfsk_net *nn = container_of(to_rcu_work(work), struct nfsk_net,
+					   fold_work);
+	unsigned long delay;
+	bool stopping;
+
+	mutex_lock(&nn->lock);
+	nfsk_window_fold_closing(nn);
 	delay = msecs_to_jiffies(nn->cfg.window_ms);
+	stopping = nn->stopping;
 	mutex_unlock(&nn->lock);
 
-	queue_delayed_work(system_power_efficient_wq, &nn->window_work, delay);
+	if (!stopping)
+		queue_delayed_work(system_power_efficient_wq, &nn->window_work,
+				   delay);
 }
 
 int nfsk_window_init(struct nfsk_net *nn)
@@ -309,6 +327,7 @@ int nfsk_window_init(struct nfsk_net *nn)
 	struct nfsk_sketch *sk;
 
 	INIT_DELAYED_WORK(&nn->window_work, nfsk_window_work);
+	INIT_RCU_WORK(&nn->fold_work, nfsk_window_fold_work);
 	nn->hist = nfsk_hist_buf_alloc(nn->cfg.history);
 	if (!nn->hist)
 		return -ENOMEM;
@@ -330,10 +349,15 @@ void nfsk_window_start(struct nfsk_net *nn)
 			   msecs_to_jiffies(nn->cfg.window_ms));
 }
 
-/* No new window closes after this returns. */
+/* No new window closes after this returns, and none is in flight. */
 void nfsk_window_stop(struct nfsk_net *nn)
 {
+	mutex_lock(&nn->lock);
+	nn->stopping = true;
+	mutex_unlock(&nn->lock);
 	cancel_delayed_work_sync(&nn->window_work);
+	/* a fold queued before: it sees stopping and queues nothing */
+	flush_rcu_work(&nn->fold_work);
 }
 
 /*
@@ -420,7 +444,7 @@ int nfsk_window_configure(struct nfsk_net *nn, const struct nfsk_config *cfg,
 	 * A longer window starts at the next boundary; a shorter one must not
 	 * wait for the end of a long open window: close that one earlier.
 	 */
-	if (cfg->window_ms < old_ms)
+	if (cfg->window_ms < old_ms && !nn->closing && !nn->stopping)
 		mod_delayed_work(system_power_efficient_wq, &nn->window_work,
 				 msecs_to_jiffies(cfg->window_ms));
 	return 0;
@@ -437,15 +461,15 @@ void nfsk_window_reset(struct nfsk_net *nn)
 	nn->last_window_id = 0;
 }
 
-u64 nfsk_net_mem_bytes(const struct nfsk_net *nn)
+/* Memory of the namespace's sketches and history rings. */
+u64 nfsk_window_mem_bytes(struct nfsk_net *nn)
 {
 	const struct nfsk_sketch *sk;
-	u64 mem = sizeof(*nn) + sizeof(*nn->routes) +
-		  nfsk_flap_size(NFSK_FLAP_ENTRIES) + nn->events->mem_bytes;
+	u64 mem;
 
 	lockdep_assert_held(&nn->lock);
 	sk = rcu_dereference_protected(nn->sketch, lockdep_is_held(&nn->lock));
-	mem += sk->mem_bytes + nn->hist->mem_bytes;
+	mem = sk->mem_bytes + nn->hist->mem_bytes;
 	if (nn->last_sketch && nn->last_sketch != sk)
 		mem += nn->last_sketch->mem_bytes;
 	if (nn->pending_sketch)

@@ -212,3 +212,16 @@ ct_long_timeouts() {
 		ip netns exec "$1" sysctl -qw "net.netfilter.nf_conntrack_$k=7200" || return 1
 	done
 }
+
+# tap_from_py FILE: the "PASS what" / "FAIL what" lines of a python checker
+# (nl_fuzz.py, nl_policy.py) as TAP; other lines as comments.
+tap_from_py() {
+	local line
+	while IFS= read -r line; do
+		case $line in
+		"PASS "*) ok "${line#PASS }" ;;
+		"FAIL "*) not_ok "${line#FAIL }" ;;
+		*) echo "# $line" ;;
+		esac
+	done <"$1"
+}

@@ -18,17 +18,11 @@ on_exit rm -rf "$tmp"
 
 # run_py NS ARGS...: nl_fuzz.py in NS, its PASS/FAIL lines as TAP
 run_py() {
-	local ns=$1 line rc
+	local ns=$1 rc
 	shift
 	ip netns exec "$ns" timeout 600 "$PY" "$FUZZ" "$@" >"$tmp/py.out" 2>&1
 	rc=$?
-	while IFS= read -r line; do
-		case $line in
-		"PASS "*) ok "${line#PASS }" ;;
-		"FAIL "*) not_ok "${line#FAIL }" ;;
-		*) echo "# $line" ;;
-		esac
-	done <"$tmp/py.out"
+	tap_from_py "$tmp/py.out"
 	# exit 0, or 1 with the FAIL lines above: not a crash
 	check_eq "nl_fuzz.py $1 exit status" "$(grep -q '^FAIL ' "$tmp/py.out" && echo 1 || echo 0)" "$rc"
 }

@@ -22,13 +22,7 @@ check "a window closed in a" wait_windows "$a" 1
 ip netns exec "$a" timeout 600 "$PY" "$NFSK_TOP/selftests/vm/nl_policy.py" \
 	"$SPEC" >"$tmp/py.out" 2>&1
 rc=$?
-while IFS= read -r line; do
-	case $line in
-	"PASS "*) ok "${line#PASS }" ;;
-	"FAIL "*) not_ok "${line#FAIL }" ;;
-	*) echo "# $line" ;;
-	esac
-done <"$tmp/py.out"
+tap_from_py "$tmp/py.out"
 check_eq "nl_policy.py exit status" "$(grep -q '^FAIL ' "$tmp/py.out" && echo 1 || echo 0)" "$rc"
 check_eq "cases run" 1 "$([ "$(grep -c '^PASS \|^FAIL ' "$tmp/py.out")" -ge 90 ] && echo 1 || echo 0)"
 check "rmmod" rmmod nfsketch
