@@ -23,37 +23,9 @@ declare -A kver
 for s in 6.1 6.12 6.12-rt; do
 	kver[$s]=$(scripts/guest-kver.sh "$s") || kver[$s]=missing-$s
 done
-kver[debug]=debug
-
-# The debug kernel builds (once: cached under build/debug-kernel/) in the
-# background, niced, while the native steps run; its VM suite waits for it.
-dbg_log=build/debug-kernel-build.log
-mkdir -p build
-scripts/debug-kernel/build.sh >"$dbg_log.out" 2>"$dbg_log" &
-dbg_pid=$!
-dbg_t0=$SECONDS
-debug_kernel() {
-	local rc
-	wait "$dbg_pid"
-	rc=$?
-	cat "$dbg_log"
-	echo "debug kernel ready $((SECONDS - dbg_t0)) s after check started"
-	return $rc
-}
 # The VM suites: series and tests (empty: all of selftests/vm/).
-# - debug: the debug kernel (6.1's source with KASAN, lockdep, kmemleak,
-#   UBSAN, DEBUG_OBJECTS, fault injection): the whole suite, the injected
-#   faults and the bounded stress, in one boot.
-# - 6.12: the whole suite on the newer API.
-# - 6.12-rt: the tests whose code differs under PREEMPT_RT.
-# - 6.1 (the generic kernel of the debug kernel's source): the tests that
-#   failed on a busy machine, under `stress-ng --cpu 2` on the host
-#   (selftests/load/test_under_load.sh); the whole suite runs on 6.1's
-#   source in the debug kernel already.
-vm_series=(debug 6.12 6.12-rt)
-declare -A vm_tests=([debug]="" [6.12]=""
-	[6.12-rt]="test_datapath test_routes test_alerts")
-load_tests="test_alerts test_cli test_datapath"
+vm_series=(6.1 6.12 6.12-rt)
+declare -A vm_tests=([6.1]="" [6.12]="" [6.12-rt]="test_datapath test_routes test_alerts")
 # Bounds on one VM run (the whole suite in one boot) and on one test in it,
 # not estimates:
 # emulation on a loaded host is slow.
@@ -78,21 +50,15 @@ step() {
 
 # vm_suite SERIES: the VM selftests of SERIES on its kernel.
 vm_suite() {
-	local s=$1 tests t=$vm_timeout
+	local s=$1 tests
 	read -r -a tests <<<"${vm_tests[$s]}"
-	# the debug kernel: the instrumented guest is several times slower
-	if [ "$s" = debug ]; then
-		t=$((vm_timeout * 2))
-		tests=(selftests/vm/test_*.sh selftests/vm/faults.sh selftests/vm/stress.sh)
-	fi
-	NFSK_TEST_TIMEOUT=$([ "$s" = debug ] && echo 1800 || echo "$NFSK_TEST_TIMEOUT") \
-		scripts/vm-run.sh -t "$t" -k "${kver[$s]}" "${tests[@]}" |
+	scripts/vm-run.sh -t "$vm_timeout" -k "${kver[$s]}" "${tests[@]}" |
 		tee "$res/vm-$s.tap"
 }
 
 k=${kver[6.1]}
 step "build module and tools" - make --no-print-directory KVER="$k" all test-tools
-for s in 6.1 6.12 6.12-rt; do
+for s in "${vm_series[@]}"; do
 	step "build module for ${kver[$s]}" - scripts/kmod-build.sh -q "${kver[$s]}"
 done
 step "core unit tests" core.tap make --no-print-directory KVER="$k" check-core
@@ -101,12 +67,9 @@ step "replay tests" replay.tap bash -c 'set -o pipefail; selftests/replay/test_r
 step "netlink spec vs header, tunables, module, CLI, libnl client" spec.tap bash -c 'set -o pipefail; selftests/spec/test_spec.sh | tee build/results/spec.tap'
 step "fuzz the tunables and the CLI's reply parsing (libFuzzer)" fuzz.tap make --no-print-directory KVER="$k" check-fuzz
 step "packaging tests" pkg.tap bash -c 'set -o pipefail; selftests/pkg/test_pkg.sh | tee build/results/pkg.tap'
-step "VM selftests on 6.12-rt: ${vm_tests[6.12-rt]}" vm-6.12-rt.tap vm_suite 6.12-rt
-step "VM selftests on ${kver[6.12]}" vm-6.12.tap vm_suite 6.12
-step "VM selftests under stress-ng --cpu 2 on ${kver[6.1]}: $load_tests" load.tap \
-	bash -c 'set -o pipefail; selftests/load/test_under_load.sh -k "$1" $2 | tee build/results/load.tap' _ "${kver[6.1]}" "$load_tests"
-step "build the debug kernel" - debug_kernel
-step "VM selftests, faults and stress on the debug kernel" vm-debug.tap vm_suite debug
+for s in "${vm_series[@]}"; do
+	step "VM selftests on ${kver[$s]}" "vm-$s.tap" vm_suite "$s"
+done
 
 # tap_counts FILE: "passed failed skipped" of one TAP file.
 tap_counts() {
@@ -149,10 +112,7 @@ for s in "${vm_series[@]}"; do
 	[ -f "$f" ] && read -r p n _ < <(tap_counts "$f")
 	# a suite that died without a failing TAP line counts as one failure
 	for t in "${extra[@]}"; do [ "$t" = "vm-$s.tap" ] && n=$((n + 1)); done
-	echo "vm ${kver[$s]}: $p passed, $n failed"
-done
-for n in "${steps[@]}"; do
-	printf '%6d s  %s\n' "${step_secs[$n]}" "$n"
+	echo "vm ${kver[$s]}: $p passed, $n failed (${step_secs["VM selftests on ${kver[$s]}"]:-0} s)"
 done
 summary="$passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && summary="$summary, $skipped skipped"
