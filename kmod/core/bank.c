@@ -105,8 +105,9 @@ void nfsk_bank_update(struct nfsk_bank *b, const struct nfsk_hash_key *hk,
 	b->family[fk->family == NFSK_AF_INET6]++;
 	nfsk_hist_add(&b->src, nfsk_addr_hash(hk, fk->saddr));
 	nfsk_hist_add(&b->dst, nfsk_addr_hash(hk, fk->daddr));
-	nfsk_cms_update(&b->cms, h, len);
-	nfsk_sah_update(&b->sah, h, fk, len);
+	/* a held flow's packet is counted in its entry only (query.c) */
+	if (!nfsk_sah_update(&b->sah, h, fk, len))
+		nfsk_cms_update(&b->cms, h, len);
 }
 
 void nfsk_bank_truncated(struct nfsk_bank *b, u32 len)

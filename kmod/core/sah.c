@@ -111,7 +111,7 @@ u64 nfsk_sah_exp_fx(struct nfsk_sah *t)
 	return e ? e : 1;
 }
 
-void nfsk_sah_sample(struct nfsk_sah *t, u32 base, u64 hash,
+bool nfsk_sah_sample(struct nfsk_sah *t, u32 base, u64 hash,
 		     const struct nfsk_flow_key *key, u32 len)
 {
 	u32 empty, w;
@@ -122,7 +122,7 @@ void nfsk_sah_sample(struct nfsk_sah *t, u32 base, u64 hash,
 	empty = nfsk_sah_match(t->tags + base, 0);
 	if (nfsk_unlikely(!empty)) {
 		t->full++;
-		return;
+		return false;
 	}
 	w = base + __builtin_ctz(empty);
 	t->tags[w] = hash;
@@ -131,6 +131,7 @@ void nfsk_sah_sample(struct nfsk_sah *t, u32 base, u64 hash,
 	t->keys[w] = *key;
 	t->held++;
 	t->admitted++;
+	return true;
 }
 
 u32 nfsk_sah_adapt(u32 p_fx, u32 held, u32 capacity, u32 p_max_fx)
