@@ -4,8 +4,11 @@
  *
  * The netfilter hook calls nfsk_bank_update() once per packet on its own
  * CPU's bank of the current epoch, so the update takes no lock and no
- * atomic and costs one flow hash, d counter pairs of the Count-Min sketch,
- * one Sample-and-Hold set line, two histogram buckets and a few counters.
+ * atomic and costs one flow hash, one Sample-and-Hold set line, d counter
+ * pairs of the Count-Min sketch for a packet the table does not hold (a
+ * held flow's packets are counted in its entry only, so the sketch's error
+ * e*N/w is paid on the light mass alone: query.c), two histogram buckets
+ * and a few counters.
  * Banks of all CPUs are summed at window close (window.c); keeping them
  * apart is what makes the hot path free of shared cache lines.
  *

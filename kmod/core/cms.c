@@ -20,6 +20,10 @@
  *
  * Packets are u32 per cell: a window of 10 s would need 400 Mpps into one
  * cell of one CPU to wrap. Bytes are u64.
+ *
+ * A bank's sketch sees only the packets its Sample-and-Hold table does not
+ * hold (bank.c), so its N, and the bound, is the light mass; the fold adds
+ * the held flows back with nfsk_cms_add() (query.c explains the query).
  */
 #include <nfsketch/cms.h>
 

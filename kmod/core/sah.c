@@ -5,7 +5,8 @@
  * A Count-Min sketch estimates any flow it is asked about but cannot list
  * the heavy flows. Sample-and-Hold finds them: each byte is sampled with
  * probability p; once a flow is sampled it is held in a table and every
- * later byte and packet of it is counted exactly. A flow of f bytes is
+ * later byte and packet of it is counted exactly, there only: the bank's
+ * Count-Min does not see it again (bank.c, query.c). A flow of f bytes is
  * missed with probability (1 - p)^f ~ e^(-f*p), so big flows are held
  * early and small ones rarely take a slot.
  *

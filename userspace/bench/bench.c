@@ -446,6 +446,31 @@ static int ir_main(const char *mode)
 	return 0;
 }
 
+/* bench --acc D W: only the accuracy table, Count-Min of d x w */
+static int acc_main(int d, int w)
+{
+	struct acc_result acc;
+	struct nfsk_bank b[2];
+	struct nfsk_geom g;
+	u32 i;
+
+	trace_hash_key(&hk, 2);
+	nfsk_geom_default(&g);
+	g.cms_depth = d;
+	g.cms_width = w;
+	if (!nfsk_geom_ok(&g))
+		return 2;
+	for (i = 0; i < 2; i++)
+		nfsk_bank_init(&b[i], &g, 3 + i,
+			       aligned_alloc(64, nfsk_bank_size(&g)));
+	accuracy(&g, b, &acc);
+	printf("CMS d=%d w=%d, %u packets: %-20s %9s %9s %9s %9s\n", d, w, NACC,
+	       "", "all pkts", "all bytes", "heavy pk", "heavy B");
+	acc_print("nfsketch: held part + light CMS", &acc.now);
+	acc_print("before: whole-stream CMS (same rows)", &acc.before);
+	return acc.under ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	static struct nfsk_window win;
@@ -466,6 +491,8 @@ int main(int argc, char **argv)
 
 	if (argc == 3 && !strcmp(argv[1], "--ir"))
 		return ir_main(argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "--acc"))
+		return acc_main(atoi(argv[2]), atoi(argv[3]));
 	trace_make(&tr, NPKTS, NFLOWS, 1.1, 1);
 	/*
 	 * The hook hashes a key it has just parsed onto its stack: give each
