@@ -12,7 +12,7 @@ out=$(mktemp -d /tmp/nfsk-callgrind.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 printf '%-46s %12s %8s\n' "callgrind" "Ir/packet" "ratio"
 base=
-for mode in new old textbook; do
+for mode in new old nitro textbook; do
 	valgrind --tool=callgrind --toggle-collect="ir_$mode" \
 		--callgrind-out-file="$out/$mode.out" "$bench" --ir "$mode" \
 		>"$out/$mode.log" 2>"$out/$mode.err"
@@ -23,6 +23,7 @@ for mode in new old textbook; do
 	case $mode in
 	new)	name="nfsk_bank_update (held flows out of the CMS)" ;;
 	old)	name="before: every packet into the CMS" ;;
+	nitro)	name="NitroSketch-sampled light CMS, p=1/8" ;;
 	*)	name="textbook CMS (d hashes, %)" ;;
 	esac
 	printf '%-46s %12s %8s\n' "$name" "$per" \
