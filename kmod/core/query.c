@@ -20,6 +20,9 @@
  * light cells hold at least the flow's light packets. The light stream is
  * a Count-Min on its own, with N_light = total - held, hence the bound.
  *
+ * A held flow the fold could not merge (sah.lost, never with the announced
+ * number of banks) stays in the cells: an overestimate, never an under.
+ *
  * The scan over the merge table costs slots x d per query: a netlink
  * request or one of the top-K at window close, never a packet.
  */
