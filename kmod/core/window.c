@@ -10,9 +10,10 @@
  * additive), and the Sample-and-Hold entries of all banks are merged by
  * flow hash (a flow that moved between CPUs is held in several banks) before
  * the top-K by bytes is chosen, and added into the window CMS (a bank's CMS
- * has only its light packets: query.c). Each top flow is checked against the window
- * CMS: its held counts can never exceed the CMS estimate, a violation
- * means a bug or a tag collision and is counted in cms_check_fail.
+ * has only its light packets: query.c). Each top flow is checked against
+ * the window CMS: its held counts can never exceed the CMS estimate, a
+ * violation means a bug or a tag collision and is counted in
+ * cms_check_fail.
  *
  * The merge table is open addressing in caller-provided scratch, sized
  * for twice the entries of all banks, so it never fills and the fold needs
