@@ -11,7 +11,9 @@
 #   make check-debug  the VM suite on the debug kernel (KASAN, lockdep,
 #                   kmemleak, fault injection; built once, cached in build/)
 #   make lint       checkpatch.pl --strict and sparse (C=1) on the kernel code
-#   make bench      native benchmark of the portable core
+#   make bench      native benchmark of the portable core: speed (ns and
+#                   callgrind instructions per packet, ratios) and accuracy
+#   make bench-callgrind  only the instructions per packet (valgrind)
 #   make install    module into $(DESTDIR)/lib/modules/$(KVER)/extra, CLI,
 #                   man pages, completion, systemd units under
 #                   $(DESTDIR)$(PREFIX) (install.mk); make uninstall
@@ -54,7 +56,7 @@ CORE_TESTS	:= $(patsubst selftests/core/%.c,$(BUILD)/tests/%,$(wildcard selftest
 ASAN_TESTS	:= $(patsubst selftests/core/%.c,$(BUILD)/tests-asan/%,$(wildcard selftests/core/test_*.c))
 
 .PHONY: all module tools test-tools deps check check-core check-asan check-vm check-stress \
-	check-debug demo lint bench clean install uninstall ksft
+	check-debug demo lint bench bench-callgrind clean install uninstall ksft
 
 all: module tools
 
@@ -145,6 +147,10 @@ lint: $(KSFT_HDR)
 
 bench: $(BUILD)/bench
 	$(BUILD)/bench
+	@userspace/bench/callgrind.sh $(BUILD)/bench
+
+bench-callgrind: $(BUILD)/bench
+	@userspace/bench/callgrind.sh $(BUILD)/bench
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null

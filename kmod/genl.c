@@ -424,7 +424,7 @@ static int nfsk_fill_query(struct sk_buff *msg, struct nfsk_net *nn,
 	err = nfsk_query_key(info->attrs[NFSKETCH_A_FLOW], &key, info->extack);
 	if (err)
 		return err;
-	nfsk_cms_query(&sk->wcms, nfsk_flow_hash(&sk->key, &key), &est);
+	nfsk_sketch_query(sk, nfsk_flow_hash(&sk->key, &key), &est);
 	winest = nla_nest_start(msg, NFSKETCH_A_WINDOW);
 	if (!winest ||
 	    nla_put_u64_64bit(msg, NFSKETCH_A_WINDOW_ID, nn->last_window_id,

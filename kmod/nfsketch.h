@@ -304,6 +304,8 @@ void nfsk_hooks_unregister(struct net *net);
 struct nfsk_sketch *nfsk_sketch_alloc(const struct nfsk_config *cfg,
 				      const struct nfsk_hash_key *key);
 void nfsk_sketch_free(struct nfsk_sketch *sk);
+void nfsk_sketch_query(const struct nfsk_sketch *sk, u64 hash,
+		       struct nfsk_cms_est *est);
 struct nfsk_hist_buf *nfsk_hist_buf_alloc(u32 len);
 void nfsk_hist_buf_free(struct nfsk_hist_buf *hb);
 void nfsk_detect_window(struct nfsk_net *nn, struct nfsk_window *win);
