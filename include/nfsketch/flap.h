@@ -82,8 +82,7 @@ struct nfsk_flap_table {
 	u64	untracked;		/* ADDs of unknown prefixes, no free way */
 	u64	inserted;		/* new entries */
 	u64	evictions;		/* live entries (penalty > 0) replaced */
-	u64	refused;		/* events not tracked: every way held more
-					 * history than the event would add */
+	u64	refused;		/* events not tracked: set full of history */
 	u64	suppress_crossings;	/* times a prefix became suppressed */
 };
 

@@ -60,8 +60,7 @@ enum nfsketch_attr {
 	NFSKETCH_A_TOPK_N,		/* u32: TOPK_GET, at most N flows */
 	NFSKETCH_A_QUERY_SRC,		/* binary[16]: QUERY by source */
 	NFSKETCH_A_QUERY_DST,		/* binary[16]: QUERY by destination */
-	NFSKETCH_A_ROUTE_SUPPRESSED,	/* flag: ROUTE_GET lists the prefixes
-					 * suppressed now, not the events */
+	NFSKETCH_A_ROUTE_SUPPRESSED,	/* flag: ROUTE_GET of suppressed prefixes */
 
 	__NFSKETCH_A_MAX,
 	NFSKETCH_A_MAX = __NFSKETCH_A_MAX - 1
