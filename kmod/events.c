@@ -290,6 +290,7 @@ void nfsk_events_counts(struct nfsk_events *ev, struct nfsk_events_counts *c)
 		c->dropped += ev->q.dropped[t];
 	}
 	c->coalesced = ev->q.coalesced;
+	c->alerts_dropped = ev->q.dropped[NFSK_PACE_ALERT];
 	spin_unlock_bh(&ev->lock);
 }
 

@@ -185,6 +185,7 @@ struct nfsk_events_counts {
 	u64	sent;
 	u64	coalesced;	/* route events sent only in a summary */
 	u64	dropped;
+	u64	alerts_dropped;	/* of dropped: ALERT_NTFs */
 };
 
 void nfsk_events_counts(struct nfsk_events *ev, struct nfsk_events_counts *c);

@@ -28,10 +28,10 @@ void nfsk_msg_check_size(const struct sk_buff *msg, size_t size, u8 cmd)
 		  cmd, room, msg->len);
 }
 
-/* STATS: 14 u64 (3 of them the events', 4 the routes') and 5 u32 */
+/* STATS: 15 u64 (4 of them the events', 4 the routes') and 5 u32 */
 size_t nfsk_stats_size(void)
 {
-	return nla_total_size(0) + 14 * U64_ATTR + 5 * U32_ATTR;
+	return nla_total_size(0) + 15 * U64_ATTR + 5 * U32_ATTR;
 }
 
 int nfsk_stats_put(struct sk_buff *msg, struct nfsk_net *nn)
@@ -85,7 +85,9 @@ int nfsk_stats_put(struct sk_buff *msg, struct nfsk_net *nn)
 			      rs.flap_crossings, NFSKETCH_A_STATS_PAD) ||
 	    nla_put_u32(msg, NFSKETCH_A_STATS_SUPPRESSED, rs.suppressed) ||
 	    nla_put_u64_64bit(msg, NFSKETCH_A_STATS_NEXTHOP_CHANGES,
-			      rs.nexthop_changes, NFSKETCH_A_STATS_PAD)) {
+			      rs.nexthop_changes, NFSKETCH_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, NFSKETCH_A_STATS_ALERTS_DROPPED,
+			      ev.alerts_dropped, NFSKETCH_A_STATS_PAD)) {
 		nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;
 	}

@@ -96,6 +96,7 @@ enum nfsketch_stats_attr {
 	NFSKETCH_A_STATS_FLAP_CROSSINGS, /* u64: prefixes become suppressed */
 	NFSKETCH_A_STATS_SUPPRESSED,	/* u32: prefixes suppressed now */
 	NFSKETCH_A_STATS_NEXTHOP_CHANGES, /* u64: replaces that were nexthops */
+	NFSKETCH_A_STATS_ALERTS_DROPPED, /* u64: of events-dropped, alerts */
 
 	__NFSKETCH_A_STATS_MAX,
 	NFSKETCH_A_STATS_MAX = __NFSKETCH_A_STATS_MAX - 1
