@@ -4,8 +4,7 @@
 # it with penalty and reuse time. Oracles: the prefixes the test flapped
 # (set membership, three withdraws each = penalty 3,000, reuse after two
 # half-lives = 1,800 s), the flap table's capacity (1,024) for how many of
-# 2,000 can be tracked, and a routing daemon's protocol number (bird = 12,
-# iproute2's rt_protos) for the protocol reported.
+# 2,000 can be tracked. (bird2's protocol: test_route_bird.sh.)
 . "$(dirname "$0")/lib.sh"
 
 load_module || { not_ok "insmod"; tap_done; exit 1; }
@@ -111,35 +110,6 @@ check_eq "2000: every named prefix is listed" "" \
 check_eq "2000: named + dropped alerts = crossings" "$c" \
 	"$(($(wc -l <"$tmp/named2k") + $(stat "$s" alerts_dropped)))"
 check_eq "2000: no prefix named twice" "$(named "$tmp/mon2k" | wc -l)" "$(alerts "$tmp/mon2k")"
-
-# ---- bird2: the route's protocol (12, "bird") in events and alerts ----
-s=$(make_ns bird)
-setup "$s"
-start_monitor "$s" "$tmp/monbird"
-cat >"$tmp/bird.conf" <<CONF
-router id 10.50.0.1;
-protocol device {}
-protocol kernel { ipv4 { export all; }; }
-protocol static flappy { ipv4; route 10.90.0.0/24 via 10.50.0.2; }
-CONF
-ip netns exec "$s" bird -c "$tmp/bird.conf" -s "$tmp/bird.ctl" -P "$tmp/bird.pid"
-on_exit 'kill $(cat '"$tmp"'/bird.pid)'
-bird_route() { ip -n "$s" route show 10.90.0.0/24 proto bird | grep -q .; }
-no_bird_route() { ! bird_route; }
-check "bird installed its route" wait_for 30 bird_route
-for i in 1 2 3; do
-	birdc -s "$tmp/bird.ctl" disable flappy >/dev/null
-	wait_for 30 no_bird_route
-	birdc -s "$tmp/bird.ctl" enable flappy >/dev/null
-	wait_for 30 bird_route
-done
-flapped() { [ "$(named "$tmp/monbird")" = 10.90.0.0/24 ]; }
-check "bird: ROUTE_FLAP named 10.90.0.0/24" wait_for 60 flapped
-check_eq "bird: the alert's protocol is 12" 12 \
-	"$(jq -r 'select(.type == "alert") | .alert.route.protocol' "$tmp/monbird" | head -n 1)"
-check_eq "bird: route events carry protocol bird" "bird" \
-	"$(ip netns exec "$s" "$NFSK" -j routes | jq -r '[.[] | select(.prefix == "10.90.0.0/24") | .protocol_name] | unique | join(",")')"
-ip netns exec "$s" "$NFSK" routes | grep 10.90.0.0 | tail -n 2 | sed 's/^/# /'
 
 check "rmmod" unload_module
 tap_done
