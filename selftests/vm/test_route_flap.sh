@@ -36,9 +36,27 @@ tmp=$(mktemp -d)
 on_exit rm -rf "$tmp"
 
 # start_monitor NS FILE: `nfsketch -j monitor` into FILE, ended on exit
+# (its warnings, e.g. a receive buffer overrun, into FILE.err)
 start_monitor() {
-	ip netns exec "$1" "$NFSK" -j monitor >"$2" 2>/dev/null &
+	ip netns exec "$1" "$NFSK" -j monitor >"$2" 2>"$2.err" &
 	on_exit kill $!
+}
+# overrun FILE: the monitor's socket overflowed (events lost to the
+# listener, after nfsketch sent them: the kernel cannot count those)
+overrun() { grep -q "events lost" "$1.err"; }
+# exact DESC CMD...: CMD must succeed, unless the listener overflowed: then
+# the exact naming cannot be checked from the monitor (TAP SKIP, said why)
+exact() {
+	local desc=$1 mon=$2
+	shift 2
+	if "$@"; then
+		ok "$desc"
+	elif overrun "$mon"; then
+		tap_n=$((tap_n + 1))
+		echo "ok $tap_n - $desc # SKIP monitor socket overrun: $(cat "$mon.err" | tail -n 1)"
+	else
+		not_ok "$desc"
+	fi
 }
 # named FILE: distinct prefixes of the ROUTE_FLAP alerts in FILE
 named() {
@@ -62,12 +80,15 @@ setup "$s"
 start_monitor "$s" "$tmp/mon200"
 check "monitor listening" wait_windows "$s" 2
 flap "$s" 200 3
-check "200: every crossing named" wait_for 60 all_named "$s" "$tmp/mon200"
+exact "200: every crossing named" "$tmp/mon200" wait_for 60 all_named "$s" "$tmp/mon200"
 check_eq "200: prefixes became suppressed" 200 "$(stat "$s" flap_crossings)"
 check_eq "200: suppressed now" 200 "$(stat "$s" suppressed)"
-check_eq "200: one ROUTE_FLAP alert per prefix, each a flapped prefix" \
-	"$(prefixes 200 | sort -u)" "$(named "$tmp/mon200")"
-check_eq "200: no prefix named twice" 200 "$(alerts "$tmp/mon200")"
+prefixes 200 | sort -u >"$tmp/flapped200"
+named "$tmp/mon200" >"$tmp/named200"
+exact "200: one ROUTE_FLAP alert per prefix, each a flapped prefix" "$tmp/mon200" \
+	cmp -s "$tmp/flapped200" "$tmp/named200"
+check_eq "200: every named prefix was flapped" "" "$(comm -13 "$tmp/flapped200" "$tmp/named200")"
+check_eq "200: no prefix named twice" "$(wc -l <"$tmp/named200")" "$(alerts "$tmp/mon200")"
 check_eq "200: no alert dropped" 0 "$(stat "$s" alerts_dropped)"
 ip netns exec "$s" "$NFSK" -j routes --suppressed >"$tmp/sup200"
 check_eq "200: routes --suppressed lists the flapped prefixes" \
@@ -87,7 +108,7 @@ setup "$s"
 start_monitor "$s" "$tmp/mon2k"
 check "monitor listening" wait_windows "$s" 2
 flap "$s" 2000 3
-check "2000: every crossing named or counted dropped" wait_for 120 all_named "$s" "$tmp/mon2k"
+exact "2000: every crossing named or counted dropped" "$tmp/mon2k" wait_for 120 all_named "$s" "$tmp/mon2k"
 c=$(stat "$s" flap_crossings)
 echo "# 2000 prefixes: $c kept their history and crossed; refused $(stat "$s" flap_refused)," \
 	"evicted $(stat "$s" flap_evictions), alerts named $(named "$tmp/mon2k" | wc -l)," \
@@ -107,8 +128,8 @@ check_eq "2000: every listed prefix was flapped" "" \
 	"$(comm -13 "$tmp/flapped2k" "$tmp/listed2k")"
 check_eq "2000: every named prefix is listed" "" \
 	"$(comm -13 "$tmp/listed2k" "$tmp/named2k")"
-check_eq "2000: named + dropped alerts = crossings" "$c" \
-	"$(($(wc -l <"$tmp/named2k") + $(stat "$s" alerts_dropped)))"
+nd=$(($(wc -l <"$tmp/named2k") + $(stat "$s" alerts_dropped)))
+exact "2000: named + dropped alerts = crossings ($nd, $c)" "$tmp/mon2k" test "$nd" = "$c"
 check_eq "2000: no prefix named twice" "$(named "$tmp/mon2k" | wc -l)" "$(alerts "$tmp/mon2k")"
 
 check "rmmod" unload_module
