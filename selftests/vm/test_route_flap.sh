@@ -102,35 +102,5 @@ check_eq "200: penalties 3,000 less decay, reuse at h log2(p / 750)" 200 \
 		length' "$tmp/sup200")"
 ip netns exec "$s" "$NFSK" routes --suppressed | head -n 2 | sed 's/^/# /'
 
-# ---- 2,000 prefixes flapping in the same order, a 1,024-entry table ----
-s=$(make_ns flap2k)
-setup "$s"
-start_monitor "$s" "$tmp/mon2k"
-check "monitor listening" wait_windows "$s" 2
-flap "$s" 2000 3
-exact "2000: every crossing named or counted dropped" "$tmp/mon2k" wait_for 120 all_named "$s" "$tmp/mon2k"
-c=$(stat "$s" flap_crossings)
-echo "# 2000 prefixes: $c kept their history and crossed; refused $(stat "$s" flap_refused)," \
-	"evicted $(stat "$s" flap_evictions), alerts named $(named "$tmp/mon2k" | wc -l)," \
-	"alerts dropped $(stat "$s" alerts_dropped)"
-# the table holds 1,024 in sets of 8: at least 80 % of it kept (the former
-# rule kept 1.5 % of the 2,000)
-check "2000: most of the table keeps its flappers ($c >= 820)" test "$c" -ge 820 -a "$c" -le 1024
-check_eq "2000: suppressed now = crossings" "$c" "$(stat "$s" suppressed)"
-ip netns exec "$s" "$NFSK" -j routes --suppressed >"$tmp/sup2k"
-check_eq "2000: routes --suppressed lists each crossing" "$c" \
-	"$(jq -r '.[].prefix' "$tmp/sup2k" | sort -u | wc -l)"
-prefixes 2000 | sort -u >"$tmp/flapped2k"
-jq -r '.[].prefix' "$tmp/sup2k" | sort -u >"$tmp/listed2k"
-named "$tmp/mon2k" >"$tmp/named2k"
-check "2000: lists and names are not empty" test -s "$tmp/listed2k" -a -s "$tmp/named2k"
-check_eq "2000: every listed prefix was flapped" "" \
-	"$(comm -13 "$tmp/flapped2k" "$tmp/listed2k")"
-check_eq "2000: every named prefix is listed" "" \
-	"$(comm -13 "$tmp/listed2k" "$tmp/named2k")"
-nd=$(($(wc -l <"$tmp/named2k") + $(stat "$s" alerts_dropped)))
-exact "2000: named + dropped alerts = crossings ($nd, $c)" "$tmp/mon2k" test "$nd" = "$c"
-check_eq "2000: no prefix named twice" "$(named "$tmp/mon2k" | wc -l)" "$(alerts "$tmp/mon2k")"
-
 check "rmmod" unload_module
 tap_done
