@@ -114,6 +114,7 @@ int main(int argc, char **argv)
 		fputs(main_usage, stderr);
 		return EXIT_USAGE;
 	}
+	c.out = stdout;
 	json_init(&c.j, stdout, c.pretty);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (!strcmp(argv[optind], commands[i].name)) {

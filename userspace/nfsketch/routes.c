@@ -50,7 +50,7 @@ void route_print(struct cli *c, const struct nlattr *nest, const char *key)
 		json_obj_close(&c->j);
 		return;
 	}
-	printf("%8.1fs ago  %-7s %-40s table %-5" PRIu64 " proto %-3" PRIu64
+	fprintf(c->out, "%8.1fs ago  %-7s %-40s table %-5" PRIu64 " proto %-3" PRIu64
 	       " penalty %" PRIu64 "\n", age, ev < 3 ? route_events[ev] : "?", pfx,
 	       nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TABLE]),
 	       nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_PROTOCOL]),
