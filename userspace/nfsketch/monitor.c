@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <unistd.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <linux/nfsketch.h>
@@ -198,7 +199,6 @@ static void print_window(struct cli *c, const struct nlattr *nest)
 struct monitor {
 	bool		follow;
 	bool		syslog;
-	bool		journal_failed;	/* no journald: syslog(3) from then on */
 	struct hooks	*hooks;
 };
 
@@ -288,9 +288,13 @@ static char *alert_json_line(struct cli *c, const struct nlattr *nest)
 }
 
 /*
- * journald with the NFSK_* fields when it listens; otherwise (no journald,
- * or it went away) syslog(3), which has only the message.
+ * journald with the NFSK_* fields when it listens; otherwise syslog(3),
+ * which has only the message. sd_journal_sendv() returns success when the
+ * journal's socket does not exist ("fail silently"): look for it first, at
+ * every event, so that a journald started or stopped later is followed.
  */
+#define JOURNAL_SOCKET	"/run/systemd/journal/socket"
+
 static void log_event(struct monitor *m, int prio, const char *msg,
 		      const struct event_fields *f)
 {
@@ -298,7 +302,8 @@ static void log_event(struct monitor *m, int prio, const char *msg,
 	char *message = NULL, priority[16];
 	unsigned int i, n = 0;
 
-	if (!m->journal_failed && asprintf(&message, "MESSAGE=%s", msg) >= 0) {
+	if (!access(JOURNAL_SOCKET, F_OK) &&
+	    asprintf(&message, "MESSAGE=%s", msg) >= 0) {
 		snprintf(priority, sizeof(priority), "PRIORITY=%d", prio);
 		iov[n].iov_base = message;
 		iov[n++].iov_len = strlen(message);
@@ -315,7 +320,6 @@ static void log_event(struct monitor *m, int prio, const char *msg,
 			free(message);
 			return;
 		}
-		m->journal_failed = true;
 	}
 	free(message);
 	syslog(prio, "%s", msg);
