@@ -62,6 +62,7 @@ static void nfsk_routes_record(struct nfsk_routes *r, u8 family,
 
 	rec = &r->log[r->log_next];
 	rec->time_ns = now;
+	rec->time_real_ns = ktime_get_real_ns();
 	memcpy(rec->dst, dst, sizeof(rec->dst));
 	rec->table = table;
 	rec->penalty = penalty;
@@ -220,6 +221,7 @@ u32 nfsk_routes_track(struct nfsk_routes *r, u8 family, const u8 *dst,
 		r->flap_crossed++;
 		memset(last, 0, sizeof(*last));
 		last->time_ns = now;
+		last->time_real_ns = ktime_get_real_ns();
 		memcpy(last->dst, dst, sizeof(last->dst));
 		last->table = table;
 		last->penalty = v.penalty;

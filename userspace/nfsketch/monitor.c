@@ -23,7 +23,7 @@
 #include "hooks.h"
 
 static const char monitor_usage[] =
-	"Usage: nfsketch [-j [-p]] monitor [-f] [-s] [-e PROGRAM [-m N] [-T SECONDS]]\n"
+	"Usage: nfsketch [-j [-p]] monitor [-t] [-f] [-s] [-e PROGRAM [-m N] [-T SECONDS]]\n"
 	"Print this network namespace's events as they arrive, until Ctrl-C:\n"
 	"  [window]  a window closed: totals, entropy, flags\n"
 	"  [alert]   a detector raised a flag (with the flow for HEAVY_HITTER,\n"
@@ -34,6 +34,8 @@ static const char monitor_usage[] =
 	"{\"type\":\"alert\",\"alert\":{...}}, {\"type\":\"route\",\"route\":{...}}.\n"
 	"Events lost to a full socket buffer are reported on stderr.\n"
 	"When the module is removed, monitor exits with status 1, or waits for it.\n"
+	"Times are local RFC 3339 in text, UTC and ns since the epoch in JSON.\n"
+	"  -t, --timestamp         each event with the time it was received\n"
 	"  -f, --follow            wait for the module and resubscribe, as often\n"
 	"                          as it goes and comes back\n"
 	"  -s, --syslog            events to journald (NFSK_* fields), or to\n"
@@ -45,15 +47,26 @@ static const char monitor_usage[] =
 	"                          alerts wait, up to 256\n"
 	"  -T, --exec-timeout SECONDS  kill a hook after this (default 10)\n";
 
-/* One line: "123: 1.0 s, 100 packets, 8.40k bytes, H(src) 1.00 ..." */
+/*
+ * One line: "123 2026-11-29T15:16:25.012+01:00: 1.0 s, 100 packets, 8.40k
+ * bytes, H(src) 1.00 ..." (the local start time when the module sends it)
+ */
 void window_line(const struct nlattr **tb, char *buf, size_t len)
 {
-	char p[16], b[16], fl[128];
+	char p[16], b[16], fl[128], ts[FMT_TIME_LEN] = "";
+	int n = 0;
 
-	snprintf(buf, len, "%" PRIu64 ": %.1f s, %s packets, %s bytes, "
+	if (tb[NFSKETCH_A_WINDOW_START_REALTIME_NS]) {
+		ts[0] = ' ';
+		fmt_time_ms(nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_START_REALTIME_NS]),
+			    ts + 1, sizeof(ts) - 1);
+	}
+	n = snprintf(buf, len, "%" PRIu64 "%s", nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ID]), ts);
+	if (n < 0 || (size_t)n >= len)
+		return;
+	snprintf(buf + n, len - n, ": %.1f s, %s packets, %s bytes, "
 		 "H(src) %.2f H(dst) %.2f bits, routes +%" PRIu64 " -%" PRIu64
 		 ", flags %s",
-		 nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ID]),
 		 nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_LENGTH_NS]) / 1e9,
 		 fmt_si(nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_PACKETS]), p, sizeof(p)),
 		 fmt_si(nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_BYTES]), b, sizeof(b)),
@@ -64,6 +77,18 @@ void window_line(const struct nlattr **tb, char *buf, size_t len)
 		 nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_DEL4]) +
 		 nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_DEL6]),
 		 fmt_flags(nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_FLAGS]), fl, sizeof(fl)));
+}
+
+/* monitor -t: the receive time of the event being printed, else NULL */
+static const char *event_stamp;
+
+/* The top-level object of an event line: its type and, with -t, its time. */
+static void event_json_open(struct cli *c, const char *type)
+{
+	json_obj_open(&c->j, NULL);
+	json_str(&c->j, "type", type);
+	if (event_stamp)
+		json_str(&c->j, "time", event_stamp);
 }
 
 static const char *flag_name(uint32_t flag)
@@ -92,11 +117,17 @@ static void print_alert(struct cli *c, const struct nlattr *nest)
 		flow_parse(tb[NFSKETCH_A_ALERT_FLOW], ftb);
 
 	if (c->json) {
-		json_obj_open(&c->j, NULL);
-		json_str(&c->j, "type", "alert");
+		event_json_open(c, "alert");
 		json_obj_open(&c->j, "alert");
 		json_str(&c->j, "flag", flag_name(flag));
 		json_u64(&c->j, "window_id", nfsk_nl_u64(tb[NFSKETCH_A_ALERT_WINDOW_ID]));
+		if (tb[NFSKETCH_A_ALERT_START_REALTIME_NS]) {
+			uint64_t t = nfsk_nl_u64(tb[NFSKETCH_A_ALERT_START_REALTIME_NS]);
+
+			json_u64(&c->j, "window_start_realtime_ns", t);
+			json_str(&c->j, "window_start_time",
+				 fmt_rfc3339(t, false, buf, sizeof(buf)));
+		}
 		if (tb[NFSKETCH_A_ALERT_SERIES])
 			json_str(&c->j, "series", series < NSERIES ? series_name[series] : "?");
 		if (tb[NFSKETCH_A_ALERT_VALUE])
@@ -118,6 +149,10 @@ static void print_alert(struct cli *c, const struct nlattr *nest)
 	}
 	fprintf(c->out, "[alert] %s window %" PRIu64, flag_name(flag),
 	       nfsk_nl_u64(tb[NFSKETCH_A_ALERT_WINDOW_ID]));
+	if (tb[NFSKETCH_A_ALERT_START_REALTIME_NS])
+		fprintf(c->out, " (%s)",
+			fmt_time_ms(nfsk_nl_u64(tb[NFSKETCH_A_ALERT_START_REALTIME_NS]),
+				    buf, sizeof(buf)));
 	if (tb[NFSKETCH_A_ALERT_SERIES])
 		fprintf(c->out, " %s %" PRIu64 " baseline %" PRIu64 " score %.2f sigma",
 		       series < NSERIES ? series_name[series] : "?",
@@ -149,12 +184,18 @@ static void print_route(struct cli *c, const struct nlattr *nest)
 		uint64_t n = nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_COALESCED]);
 
 		if (c->json) {
-			json_obj_open(&c->j, NULL);
-			json_str(&c->j, "type", "route");
+			event_json_open(c, "route");
 			json_obj_open(&c->j, "route");
 			if (tb[NFSKETCH_A_ROUTE_TIME_NS])
 				json_u64(&c->j, "time_ns",
 					 nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TIME_NS]));
+			if (tb[NFSKETCH_A_ROUTE_TIME_REALTIME_NS]) {
+				uint64_t t = nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TIME_REALTIME_NS]);
+				char ts[FMT_TIME_LEN];
+
+				json_u64(&c->j, "time_realtime_ns", t);
+				json_str(&c->j, "time", fmt_rfc3339(t, false, ts, sizeof(ts)));
+			}
 			json_u64(&c->j, "coalesced", n);
 			json_obj_close(&c->j);
 			json_obj_close(&c->j);
@@ -166,8 +207,7 @@ static void print_route(struct cli *c, const struct nlattr *nest)
 		return;
 	}
 	if (c->json) {
-		json_obj_open(&c->j, NULL);
-		json_str(&c->j, "type", "route");
+		event_json_open(c, "route");
 		route_print(c, nest, "route");
 		json_obj_close(&c->j);
 		json_end(&c->j);
@@ -184,8 +224,7 @@ static void print_window(struct cli *c, const struct nlattr *nest)
 
 	nfsk_nl_parse_nest(nest, tb, NFSKETCH_A_WINDOW_MAX);
 	if (c->json) {
-		json_obj_open(&c->j, NULL);
-		json_str(&c->j, "type", "window");
+		event_json_open(c, "window");
 		window_json(c, "window", tb);
 		json_obj_close(&c->j);
 		json_end(&c->j);
@@ -199,6 +238,7 @@ static void print_window(struct cli *c, const struct nlattr *nest)
 struct monitor {
 	bool		follow;
 	bool		syslog;
+	bool		timestamp;
 	struct hooks	*hooks;
 };
 
@@ -214,6 +254,13 @@ static void alert_fields(const struct nlattr *nest, struct event_fields *f)
 	event_fields_add(f, "FLAG", "%s", flag_name(nfsk_nl_u64(tb[NFSKETCH_A_ALERT_FLAG])));
 	event_fields_add(f, "WINDOW_ID", "%" PRIu64,
 			 nfsk_nl_u64(tb[NFSKETCH_A_ALERT_WINDOW_ID]));
+	if (tb[NFSKETCH_A_ALERT_START_REALTIME_NS]) {
+		uint64_t t = nfsk_nl_u64(tb[NFSKETCH_A_ALERT_START_REALTIME_NS]);
+		char ts[FMT_TIME_LEN];
+
+		event_fields_add(f, "WINDOW_START_NS", "%" PRIu64, t);
+		event_fields_add(f, "WINDOW_START", "%s", fmt_rfc3339(t, false, ts, sizeof(ts)));
+	}
 	if (tb[NFSKETCH_A_ALERT_SERIES]) {
 		series = nfsk_nl_u64(tb[NFSKETCH_A_ALERT_SERIES]);
 		event_fields_add(f, "SERIES", "%s",
@@ -333,7 +380,11 @@ static void handle_event(struct monitor *m, struct cli *c, uint8_t cmd,
 	size_t len = 0;
 	FILE *mem = NULL;
 	int prio = LOG_INFO;
+	char stamp[FMT_TIME_LEN];
 
+	event_stamp = NULL;
+	if (m->timestamp)
+		event_stamp = fmt_time_ms(now_unix_ns(), stamp, sizeof(stamp));
 	if (m->syslog) {
 		mem = open_memstream(&text, &len);
 		if (!mem)
@@ -341,6 +392,8 @@ static void handle_event(struct monitor *m, struct cli *c, uint8_t cmd,
 		c->out = mem;
 		c->j.f = mem;
 	}
+	if (event_stamp && !c->json)
+		fprintf(c->out, "%s ", event_stamp);
 	switch (cmd) {
 	case NFSKETCH_CMD_WINDOW_NTF:
 		print_window(c, a);
@@ -462,6 +515,7 @@ static int monitor_parse(struct monitor *m, int argc, char **argv,
 {
 	static const struct option opts[] = {
 		{ "follow", no_argument, NULL, 'f' },
+		{ "timestamp", no_argument, NULL, 't' },
 		{ "syslog", no_argument, NULL, 's' },
 		{ "exec", required_argument, NULL, 'e' },
 		{ "exec-max", required_argument, NULL, 'm' },
@@ -473,10 +527,13 @@ static int monitor_parse(struct monitor *m, int argc, char **argv,
 
 	optind = 1;
 	opterr = 0;
-	while ((o = getopt_long(argc, argv, "fse:m:T:h", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "ftse:m:T:h", opts, NULL)) != -1) {
 		switch (o) {
 		case 'f':
 			m->follow = true;
+			break;
+		case 't':
+			m->timestamp = true;
 			break;
 		case 's':
 			m->syslog = true;

@@ -17,7 +17,7 @@ static const char *const route_events[] = { "add", "del", "replace" };
 void route_print(struct cli *c, const struct nlattr *nest, const char *key)
 {
 	const struct nlattr *tb[NFSKETCH_A_ROUTE_MAX + 1];
-	char addr[ADDR_STR_LEN], pfx[ADDR_STR_LEN + 8];
+	char addr[ADDR_STR_LEN], pfx[ADDR_STR_LEN + 8], ts[FMT_TIME_LEN];
 	uint8_t family, ev;
 	struct timespec now;
 	double age;
@@ -38,6 +38,12 @@ void route_print(struct cli *c, const struct nlattr *nest, const char *key)
 	if (c->json) {
 		json_obj_open(&c->j, key);
 		json_u64(&c->j, "time_ns", nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TIME_NS]));
+		if (tb[NFSKETCH_A_ROUTE_TIME_REALTIME_NS]) {
+			uint64_t t = nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TIME_REALTIME_NS]);
+
+			json_u64(&c->j, "time_realtime_ns", t);
+			json_str(&c->j, "time", fmt_rfc3339(t, false, ts, sizeof(ts)));
+		}
 		json_str(&c->j, "event", ev < 3 ? route_events[ev] : "?");
 		json_u64(&c->j, "family", family == AF_INET ? 4 : 6);
 		json_str(&c->j, "prefix", pfx);
@@ -50,8 +56,13 @@ void route_print(struct cli *c, const struct nlattr *nest, const char *key)
 		json_obj_close(&c->j);
 		return;
 	}
-	fprintf(c->out, "%8.1fs ago  %-7s %-40s table %-5" PRIu64 " proto %-3" PRIu64
-	       " penalty %" PRIu64 "\n", age, ev < 3 ? route_events[ev] : "?", pfx,
+	/* the wall-clock time of the event; a module without it: its age */
+	if (tb[NFSKETCH_A_ROUTE_TIME_REALTIME_NS])
+		fmt_time_ms(nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TIME_REALTIME_NS]), ts, sizeof(ts));
+	else
+		snprintf(ts, sizeof(ts), "%.1fs ago", age);
+	fprintf(c->out, "%-29s %-7s %-40s table %-5" PRIu64 " proto %-3" PRIu64
+	       " penalty %" PRIu64 "\n", ts, ev < 3 ? route_events[ev] : "?", pfx,
 	       nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TABLE]),
 	       nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_PROTOCOL]),
 	       nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_PENALTY]));
