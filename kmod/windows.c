@@ -235,8 +235,11 @@ static unsigned long nfsk_window_delay(const struct nfsk_net *nn,
 		next += w;
 	if (next <= now)
 		return 0;
-	/* rounded up: never before the boundary */
-	return nsecs_to_jiffies(next - now) + 1;
+	/*
+	 * Rounded up, and one more: the work runs at the start of a jiffy,
+	 * and this one may be nearly over. Never before the boundary.
+	 */
+	return nsecs_to_jiffies(next - now + TICK_NSEC - 1) + 1;
 }
 
 /*
