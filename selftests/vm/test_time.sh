@@ -53,7 +53,7 @@ check "4 windows in b" wait_windows "$b" 4 60
 # Distance of a start from the nearest multiple of W, ms. An emulator
 # stalled by its host delays boundaries (seen: 3.9 s at once, both
 # namespaces alike): most windows, not all, must be on the grid.
-near='(.start_realtime_ns % ($W * 1000000) / 1000000 | floor) as $p | if $p > $W / 2 then $W - $p else $p end'
+near="(.start_realtime_ns % ($W * 1000000) / 1000000 | floor) as \$p | if \$p > $W / 2 then $W - \$p else \$p end"
 for ns in "$a" "$b"; do
 	wins=$(ip netns exec "$ns" "$NFSK" -j windows)
 	t_end=$(now_ns)
