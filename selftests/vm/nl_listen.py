@@ -21,66 +21,16 @@ netlink socket (stdlib only, independent of the CLI).
 import os
 import select
 import socket
-import struct
 import sys
 import time
 
-NETLINK_ADD_MEMBERSHIP = 1
-NETLINK_BROADCAST_ERROR = 4
-SOL_NETLINK = 270
-GENL_ID_CTRL = 16
-CTRL_CMD_GETFAMILY = 3
-CTRL_ATTR_FAMILY_NAME = 2
-CTRL_ATTR_FAMILY_ID = 1
-CTRL_ATTR_MCAST_GROUPS = 7
-CTRL_ATTR_MCAST_GRP_NAME = 1
-CTRL_ATTR_MCAST_GRP_ID = 2
-
-
-def attrs(buf):
-    off = 0
-    while off + 4 <= len(buf):
-        ln, typ = struct.unpack_from("HH", buf, off)
-        if ln < 4:
-            break
-        yield typ & 0x3FFF, buf[off + 4:off + ln]
-        off += (ln + 3) & ~3
-
-
-def resolve(sock):
-    name = b"nfsketch\0"
-    attr = struct.pack("HH", 4 + len(name), CTRL_ATTR_FAMILY_NAME) + name
-    attr += b"\0" * (-len(attr) % 4)
-    body = struct.pack("BBH", CTRL_CMD_GETFAMILY, 1, 0) + attr
-    sock.send(struct.pack("IHHII", 16 + len(body), GENL_ID_CTRL, 1, 1, 0) + body)
-    data = sock.recv(65536)
-    ln, typ = struct.unpack_from("IH", data)
-    if typ == 2:
-        sys.exit("family not found")
-    group = None
-    for t, v in attrs(data[20:ln]):
-        if t == CTRL_ATTR_MCAST_GROUPS:
-            for _, g in attrs(v):
-                d = dict(attrs(g))
-                if d.get(CTRL_ATTR_MCAST_GRP_NAME, b"").rstrip(b"\0") == b"events":
-                    group = struct.unpack("I", d[CTRL_ATTR_MCAST_GRP_ID])[0]
-    return group
-
-
-NFSKETCH_CMD_WINDOW_NTF = 12
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import genl  # noqa: E402
 
 
 def window_closes(data):
     """Number of WINDOW_NTF messages in one datagram of the socket."""
-    n, off = 0, 0
-    while off + 20 <= len(data):
-        ln, = struct.unpack_from("I", data, off)
-        if ln < 20:
-            break
-        if data[off + 16] == NFSKETCH_CMD_WINDOW_NTF:
-            n += 1
-        off += (ln + 3) & ~3
-    return n
+    return sum(1 for cmd, _ in genl.messages(data) if cmd == genl.CMD_WINDOW_NTF)
 
 
 def uapi_enum(name):
@@ -103,34 +53,26 @@ def uapi_enum(name):
 
 
 def alerts():
+    import struct
     cmd = uapi_enum("nfsketch_cmd")["NFSKETCH_CMD_ALERT_NTF"]
     top = uapi_enum("nfsketch_attr")["NFSKETCH_A_ALERT"]
     at = uapi_enum("nfsketch_alert_attr")
-    sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 16)
-    sock.bind((0, 0))
-    group = resolve(sock)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
-    sock.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, group)
+    sock = genl.listener()
     print("joined", flush=True)
     end = time.time() + 1200
     while time.time() < end:
         if not select.select([sock], [], [], 60)[0]:
             continue
-        data = sock.recv(65536)
-        off = 0
-        while off + 20 <= len(data):
-            ln, = struct.unpack_from("I", data, off)
-            if ln < 20:
-                break
-            if data[off + 16] == cmd:
-                for t, v in attrs(data[off + 20:off + ln]):
-                    if t != top:
-                        continue
-                    d = dict(attrs(v))
-                    wid = struct.unpack("Q", d[at["NFSKETCH_A_ALERT_WINDOW_ID"]])[0]
-                    flag = struct.unpack("I", d[at["NFSKETCH_A_ALERT_FLAG"]])[0]
-                    print("alert %d %d" % (wid, flag), flush=True)
-            off += (ln + 3) & ~3
+        for c, payload in genl.messages(sock.recv(65536)):
+            if c != cmd:
+                continue
+            for t, v in genl.attrs(payload):
+                if t != top:
+                    continue
+                d = dict(genl.attrs(v))
+                wid = struct.unpack("=Q", d[at["NFSKETCH_A_ALERT_WINDOW_ID"]])[0]
+                flag = struct.unpack("=I", d[at["NFSKETCH_A_ALERT_FLAG"]])[0]
+                print("alert %d %d" % (wid, flag), flush=True)
 
 
 def enter_netns(name):
@@ -145,11 +87,7 @@ def enter_netns(name):
 
 
 def pace(windows, per_window, prefix, ndst, port, size, netns=None):
-    sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 16)
-    sock.bind((0, 0))
-    group = resolve(sock)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
-    sock.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, group)
+    sock = genl.listener()
     if netns:
         enter_netns(netns)
     udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -182,12 +120,8 @@ def main():
     if len(sys.argv) > 1 and sys.argv[1] == "alerts":
         alerts()
         return
-    sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 16)  # NETLINK_GENERIC
-    sock.bind((0, 0))
-    group = resolve(sock)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
-    sock.setsockopt(SOL_NETLINK, NETLINK_BROADCAST_ERROR, 1)
-    sock.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, group)
+    sock = genl.listener(rcvbuf=1024)
+    sock.setsockopt(genl.SOL_NETLINK, genl.NETLINK_BROADCAST_ERROR, 1)
     print("joined", flush=True)
     end = time.time() + 600
     while time.time() < end:
