@@ -46,6 +46,7 @@ install-tools: tools man
 	install -D -m 0644 $(MAN_DIR)/nfsketch-tunables.7 $(DESTDIR)$(MANDIR)/man7/nfsketch-tunables.7
 	install -D -m 0644 contrib/bash-completion/nfsketch $(DESTDIR)$(BASHCOMPDIR)/nfsketch
 	install -D -m 0755 contrib/nfsketch-apply-config $(DESTDIR)$(LIBEXECDIR)/nfsketch-apply-config
+	install -D -m 0755 contrib/nfsketch-alert-hook $(DESTDIR)$(LIBEXECDIR)/nfsketch-alert-hook
 	install -d $(DESTDIR)$(UNITDIR)
 	for u in $(UNITS); do \
 		sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' \
@@ -72,6 +73,7 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man7/nfsketch-tunables.7 \
 		$(DESTDIR)$(BASHCOMPDIR)/nfsketch \
 		$(DESTDIR)$(LIBEXECDIR)/nfsketch-apply-config \
+		$(DESTDIR)$(LIBEXECDIR)/nfsketch-alert-hook \
 		$(addprefix $(DESTDIR)$(UNITDIR)/,$(UNITS))
 	-rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
 	cmp -s contrib/etc/modprobe.conf $(DESTDIR)$(SYSCONFDIR)/modprobe.d/nfsketch.conf && \

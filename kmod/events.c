@@ -69,6 +69,7 @@ static void nfsk_alert_init(struct nfsk_alert_rec *a,
 {
 	memset(a, 0, sizeof(*a));
 	a->window_id = win->id;
+	a->start_real_ns = win->start_real_ns;
 	a->flag = flag;
 	a->series = series;
 	a->kind = kind;

@@ -78,6 +78,7 @@ struct nfsk_config {
 	u32	min_bytes;
 	u32	min_entropy_delta;
 	u32	min_route_events;
+	u32	window_align;
 };
 
 #define NFSK_NR_PARAMS	NFSK_NR_TUNABLES
@@ -109,6 +110,7 @@ struct nfsk_net;
 
 struct nfsk_route_rec {
 	u64	time_ns;
+	u64	time_real_ns;	/* CLOCK_REALTIME of the same moment */
 	u64	seq;		/* 1, 2, ...: resumes ROUTE_GET dumps */
 	u8	dst[16];	/* IPv4 as IPv4-mapped IPv6 */
 	u32	table;
@@ -194,6 +196,7 @@ u64 nfsk_events_mem_bytes(const struct nfsk_events *ev);
 /* An ALERT_NTF as queued: what the message needs, nothing more. */
 struct nfsk_alert_rec {
 	u64	window_id;
+	u64	start_real_ns;	/* of the window judged */
 	u64	value;
 	u64	baseline;	/* see enum nfsketch_alert_attr */
 	s64	score;
@@ -283,8 +286,10 @@ struct nfsk_net {
 	bool				closing_replaced; /* by pending_sketch */
 	bool				stopping;	/* no new boundary */
 	u64				close_ns;	/* of the flip */
+	u64				close_real_ns;	/* the same, CLOCK_REALTIME */
 	u64				window_id;	/* open window */
 	u64				window_start_ns;
+	u64				window_start_real_ns;
 	u64				last_window_id;	/* 0: none yet */
 	u64				windows_closed;
 	u64				alerts;

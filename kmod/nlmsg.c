@@ -6,6 +6,7 @@
  * allocate by these sizes and WARN_ONCE when a writer used more (see
  * nfsk_msg_check_size()), as net/ethtool/netlink.c does.
  */
+#include <linux/ktime.h>
 #include <net/genetlink.h>
 #include <uapi/linux/nfsketch.h>
 #include "nfsketch.h"
@@ -181,6 +182,7 @@ static const struct nfsk_win_attr nfsk_win_attrs[] = {
 	{ NFSKETCH_A_WINDOW_ROUTE_REPLACE6, NLA_U32, NFSK_WOFF(route_replace[NFSK_FAM_V6]) },
 	{ NFSKETCH_A_WINDOW_ROUTES4, NLA_U32, NFSK_WOFF(routes[NFSK_FAM_V4]) },
 	{ NFSKETCH_A_WINDOW_ROUTES6, NLA_U32, NFSK_WOFF(routes[NFSK_FAM_V6]) },
+	{ NFSKETCH_A_WINDOW_START_REALTIME_NS, NLA_U64, NFSK_WOFF(start_real_ns) },
 	{ NFSKETCH_A_WINDOW_SAH_HITS, NLA_U64, NFSK_WOFF(sah.hits) },
 	{ NFSKETCH_A_WINDOW_SAH_MISSES, NLA_U64, NFSK_WOFF(sah.misses) },
 	{ NFSKETCH_A_WINDOW_SAH_FULL, NLA_U64, NFSK_WOFF(sah.full) },
@@ -236,10 +238,10 @@ cancel:
 	return -EMSGSIZE;
 }
 
-/* ROUTE: 2 u64 (reuse-ns when suppressed), 1 binary[16], 4 u8, 2 u32 */
+/* ROUTE: 3 u64 (reuse-ns when suppressed), 1 binary[16], 4 u8, 2 u32 */
 size_t nfsk_route_size(void)
 {
-	return nla_total_size(0) + 2 * U64_ATTR + nla_total_size(16) +
+	return nla_total_size(0) + 3 * U64_ATTR + nla_total_size(16) +
 	       4 * nla_total_size(sizeof(u8)) + 2 * U32_ATTR;
 }
 
@@ -253,6 +255,8 @@ int nfsk_route_put(struct sk_buff *msg, int attr,
 		return -EMSGSIZE;
 	if (nla_put_u64_64bit(msg, NFSKETCH_A_ROUTE_TIME_NS, rec->time_ns,
 			      NFSKETCH_A_ROUTE_PAD) ||
+	    nla_put_u64_64bit(msg, NFSKETCH_A_ROUTE_TIME_REALTIME_NS,
+			      rec->time_real_ns, NFSKETCH_A_ROUTE_PAD) ||
 	    nla_put_u8(msg, NFSKETCH_A_ROUTE_FAMILY, rec->family) ||
 	    nla_put(msg, NFSKETCH_A_ROUTE_DST, 16, rec->dst) ||
 	    nla_put_u8(msg, NFSKETCH_A_ROUTE_DST_LEN, rec->dst_len) ||
@@ -270,20 +274,24 @@ int nfsk_route_put(struct sk_buff *msg, int attr,
 	return 0;
 }
 
-/* ROUTE summary: 2 u64 in a nest */
+/* ROUTE summary: 3 u64 in a nest */
 size_t nfsk_route_summary_size(void)
 {
-	return nla_total_size(0) + 2 * U64_ATTR;
+	return nla_total_size(0) + 3 * U64_ATTR;
 }
 
 int nfsk_route_summary_put(struct sk_buff *msg, u64 time_ns, u64 coalesced)
 {
+	/* the queue keeps CLOCK_MONOTONIC: the realtime of the same moment */
+	u64 real_ns = time_ns + ktime_get_real_ns() - ktime_get_ns();
 	struct nlattr *nest;
 
 	nest = nla_nest_start(msg, NFSKETCH_A_ROUTE);
 	if (!nest)
 		return -EMSGSIZE;
 	if (nla_put_u64_64bit(msg, NFSKETCH_A_ROUTE_TIME_NS, time_ns,
+			      NFSKETCH_A_ROUTE_PAD) ||
+	    nla_put_u64_64bit(msg, NFSKETCH_A_ROUTE_TIME_REALTIME_NS, real_ns,
 			      NFSKETCH_A_ROUTE_PAD) ||
 	    nla_put_u64_64bit(msg, NFSKETCH_A_ROUTE_COALESCED, coalesced,
 			      NFSKETCH_A_ROUTE_PAD)) {
@@ -294,10 +302,10 @@ int nfsk_route_summary_put(struct sk_buff *msg, u64 time_ns, u64 coalesced)
 	return 0;
 }
 
-/* ALERT: 2 u32, 4 u64 and a FLOW or a ROUTE nest, in a nest */
+/* ALERT: 2 u32, 5 u64 and a FLOW or a ROUTE nest, in a nest */
 size_t nfsk_alert_size(void)
 {
-	return nla_total_size(0) + 2 * U32_ATTR + 4 * U64_ATTR +
+	return nla_total_size(0) + 2 * U32_ATTR + 5 * U64_ATTR +
 	       max(nfsk_flow_size(), nfsk_route_size());
 }
 
@@ -317,7 +325,10 @@ int nfsk_alert_put(struct sk_buff *msg, const struct nfsk_alert_rec *a)
 	    nla_put_u64_64bit(msg, NFSKETCH_A_ALERT_BASELINE, a->baseline,
 			      NFSKETCH_A_ALERT_PAD) ||
 	    nla_put_s64(msg, NFSKETCH_A_ALERT_SCORE, a->score,
-			NFSKETCH_A_ALERT_PAD))
+			NFSKETCH_A_ALERT_PAD) ||
+	    (a->start_real_ns &&
+	     nla_put_u64_64bit(msg, NFSKETCH_A_ALERT_START_REALTIME_NS,
+			       a->start_real_ns, NFSKETCH_A_ALERT_PAD)))
 		goto cancel;
 	if (a->kind == NFSK_ALERT_FLOW &&
 	    nfsk_flow_put(msg, NFSKETCH_A_ALERT_FLOW, &a->flow.key,

@@ -76,6 +76,7 @@ static void nfsk_routes_record(struct nfsk_routes *r, u8 family,
 
 	rec = &r->log[r->log_next];
 	rec->time_ns = now;
+	rec->time_real_ns = ktime_get_real_ns();
 	memcpy(rec->dst, dst, sizeof(rec->dst));
 	rec->table = table;
 	rec->penalty = fv.penalty;

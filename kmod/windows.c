@@ -20,6 +20,7 @@
 #include <linux/jiffies.h>
 #include <linux/netdevice.h>
 #include <linux/ktime.h>
+#include <linux/math64.h>
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/topology.h>
@@ -229,6 +230,36 @@ static void nfsk_fold_sketch(struct nfsk_sketch *sk, unsigned int idx,
 }
 
 /*
+ * Jiffies from now to the next boundary of a window that starts at
+ * @from_real_ns (CLOCK_REALTIME). Without window_align: window_ms. With it:
+ * the first multiple of window_ms since the epoch that lies at least half a
+ * window after @from_real_ns, so that routers with the same window_ms close
+ * their windows together (NTP keeps their clocks within milliseconds), and
+ * a boundary that ran a little late or early does not leave a window of a
+ * few milliseconds. The first window after load or a change is the odd one.
+ */
+static unsigned long nfsk_window_delay(const struct nfsk_net *nn,
+				       u64 from_real_ns)
+{
+	u64 w = (u64)nn->cfg.window_ms * NSEC_PER_MSEC;
+	u64 now = ktime_get_real_ns(), rem, next;
+
+	if (!nn->cfg.window_align)
+		return msecs_to_jiffies(nn->cfg.window_ms);
+	div64_u64_rem(from_real_ns, w, &rem);
+	next = from_real_ns - rem + w;
+	if (next - from_real_ns < w / 2)
+		next += w;
+	if (next <= now)
+		return 0;
+	/*
+	 * Rounded up, and one more: the work runs at the start of a jiffy,
+	 * and this one may be nearly over. Never before the boundary.
+	 */
+	return nsecs_to_jiffies(next - now + TICK_NSEC - 1) + 1;
+}
+
+/*
  * The boundary, under nn->lock: the hooks move to the other bank of their
  * CPU (or to the pending sketch's banks). The old bank is folded by
  * nfsk_window_fold_work() once a grace period has passed, without holding
@@ -246,6 +277,7 @@ static void nfsk_window_flip(struct nfsk_net *nn)
 	nn->closing_idx = sk->epoch & 1;
 	nn->closing_replaced = !!next;
 	nn->close_ns = ktime_get_ns();
+	nn->close_real_ns = ktime_get_real_ns();
 	if (next)
 		rcu_assign_pointer(nn->sketch, next);
 	else
@@ -273,6 +305,7 @@ static void nfsk_window_fold_closing(struct nfsk_net *nn)
 	win->id = nn->window_id;
 	win->start_ns = nn->window_start_ns;
 	win->length_ns = now - nn->window_start_ns;
+	win->start_real_ns = nn->window_start_real_ns;
 	nfsk_fold_sketch(sk, nn->closing_idx, win);
 	nfsk_routes_close_window(nn->routes, win);
 	nfsk_detect_window(nn, win);
@@ -293,6 +326,7 @@ static void nfsk_window_fold_closing(struct nfsk_net *nn)
 	nn->windows_closed++;
 	nn->window_id++;
 	nn->window_start_ns = now;
+	nn->window_start_real_ns = nn->close_real_ns;
 }
 
 /*
@@ -330,7 +364,7 @@ static void nfsk_window_fold_work(struct work_struct *work)
 
 	mutex_lock(&nn->lock);
 	nfsk_window_fold_closing(nn);
-	delay = msecs_to_jiffies(nn->cfg.window_ms);
+	delay = nfsk_window_delay(nn, nn->window_start_real_ns);
 	stopping = nn->stopping;
 	mutex_unlock(&nn->lock);
 
@@ -362,8 +396,9 @@ int nfsk_window_init(struct nfsk_net *nn)
 void nfsk_window_start(struct nfsk_net *nn)
 {
 	nn->window_start_ns = ktime_get_ns();
+	nn->window_start_real_ns = ktime_get_real_ns();
 	queue_delayed_work(system_power_efficient_wq, &nn->window_work,
-			   msecs_to_jiffies(nn->cfg.window_ms));
+			   nfsk_window_delay(nn, nn->window_start_real_ns));
 }
 
 /* No new window closes after this returns, and none is in flight. */
@@ -463,7 +498,7 @@ int nfsk_window_configure(struct nfsk_net *nn, const struct nfsk_config *cfg,
 	 */
 	if (cfg->window_ms < old_ms && !nn->closing && !nn->stopping)
 		mod_delayed_work(system_power_efficient_wq, &nn->window_work,
-				 msecs_to_jiffies(cfg->window_ms));
+				 nfsk_window_delay(nn, ktime_get_real_ns()));
 	return 0;
 }
 

@@ -18,7 +18,7 @@ set -euo pipefail
 pkgs=(
 	# build
 	build-essential make gcc pkg-config bc xz-utils
-	libmnl-dev libnl-genl-3-dev libpcap-dev
+	libmnl-dev libnl-genl-3-dev libpcap-dev libsystemd-dev
 	# the guest kernel, its headers, and its source (kselftest_harness.h,
 	# checkpatch.pl)
 	linux-image-amd64 linux-headers-amd64 linux-source

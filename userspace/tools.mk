@@ -13,7 +13,7 @@ $(BUILD)/nfsketch: $(CLI_SRCS) $(NL_LIB_SRCS) $(CORE_SRCS) $(CORE_HDRS) $(CLI_HD
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_USER) -Iuserspace/lib -Iuserspace/nfsketch -Iuserspace/replay \
 		-DNFSKETCH_CLI_VERSION='"$(CLI_VERSION)"' $(LDFLAGS_USER) \
-		-o $@ $(CLI_SRCS) $(NL_LIB_SRCS) $(CORE_SRCS) -lmnl -lpcap -lm
+		-o $@ $(CLI_SRCS) $(NL_LIB_SRCS) $(CORE_SRCS) -lmnl -lpcap -lsystemd -lm
 
 # The replay under ASan/UBSan, and the libFuzzer target of its frame parser
 # (clang): both run by selftests/replay/test_replay.sh.
@@ -25,7 +25,7 @@ $(BUILD)/nfsketch-asan: $(CLI_SRCS) $(NL_LIB_SRCS) $(CORE_SRCS) $(CORE_HDRS) $(C
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_USER) $(ASAN_FLAGS) -Iuserspace/lib -Iuserspace/nfsketch -Iuserspace/replay \
 		-DNFSKETCH_CLI_VERSION='"$(CLI_VERSION)"' \
-		-o $@ $(CLI_SRCS) $(NL_LIB_SRCS) $(CORE_SRCS) -lmnl -lpcap -lm
+		-o $@ $(CLI_SRCS) $(NL_LIB_SRCS) $(CORE_SRCS) -lmnl -lpcap -lsystemd -lm
 
 $(BUILD)/fuzz-replay-parse: $(REPLAY_FUZZ_SRCS) userspace/replay/pcap_parse.h $(CORE_HDRS)
 	@mkdir -p $(@D)

@@ -52,3 +52,5 @@ NFSK_TUNABLE(min_entropy_delta, MIN_ENTROPY_DELTA, 1, 64000, 500, false, false,
 	     "smallest ENTROPY_SHIFT, milli-bits")
 NFSK_TUNABLE(min_route_events, MIN_ROUTE_EVENTS, 1, 0xffffffff, 10, false, false,
 	     "smallest ROUTE_CHURN, route events per window")
+NFSK_TUNABLE(window_align, WINDOW_ALIGN, 0, 1, 1, false, false,
+	     "1: windows end at wall-clock multiples of window_ms, as on other routers")

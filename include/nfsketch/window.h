@@ -39,6 +39,7 @@ struct nfsk_window {
 	u64			id;
 	u64			start_ns;
 	u64			length_ns;
+	u64			start_real_ns;	/* CLOCK_REALTIME, 0: unknown */
 	/* filled by nfsk_fold_*() */
 	u64			packets;
 	u64			bytes;

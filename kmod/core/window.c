@@ -44,12 +44,14 @@ void nfsk_fold_begin(struct nfsk_fold *f, struct nfsk_window *win,
 		     u32 nbanks, void *scratch)
 {
 	u64 id = win->id, start = win->start_ns, length = win->length_ns;
+	u64 start_real = win->start_real_ns;
 	u64 nslots = nfsk_fold_slots(g, nbanks);
 
 	memset(win, 0, sizeof(*win));
 	win->id = id;
 	win->start_ns = start;
 	win->length_ns = length;
+	win->start_real_ns = start_real;
 	nfsk_cms_clear(wcms);
 
 	f->win = win;

@@ -21,14 +21,14 @@ $(BUILD)/fuzz/fuzz_tunables: selftests/fuzz/fuzz_tunables.c $(CORE_SRCS) $(CORE_
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_CLI_SRCS) \
 		userspace/nfsketch/main.c -Dmain=nfsk_cli_main \
-		$(NL_LIB_SRCS) userspace/replay/*.c $(CORE_SRCS) -lmnl -lpcap -lm
+		$(NL_LIB_SRCS) userspace/replay/*.c $(CORE_SRCS) -lmnl -lpcap -lsystemd -lm
 
 # the CLI's sources are included by the target (its callbacks are static)
 $(BUILD)/fuzz/fuzz_nl_reply: selftests/fuzz/fuzz_nl_reply.c $(CLI_SRCS) $(NL_LIB_SRCS) \
 		$(CORE_SRCS) $(CORE_HDRS) $(CLI_HDRS)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(NL_LIB_SRCS) userspace/replay/*.c \
-		$(CORE_SRCS) -lmnl -lpcap -lm
+		$(CORE_SRCS) -lmnl -lpcap -lsystemd -lm
 
 check-fuzz: $(FUZZ_TARGETS)
 	@selftests/fuzz/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)

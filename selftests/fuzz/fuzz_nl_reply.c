@@ -17,6 +17,7 @@
 #undef main
 #include "../../userspace/nfsketch/config.c"
 #include "../../userspace/nfsketch/fmt.c"
+#include "../../userspace/nfsketch/hooks.c"
 #include "../../userspace/nfsketch/monitor.c"
 #include "../../userspace/nfsketch/prometheus.c"
 #include "../../userspace/nfsketch/query.c"
@@ -61,6 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	       size - 3);
 
 	c.json = data[1] & 1;
+	c.out = stdout;
 	json_init(&c.j, stdout, data[1] & 2);
 	switch (data[0] % T_MAX) {
 	case T_CONFIG:
@@ -96,9 +98,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		sketch_free(&s);
 		break;
 	}
-	case T_MONITOR:
-		event_cb(nlh, &c);
+	case T_MONITOR: {
+		struct monitor m = { 0 };	/* no hook, no syslog: print only */
+
+		event_cb(nlh, &m, &c);
 		break;
+	}
 	case T_PROM_STATS:
 	case T_PROM_WINDOW: {
 		struct prom p;

@@ -14,6 +14,9 @@ netlink socket (stdlib only, independent of the CLI).
                               much work the guest got done in it. The
                               datagrams leave from network namespace
                               NETNS (by name) when given.
+  nl_listen.py alerts         join, print "joined", then one line
+                              "alert WINDOW_ID FLAG_BIT" per ALERT_NTF, until
+                              killed (the oracle of test_hooks.sh).
 """
 import os
 import select
@@ -28,6 +31,48 @@ import genl  # noqa: E402
 def window_closes(data):
     """Number of WINDOW_NTF messages in one datagram of the socket."""
     return sum(1 for cmd, _ in genl.messages(data) if cmd == genl.CMD_WINDOW_NTF)
+
+
+def uapi_enum(name):
+    """Values of the UAPI enum NAME, from the header (not the CLI)."""
+    import re
+    hdr = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                       "../../include/uapi/linux/nfsketch.h")
+    body = re.search(r"enum %s \{(.*?)\};" % name, open(hdr).read(), re.S).group(1)
+    body = re.sub(r"/\*.*?\*/", "", body, flags=re.S)
+    vals, n = {}, 0
+    for item in body.split(","):
+        item = item.strip()
+        if not item:
+            continue
+        if "=" in item:
+            break
+        vals[item] = n
+        n += 1
+    return vals
+
+
+def alerts():
+    import struct
+    cmd = uapi_enum("nfsketch_cmd")["NFSKETCH_CMD_ALERT_NTF"]
+    top = uapi_enum("nfsketch_attr")["NFSKETCH_A_ALERT"]
+    at = uapi_enum("nfsketch_alert_attr")
+    sock = genl.listener()
+    print("joined", flush=True)
+    end = time.time() + 1200
+    while time.time() < end:
+        if not select.select([sock], [], [], 60)[0]:
+            continue
+        for c, payload in genl.messages(sock.recv(65536)):
+            if c != cmd:
+                continue
+            for t, v in genl.attrs(payload):
+                if t != top:
+                    continue
+                d = dict(genl.attrs(v))
+                wid = struct.unpack("=Q", d[at["NFSKETCH_A_ALERT_WINDOW_ID"]])[0]
+                flag = struct.unpack("=I", d[at["NFSKETCH_A_ALERT_FLAG"]])[0]
+                print("alert %d %d" % (wid, flag), flush=True)
 
 
 def enter_netns(name):
@@ -71,6 +116,9 @@ def main():
         a = sys.argv[2:]
         pace(int(a[0]), int(a[1]), a[2], int(a[3]), int(a[4]), int(a[5]),
              a[6] if len(a) > 6 else None)
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "alerts":
+        alerts()
         return
     sock = genl.listener(rcvbuf=1024)
     sock.setsockopt(genl.SOL_NETLINK, genl.NETLINK_BROADCAST_ERROR, 1)

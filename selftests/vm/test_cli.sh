@@ -61,6 +61,12 @@ usage_rc 2 monitor extra
 usage_rc 2 watch -i -1
 usage_rc 2 stats --prometheus extra
 usage_rc 2 windows --last x
+usage_rc 2 monitor --exec-max 0
+usage_rc 2 config set foo=1
+usage_rc 2 config set window_ms=2000 cms_depth=99
+check "config set: the error names the key and the table's range" \
+	grep -qx "nfsketch: cms_depth=99: out of range 1..8 (Count-Min rows)" "$tmp/usage.err"
+check_eq "a usage error is short: the error and where help is" 2 "$(wc -l <"$tmp/usage.err")"
 nohelp=
 for cmd in stats windows routes config top query sketch reset monitor watch; do
 	A "$cmd" -h >"$tmp/help" 2>&1 && grep -q Usage "$tmp/help" || nohelp="$nohelp $cmd"
@@ -267,4 +273,7 @@ check "reset: packets back near 0" test "$after" -lt 20
 check_eq "reset: history emptied" 0 "$hist"
 check "reset -j parses nothing, exits 0" A -j reset
 
+# the same exit code without the module: keys are checked before it is asked
+check "rmmod" unload_module
+usage_rc 2 config set foo=1
 tap_done

@@ -14,8 +14,9 @@
 #endif
 
 struct family_reply {
+	const char *group;		/* the multicast group wanted */
 	uint16_t id;
-	uint32_t events_group;
+	uint32_t group_id;
 };
 
 static int mcgrp_cb(const struct nlattr *grp, struct family_reply *r)
@@ -30,8 +31,8 @@ static int mcgrp_cb(const struct nlattr *grp, struct family_reply *r)
 		else if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_ID)
 			id = mnl_attr_get_u32(a);
 	}
-	if (name && !strcmp(name, NFSKETCH_MCGRP_EVENTS))
-		r->events_group = id;
+	if (name && !strcmp(name, r->group))
+		r->group_id = id;
 	return MNL_CB_OK;
 }
 
@@ -180,12 +181,9 @@ int nfsk_nl_talk_quiet(struct nfsk_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
 	return run_cb(nl, nlh->nlmsg_seq, cb, data, 1);
 }
 
-int nfsk_nl_open(struct nfsk_nl *nl)
+int nfsk_nl_open_socket(struct nfsk_nl *nl)
 {
-	struct family_reply fr = { 0 };
-	struct nlmsghdr *nlh;
-	struct genlmsghdr *g;
-	int one = 1, err;
+	int one = 1;
 
 	memset(nl, 0, sizeof(*nl));
 	nl->buf = malloc(NFSK_NL_BUF_SIZE);
@@ -199,6 +197,16 @@ int nfsk_nl_open(struct nfsk_nl *nl)
 	mnl_socket_setsockopt(nl->sk, NETLINK_CAP_ACK, &one, sizeof(one));
 	nl->portid = mnl_socket_get_portid(nl->sk);
 	nl->seq = time(NULL);
+	return 0;
+}
+
+/* CTRL_CMD_GETFAMILY @family: its id and the id of its group @group. */
+static int get_family(struct nfsk_nl *nl, const char *family,
+		      struct family_reply *fr)
+{
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *g;
+	int err;
 
 	nlh = mnl_nlmsg_put_header(nl->buf);
 	nlh->nlmsg_type = GENL_ID_CTRL;
@@ -207,22 +215,39 @@ int nfsk_nl_open(struct nfsk_nl *nl)
 	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
 	g->cmd = CTRL_CMD_GETFAMILY;
 	g->version = 1;
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, NFSKETCH_FAMILY_NAME);
-	if (mnl_socket_sendto(nl->sk, nlh, nlh->nlmsg_len) < 0) {
-		fprintf(stderr, "nfsketch: send: %s\n", strerror(errno));
-		nfsk_nl_close(nl);
-		return -1;
-	}
-	err = run_cb(nl, nlh->nlmsg_seq, family_cb, &fr, 1);
-	if (err || !fr.id) {
-		fprintf(stderr,
-			"nfsketch: generic netlink family \"%s\" not found: is the module loaded? (modprobe nfsketch)\n",
-			NFSKETCH_FAMILY_NAME);
-		nfsk_nl_close(nl);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, family);
+	if (mnl_socket_sendto(nl->sk, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	err = run_cb(nl, nlh->nlmsg_seq, family_cb, fr, 1);
+	if (err)
+		return err;
+	return fr->id ? 0 : -ENOENT;
+}
+
+int nfsk_nl_resolve(struct nfsk_nl *nl, bool quiet)
+{
+	struct family_reply fr = { .group = NFSKETCH_MCGRP_EVENTS };
+
+	if (get_family(nl, NFSKETCH_FAMILY_NAME, &fr)) {
+		if (!quiet)
+			fprintf(stderr,
+				"nfsketch: generic netlink family \"%s\" not found: is the module loaded? (modprobe nfsketch)\n",
+				NFSKETCH_FAMILY_NAME);
 		return -1;
 	}
 	nl->family_id = fr.id;
-	nl->events_group = fr.events_group;
+	nl->events_group = fr.group_id;
+	return 0;
+}
+
+int nfsk_nl_open(struct nfsk_nl *nl)
+{
+	if (nfsk_nl_open_socket(nl))
+		return -1;
+	if (nfsk_nl_resolve(nl, false)) {
+		nfsk_nl_close(nl);
+		return -1;
+	}
 	return 0;
 }
 
@@ -233,6 +258,26 @@ void nfsk_nl_close(struct nfsk_nl *nl)
 	free(nl->buf);
 	nl->sk = NULL;
 	nl->buf = NULL;
+}
+
+int nfsk_nl_subscribe_ctrl(struct nfsk_nl *nl)
+{
+	struct family_reply fr = { .group = "notify" };
+	int err;
+
+	err = get_family(nl, "nlctrl", &fr);
+	if (err || !fr.group_id) {
+		fprintf(stderr, "nfsketch: nlctrl notify group: %s\n",
+			strerror(err ? -err : ENOENT));
+		return err ? err : -ENOENT;
+	}
+	if (mnl_socket_setsockopt(nl->sk, NETLINK_ADD_MEMBERSHIP,
+				  &fr.group_id, sizeof(fr.group_id)) < 0) {
+		fprintf(stderr, "nfsketch: join nlctrl notify group: %s\n",
+			strerror(errno));
+		return -errno;
+	}
+	return 0;
 }
 
 int nfsk_nl_subscribe(struct nfsk_nl *nl)

@@ -27,6 +27,13 @@ struct nfsk_nl {
 /* Open a socket and resolve the nfsketch family; prints why on failure. */
 int nfsk_nl_open(struct nfsk_nl *nl);
 void nfsk_nl_close(struct nfsk_nl *nl);
+/*
+ * The two halves of nfsk_nl_open(): the socket alone; then the family's id
+ * and events group (-1 if the family is not registered, said on stderr
+ * unless @quiet).
+ */
+int nfsk_nl_open_socket(struct nfsk_nl *nl);
+int nfsk_nl_resolve(struct nfsk_nl *nl, bool quiet);
 
 /* Start a request for @cmd in nl->buf. */
 struct nlmsghdr *nfsk_nl_request(struct nfsk_nl *nl, uint8_t cmd,
@@ -45,6 +52,12 @@ int nfsk_nl_talk_quiet(struct nfsk_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
 
 /* Join the "events" multicast group. */
 int nfsk_nl_subscribe(struct nfsk_nl *nl);
+/*
+ * Join the generic netlink controller's "notify" group: CTRL_CMD_NEWFAMILY
+ * and CTRL_CMD_DELFAMILY of every family, in every namespace the family
+ * is registered for (nfsketch is netnsok, so all of them).
+ */
+int nfsk_nl_subscribe_ctrl(struct nfsk_nl *nl);
 
 /* Parse a nest into tb[0..max] (attributes beyond max are ignored). */
 void nfsk_nl_parse_nest(const struct nlattr *nest, const struct nlattr **tb,

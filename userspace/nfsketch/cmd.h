@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include "json.h"
 #include "nl.h"
 
@@ -16,6 +17,7 @@ struct cli {
 	bool		json;
 	bool		pretty;
 	struct json	j;
+	FILE		*out;	/* text output: stdout, or monitor's syslog buffer */
 	struct nfsk_nl	nl;
 };
 

@@ -40,7 +40,7 @@ config_usage_error(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	config_usage_print(stderr);
+	fputs("Try 'nfsketch config -h'.\n", stderr);
 	return EXIT_USAGE;
 }
 
@@ -100,35 +100,62 @@ static int config_set(struct cli *c, int argc, char **argv)
 
 	if (argc < 1)
 		return config_usage_error("config set needs KEY=VALUE");
-	if (cli_open(c))
-		return EXIT_RUNTIME;
-	nlh = nfsk_nl_request(&c->nl, NFSKETCH_CMD_CONFIG_SET, 0);
-	nest = mnl_attr_nest_start(nlh, NFSKETCH_A_CONFIG);
+	/*
+	 * Every key and value is checked against the table before the module
+	 * is asked: a mistake is a usage error (exit 2) with the key's range,
+	 * whether or not the module is loaded. The module judges again,
+	 * including the rules between keys (extack).
+	 */
 	for (i = 0; i < argc; i++) {
 		char *eq = strchr(argv[i], '='), *end;
 		const struct nfsk_tunable *t;
 		unsigned long long v;
+		uint8_t key[16];
 
 		if (!eq)
 			return config_usage_error("'%s' is not KEY=VALUE", argv[i]);
-		*eq = 0;
-		if (!strcmp(argv[i], "hash_key")) {
-			uint8_t key[16];
-
+		if (!strncmp(argv[i], "hash_key=", 9)) {
 			if (parse_hex_key(eq + 1, key))
 				return config_usage_error("hash_key needs 32 hex digits");
-			mnl_attr_put(nlh, NFSKETCH_A_CONFIG_HASH_KEY, 16, key);
 			continue;
 		}
+		*eq = 0;
 		t = nfsk_tunable_find(argv[i]);
 		if (!t)
 			return config_usage_error("unknown key '%s'", argv[i]);
 		errno = 0;
 		v = strtoull(eq + 1, &end, 0);
 		if (errno || *end || !eq[1] || eq[1] == '-' || v > UINT32_MAX)
-			return config_usage_error("bad value for %s: '%s'", argv[i], eq + 1);
-		/* ranges are the module's to judge (extack): it may be newer */
-		mnl_attr_put_u32(nlh, t->attr, v);
+			return config_usage_error("%s: '%s' is not a number in %u..%u",
+						  t->name, eq + 1, t->min, t->max);
+		switch (nfsk_tunable_check(t, v)) {
+		case NFSK_TUNABLE_OK:
+			break;
+		case NFSK_TUNABLE_EPOW2:
+			return config_usage_error("%s=%llu: not a power of two in %u..%u",
+						  t->name, v, t->min, t->max);
+		default:
+			return config_usage_error("%s=%llu: out of range %u..%u (%s)",
+						  t->name, v, t->min, t->max, t->help);
+		}
+		*eq = '=';
+	}
+	if (cli_open(c))
+		return EXIT_RUNTIME;
+	nlh = nfsk_nl_request(&c->nl, NFSKETCH_CMD_CONFIG_SET, 0);
+	nest = mnl_attr_nest_start(nlh, NFSKETCH_A_CONFIG);
+	for (i = 0; i < argc; i++) {
+		char *eq = strchr(argv[i], '=');
+		uint8_t key[16];
+
+		if (!strncmp(argv[i], "hash_key=", 9)) {
+			parse_hex_key(eq + 1, key);
+			mnl_attr_put(nlh, NFSKETCH_A_CONFIG_HASH_KEY, 16, key);
+			continue;
+		}
+		*eq = 0;
+		mnl_attr_put_u32(nlh, nfsk_tunable_find(argv[i])->attr,
+				 strtoull(eq + 1, NULL, 0));
 	}
 	mnl_attr_nest_end(nlh, nest);
 	return nfsk_nl_talk(&c->nl, nlh, NULL, NULL) ? EXIT_RUNTIME : 0;

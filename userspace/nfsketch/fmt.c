@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
+#include <inttypes.h>
 #include "fmt.h"
 
 const char *const flag_names[] = {
@@ -78,4 +80,49 @@ const char *fmt_flags(uint32_t flags, char *buf, size_t len)
 	if (!off)
 		snprintf(buf, len, "-");
 	return buf;
+}
+
+const char *fmt_rfc3339(uint64_t unix_ns, bool local, char *buf, size_t len)
+{
+	time_t sec = (time_t)(unix_ns / 1000000000ULL);
+	uint32_t ns = (uint32_t)(unix_ns % 1000000000ULL);
+	struct tm tm;
+	size_t n;
+
+	if (!(local ? localtime_r(&sec, &tm) : gmtime_r(&sec, &tm))) {
+		snprintf(buf, len, "@%" PRIu64 "ns", unix_ns);
+		return buf;
+	}
+	n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (ns % 1000000 == 0 && ns)
+		n += snprintf(buf + n, len - n, ".%03u", ns / 1000000);
+	else if (ns % 1000 == 0 && ns)
+		n += snprintf(buf + n, len - n, ".%06u", ns / 1000);
+	else if (ns)
+		n += snprintf(buf + n, len - n, ".%09u", ns);
+	if (n >= len)
+		return buf;
+	if (!local) {
+		snprintf(buf + n, len - n, "Z");
+	} else {
+		/* strftime's %z is +hhmm; RFC 3339 wants +hh:mm */
+		char z[8];
+
+		strftime(z, sizeof(z), "%z", &tm);
+		snprintf(buf + n, len - n, "%.3s:%.2s", z, z + 3);
+	}
+	return buf;
+}
+
+const char *fmt_time_ms(uint64_t unix_ns, char *buf, size_t len)
+{
+	return fmt_rfc3339(unix_ns / 1000000 * 1000000, true, buf, len);
+}
+
+uint64_t now_unix_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }

@@ -2,6 +2,7 @@
 #ifndef NFSK_CLI_FMT_H
 #define NFSK_CLI_FMT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,6 +16,15 @@ const char *fmt_proto(uint8_t proto, char *buf, size_t len);
 /* Human-readable count: 1234567 -> "1.23M". */
 const char *fmt_si(uint64_t v, char *buf, size_t len);
 const char *fmt_flags(uint32_t flags, char *buf, size_t len);
+/*
+ * RFC 3339 of ns since the epoch: UTC ("Z") or local ("+01:00"); the
+ * fraction only as long as it needs to be. Buffers of FMT_TIME_LEN.
+ */
+#define FMT_TIME_LEN	40
+const char *fmt_rfc3339(uint64_t unix_ns, bool local, char *buf, size_t len);
+/* Local, to the millisecond: what the live commands print as text. */
+const char *fmt_time_ms(uint64_t unix_ns, char *buf, size_t len);
+uint64_t now_unix_ns(void);
 /* Each flag name, NULL-terminated, in bit order. */
 extern const char *const flag_names[];
 

@@ -46,6 +46,9 @@ static const struct command {
 	{ "replay", cmd_replay },
 };
 
+/* The command being run, for "try `nfsketch COMMAND -h`". */
+static const char *cli_command;
+
 int cli_open(struct cli *c)
 {
 	return nfsk_nl_open(&c->nl);
@@ -65,6 +68,7 @@ bool cli_want_help(int argc, char **argv, const char *usage)
 	return false;
 }
 
+/* One line of what is wrong and where the help is, not the whole help. */
 int cli_usage_error(const char *usage, const char *fmt, ...)
 {
 	va_list ap;
@@ -74,7 +78,10 @@ int cli_usage_error(const char *usage, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	fputs(usage, stderr);
+	if (cli_command)
+		fprintf(stderr, "Try 'nfsketch %s -h'.\n", cli_command);
+	else
+		fputs("Try 'nfsketch -h'.\n", stderr);
 	return EXIT_USAGE;
 }
 
@@ -114,9 +121,11 @@ int main(int argc, char **argv)
 		fputs(main_usage, stderr);
 		return EXIT_USAGE;
 	}
+	c.out = stdout;
 	json_init(&c.j, stdout, c.pretty);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (!strcmp(argv[optind], commands[i].name)) {
+			cli_command = commands[i].name;
 			ret = commands[i].fn(&c, argc - optind, argv + optind);
 			nfsk_nl_close(&c.nl);
 			return ret;

@@ -23,7 +23,7 @@ static const char *const route_events[] = { "add", "del", "replace" };
 void route_print(struct cli *c, const struct nlattr *nest, const char *key)
 {
 	const struct nlattr *tb[NFSKETCH_A_ROUTE_MAX + 1];
-	char addr[ADDR_STR_LEN], pfx[ADDR_STR_LEN + 8];
+	char addr[ADDR_STR_LEN], pfx[ADDR_STR_LEN + 8], ts[FMT_TIME_LEN];
 	char proto[RTNAME_LEN], table[RTNAME_LEN];
 	uint64_t reuse_ns = 0;
 	uint8_t family, ev;
@@ -50,6 +50,12 @@ void route_print(struct cli *c, const struct nlattr *nest, const char *key)
 	if (c->json) {
 		json_obj_open(&c->j, key);
 		json_u64(&c->j, "time_ns", nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TIME_NS]));
+		if (tb[NFSKETCH_A_ROUTE_TIME_REALTIME_NS]) {
+			uint64_t t = nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TIME_REALTIME_NS]);
+
+			json_u64(&c->j, "time_realtime_ns", t);
+			json_str(&c->j, "time", fmt_rfc3339(t, false, ts, sizeof(ts)));
+		}
 		json_str(&c->j, "event", ev < 3 ? route_events[ev] : "?");
 		json_u64(&c->j, "family", family == AF_INET ? 4 : 6);
 		json_str(&c->j, "prefix", pfx);
@@ -67,13 +73,18 @@ void route_print(struct cli *c, const struct nlattr *nest, const char *key)
 		return;
 	}
 	if (tb[NFSKETCH_A_ROUTE_REUSE_NS]) {
-		printf("%-40s table %-7s proto %-8s penalty %-6" PRIu64
-		       " reuse in %.0fs\n", pfx, table, proto,
-		       nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_PENALTY]), reuse_ns / 1e9);
+		fprintf(c->out, "%-40s table %-7s proto %-8s penalty %-6" PRIu64
+			" reuse in %.0fs\n", pfx, table, proto,
+			nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_PENALTY]), reuse_ns / 1e9);
 		return;
 	}
-	printf("%8.1fs ago  %-7s %-40s table %-7s proto %-8s penalty %" PRIu64
-	       "\n", age, ev < 3 ? route_events[ev] : "?", pfx, table, proto,
+	/* the wall-clock time of the event; a module without it: its age */
+	if (tb[NFSKETCH_A_ROUTE_TIME_REALTIME_NS])
+		fmt_time_ms(nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TIME_REALTIME_NS]), ts, sizeof(ts));
+	else
+		snprintf(ts, sizeof(ts), "%.1fs ago", age);
+	fprintf(c->out, "%-29s %-7s %-40s table %-7s proto %-8s penalty %" PRIu64
+		"\n", ts, ev < 3 ? route_events[ev] : "?", pfx, table, proto,
 	       nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_PENALTY]));
 }
 

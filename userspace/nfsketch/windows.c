@@ -52,6 +52,7 @@ static const struct {
 	{ NFSKETCH_A_WINDOW_SAH_HELD,		"sah_flows" },
 	{ NFSKETCH_A_WINDOW_SAH_PROB,		"sah_p_fx32" },
 	{ NFSKETCH_A_WINDOW_FLAGS,		"flags" },
+	{ NFSKETCH_A_WINDOW_START_REALTIME_NS,	"start_realtime_ns" },
 };
 
 bool window_scores(const struct nlattr *nest, int64_t score[NSERIES])
@@ -81,6 +82,13 @@ void window_json(struct cli *c, const char *key, const struct nlattr **tb)
 		if (tb[window_fields[i].attr])
 			json_u64(&c->j, window_fields[i].name,
 				 nfsk_nl_u64(tb[window_fields[i].attr]));
+	if (tb[NFSKETCH_A_WINDOW_START_REALTIME_NS]) {
+		char ts[FMT_TIME_LEN];
+
+		json_str(&c->j, "start_time",
+			 fmt_rfc3339(nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_START_REALTIME_NS]),
+				     false, ts, sizeof(ts)));
+	}
 	json_arr_open(&c->j, "flag_names");
 	for (i = 0; flag_names[i]; i++)
 		if (nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_FLAGS]) & (1U << i))
@@ -113,7 +121,7 @@ void window_json(struct cli *c, const char *key, const struct nlattr **tb)
 static int window_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[NFSKETCH_A_WINDOW_MAX + 1];
-	char b1[16], b2[16], fl[128];
+	char b1[16], b2[16], fl[128], ts[FMT_TIME_LEN];
 	struct cli *c = data;
 	const struct nlattr *a;
 
@@ -131,9 +139,15 @@ static int window_cb(const struct nlmsghdr *nlh, void *data)
 		     nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_ADD6]);
 		r6 = nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_DEL4]) +
 		     nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_DEL6]);
-		printf("%6" PRIu64 " %6.1fs %8s %8s %7" PRIu64 " %7" PRIu64 " %7" PRIu64
+		/* seconds are enough in a table of windows: the start of each */
+		if (tb[NFSKETCH_A_WINDOW_START_REALTIME_NS])
+			fmt_rfc3339(nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_START_REALTIME_NS]) /
+				    1000000000 * 1000000000, true, ts, sizeof(ts));
+		else
+			snprintf(ts, sizeof(ts), "-");
+		printf("%6" PRIu64 " %-25s %6.1fs %8s %8s %7" PRIu64 " %7" PRIu64 " %7" PRIu64
 		       " %6.2f %6.2f  +%-3" PRIu64 " -%-3" PRIu64 " ~%-3" PRIu64 " %s\n",
-		       nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ID]),
+		       nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ID]), ts,
 		       nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_LENGTH_NS]) / 1e9,
 		       fmt_si(nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_PACKETS]), b1, sizeof(b1)),
 		       fmt_si(nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_BYTES]), b2, sizeof(b2)),
@@ -190,8 +204,8 @@ int cmd_windows(struct cli *c, int argc, char **argv)
 	if (c->json)
 		json_arr_open(&c->j, NULL);
 	else
-		printf("%6s %7s %8s %8s %7s %7s %7s %6s %6s  %-14s %s\n", "window",
-		       "length", "packets", "bytes", "tcp", "udp", "icmp",
+		printf("%6s %-25s %7s %8s %8s %7s %7s %7s %6s %6s  %-14s %s\n", "window",
+		       "start", "length", "packets", "bytes", "tcp", "udp", "icmp",
 		       "H(src)", "H(dst)", "routes", "flags");
 	err = nfsk_nl_talk(&c->nl, nlh, window_cb, c);
 	if (c->json) {

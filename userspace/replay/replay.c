@@ -179,30 +179,6 @@ static void replay_free(struct replay *r)
 		pcap_freecode(&r->filter);
 }
 
-/* RFC 3339, UTC; the fraction only as long as it needs to be. */
-static const char *fmt_rfc3339(u64 unix_ns, char *buf, size_t len)
-{
-	time_t sec = (time_t)(unix_ns / 1000000000ULL);
-	u32 ns = (u32)(unix_ns % 1000000000ULL);
-	struct tm tm;
-	size_t n;
-
-	if (!gmtime_r(&sec, &tm)) {
-		snprintf(buf, len, "@%" PRIu64 "ns", unix_ns);
-		return buf;
-	}
-	n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (ns % 1000000 == 0 && ns)
-		snprintf(buf + n, len - n, ".%03uZ", ns / 1000000);
-	else if (ns % 1000 == 0 && ns)
-		snprintf(buf + n, len - n, ".%06uZ", ns / 1000);
-	else if (ns)
-		snprintf(buf + n, len - n, ".%09uZ", ns);
-	else
-		snprintf(buf + n, len - n, "Z");
-	return buf;
-}
-
 static void print_flow_json(struct json *j, const struct nfsk_flow_stat *fs)
 {
 	char a[ADDR_STR_LEN], pb[8];
@@ -233,7 +209,7 @@ static void print_window_json(struct replay *r, const struct nfsk_window *w)
 	json_u64(j, "id", w->id);
 	json_u64(j, "start_ns", w->start_ns);
 	json_u64(j, "start_unix_ns", r->t0 + w->start_ns);
-	json_str(j, "start", fmt_rfc3339(r->t0 + w->start_ns, ts, sizeof(ts)));
+	json_str(j, "start", fmt_rfc3339(r->t0 + w->start_ns, false, ts, sizeof(ts)));
 	json_u64(j, "length_ns", w->length_ns);
 	json_u64(j, "packets", w->packets);
 	json_u64(j, "bytes", w->bytes);
@@ -278,7 +254,7 @@ static void print_window_text(struct replay *r, const struct nfsk_window *w)
 
 	printf("window %" PRIu64 "  %s  +%.3fs  length %.3fs  packets %" PRIu64
 	       "  bytes %" PRIu64 "  truncated %" PRIu64 "  flags %s\n",
-	       w->id, fmt_rfc3339(r->t0 + w->start_ns, ts, sizeof(ts)),
+	       w->id, fmt_rfc3339(r->t0 + w->start_ns, false, ts, sizeof(ts)),
 	       w->start_ns / 1e9, w->length_ns / 1e9, w->packets,
 	       w->bytes, w->truncated, fmt_flags(w->flags, fl, sizeof(fl)));
 	printf("  tcp %" PRIu64 "  udp %" PRIu64 "  icmp %" PRIu64
@@ -343,8 +319,8 @@ static void print_empty_run(struct replay *r, u64 first, u64 n)
 
 	if (r->sketch)
 		return;
-	fmt_rfc3339(start, a, sizeof(a));
-	fmt_rfc3339(end, b, sizeof(b));
+	fmt_rfc3339(start, false, a, sizeof(a));
+	fmt_rfc3339(end, false, b, sizeof(b));
 	if (!r->c->json) {
 		printf("%" PRIu64 " empty window%s from %s to %s (ids %" PRIu64
 		       "..%" PRIu64 ")\n", n, n == 1 ? "" : "s", a, b,
@@ -520,7 +496,7 @@ static void print_summary(struct replay *r, int dlt, const char *key_hex,
 		json_u64(j, "window_ns", r->window_ns);
 		if (r->started) {
 			json_u64(j, "start_unix_ns", r->t0);
-			json_str(j, "start", fmt_rfc3339(r->t0, a, sizeof(a)));
+			json_str(j, "start", fmt_rfc3339(r->t0, false, a, sizeof(a)));
 		}
 		json_obj_close(j);
 		return;
@@ -534,7 +510,7 @@ static void print_summary(struct replay *r, int dlt, const char *key_hex,
 	if (r->empty_windows)
 		printf(" (%" PRIu64 " empty)", r->empty_windows);
 	if (r->started)
-		printf(" from %s", fmt_rfc3339(r->t0, a, sizeof(a)));
+		printf(" from %s", fmt_rfc3339(r->t0, false, a, sizeof(a)));
 	if (r->invalid) {
 		const char *sep = " (";
 

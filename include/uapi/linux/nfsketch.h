@@ -136,6 +136,9 @@ enum nfsketch_window_attr {
 	NFSKETCH_A_WINDOW_FLAGS,	/* u32: NFSKETCH_FLAG_* */
 	NFSKETCH_A_WINDOW_SCORE,	/* nest: NFSKETCH_A_SCORE_* */
 	NFSKETCH_A_WINDOW_TOPK,		/* nest of NFSKETCH_A_FLOW */
+	NFSKETCH_A_WINDOW_START_REALTIME_NS, /* u64: CLOCK_REALTIME of the
+					      * start, ns since the epoch
+					      */
 
 	__NFSKETCH_A_WINDOW_MAX,
 	NFSKETCH_A_WINDOW_MAX = __NFSKETCH_A_WINDOW_MAX - 1
@@ -223,6 +226,7 @@ enum nfsketch_route_attr {
 	NFSKETCH_A_ROUTE_PENALTY,	/* u32: RFC 2439 flap penalty */
 	NFSKETCH_A_ROUTE_COALESCED,	/* u64: ROUTE_NTF summary of N events */
 	NFSKETCH_A_ROUTE_REUSE_NS,	/* u64: suppressed: ns until reuse */
+	NFSKETCH_A_ROUTE_TIME_REALTIME_NS, /* u64: CLOCK_REALTIME of TIME_NS */
 
 	__NFSKETCH_A_ROUTE_MAX,
 	NFSKETCH_A_ROUTE_MAX = __NFSKETCH_A_ROUTE_MAX - 1
@@ -253,6 +257,9 @@ enum nfsketch_config_attr {
 					 */
 	NFSKETCH_A_CONFIG_MIN_ENTROPY_DELTA, /* u32: milli-bits */
 	NFSKETCH_A_CONFIG_MIN_ROUTE_EVENTS, /* u32: smallest ROUTE_CHURN */
+	NFSKETCH_A_CONFIG_WINDOW_ALIGN,	/* u32: 1 = windows end at multiples
+					 * of window_ms of CLOCK_REALTIME
+					 */
 
 	__NFSKETCH_A_CONFIG_MAX,
 	NFSKETCH_A_CONFIG_MAX = __NFSKETCH_A_CONFIG_MAX - 1
@@ -296,6 +303,11 @@ enum nfsketch_alert_attr {
 	NFSKETCH_A_ALERT_SCORE,		/* s64: series alerts, else 0 */
 	NFSKETCH_A_ALERT_FLOW,		/* nest: NFSKETCH_A_FLOW_* */
 	NFSKETCH_A_ALERT_ROUTE,		/* nest: NFSKETCH_A_ROUTE_* */
+	NFSKETCH_A_ALERT_START_REALTIME_NS, /* u64: CLOCK_REALTIME start of
+					     * the window judged; absent on a
+					     * prefix's ROUTE_FLAP, sent at the
+					     * route event (ROUTE's TIME_*)
+					     */
 
 	__NFSKETCH_A_ALERT_MAX,
 	NFSKETCH_A_ALERT_MAX = __NFSKETCH_A_ALERT_MAX - 1
