@@ -64,6 +64,7 @@ struct exporter {
 	uint64_t	alerts[NFLAGS];
 	uint64_t	flagged_windows[NFLAGS];
 	uint64_t	windows;
+	uint64_t	last_window_id;
 	uint64_t	proto_pkts[NPROM_PROTOS];
 	uint64_t	family_pkts[NPROM_FAMILIES];
 	uint64_t	route_kind[NPROM_ROUTE_KINDS];
@@ -97,6 +98,7 @@ static void on_window(struct exporter *ex, const struct nlattr *nest)
 	nfsk_nl_parse_nest(nest, tb, NFSKETCH_A_WINDOW_MAX);
 	flags = nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_FLAGS]);
 	ex->windows++;
+	ex->last_window_id = nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ID]);
 	for (i = 0; i < NFLAGS; i++)
 		if (flags & (1U << i))
 			ex->flagged_windows[i]++;
@@ -215,6 +217,9 @@ static void write_counters(FILE *out, const struct exporter *ex)
 	prom_head(out, "nfsketch_windows_seen_total", "counter",
 		  "Window events (WINDOW_NTF) received since the exporter started.");
 	fprintf(out, "nfsketch_windows_seen_total %" PRIu64 "\n", ex->windows);
+	prom_head(out, "nfsketch_exporter_last_window_id", "gauge",
+		  "Id of the newest window event received: the counters cover up to it.");
+	fprintf(out, "nfsketch_exporter_last_window_id %" PRIu64 "\n", ex->last_window_id);
 	prom_head(out, "nfsketch_protocol_packets_total", "counter",
 		  "Packets per L4 protocol in the closed windows since the exporter started.");
 	for (i = 0; i < NPROM_PROTOS; i++)
