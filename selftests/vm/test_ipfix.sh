@@ -3,7 +3,9 @@
 # in a test namespace, and `nfdump -r` shows every top flow of the window
 # with exactly the packets and bytes `nfsketch -j top` reports for it, the
 # window's bounds as flow start/end in wall-clock time, and the window
-# summary record with the window's totals.
+# summary record with the window's totals. A second export over --tcp to a
+# decoder written from the RFC (ipfix_collect.py) carries the same records
+# with the Count-Min estimates and bounds of `top` as enterprise elements.
 . "$(dirname "$0")/lib.sh"
 
 modprobe -q veth
@@ -36,6 +38,19 @@ exp=$!
 on_exit kill $exp
 subscribed() { grep -q exporting "$tmp/export.err"; }
 check "export subscribed" wait_for 60 subscribed
+tport=4740
+ip netns exec "$a" python3 "$NFSK_TOP/selftests/vm/ipfix_collect.py" $tport "$tmp/tcp.json" \
+	>"$tmp/collect.out" 2>&1 &
+coll=$!
+on_exit kill $coll
+collecting() { grep -q listening "$tmp/collect.out"; }
+check "TCP decoder listens" wait_for 60 collecting
+ip netns exec "$a" "$NFSK" export --tcp --ipfix 127.0.0.1:$tport >"$tmp/export-tcp.out" \
+	2>"$tmp/export-tcp.err" &
+exp_tcp=$!
+on_exit kill $exp_tcp
+tcp_subscribed() { grep -q "exporting .* over TCP" "$tmp/export-tcp.err"; }
+check "export --tcp subscribed" wait_for 60 tcp_subscribed
 
 # the traffic of one window: two UDP flows over IPv4, one over IPv6, pings
 ip netns exec "$b" python3 -c '
@@ -62,6 +77,18 @@ check "the window holds flows ($nflows)" test "$nflows" -ge 4
 grep -q "^window $wid: $nflows flows, summary to 1 of 1 collectors" "$tmp/export.out" &&
 	ok "export sent $nflows flows of window $wid" ||
 	not_ok "export line: $(grep "^window $wid: " "$tmp/export.out")"
+
+win=$(ip netns exec "$a" "$NFSK" -j windows | jq -c ".[] | select(.id == $wid) | {packets, bytes}")
+wp=$(echo "$win" | jq .packets)
+wb=$(echo "$win" | jq .bytes)
+tcp_exported() { grep -q "^window $wid: $nflows flows, summary to 1 of 1" "$tmp/export-tcp.out"; }
+check "window $wid exported over TCP" wait_for 60 tcp_exported
+kill $exp_tcp
+coll_done() { ! kill -0 $coll 2>/dev/null; }
+check "the TCP decoder saw the connection close" wait_for 30 coll_done
+python3 "$NFSK_TOP/selftests/vm/ipfix_check.py" "$tmp/top.json" "$tmp/tcp.json" "$wid" "$wp" "$wb" \
+	>"$tmp/tcp-check.txt" 2>&1
+tap_from_py "$tmp/tcp-check.txt"
 
 # nfcapd writes its file when it ends
 kill $exp
@@ -108,9 +135,6 @@ check "flow end ($te) lies between the close ($t0) and the export ($t1)" \
 check "flow start ($ts) before its end" \
 	awk -v s="$ts" -v e="$te" 'BEGIN { exit !(s < e) }'
 # the summary: no addresses, the window's own totals
-win=$(ip netns exec "$a" "$NFSK" -j windows | jq -c ".[] | select(.id == $wid) | {packets, bytes}")
-wp=$(echo "$win" | jq .packets)
-wb=$(echo "$win" | jq .bytes)
 summary() { awk -v p="$wp" -v b="$wb" '$2 == "0.0.0.0" && $4 == "0.0.0.0" && $6 == p && $7 == b { n++ }
 	END { exit n != 1 }' "$tmp/nfdump.txt"; }
 check "one window summary record: $wp packets, $wb bytes" summary
