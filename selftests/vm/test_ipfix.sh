@@ -21,34 +21,39 @@ tmp=/tmp/ipfix.$NFSK_ID
 mkdir -p "$tmp/flows"
 on_exit rm -rf "$tmp"
 
+# Everything slow to start starts at once (the emulated guest may take
+# tens of seconds for each): the collectors, and the ramp of the windows.
+# Sample-and-Hold's byte sampling p starts at 2^-16 and doubles every
+# window up to 2^-8: short windows first, so that each flow below is held.
+ip netns exec "$a" "$NFSK" config set window_ms=100
 port=4739
 ip netns exec "$a" nfcapd -p $port -w "$tmp/flows" -t 3600 >"$tmp/nfcapd.log" 2>&1 &
 capd=$!
 on_exit kill $capd
-capd_up() { ip netns exec "$a" ss -Hlun "sport = :$port" | grep -q .; }
-check "nfcapd listens" wait_for 60 capd_up
-
-# Sample-and-Hold's byte sampling p starts at 2^-16 and doubles every
-# window up to 2^-8: short windows first, so that each flow below is held
-ip netns exec "$a" "$NFSK" config set window_ms=100
-wait_windows "$a" 12 60
-open_long_window "$a"
-ip netns exec "$a" "$NFSK" export --ipfix 127.0.0.1:$port >"$tmp/export.out" 2>"$tmp/export.err" &
-exp=$!
-on_exit kill $exp
-subscribed() { grep -q exporting "$tmp/export.err"; }
-check "export subscribed" wait_for 60 subscribed
 tport=4740
 ip netns exec "$a" python3 "$NFSK_TOP/selftests/vm/ipfix_collect.py" $tport "$tmp/tcp.json" \
 	>"$tmp/collect.out" 2>&1 &
 coll=$!
 on_exit kill $coll
+capd_up() { ip netns exec "$a" ss -Hlun "sport = :$port" | grep -q .; }
+check "nfcapd listens" wait_for 60 capd_up
 collecting() { grep -q listening "$tmp/collect.out"; }
 check "TCP decoder listens" wait_for 60 collecting
+wait_windows "$a" 12 60
+# then a long window: the open 100 ms one closes at its boundary, and the
+# next one is long
+w=$(windows_closed "$a")
+ip netns exec "$a" "$NFSK" config set window_ms=$NFSK_LONG_MS
+wait_for 30 windows_at_least "$a" $((w + 1))
+ip netns exec "$a" "$NFSK" export --ipfix 127.0.0.1:$port >"$tmp/export.out" 2>"$tmp/export.err" &
+exp=$!
+on_exit kill $exp
 ip netns exec "$a" "$NFSK" export --tcp --ipfix 127.0.0.1:$tport >"$tmp/export-tcp.out" \
 	2>"$tmp/export-tcp.err" &
 exp_tcp=$!
 on_exit kill $exp_tcp
+subscribed() { grep -q exporting "$tmp/export.err"; }
+check "export subscribed" wait_for 60 subscribed
 tcp_subscribed() { grep -q "exporting .* over TCP" "$tmp/export-tcp.err"; }
 check "export --tcp subscribed" wait_for 60 tcp_subscribed
 
