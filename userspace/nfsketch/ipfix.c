@@ -481,22 +481,23 @@ int cmd_export(struct cli *c, int argc, char **argv)
 	x.model = fbInfoModelAlloc();
 	fbInfoModelAddElementArray(x.model, nfsk_elements);
 	cli_catch_signals(export_signal, &orig);
+	ret = -1;
 	if (nfsk_nl_open(&x.req))
-		return EXIT_RUNTIME;
-	if (evsub_open(&x.ev)) {
-		nfsk_nl_close(&x.req);
-		return EXIT_RUNTIME;
-	}
+		goto free_collectors;
+	if (evsub_open(&x.ev))
+		goto close_req;
 	fprintf(stderr, "nfsketch: exporting every window's top flows over %s\n",
 		x.transport == FB_TCP ? "TCP" : "UDP");
 	ret = evsub_loop(&x.ev, &export_stop, &orig, export_event, &x);
+	evsub_close(&x.ev);
+close_req:
+	nfsk_nl_close(&x.req);
+free_collectors:
 	for (i = 0; i < x.ncoll; i++) {
 		collector_close(&x.coll[i]);
 		free(x.coll[i].host);
 		free(x.coll[i].port);
 	}
-	evsub_close(&x.ev);
-	nfsk_nl_close(&x.req);
 	fbInfoModelFree(x.model);
 	return ret || x.err ? EXIT_RUNTIME : 0;
 }
