@@ -6,6 +6,7 @@
 # between two test namespaces raises VOLUME_SPIKE; the event counters equal
 # what the kernel's window history says (packets per protocol and family,
 # flagged windows, route events, window sizes).
+# vm-timeout: 600
 . "$(dirname "$0")/lib.sh"
 
 rules=$NFSK_TOP/contrib/prometheus/nfsketch-rules.yml

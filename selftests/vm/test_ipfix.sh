@@ -6,6 +6,7 @@
 # summary record with the window's totals. A second export over --tcp to a
 # decoder written from the RFC (ipfix_collect.py) carries the same records
 # with the Count-Min estimates and bounds of `top` as enterprise elements.
+# vm-timeout: 600
 . "$(dirname "$0")/lib.sh"
 
 modprobe -q veth
@@ -69,6 +70,10 @@ ip netns exec "$b" ping -q -c 3 -i 0.2 10.97.0.1 >/dev/null
 
 t0=$(date +%s.%N)
 wid=$(open_window_id "$a")
+# closed 15 s from now, and the next window long: the export must read
+# the window's top flows before a newer window closes (TOPK_GET answers for
+# the newest), and so must `top` below
+NFSK_CLOSE_MS=15000
 until close_window "$a"; do :; done
 exported() { grep -q "^window $wid: " "$tmp/export.out"; }
 check "window $wid exported" wait_for 60 exported
