@@ -126,11 +126,12 @@ check-stress: module tools
 		NFSK_VM_TIMEOUT=$$(($(STRESS_SECONDS) + 2100)) \
 		scripts/vm-run.sh $(BUILD)/stress/test_stress_long.sh | tee $(BUILD)/results/stress.tap
 
-# The VM suite and faults.sh on the debug kernel, TAP in
-# build/results/vm-debug.tap (scripts/vm-debug.sh).
+# The VM suite, faults.sh and the bounded stress on the debug kernel
+# (scripts/vm-run.sh -k debug), TAP in build/results/vm-debug.tap.
 check-debug: tools $(BUILD)/nfsk_libnl_client
 	@mkdir -p $(BUILD)/results
-	@set -o pipefail; scripts/vm-debug.sh | tee $(BUILD)/results/vm-debug.tap
+	@set -o pipefail; scripts/vm-run.sh -k debug selftests/vm/test_*.sh \
+		selftests/vm/faults.sh selftests/vm/stress.sh | tee $(BUILD)/results/vm-debug.tap
 
 # deps first, then a new make: KVER and KSRC_TAR are read when make starts,
 # and on a fresh machine the kernel packages arrive with deps.
