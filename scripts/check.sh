@@ -66,6 +66,7 @@ step "core unit tests under ASan/UBSan" asan.tap make --no-print-directory KVER=
 step "replay tests" replay.tap bash -c 'set -o pipefail; selftests/replay/test_replay.sh | tee build/results/replay.tap'
 step "netlink spec vs header, tunables, module, CLI, libnl client" spec.tap bash -c 'set -o pipefail; selftests/spec/test_spec.sh | tee build/results/spec.tap'
 step "fuzz the tunables and the CLI's reply parsing (libFuzzer)" fuzz.tap make --no-print-directory KVER="$k" check-fuzz
+step "Prometheus alerting rules (promtool)" prometheus.tap bash -c 'set -o pipefail; selftests/prometheus/test_rules.sh | tee build/results/prometheus.tap'
 step "packaging tests" pkg.tap bash -c 'set -o pipefail; selftests/pkg/test_pkg.sh | tee build/results/pkg.tap'
 for s in "${vm_series[@]}"; do
 	step "VM selftests on ${kver[$s]}" "vm-$s.tap" vm_suite "$s"

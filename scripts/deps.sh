@@ -19,6 +19,8 @@ pkgs=(
 	# build
 	build-essential make gcc pkg-config bc xz-utils
 	libmnl-dev libnl-genl-3-dev libpcap-dev libsystemd-dev
+	# nfsketch exporter (HTTP) and export --ipfix
+	libmicrohttpd-dev libfixbuf-dev
 	# the guest kernel, its headers, and its source (kselftest_harness.h,
 	# checkpatch.pl)
 	linux-image-amd64 linux-headers-amd64 linux-source
@@ -31,6 +33,8 @@ pkgs=(
 	# tools the guest runs from the host's root over 9p
 	iproute2 iputils-ping tcpdump conntrack nftables python3 jq
 	procps util-linux bird2 prometheus
+	# the exporter's and the IPFIX export's tests: curl, nfdump's nfcapd
+	curl nfdump
 	# packaging and installing (selftests/pkg): DKMS, make deb, lintian,
 	# man page lint, unit verification, completion, install tracing
 	dkms dh-dkms debhelper dpkg-dev fakeroot lintian mandoc man-db rsync

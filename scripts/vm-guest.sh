@@ -47,7 +47,11 @@ timeout_s=$(cat "$RUN/timeout" 2>/dev/null || echo 300)
 while read -r t; do
 	[ -n "$t" ] || continue
 	echo "# vm test: $t" | tee -a "$RUN/tap" >/dev/console
-	timeout -k 5 "$timeout_s" bash "$t" >"$RUN/out.tmp" 2>&1
+	# a test that starts servers (prometheus, nfcapd) may ask for more:
+	# a "# vm-timeout: SECONDS" line of its own, never less than the default
+	t_s=$(sed -n 's/^# vm-timeout: \([0-9]\+\)$/\1/p' "$t" | head -n 1)
+	[ "${t_s:-0}" -gt "$timeout_s" ] || t_s=$timeout_s
+	timeout -k 5 "$t_s" bash "$t" >"$RUN/out.tmp" 2>&1
 	st=$?
 	tee -a "$RUN/tap" <"$RUN/out.tmp" >/dev/console
 	if [ $st -ne 0 ] || grep -q '^not ok' "$RUN/out.tmp"; then

@@ -3,6 +3,10 @@
 NL_LIB_SRCS	:= $(wildcard userspace/lib/*.c)
 CLI_SRCS	:= $(wildcard userspace/nfsketch/*.c userspace/replay/*.c)
 CLI_HDRS	:= $(wildcard userspace/lib/*.h userspace/nfsketch/*.h userspace/replay/*.h)
+# exporter (libmicrohttpd) and export --ipfix (libfixbuf, on glib)
+CLI_PKGS	:= libmicrohttpd libfixbuf
+CLI_PKG_CFLAGS	= $(shell pkg-config --cflags $(CLI_PKGS))
+CLI_PKG_LIBS	= $(shell pkg-config --libs $(CLI_PKGS))
 CLI_VERSION	:= $(shell sed -n 's/^\#define NFSKETCH_VERSION[^"]*"\(.*\)"/\1/p' kmod/nfsketch.h)
 
 tools: $(BUILD)/nfsketch
@@ -12,8 +16,8 @@ tools: $(BUILD)/nfsketch
 $(BUILD)/nfsketch: $(CLI_SRCS) $(NL_LIB_SRCS) $(CORE_SRCS) $(CORE_HDRS) $(CLI_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_USER) -Iuserspace/lib -Iuserspace/nfsketch -Iuserspace/replay \
-		-DNFSKETCH_CLI_VERSION='"$(CLI_VERSION)"' $(LDFLAGS_USER) \
-		-o $@ $(CLI_SRCS) $(NL_LIB_SRCS) $(CORE_SRCS) -lmnl -lpcap -lsystemd -lm
+		$(CLI_PKG_CFLAGS) -DNFSKETCH_CLI_VERSION='"$(CLI_VERSION)"' $(LDFLAGS_USER) \
+		-o $@ $(CLI_SRCS) $(NL_LIB_SRCS) $(CORE_SRCS) -lmnl -lpcap -lsystemd -lm $(CLI_PKG_LIBS)
 
 # The replay under ASan/UBSan, and the libFuzzer target of its frame parser
 # (clang): both run by selftests/replay/test_replay.sh.
@@ -24,8 +28,8 @@ test-tools: $(BUILD)/nfsketch-asan $(BUILD)/fuzz-replay-parse
 $(BUILD)/nfsketch-asan: $(CLI_SRCS) $(NL_LIB_SRCS) $(CORE_SRCS) $(CORE_HDRS) $(CLI_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_USER) $(ASAN_FLAGS) -Iuserspace/lib -Iuserspace/nfsketch -Iuserspace/replay \
-		-DNFSKETCH_CLI_VERSION='"$(CLI_VERSION)"' \
-		-o $@ $(CLI_SRCS) $(NL_LIB_SRCS) $(CORE_SRCS) -lmnl -lpcap -lsystemd -lm
+		$(CLI_PKG_CFLAGS) -DNFSKETCH_CLI_VERSION='"$(CLI_VERSION)"' \
+		-o $@ $(CLI_SRCS) $(NL_LIB_SRCS) $(CORE_SRCS) -lmnl -lpcap -lsystemd -lm $(CLI_PKG_LIBS)
 
 $(BUILD)/fuzz-replay-parse: $(REPLAY_FUZZ_SRCS) userspace/replay/pcap_parse.h $(CORE_HDRS)
 	@mkdir -p $(@D)

@@ -21,7 +21,8 @@ $(BUILD)/fuzz/fuzz_tunables: selftests/fuzz/fuzz_tunables.c $(CORE_SRCS) $(CORE_
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_CLI_SRCS) \
 		userspace/nfsketch/main.c -Dmain=nfsk_cli_main \
-		$(NL_LIB_SRCS) userspace/replay/*.c $(CORE_SRCS) -lmnl -lpcap -lsystemd -lm
+		$(NL_LIB_SRCS) userspace/replay/*.c $(CORE_SRCS) -lmnl -lpcap -lsystemd -lm \
+		$(CLI_PKG_CFLAGS) $(CLI_PKG_LIBS)
 
 # the CLI's sources are included by the target (its callbacks are static)
 $(BUILD)/fuzz/fuzz_nl_reply: selftests/fuzz/fuzz_nl_reply.c $(CLI_SRCS) $(NL_LIB_SRCS) \

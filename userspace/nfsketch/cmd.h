@@ -33,6 +33,8 @@ int cmd_reset(struct cli *c, int argc, char **argv);
 int cmd_monitor(struct cli *c, int argc, char **argv);
 int cmd_watch(struct cli *c, int argc, char **argv);
 int cmd_replay(struct cli *c, int argc, char **argv);
+int cmd_exporter(struct cli *c, int argc, char **argv);
+int cmd_export(struct cli *c, int argc, char **argv);
 
 void route_print(struct cli *c, const struct nlattr *nest, const char *key);
 int parse_hex_key(const char *s, uint8_t key[16]);

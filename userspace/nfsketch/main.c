@@ -27,7 +27,9 @@ static const char main_usage[] =
 	"  reset           clear history and totals\n"
 	"  monitor         print events (windows, alerts, routes) as they come\n"
 	"  watch           live terminal view\n"
-	"  replay FILE     offline: the same sketch core over a pcap/pcapng\n";
+	"  replay FILE     offline: the same sketch core over a pcap/pcapng\n"
+	"  exporter        Prometheus endpoint that follows the events\n"
+	"  export          every window's top flows to IPFIX collectors\n";
 
 static const struct command {
 	const char *name;
@@ -44,6 +46,8 @@ static const struct command {
 	{ "monitor", cmd_monitor },
 	{ "watch", cmd_watch },
 	{ "replay", cmd_replay },
+	{ "exporter", cmd_exporter },
+	{ "export", cmd_export },
 };
 
 /* The command being run, for "try `nfsketch COMMAND -h`". */

@@ -12,6 +12,7 @@
 #include <linux/nfsketch.h>
 #include "cmd.h"
 #include "fmt.h"
+#include "promtext.h"
 
 struct prom {
 	uint64_t	st[NFSKETCH_A_STATS_MAX + 1];
@@ -52,180 +53,199 @@ static int prom_window_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static void head(const char *name, const char *type, const char *help)
+void prom_head(FILE *out, const char *name, const char *type, const char *help)
 {
-	printf("# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+	fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
 /* One unlabelled sample, only if the kernel sent the attribute. */
-static void stat_metric(const struct prom *p, unsigned int attr,
+static void stat_metric(FILE *out, const struct prom *p, unsigned int attr,
 			const char *name, const char *type, const char *help)
 {
 	if (!p->st_has[attr])
 		return;
-	head(name, type, help);
-	printf("%s %" PRIu64 "\n", name, p->st[attr]);
+	prom_head(out, name, type, help);
+	fprintf(out, "%s %" PRIu64 "\n", name, p->st[attr]);
 }
 
-static void win_metric(const struct prom *p, unsigned int attr,
+static void win_metric(FILE *out, const struct prom *p, unsigned int attr,
 		       const char *name, const char *help)
 {
 	if (!p->win_has[attr])
 		return;
-	head(name, "gauge", help);
-	printf("%s %" PRIu64 "\n", name, p->win[attr]);
+	prom_head(out, name, "gauge", help);
+	fprintf(out, "%s %" PRIu64 "\n", name, p->win[attr]);
 }
 
-int stats_prometheus(struct cli *c)
+const struct prom_attr_label prom_protos[NPROM_PROTOS] = {
+	{ NFSKETCH_A_WINDOW_TCP, "tcp", NULL }, { NFSKETCH_A_WINDOW_UDP, "udp", NULL },
+	{ NFSKETCH_A_WINDOW_ICMP, "icmp", NULL }, { NFSKETCH_A_WINDOW_ICMPV6, "icmpv6", NULL },
+	{ NFSKETCH_A_WINDOW_OTHER, "other", NULL },
+};
+
+const struct prom_attr_label prom_families[NPROM_FAMILIES] = {
+	{ NFSKETCH_A_WINDOW_IPV4, "ipv4", NULL }, { NFSKETCH_A_WINDOW_IPV6, "ipv6", NULL },
+};
+
+/* label: family, label2: event (the route_event names) */
+const struct prom_attr_label prom_route_kinds[NPROM_ROUTE_KINDS] = {
+	{ NFSKETCH_A_WINDOW_ROUTE_ADD4, "ipv4", "add" },
+	{ NFSKETCH_A_WINDOW_ROUTE_DEL4, "ipv4", "del" },
+	{ NFSKETCH_A_WINDOW_ROUTE_REPLACE4, "ipv4", "replace" },
+	{ NFSKETCH_A_WINDOW_ROUTE_ADD6, "ipv6", "add" },
+	{ NFSKETCH_A_WINDOW_ROUTE_DEL6, "ipv6", "del" },
+	{ NFSKETCH_A_WINDOW_ROUTE_REPLACE6, "ipv6", "replace" },
+};
+
+/* A flag's label value: its name in lower case ("volume_spike"). */
+const char *prom_flag_label(unsigned int bit, char *buf, size_t len)
+{
+	size_t k;
+
+	for (k = 0; flag_names[bit][k] && k < len - 1; k++)
+		buf[k] = tolower((unsigned char)flag_names[bit][k]);
+	buf[k] = 0;
+	return buf;
+}
+
+int prom_snapshot(FILE *out, struct nfsk_nl *nl, unsigned int opts)
 {
 	static const char *const series[] = {
 		"packets", "bytes", "src_entropy", "dst_entropy", "route_events",
-	};
-	static const struct { unsigned int attr; const char *label; } protos[] = {
-		{ NFSKETCH_A_WINDOW_TCP, "tcp" }, { NFSKETCH_A_WINDOW_UDP, "udp" },
-		{ NFSKETCH_A_WINDOW_ICMP, "icmp" }, { NFSKETCH_A_WINDOW_ICMPV6, "icmpv6" },
-		{ NFSKETCH_A_WINDOW_OTHER, "other" },
-	};
-	static const struct {
-		unsigned int attr;
-		const char *family, *event;
-	} routes[] = {
-		{ NFSKETCH_A_WINDOW_ROUTE_ADD4, "ipv4", "add" },
-		{ NFSKETCH_A_WINDOW_ROUTE_DEL4, "ipv4", "del" },
-		{ NFSKETCH_A_WINDOW_ROUTE_REPLACE4, "ipv4", "replace" },
-		{ NFSKETCH_A_WINDOW_ROUTE_ADD6, "ipv6", "add" },
-		{ NFSKETCH_A_WINDOW_ROUTE_DEL6, "ipv6", "del" },
-		{ NFSKETCH_A_WINDOW_ROUTE_REPLACE6, "ipv6", "replace" },
 	};
 	struct prom p = { 0 };
 	struct nlmsghdr *nlh;
 	unsigned int i;
 
-	if (cli_open(c))
-		return EXIT_RUNTIME;
-	nlh = nfsk_nl_request(&c->nl, NFSKETCH_CMD_STATS_GET, 0);
-	if (nfsk_nl_talk(&c->nl, nlh, prom_stats_cb, &p))
-		return EXIT_RUNTIME;
-	nlh = nfsk_nl_request(&c->nl, NFSKETCH_CMD_WINDOW_GET, NLM_F_DUMP);
+	nlh = nfsk_nl_request(nl, NFSKETCH_CMD_STATS_GET, 0);
+	if (nfsk_nl_talk(nl, nlh, prom_stats_cb, &p))
+		return -1;
+	nlh = nfsk_nl_request(nl, NFSKETCH_CMD_WINDOW_GET, NLM_F_DUMP);
 	mnl_attr_put_u32(nlh, NFSKETCH_A_LAST_N, 1);
-	if (nfsk_nl_talk(&c->nl, nlh, prom_window_cb, &p))
-		return EXIT_RUNTIME;
+	if (nfsk_nl_talk(nl, nlh, prom_window_cb, &p))
+		return -1;
 
-	stat_metric(&p, NFSKETCH_A_STATS_PACKETS, "nfsketch_packets_total", "counter",
+	stat_metric(out, &p, NFSKETCH_A_STATS_PACKETS, "nfsketch_packets_total", "counter",
 		    "Packets seen by the hooks since load or reset.");
-	stat_metric(&p, NFSKETCH_A_STATS_BYTES, "nfsketch_bytes_total", "counter",
+	stat_metric(out, &p, NFSKETCH_A_STATS_BYTES, "nfsketch_bytes_total", "counter",
 		    "Bytes (IP length) seen by the hooks since load or reset.");
-	stat_metric(&p, NFSKETCH_A_STATS_TRUNCATED, "nfsketch_truncated_packets_total",
+	stat_metric(out, &p, NFSKETCH_A_STATS_TRUNCATED, "nfsketch_truncated_packets_total",
 		    "counter", "Packets too short to parse since load or reset.");
-	stat_metric(&p, NFSKETCH_A_STATS_WINDOWS, "nfsketch_windows_total", "counter",
+	stat_metric(out, &p, NFSKETCH_A_STATS_WINDOWS, "nfsketch_windows_total", "counter",
 		    "Windows closed.");
-	stat_metric(&p, NFSKETCH_A_STATS_WINDOW_ID, "nfsketch_open_window_id", "gauge",
+	stat_metric(out, &p, NFSKETCH_A_STATS_WINDOW_ID, "nfsketch_open_window_id", "gauge",
 		    "Id of the window now open.");
-	stat_metric(&p, NFSKETCH_A_STATS_HISTORY_LEN, "nfsketch_history_windows", "gauge",
+	stat_metric(out, &p, NFSKETCH_A_STATS_HISTORY_LEN, "nfsketch_history_windows", "gauge",
 		    "Closed windows held in the history ring.");
-	stat_metric(&p, NFSKETCH_A_STATS_MEM_BYTES, "nfsketch_memory_bytes", "gauge",
+	stat_metric(out, &p, NFSKETCH_A_STATS_MEM_BYTES, "nfsketch_memory_bytes", "gauge",
 		    "Memory used by this namespace's sketches, tables and history.");
-	stat_metric(&p, NFSKETCH_A_STATS_CPUS, "nfsketch_cpus", "gauge",
+	stat_metric(out, &p, NFSKETCH_A_STATS_CPUS, "nfsketch_cpus", "gauge",
 		    "Per-CPU banks.");
 	if (p.st_has[NFSKETCH_A_STATS_ROUTES4] || p.st_has[NFSKETCH_A_STATS_ROUTES6]) {
-		head("nfsketch_routes", "gauge", "Routes in the table, per family.");
-		printf("nfsketch_routes{family=\"ipv4\"} %" PRIu64 "\n",
+		prom_head(out, "nfsketch_routes", "gauge", "Routes in the table, per family.");
+		fprintf(out, "nfsketch_routes{family=\"ipv4\"} %" PRIu64 "\n",
 		       p.st[NFSKETCH_A_STATS_ROUTES4]);
-		printf("nfsketch_routes{family=\"ipv6\"} %" PRIu64 "\n",
+		fprintf(out, "nfsketch_routes{family=\"ipv6\"} %" PRIu64 "\n",
 		       p.st[NFSKETCH_A_STATS_ROUTES6]);
 	}
-	stat_metric(&p, NFSKETCH_A_STATS_EVENTS_SENT, "nfsketch_events_sent_total",
+	stat_metric(out, &p, NFSKETCH_A_STATS_EVENTS_SENT, "nfsketch_events_sent_total",
 		    "counter", "Events sent to the events multicast group.");
-	stat_metric(&p, NFSKETCH_A_STATS_EVENTS_COALESCED,
+	stat_metric(out, &p, NFSKETCH_A_STATS_EVENTS_COALESCED,
 		    "nfsketch_events_coalesced_total", "counter",
 		    "Route events coalesced into summaries under load.");
-	stat_metric(&p, NFSKETCH_A_STATS_EVENTS_DROPPED, "nfsketch_events_dropped_total",
+	stat_metric(out, &p, NFSKETCH_A_STATS_EVENTS_DROPPED, "nfsketch_events_dropped_total",
 		    "counter", "Events dropped (queue full or pacing).");
-	stat_metric(&p, NFSKETCH_A_STATS_ALERTS, "nfsketch_alerts_total", "counter",
-		    "Anomaly flags raised since load or reset.");
+	/* the exporter counts alerts per flag from the events instead */
+	if (!(opts & PROM_NO_ALERTS_TOTAL))
+		stat_metric(out, &p, NFSKETCH_A_STATS_ALERTS, "nfsketch_alerts_total",
+			    "counter", "Anomaly flags raised since load or reset.");
 
 	if (!p.has_win)
 		goto out;
-	win_metric(&p, NFSKETCH_A_WINDOW_ID, "nfsketch_window_id",
+	win_metric(out, &p, NFSKETCH_A_WINDOW_ID, "nfsketch_window_id",
 		   "Id of the last closed window.");
 	if (p.win_has[NFSKETCH_A_WINDOW_LENGTH_NS]) {
-		head("nfsketch_window_duration_seconds", "gauge",
+		prom_head(out, "nfsketch_window_duration_seconds", "gauge",
 		     "Length of the last closed window.");
-		printf("nfsketch_window_duration_seconds %.9f\n",
+		fprintf(out, "nfsketch_window_duration_seconds %.9f\n",
 		       p.win[NFSKETCH_A_WINDOW_LENGTH_NS] / 1e9);
 	}
-	win_metric(&p, NFSKETCH_A_WINDOW_PACKETS, "nfsketch_window_packets",
+	win_metric(out, &p, NFSKETCH_A_WINDOW_PACKETS, "nfsketch_window_packets",
 		   "Packets in the last closed window.");
-	win_metric(&p, NFSKETCH_A_WINDOW_BYTES, "nfsketch_window_bytes",
+	win_metric(out, &p, NFSKETCH_A_WINDOW_BYTES, "nfsketch_window_bytes",
 		   "Bytes in the last closed window.");
-	win_metric(&p, NFSKETCH_A_WINDOW_TRUNCATED, "nfsketch_window_truncated_packets",
+	win_metric(out, &p, NFSKETCH_A_WINDOW_TRUNCATED, "nfsketch_window_truncated_packets",
 		   "Packets too short to parse in the last closed window.");
-	head("nfsketch_window_protocol_packets", "gauge",
+	prom_head(out, "nfsketch_window_protocol_packets", "gauge",
 	     "Packets per L4 protocol in the last closed window.");
-	for (i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
-		printf("nfsketch_window_protocol_packets{protocol=\"%s\"} %" PRIu64 "\n",
-		       protos[i].label, p.win[protos[i].attr]);
-	head("nfsketch_window_family_packets", "gauge",
+	for (i = 0; i < NPROM_PROTOS; i++)
+		fprintf(out, "nfsketch_window_protocol_packets{protocol=\"%s\"} %" PRIu64 "\n",
+			prom_protos[i].label, p.win[prom_protos[i].attr]);
+	prom_head(out, "nfsketch_window_family_packets", "gauge",
 	     "Packets per address family in the last closed window.");
-	printf("nfsketch_window_family_packets{family=\"ipv4\"} %" PRIu64 "\n",
-	       p.win[NFSKETCH_A_WINDOW_IPV4]);
-	printf("nfsketch_window_family_packets{family=\"ipv6\"} %" PRIu64 "\n",
-	       p.win[NFSKETCH_A_WINDOW_IPV6]);
+	for (i = 0; i < NPROM_FAMILIES; i++)
+		fprintf(out, "nfsketch_window_family_packets{family=\"%s\"} %" PRIu64 "\n",
+			prom_families[i].label, p.win[prom_families[i].attr]);
 	/* in bits; no _bits suffix: promtool's lint takes "bits" for a data size */
-	head("nfsketch_window_src_entropy", "gauge",
+	prom_head(out, "nfsketch_window_src_entropy", "gauge",
 	     "Shannon entropy of source addresses in the last closed window, in bits.");
-	printf("nfsketch_window_src_entropy %.3f\n",
+	fprintf(out, "nfsketch_window_src_entropy %.3f\n",
 	       p.win[NFSKETCH_A_WINDOW_SRC_ENTROPY] / 1000.0);
-	head("nfsketch_window_dst_entropy", "gauge",
+	prom_head(out, "nfsketch_window_dst_entropy", "gauge",
 	     "Shannon entropy of destination addresses in the last closed window, in bits.");
-	printf("nfsketch_window_dst_entropy %.3f\n",
+	fprintf(out, "nfsketch_window_dst_entropy %.3f\n",
 	       p.win[NFSKETCH_A_WINDOW_DST_ENTROPY] / 1000.0);
-	head("nfsketch_window_route_events", "gauge",
+	prom_head(out, "nfsketch_window_route_events", "gauge",
 	     "Route events in the last closed window, per family and kind.");
-	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
-		printf("nfsketch_window_route_events{family=\"%s\",event=\"%s\"} %" PRIu64 "\n",
-		       routes[i].family, routes[i].event, p.win[routes[i].attr]);
-	head("nfsketch_window_routes", "gauge",
+	for (i = 0; i < NPROM_ROUTE_KINDS; i++)
+		fprintf(out, "nfsketch_window_route_events{family=\"%s\",event=\"%s\"} %" PRIu64 "\n",
+			prom_route_kinds[i].label, prom_route_kinds[i].label2,
+			p.win[prom_route_kinds[i].attr]);
+	prom_head(out, "nfsketch_window_routes", "gauge",
 	     "Routes in the table when the last window closed, per family.");
-	printf("nfsketch_window_routes{family=\"ipv4\"} %" PRIu64 "\n",
+	fprintf(out, "nfsketch_window_routes{family=\"ipv4\"} %" PRIu64 "\n",
 	       p.win[NFSKETCH_A_WINDOW_ROUTES4]);
-	printf("nfsketch_window_routes{family=\"ipv6\"} %" PRIu64 "\n",
+	fprintf(out, "nfsketch_window_routes{family=\"ipv6\"} %" PRIu64 "\n",
 	       p.win[NFSKETCH_A_WINDOW_ROUTES6]);
-	win_metric(&p, NFSKETCH_A_WINDOW_SAH_HITS, "nfsketch_window_sah_hits",
+	win_metric(out, &p, NFSKETCH_A_WINDOW_SAH_HITS, "nfsketch_window_sah_hits",
 		   "Sample-and-Hold: packets of held flows in the last closed window.");
-	win_metric(&p, NFSKETCH_A_WINDOW_SAH_MISSES, "nfsketch_window_sah_misses",
+	win_metric(out, &p, NFSKETCH_A_WINDOW_SAH_MISSES, "nfsketch_window_sah_misses",
 		   "Sample-and-Hold: packets of flows not held in the last closed window.");
-	win_metric(&p, NFSKETCH_A_WINDOW_SAH_FULL, "nfsketch_window_sah_full",
+	win_metric(out, &p, NFSKETCH_A_WINDOW_SAH_FULL, "nfsketch_window_sah_full",
 		   "Sample-and-Hold: sampled flows not admitted, table full.");
-	win_metric(&p, NFSKETCH_A_WINDOW_SAH_HELD, "nfsketch_window_sah_flows",
+	win_metric(out, &p, NFSKETCH_A_WINDOW_SAH_HELD, "nfsketch_window_sah_flows",
 		   "Sample-and-Hold: flows held in the last closed window.");
 	if (p.win_has[NFSKETCH_A_WINDOW_SAH_PROB]) {
-		head("nfsketch_window_sah_sampling_probability", "gauge",
+		prom_head(out, "nfsketch_window_sah_sampling_probability", "gauge",
 		     "Sample-and-Hold byte sampling probability of the last window.");
-		printf("nfsketch_window_sah_sampling_probability %.9g\n",
+		fprintf(out, "nfsketch_window_sah_sampling_probability %.9g\n",
 		       p.win[NFSKETCH_A_WINDOW_SAH_PROB] / 4294967296.0);
 	}
-	head("nfsketch_window_flag", "gauge",
+	prom_head(out, "nfsketch_window_flag", "gauge",
 	     "1 if the anomaly flag was raised in the last closed window.");
 	for (i = 0; flag_names[i]; i++) {
 		char lc[32];
-		unsigned int k;
 
-		for (k = 0; flag_names[i][k] && k < sizeof(lc) - 1; k++)
-			lc[k] = tolower((unsigned char)flag_names[i][k]);
-		lc[k] = 0;
-		printf("nfsketch_window_flag{flag=\"%s\"} %u\n", lc,
-		       !!(p.win[NFSKETCH_A_WINDOW_FLAGS] & (1U << i)));
+		fprintf(out, "nfsketch_window_flag{flag=\"%s\"} %u\n",
+			prom_flag_label(i, lc, sizeof(lc)),
+			!!(p.win[NFSKETCH_A_WINDOW_FLAGS] & (1U << i)));
 	}
 	if (p.has_score) {
-		head("nfsketch_window_score_sigmas", "gauge",
+		prom_head(out, "nfsketch_window_score_sigmas", "gauge",
 		     "Detector score of the last closed window: (value - mean) / sigma.");
 		for (i = 0; i < 5; i++)
-			printf("nfsketch_window_score_sigmas{series=\"%s\"} %.3f\n",
+			fprintf(out, "nfsketch_window_score_sigmas{series=\"%s\"} %.3f\n",
 			       series[i], p.score[i] / 1000.0);
 	}
 out:
-	if (fflush(stdout) == EOF)
+	return 0;
+}
+
+int stats_prometheus(struct cli *c)
+{
+	if (cli_open(c))
+		return EXIT_RUNTIME;
+	if (prom_snapshot(stdout, &c->nl, 0) || fflush(stdout) == EOF)
 		return EXIT_RUNTIME;
 	return 0;
 }
