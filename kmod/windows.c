@@ -225,15 +225,12 @@ static const struct nfsk_close_ops nfsk_close_ops = {
 static void nfsk_flags_cfg_of(struct nfsk_flags_cfg *fc,
 			      const struct nfsk_config *cfg)
 {
-	fc->k_sigma_milli = cfg->k_sigma_milli;
-	fc->density_w = cfg->density_w;
-	fc->density_k = cfg->density_k;
-	fc->min_history = cfg->min_history;
-	fc->hh_permille = cfg->hh_permille;
-	fc->min_entropy_delta = cfg->min_entropy_delta;
-	fc->min_packets = cfg->min_packets;
-	fc->min_bytes = cfg->min_bytes;
-	fc->min_route_events = cfg->min_route_events;
+	u32 vals[NFSK_NR_TUNABLES];
+	unsigned int i;
+
+	for (i = 0; i < NFSK_NR_TUNABLES; i++)
+		vals[i] = nfsk_param_get(cfg, &nfsk_tunables[i]);
+	nfsk_close_flags_cfg(fc, vals);
 }
 
 /*

@@ -48,6 +48,12 @@ struct nfsk_close {
 };
 
 /*
+ * The detectors' thresholds out of tunable values indexed by enum
+ * nfsk_tunable_id (the module's configuration, the replay's options).
+ */
+void nfsk_close_flags_cfg(struct nfsk_flags_cfg *fc, const u32 *vals);
+
+/*
  * Close the window @id that started at @start_ns and lasted @length_ns:
  * fold -> annotate -> flags -> commit -> zero the banks (with the next
  * window's sampling probability) -> closed. Returns the committed record.

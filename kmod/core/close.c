@@ -11,6 +11,20 @@
  * the top flows' keys point into them until nfsk_fold_end() returns.
  */
 #include <nfsketch/close.h>
+#include <nfsketch/tunables.h>
+
+void nfsk_close_flags_cfg(struct nfsk_flags_cfg *fc, const u32 *vals)
+{
+	fc->k_sigma_milli = vals[NFSK_T_k_sigma_milli];
+	fc->density_w = vals[NFSK_T_density_w];
+	fc->density_k = vals[NFSK_T_density_k];
+	fc->min_history = vals[NFSK_T_min_history];
+	fc->hh_permille = vals[NFSK_T_hh_permille];
+	fc->min_entropy_delta = vals[NFSK_T_min_entropy_delta];
+	fc->min_packets = vals[NFSK_T_min_packets];
+	fc->min_bytes = vals[NFSK_T_min_bytes];
+	fc->min_route_events = vals[NFSK_T_min_route_events];
+}
 
 const struct nfsk_window *nfsk_window_close(const struct nfsk_close *c,
 					    u64 id, u64 start_ns,

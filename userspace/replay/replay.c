@@ -741,14 +741,7 @@ static void apply_tunables(struct replay *r, const u32 *v)
 	r->g.cms_depth = v[NFSK_T_cms_depth];
 	r->g.sah_entries = v[NFSK_T_sah_entries];
 	r->g.topk = v[NFSK_T_topk];
-	r->fc.k_sigma_milli = v[NFSK_T_k_sigma_milli];
-	r->fc.density_w = v[NFSK_T_density_w];
-	r->fc.density_k = v[NFSK_T_density_k];
-	r->fc.min_history = v[NFSK_T_min_history];
-	r->fc.hh_permille = v[NFSK_T_hh_permille];
-	r->fc.min_packets = v[NFSK_T_min_packets];
-	r->fc.min_bytes = v[NFSK_T_min_bytes];
-	r->fc.min_entropy_delta = v[NFSK_T_min_entropy_delta];
+	nfsk_close_flags_cfg(&r->fc, v);
 }
 
 /* pcapng starts with a Section Header Block, type 0x0a0d0d0a. */
