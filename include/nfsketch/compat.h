@@ -20,7 +20,6 @@
 
 #define nfsk_likely(x)		likely(x)
 #define nfsk_unlikely(x)		unlikely(x)
-#define nfsk_always_inline	__always_inline
 
 static inline u64 nfsk_div_u64(u64 a, u64 b)
 {
@@ -43,7 +42,6 @@ typedef __INT64_TYPE__ s64;
 
 #define nfsk_likely(x)		__builtin_expect(!!(x), 1)
 #define nfsk_unlikely(x)		__builtin_expect(!!(x), 0)
-#define nfsk_always_inline	inline __attribute__((__always_inline__))
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))

@@ -18,7 +18,8 @@
  * returns the @len bytes at @off (from the start of the IP header), copied
  * into @buf if need be, or NULL when they are not all there
  * (skb_header_pointer() in the kernel; a bounds check in the replay). The
- * functions are always inlined, so each caller's reader is a direct call.
+ * functions are inline, so the compiler can make each caller's reader a
+ * direct call.
  * The caller has checked what its receive path checks (the replay mimics
  * ip_rcv_core()); this header decides only what the key is.
  */
@@ -33,9 +34,8 @@ typedef const u8 *(*nfsk_pkt_read_t)(void *pkt, u32 off, u32 len, u8 *buf);
 enum nfsk_fk_verdict {
 	NFSK_FK_NONE,		/* the network header is not readable: no key */
 	NFSK_FK_KEY,		/* key filled */
-	NFSK_FK_PROTO_CUT,	/* key filled, but the protocol could not be
-				 * read (cut extension chain or fragment
-				 * header): protocol 59 or 44 */
+	/* key filled, but a cut extension chain hid the protocol: 59 */
+	NFSK_FK_PROTO_CUT,
 };
 
 #define NFSK_IPPROTO_ICMP	1
@@ -62,7 +62,7 @@ static inline u16 nfsk_rd16(const u8 *p)
 }
 
 /* Ports (or ICMP type/code) of the transport header at @off; 0 if cut. */
-static nfsk_always_inline void
+static inline void
 nfsk_fk_ports(nfsk_pkt_read_t rd, void *pkt, u32 off, struct nfsk_flow_key *key)
 {
 	u8 buf[4];
@@ -96,7 +96,7 @@ nfsk_fk_ports(nfsk_pkt_read_t rd, void *pkt, u32 off, struct nfsk_flow_key *key)
 	}
 }
 
-static nfsk_always_inline enum nfsk_fk_verdict
+static inline enum nfsk_fk_verdict
 nfsk_fk_ipv4(nfsk_pkt_read_t rd, void *pkt, struct nfsk_flow_key *key)
 {
 	u8 buf[NFSK_IPV4_HLEN];
@@ -123,7 +123,7 @@ static inline bool nfsk_fk_ipv6_ext(u8 nexthdr)
 	       nexthdr == NFSK_NEXTHDR_DEST;
 }
 
-static nfsk_always_inline enum nfsk_fk_verdict
+static inline enum nfsk_fk_verdict
 nfsk_fk_ipv6(nfsk_pkt_read_t rd, void *pkt, struct nfsk_flow_key *key)
 {
 	u8 buf[NFSK_IPV6_HLEN];
