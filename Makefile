@@ -94,13 +94,13 @@ $(KSFT_HDR):
 ksft: $(KSFT_HDR)
 
 # ---- portable core unit tests ---------------------------------------------
-$(BUILD)/tests/%: selftests/core/%.c $(CORE_SRCS) $(CORE_HDRS) $(wildcard selftests/core/*.h) $(KSFT_HDR)
+$(BUILD)/tests/%: selftests/core/%.c $(CORE_SRCS) $(CORE_HDRS) $(wildcard selftests/core/*.h userspace/gen/*.h) $(KSFT_HDR)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_USER) -I$(KSFT_DIR) -Iselftests/core $(LDFLAGS_USER) -o $@ $< $(CORE_SRCS) -lm
+	$(CC) $(CFLAGS_USER) -I$(KSFT_DIR) -Iselftests/core -Iuserspace/gen $(LDFLAGS_USER) -o $@ $< $(CORE_SRCS) -lm
 
-$(BUILD)/tests-asan/%: selftests/core/%.c $(CORE_SRCS) $(CORE_HDRS) $(wildcard selftests/core/*.h) $(KSFT_HDR)
+$(BUILD)/tests-asan/%: selftests/core/%.c $(CORE_SRCS) $(CORE_HDRS) $(wildcard selftests/core/*.h userspace/gen/*.h) $(KSFT_HDR)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_USER) $(ASAN_FLAGS) -I$(KSFT_DIR) -Iselftests/core $(LDFLAGS_USER) -o $@ $< $(CORE_SRCS) -lm
+	$(CC) $(CFLAGS_USER) $(ASAN_FLAGS) -I$(KSFT_DIR) -Iselftests/core -Iuserspace/gen $(LDFLAGS_USER) -o $@ $< $(CORE_SRCS) -lm
 
 check-core: $(CORE_TESTS)
 	@scripts/run-tap.sh core $(CORE_TESTS)

@@ -42,6 +42,7 @@
 #include <nfsketch/siphash.h>
 #include <nfsketch/bank.h>
 #include <nfsketch/window.h>
+#include <nfsketch/close.h>
 #include <nfsketch/detect.h>
 #include <nfsketch/flap.h>
 #include <nfsketch/route_class.h>
@@ -322,7 +323,6 @@ void nfsk_sketch_query(const struct nfsk_sketch *sk, u64 hash,
 		       struct nfsk_cms_est *est);
 struct nfsk_hist_buf *nfsk_hist_buf_alloc(u32 len);
 void nfsk_hist_buf_free(struct nfsk_hist_buf *hb);
-void nfsk_detect_window(struct nfsk_net *nn, struct nfsk_window *win);
 int nfsk_window_init(struct nfsk_net *nn);
 void nfsk_window_stop(struct nfsk_net *nn);
 void nfsk_window_free(struct nfsk_net *nn);

@@ -88,12 +88,14 @@ int nfsk_stats_put(struct sk_buff *msg, struct nfsk_net *nn)
 	    nla_put_u64_64bit(msg, NFSKETCH_A_STATS_NEXTHOP_CHANGES,
 			      rs.nexthop_changes, NFSKETCH_A_STATS_PAD) ||
 	    nla_put_u64_64bit(msg, NFSKETCH_A_STATS_ALERTS_DROPPED,
-			      ev.alerts_dropped, NFSKETCH_A_STATS_PAD)) {
-		nla_nest_cancel(msg, nest);
-		return -EMSGSIZE;
-	}
+			      ev.alerts_dropped, NFSKETCH_A_STATS_PAD))
+		goto nla_put_failure;
 	nla_nest_end(msg, nest);
 	return 0;
+
+nla_put_failure:
+	nla_nest_cancel(msg, nest);
+	return -EMSGSIZE;
 }
 
 /* FLOW: 3 u8, 2 binary[16], 2 u16, 6 u64 at most, in a nest */
@@ -121,13 +123,13 @@ int nfsk_flow_put(struct sk_buff *msg, int attr,
 			ntohs((__force __be16)key->sport)) ||
 	    nla_put_u16(msg, NFSKETCH_A_FLOW_DPORT,
 			ntohs((__force __be16)key->dport)))
-		goto cancel;
+		goto nla_put_failure;
 	if (bytes &&
 	    (nla_put_u64_64bit(msg, NFSKETCH_A_FLOW_PACKETS, packets,
 			       NFSKETCH_A_FLOW_PAD) ||
 	     nla_put_u64_64bit(msg, NFSKETCH_A_FLOW_BYTES, bytes,
 			       NFSKETCH_A_FLOW_PAD)))
-		goto cancel;
+		goto nla_put_failure;
 	if (est &&
 	    (nla_put_u64_64bit(msg, NFSKETCH_A_FLOW_EST_PACKETS, est->packets,
 			       NFSKETCH_A_FLOW_PAD) ||
@@ -137,11 +139,11 @@ int nfsk_flow_put(struct sk_buff *msg, int attr,
 			       est->err_packets, NFSKETCH_A_FLOW_PAD) ||
 	     nla_put_u64_64bit(msg, NFSKETCH_A_FLOW_ERR_BYTES, est->err_bytes,
 			       NFSKETCH_A_FLOW_PAD)))
-		goto cancel;
+		goto nla_put_failure;
 	nla_nest_end(msg, nest);
 	return 0;
 
-cancel:
+nla_put_failure:
 	nla_nest_cancel(msg, nest);
 	return -EMSGSIZE;
 }
@@ -218,22 +220,22 @@ int nfsk_window_put(struct sk_buff *msg, const struct nfsk_window *w)
 		    nla_put_u64_64bit(msg, a->attr, *(const u64 *)field,
 				      NFSKETCH_A_WINDOW_PAD) :
 		    nla_put_u32(msg, a->attr, *(const u32 *)field))
-			goto cancel;
+			goto nla_put_failure;
 	}
 
 	score = nla_nest_start(msg, NFSKETCH_A_WINDOW_SCORE);
 	if (!score)
-		goto cancel;
+		goto nla_put_failure;
 	for (s = 0; s < NFSK_SERIES_MAX; s++) {
 		if (nla_put_s64(msg, NFSKETCH_A_SCORE_PACKETS + s, w->score[s],
 				NFSKETCH_A_SCORE_PAD))
-			goto cancel;
+			goto nla_put_failure;
 	}
 	nla_nest_end(msg, score);
 	nla_nest_end(msg, nest);
 	return 0;
 
-cancel:
+nla_put_failure:
 	nla_nest_cancel(msg, nest);
 	return -EMSGSIZE;
 }
@@ -266,12 +268,14 @@ int nfsk_route_put(struct sk_buff *msg, int attr,
 	    nla_put_u32(msg, NFSKETCH_A_ROUTE_PENALTY, rec->penalty) ||
 	    (rec->reuse_ns &&
 	     nla_put_u64_64bit(msg, NFSKETCH_A_ROUTE_REUSE_NS, rec->reuse_ns,
-			       NFSKETCH_A_ROUTE_PAD))) {
-		nla_nest_cancel(msg, nest);
-		return -EMSGSIZE;
-	}
+			       NFSKETCH_A_ROUTE_PAD)))
+		goto nla_put_failure;
 	nla_nest_end(msg, nest);
 	return 0;
+
+nla_put_failure:
+	nla_nest_cancel(msg, nest);
+	return -EMSGSIZE;
 }
 
 /* ROUTE summary: 3 u64 in a nest */
@@ -294,12 +298,14 @@ int nfsk_route_summary_put(struct sk_buff *msg, u64 time_ns, u64 coalesced)
 	    nla_put_u64_64bit(msg, NFSKETCH_A_ROUTE_TIME_REALTIME_NS, real_ns,
 			      NFSKETCH_A_ROUTE_PAD) ||
 	    nla_put_u64_64bit(msg, NFSKETCH_A_ROUTE_COALESCED, coalesced,
-			      NFSKETCH_A_ROUTE_PAD)) {
-		nla_nest_cancel(msg, nest);
-		return -EMSGSIZE;
-	}
+			      NFSKETCH_A_ROUTE_PAD))
+		goto nla_put_failure;
 	nla_nest_end(msg, nest);
 	return 0;
+
+nla_put_failure:
+	nla_nest_cancel(msg, nest);
+	return -EMSGSIZE;
 }
 
 /* ALERT: 2 u32, 5 u64 and a FLOW or a ROUTE nest, in a nest */
@@ -329,18 +335,18 @@ int nfsk_alert_put(struct sk_buff *msg, const struct nfsk_alert_rec *a)
 	    (a->start_real_ns &&
 	     nla_put_u64_64bit(msg, NFSKETCH_A_ALERT_START_REALTIME_NS,
 			       a->start_real_ns, NFSKETCH_A_ALERT_PAD)))
-		goto cancel;
+		goto nla_put_failure;
 	if (a->kind == NFSK_ALERT_FLOW &&
 	    nfsk_flow_put(msg, NFSKETCH_A_ALERT_FLOW, &a->flow.key,
 			  a->flow.packets, a->flow.bytes, NULL))
-		goto cancel;
+		goto nla_put_failure;
 	if (a->kind == NFSK_ALERT_ROUTE &&
 	    nfsk_route_put(msg, NFSKETCH_A_ALERT_ROUTE, &a->route))
-		goto cancel;
+		goto nla_put_failure;
 	nla_nest_end(msg, nest);
 	return 0;
 
-cancel:
+nla_put_failure:
 	nla_nest_cancel(msg, nest);
 	return -EMSGSIZE;
 }

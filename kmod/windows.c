@@ -205,28 +205,51 @@ static void nfsk_hist_buf_move(struct nfsk_hist_buf *to,
 		nfsk_history_push(&to->ring, nfsk_history_get(&from->ring, n));
 }
 
-/* Fold bank @idx of every CPU of @sk into @win and zero those banks. */
-static void nfsk_fold_sketch(struct nfsk_sketch *sk, unsigned int idx,
-			     struct nfsk_window *win)
+/*
+ * The kernel's part of the core's close sequence (kmod/core/close.c), all
+ * under nn->lock: the closing bank of CPU @i, the route counts, the alerts.
+ */
+static struct nfsk_bank *nfsk_close_bank(void *arg, u32 i)
 {
-	struct nfsk_fold fold;
-	int cpu;
+	struct nfsk_net *nn = arg;
 
-	nfsk_fold_begin(&fold, win, &sk->wcms, &sk->geom, nfsk_nbanks(),
-			sk->fold_scratch);
-	for_each_possible_cpu(cpu) {
-		nfsk_fold_bank(&fold, per_cpu_ptr(sk->cpu, cpu)->bank[idx]);
-		cond_resched();
-	}
-	nfsk_fold_end(&fold);
+	if (!cpu_possible(i))
+		return NULL;
+	cond_resched();
+	return per_cpu_ptr(nn->closing->cpu, i)->bank[nn->closing_idx];
+}
 
-	for_each_possible_cpu(cpu) {
-		struct nfsk_bank *b = per_cpu_ptr(sk->cpu, cpu)->bank[idx];
+static void nfsk_close_annotate(void *arg, struct nfsk_window *win)
+{
+	struct nfsk_net *nn = arg;
 
-		nfsk_bank_clear(b);
-		nfsk_bank_set_p(b, win->sah.p_next_fx);
-		cond_resched();
-	}
+	win->start_real_ns = nn->window_start_real_ns;
+	nfsk_routes_close_window(nn->routes, win);
+}
+
+static void nfsk_close_closed(void *arg, const struct nfsk_window *win)
+{
+	struct nfsk_net *nn = arg;
+
+	nn->alerts += hweight32(win->flags);
+	nfsk_events_window_closed(nn, win);
+}
+
+static const struct nfsk_close_ops nfsk_close_ops = {
+	.bank		= nfsk_close_bank,
+	.annotate	= nfsk_close_annotate,
+	.closed		= nfsk_close_closed,
+};
+
+static void nfsk_flags_cfg_of(struct nfsk_flags_cfg *fc,
+			      const struct nfsk_config *cfg)
+{
+	u32 vals[NFSK_NR_TUNABLES];
+	unsigned int i;
+
+	for (i = 0; i < NFSK_NR_TUNABLES; i++)
+		vals[i] = nfsk_param_get(cfg, &nfsk_tunables[i]);
+	nfsk_close_flags_cfg(fc, vals);
 }
 
 /*
@@ -288,7 +311,8 @@ static void nfsk_window_flip(struct nfsk_net *nn)
 static void nfsk_window_fold_closing(struct nfsk_net *nn)
 {
 	struct nfsk_sketch *sk = nn->closing;
-	struct nfsk_window *win;
+	struct nfsk_flags_cfg fc;
+	struct nfsk_close close;
 	u64 now = nn->close_ns;
 
 	lockdep_assert_held(&nn->lock);
@@ -301,16 +325,22 @@ static void nfsk_window_fold_closing(struct nfsk_net *nn)
 
 	/* the number of top flows needs no new banks: apply it at once */
 	sk->geom.topk = nn->cfg.topk;
-	win = nfsk_history_reserve(&nn->hist->ring);
-	win->id = nn->window_id;
-	win->start_ns = nn->window_start_ns;
-	win->length_ns = now - nn->window_start_ns;
-	win->start_real_ns = nn->window_start_real_ns;
-	nfsk_fold_sketch(sk, nn->closing_idx, win);
-	nfsk_routes_close_window(nn->routes, win);
-	nfsk_detect_window(nn, win);
-	nfsk_history_commit(&nn->hist->ring);
-	nfsk_events_window_closed(nn, win);
+	nfsk_flags_cfg_of(&fc, &nn->cfg);
+	close.hist = &nn->hist->ring;
+	close.wcms = &sk->wcms;
+	close.g = &sk->geom;
+	close.fold_scratch = sk->fold_scratch;
+	close.nbanks = nr_cpu_ids;
+	close.max_banks = nfsk_nbanks();
+	close.fc = &fc;
+	close.series = nn->hist->series;
+	close.dscratch = nn->hist->scratch;
+	close.buf_len = nn->hist->len;
+	close.res = nn->detect;
+	close.ops = &nfsk_close_ops;
+	close.arg = nn;
+	nfsk_window_close(&close, nn->window_id, nn->window_start_ns,
+			  now - nn->window_start_ns);
 
 	/* The window CMS of the record just closed answers queries. */
 	if (nn->last_sketch != sk) {

@@ -67,7 +67,7 @@ struct nfsk_pace_event {
 };
 
 struct nfsk_pace_cfg {
-	u32	rate;		/* r0, events per second; default 200 */
+	u32	rate;		/* r0, events per second; default event_rate's */
 	u32	burst;		/* bucket depth in events; default 64 */
 	u32	low;		/* watermarks, queued events; default 64 */
 	u32	high;		/* default 192 */

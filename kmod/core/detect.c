@@ -32,6 +32,7 @@
  * recursion, no stack arrays.
  */
 #include <nfsketch/detect.h>
+#include <nfsketch/tunables.h>
 
 #define VAR_BITS	25	/* range of the rescaled deviations */
 #define MAX_LSHIFT	16	/* fractional bits for small series */
@@ -317,32 +318,35 @@ u32 nfsk_detect_series_flag(enum nfsk_series series)
 void nfsk_detect_cfg_default(struct nfsk_detect_cfg *cfg,
 			     enum nfsk_series series)
 {
+#define NFSK_DEF(_name)	nfsk_tunables[NFSK_T_##_name].def
+	/* the module's defaults: the one tunables table */
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->k_sigma_milli = 2000;
-	cfg->density_w = 360;
-	cfg->density_k = 5;
+	cfg->k_sigma_milli = NFSK_DEF(k_sigma_milli);
+	cfg->density_w = NFSK_DEF(density_w);
+	cfg->density_k = NFSK_DEF(density_k);
 	cfg->radius_factor_milli = 1000;
-	cfg->min_history = 30;
+	cfg->min_history = NFSK_DEF(min_history);
 	cfg->combine = NFSK_COMBINE_BOTH;
 	cfg->dir = NFSK_DIR_UP;
 	switch (series) {
 	case NFSK_SERIES_PACKETS:
-		cfg->min_value = 10000;		/* packets per window */
+		cfg->min_value = NFSK_DEF(min_packets);
 		break;
 	case NFSK_SERIES_BYTES:
-		cfg->min_value = 10000000;	/* 10 MB per window */
+		cfg->min_value = NFSK_DEF(min_bytes);
 		break;
 	case NFSK_SERIES_SRC_ENTROPY:
 	case NFSK_SERIES_DST_ENTROPY:
 		cfg->dir = NFSK_DIR_BOTH;
-		cfg->min_delta = 500;		/* half a bit */
+		cfg->min_delta = NFSK_DEF(min_entropy_delta);
 		break;
 	case NFSK_SERIES_ROUTE_EVENTS:
-		cfg->min_value = 10;		/* events per window */
+		cfg->min_value = NFSK_DEF(min_route_events);
 		break;
 	default:
 		break;
 	}
+#undef NFSK_DEF
 }
 
 bool nfsk_detect_heavy_hitter(u64 flow_bytes, u64 window_bytes,

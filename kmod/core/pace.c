@@ -27,6 +27,7 @@
  * accounted for: see the invariants in pace.h.
  */
 #include <nfsketch/pace.h>
+#include <nfsketch/tunables.h>
 
 #define PT_PER_TOKEN	1000000000000ULL	/* pico-tokens per token */
 #define NS_PER_SEC	1000000000ULL
@@ -36,7 +37,7 @@
 
 void nfsk_pace_cfg_default(struct nfsk_pace_cfg *cfg)
 {
-	cfg->rate = 200;
+	cfg->rate = nfsk_tunables[NFSK_T_event_rate].def;	/* the table's */
 	cfg->burst = 64;
 	cfg->low = 64;
 	cfg->high = 192;

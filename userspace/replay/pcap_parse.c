@@ -9,13 +9,10 @@
  *    Ethernet padding before the hook);
  *  - only bytes inside that length are readable (skb_header_pointer() on
  *    the trimmed skb), and of course only the captured ones;
- *  - ports as they sit on the wire, ICMP type/code as htons(); non-first
- *    fragments and cut transport headers have ports 0;
- *  - IPv6 extension headers are skipped like ipv6_skip_exthdr(), including
- *    a non-first fragment stops at the fragment header, whose next-header
- *    field is the protocol (as kmod/parse.c); malformed or cut chains give
- *    proto NEXTHDR_NONE (59); a chain the capture cut keeps the last
- *    next-header it could read, and says so when it could read none;
+ *  - the key is the core's (include/nfsketch/flowkey.h, the same code
+ *    kmod/parse.c runs over the skb): ports, ICMP type/code, IPv6
+ *    extension headers and fragments; a chain the capture cut gives
+ *    proto 59 and says so (proto_unknown);
  *  - a frame is IP only where ip_rcv_core() / ip6_rcv_core() (6.1) would
  *    pass it on to PRE_ROUTING: the version nibble matches the ethertype or
  *    link type, IPv4 ihl >= 5, a valid header checksum, ihl * 4 <= tot_len
@@ -29,6 +26,7 @@
  */
 #include <arpa/inet.h>
 #include <pcap/pcap.h>
+#include <nfsketch/flowkey.h>
 #include "pcap_parse.h"
 
 #define ETH_HLEN		14
@@ -47,22 +45,6 @@
 #define ETHERTYPE_8021AD	0x88a8
 #define ETHERTYPE_QINQ		0x9100
 
-#define NEXTHDR_HOP		0
-#define NEXTHDR_TCP		6
-#define NEXTHDR_ROUTING		43
-#define NEXTHDR_FRAGMENT	44
-#define NEXTHDR_AUTH		51
-#define NEXTHDR_NONE		59
-#define NEXTHDR_DEST		60
-
-#define IPPROTO_ICMP_		1
-#define IPPROTO_TCP_		6
-#define IPPROTO_UDP_		17
-#define IPPROTO_DCCP_		33
-#define IPPROTO_ICMPV6_		58
-#define IPPROTO_SCTP_		132
-#define IPPROTO_UDPLITE_	136
-
 #ifndef DLT_LINUX_SLL2
 #define DLT_LINUX_SLL2		276
 #endif
@@ -77,10 +59,7 @@
 #define DLT_RAW_14		14
 #define LINKTYPE_RAW		101
 
-static u16 rd16(const u8 *p)
-{
-	return (u16)(p[0] << 8 | p[1]);
-}
+#define rd16	nfsk_rd16
 
 bool rp_linktype_ok(int dlt)
 {
@@ -127,30 +106,27 @@ struct rp_link {
 	bool	loopback;	/* ... and it is ARPHRD_LOOPBACK */
 };
 
-/* Ports (or ICMP type/code) of the transport header at @off; 0 if cut. */
-static void parse_ports(const u8 *p, u32 avail, u32 off,
-			struct nfsk_flow_key *key)
+/*
+ * The core's reader (include/nfsketch/flowkey.h) over the @avail bytes that
+ * are both captured and inside the packet; a read that fails inside the
+ * packet (@len) failed because of the capture: @cut.
+ */
+struct rp_pkt {
+	const u8	*p;
+	u32		avail;
+	u32		len;
+	bool		cut;
+};
+
+static const u8 *rp_read(void *pkt, u32 off, u32 n, u8 *buf)
 {
-	switch (key->proto) {
-	case IPPROTO_TCP_:
-	case IPPROTO_UDP_:
-	case IPPROTO_UDPLITE_:
-	case IPPROTO_SCTP_:
-	case IPPROTO_DCCP_:
-		if (off > avail || avail - off < 4)
-			return;
-		/* network order, as the bytes sit in memory */
-		memcpy(&key->sport, p + off, 2);
-		memcpy(&key->dport, p + off + 2, 2);
-		return;
-	case IPPROTO_ICMP_:
-	case IPPROTO_ICMPV6_:
-		if (off > avail || avail - off < 2)
-			return;
-		key->sport = htons(p[off]);
-		key->dport = htons(p[off + 1]);
-		return;
+	struct rp_pkt *r = pkt;
+
+	if (off > r->avail || r->avail - off < n) {
+		r->cut = off <= r->len && r->len - off >= n;
+		return NULL;
 	}
+	return r->p + off;
 }
 
 /* ip_fast_csum() == 0: the one's complement sum of the header is 0xffff. */
@@ -171,20 +147,34 @@ static enum rp_verdict invalid(struct rp_result *res, enum rp_invalid why)
 	return RP_INVALID;
 }
 
+/*
+ * What both versions check first: the version nibble, a whole header on
+ * the wire, and in the capture. RP_IP: go on.
+ */
+static enum rp_verdict ip_hdr_check(const u8 *p, u32 cap, u32 wire, u8 ver,
+				    u32 hlen, struct rp_result *res)
+{
+	res->len = wire;
+	if (cap && p[0] >> 4 != ver)
+		return invalid(res, RP_INV_VERSION);
+	if (wire < hlen)
+		return invalid(res, RP_INV_HDR_LEN);
+	if (cap < hlen)
+		return RP_TRUNCATED;
+	return RP_IP;
+}
+
 /* ip_rcv_core(), 6.1: every check that can drop a frame before the hook. */
 static enum rp_verdict parse_ipv4(const u8 *p, u32 cap, u32 wire,
 				  struct rp_result *res)
 {
-	struct nfsk_flow_key *key = &res->key;
-	u32 tot, avail, ihl;
+	enum rp_verdict v;
+	struct rp_pkt pk;
+	u32 tot, ihl;
 
-	res->len = wire;
-	if (cap && p[0] >> 4 != 4)
-		return invalid(res, RP_INV_VERSION);
-	if (wire < 20)
-		return invalid(res, RP_INV_HDR_LEN);
-	if (cap < 20)
-		return RP_TRUNCATED;
+	v = ip_hdr_check(p, cap, wire, 4, NFSK_IPV4_HLEN, res);
+	if (v != RP_IP)
+		return v;
 	ihl = p[0] & 0x0f;
 	if (ihl < 5 || ihl * 4 > wire)
 		return invalid(res, RP_INV_HDR_LEN);
@@ -198,58 +188,11 @@ static enum rp_verdict parse_ipv4(const u8 *p, u32 cap, u32 wire,
 	if (tot < ihl * 4)
 		return invalid(res, RP_INV_TOT_LEN);
 	res->len = tot;		/* pskb_trim_rcsum(): link padding goes */
-	avail = cap < tot ? cap : tot;
-
-	nfsk_flow_key_v4(key, p + 12, p + 16, p[9], 0, 0);
-	if (!(rd16(p + 6) & 0x1fff))	/* IP_OFFSET */
-		parse_ports(p, avail, ihl * 4, key);
+	pk.p = p;
+	pk.avail = cap < tot ? cap : tot;
+	pk.len = tot;
+	nfsk_fk_ipv4(rp_read, &pk, &res->key);	/* ihl >= 5: a key */
 	return RP_IP;
-}
-
-static bool ipv6_ext_hdr(u8 nexthdr)
-{
-	return nexthdr == NEXTHDR_HOP || nexthdr == NEXTHDR_ROUTING ||
-	       nexthdr == NEXTHDR_FRAGMENT || nexthdr == NEXTHDR_AUTH ||
-	       nexthdr == NEXTHDR_NONE || nexthdr == NEXTHDR_DEST;
-}
-
-/*
- * ipv6_skip_exthdr() over the @avail readable bytes: offset of the
- * upper-layer header, or -1 with *@cut set when the walk needed a byte
- * that is in the packet (@len) but not in the capture.
- */
-static long skip_exthdr(const u8 *p, u32 avail, u32 len, u32 start,
-			u8 *nexthdrp, u16 *frag_offp, bool *cut)
-{
-	u8 nexthdr = *nexthdrp;
-
-	*frag_offp = 0;
-	*cut = false;
-	while (ipv6_ext_hdr(nexthdr)) {
-		u32 hdrlen, need;
-
-		if (nexthdr == NEXTHDR_NONE)
-			return -1;
-		need = nexthdr == NEXTHDR_FRAGMENT ? 4 : 2;
-		if (start > avail || avail - start < need) {
-			*cut = start <= len && len - start >= need;
-			return -1;
-		}
-		if (nexthdr == NEXTHDR_FRAGMENT) {
-			*frag_offp = rd16(p + start + 2);
-			if (*frag_offp & ~0x7)
-				break;
-			hdrlen = 8;
-		} else if (nexthdr == NEXTHDR_AUTH) {
-			hdrlen = ((u32)p[start + 1] + 2) << 2;
-		} else {
-			hdrlen = ((u32)p[start + 1] + 1) << 3;
-		}
-		nexthdr = p[start];
-		start += hdrlen;
-	}
-	*nexthdrp = nexthdr;
-	return start;
 }
 
 static bool v6_loopback(const u8 *a)
@@ -283,53 +226,40 @@ static enum rp_verdict parse_ipv6(const u8 *p, u32 cap, u32 wire,
 				  const struct rp_link *l,
 				  struct rp_result *res)
 {
-	struct nfsk_flow_key *key = &res->key;
-	u16 frag_off = 0;
+	enum rp_verdict v;
+	struct rp_pkt pk;
 	u32 plen, avail;
-	bool cut;
 	u8 nexthdr;
-	long off;
 
-	res->len = wire;
-	if (cap && p[0] >> 4 != 6)
-		return invalid(res, RP_INV_VERSION);
-	if (wire < 40)
-		return invalid(res, RP_INV_HDR_LEN);
-	if (cap < 40)
-		return RP_TRUNCATED;
+	v = ip_hdr_check(p, cap, wire, 6, NFSK_IPV6_HLEN, res);
+	if (v != RP_IP)
+		return v;
 	if (!ipv6_addrs_ok(p, l))
 		return invalid(res, RP_INV_ADDR);
 	plen = rd16(p + 4);
 	nexthdr = p[6];
 	/* payload length 0 with hop-by-hop is a jumbogram: no trim */
-	if (plen || nexthdr != NEXTHDR_HOP) {
+	if (plen || nexthdr != NFSK_NEXTHDR_HOP) {
 		if (40 + plen > wire)
 			return invalid(res, RP_INV_TOO_LONG);
 		res->len = 40 + plen;
 	}
 	avail = cap < res->len ? cap : res->len;
 	/* ipv6_parse_hopopts(): the header must lie inside the packet */
-	if (nexthdr == NEXTHDR_HOP) {
+	if (nexthdr == NFSK_NEXTHDR_HOP) {
 		if (res->len < 48)
 			return invalid(res, RP_INV_HOPOPTS);
 		if (avail >= 42 && 40 + (((u32)p[41] + 1) << 3) > res->len)
 			return invalid(res, RP_INV_HOPOPTS);
 	}
 
-	nfsk_flow_key_v6(key, p + 8, p + 24, nexthdr, 0, 0);
-	off = skip_exthdr(p, avail, res->len, 40, &nexthdr, &frag_off, &cut);
-	if (off < 0) {
-		key->proto = NEXTHDR_NONE;
-		res->proto_unknown = cut;
-		return RP_IP;
-	}
-	key->proto = nexthdr;
-	if (!(frag_off & 0xfff8))	/* IP6_OFFSET */
-		parse_ports(p, avail, (u32)off, key);
-	else if ((u32)off < avail)	/* the fragment header's next header */
-		key->proto = p[off];
-	else if ((u32)off < res->len)
-		res->proto_unknown = true;
+	pk.p = p;
+	pk.avail = avail;
+	pk.len = res->len;
+	pk.cut = false;
+	/* a chain the capture cut: proto 59 (or 44), and the summary says so */
+	if (nfsk_fk_ipv6(rp_read, &pk, &res->key) == NFSK_FK_PROTO_CUT)
+		res->proto_unknown = pk.cut;
 	return RP_IP;
 }
 

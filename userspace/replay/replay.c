@@ -5,8 +5,8 @@
  * One bank stands for the kernel's per-CPU banks (the CMS is linear, so the
  * sum over CPUs equals one bank fed every packet); windows are cut by packet
  * time, [t0 + i*W, t0 + (i+1)*W) with t0 the first record's time; each is
- * folded, judged and pushed into the history just as kmod/windows.c and
- * kmod/flags.c do at window close. With the key the kernel uses (config set
+ * closed by the kernel's own close sequence (kmod/core/close.c: fold,
+ * judge, push into the history). With the key the kernel uses (config set
  * hash_key=...) the window CMS is the kernel's, cell for cell.
  *
  * Time is data, not a loop counter: a run of windows without a record is
@@ -39,6 +39,7 @@
 #include <time.h>
 #include <pcap/pcap.h>
 #include <nfsketch/bank.h>
+#include <nfsketch/close.h>
 #include <nfsketch/flags.h>
 #include <nfsketch/sah.h>
 #include <nfsketch/tunables.h>
@@ -283,29 +284,52 @@ static void print_window_text(struct replay *r, const struct nfsk_window *w)
 	}
 }
 
-/* Close the open window exactly as kmod/windows.c does. */
+/* The replay's part of the core's close sequence: one bank, printing. */
+static struct nfsk_bank *replay_close_bank(void *arg, u32 i)
+{
+	struct replay *r = arg;
+
+	return &r->bank;
+}
+
+static void replay_close_closed(void *arg, const struct nfsk_window *win)
+{
+	struct replay *r = arg;
+
+	if (r->sketch)
+		return;
+	if (r->c->json)
+		print_window_json(r, win);
+	else
+		print_window_text(r, win);
+}
+
+static const struct nfsk_close_ops replay_close_ops = {
+	.bank	= replay_close_bank,
+	.closed	= replay_close_closed,
+};
+
+/* Close the open window with the kernel's sequence (kmod/core/close.c). */
 static void close_window(struct replay *r)
 {
-	const struct nfsk_bank *banks[1] = { &r->bank };
-	struct nfsk_window *win;
+	const struct nfsk_close close = {
+		.hist		= &r->hist,
+		.wcms		= &r->wcms,
+		.g		= &r->g,
+		.fold_scratch	= r->scratch,
+		.nbanks		= 1,
+		.max_banks	= 1,
+		.fc		= &r->fc,
+		.series		= r->series,
+		.dscratch	= r->dscratch,
+		.buf_len	= r->hist_len,
+		.res		= r->res,
+		.ops		= &replay_close_ops,
+		.arg		= r,
+	};
 
-	win = nfsk_history_reserve(&r->hist);
-	win->id = r->cur + 1;
-	win->start_ns = r->cur * r->window_ns;
-	win->length_ns = r->window_ns;
-	nfsk_window_fold(win, &r->wcms, banks, 1, &r->g, r->scratch);
-	nfsk_flags_eval(&r->fc, &r->hist, win, r->series, r->dscratch,
-			r->hist_len, r->res);
-	if (!r->sketch) {
-		if (r->c->json)
-			print_window_json(r, win);
-		else
-			print_window_text(r, win);
-	}
-	nfsk_history_commit(&r->hist);
-	nfsk_bank_clear(&r->bank);
-	nfsk_bank_set_p(&r->bank, win->sah.p_next_fx);
-	r->last_id = win->id;
+	r->last_id = nfsk_window_close(&close, r->cur + 1, r->cur * r->window_ns,
+				       r->window_ns)->id;
 	r->closed++;
 	r->cur++;
 }
@@ -693,14 +717,7 @@ static void apply_tunables(struct replay *r, const u32 *v)
 	r->g.cms_depth = v[NFSK_T_cms_depth];
 	r->g.sah_entries = v[NFSK_T_sah_entries];
 	r->g.topk = v[NFSK_T_topk];
-	r->fc.k_sigma_milli = v[NFSK_T_k_sigma_milli];
-	r->fc.density_w = v[NFSK_T_density_w];
-	r->fc.density_k = v[NFSK_T_density_k];
-	r->fc.min_history = v[NFSK_T_min_history];
-	r->fc.hh_permille = v[NFSK_T_hh_permille];
-	r->fc.min_packets = v[NFSK_T_min_packets];
-	r->fc.min_bytes = v[NFSK_T_min_bytes];
-	r->fc.min_entropy_delta = v[NFSK_T_min_entropy_delta];
+	nfsk_close_flags_cfg(&r->fc, v);
 }
 
 /* pcapng starts with a Section Header Block, type 0x0a0d0d0a. */

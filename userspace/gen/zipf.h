@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * zipf.h - seeded synthetic traces for the core tests and the benchmark.
+ * zipf.h - seeded synthetic traces for the benchmark and the core tests
+ * (a generator, not a test fixture: libc and libm, never in the module).
  *
  * Flow ranks follow a Zipf law (rank r drawn with probability ~ r^-s) by
  * inverse CDF; each rank maps to a fixed flow key whose source and
@@ -8,8 +9,8 @@
  * are skewed too. Packet sizes: 40 % 64 B, 15 % 576 B, 45 % 1500 B.
  * Everything is a pure function of the seed.
  */
-#ifndef _NFSK_TEST_ZIPF_H
-#define _NFSK_TEST_ZIPF_H
+#ifndef _NFSK_GEN_ZIPF_H
+#define _NFSK_GEN_ZIPF_H
 
 #include <stdlib.h>
 #include <math.h>
@@ -150,4 +151,4 @@ static inline void trace_hash_key(struct nfsk_hash_key *hk, u64 seed)
 	nfsk_hash_key_expand(hk);
 }
 
-#endif /* _NFSK_TEST_ZIPF_H */
+#endif /* _NFSK_GEN_ZIPF_H */
