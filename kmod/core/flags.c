@@ -11,6 +11,20 @@
  * against the history of such windows. HEAVY_HITTER is raised when the window's
  * top flow carries more than hh_permille of the window's bytes, and only in
  * windows of at least min_bytes: on an idle link one flow is always "all".
+ *
+ * Flagged windows do not teach the baseline: a window that raised a flag is
+ * left out of the history its series (VOLUME_SPIKE: packets and bytes;
+ * ENTROPY_SHIFT: both entropies; ROUTE_CHURN: route events) are judged
+ * against, so a flag holds for as long as the condition holds instead of
+ * the anomaly becoming its own reference after density_k windows. A lasting
+ * change must still become the new normal: once flagged windows are half of
+ * the history or more, all windows count again.
+ *
+ * A heavy hitter must also be new: the flow must not have carried half of
+ * hh_permille or more of the bytes in any of the newest min_history windows
+ * that were not flagged HEAVY_HITTER themselves (and, as every detector,
+ * the history must be min_history windows long). An elephant that is always
+ * there (a backup, a CDN fill) is the baseline, not an anomaly.
  */
 #include <nfsketch/flags.h>
 #include <nfsketch/tunables.h>
@@ -63,21 +77,57 @@ static bool nfsk_is_entropy(enum nfsk_series s)
 	return s == NFSK_SERIES_SRC_ENTROPY || s == NFSK_SERIES_DST_ENTROPY;
 }
 
-/* The newest (at most @n) busy windows' values of @h, oldest first. */
-static u32 nfsk_busy_series(const struct nfsk_history *h, enum nfsk_series s,
-			    u64 min_packets, u64 *out, u32 n)
+/* Windows of @h that raised @flag, and whether to leave them out. */
+static bool nfsk_flags_leave_out(const struct nfsk_history *h, u32 flag)
+{
+	u32 count = nfsk_history_count(h), i, flagged = 0;
+
+	for (i = 0; i < count; i++)
+		if (nfsk_history_get(h, i)->flags & flag)
+			flagged++;
+	return flagged && 2 * flagged < count;
+}
+
+/*
+ * The newest (at most @n) values of series @s in @h, oldest first: only
+ * windows of at least @min_packets packets, and none that raised @skip.
+ */
+static u32 nfsk_baseline_series(const struct nfsk_history *h,
+				enum nfsk_series s, u64 min_packets, u32 skip,
+				u64 *out, u32 n)
 {
 	u32 count = nfsk_history_count(h), i, k = n;
 
 	for (i = 0; i < count && k > 0; i++) {
 		const struct nfsk_window *w = nfsk_history_get(h, i);
 
-		if (w->packets >= min_packets)
+		if (w->packets >= min_packets && !(w->flags & skip))
 			out[--k] = nfsk_window_series(w, s);
 	}
 	if (k)
 		memmove(out, out + k, (n - k) * sizeof(*out));
 	return n - k;
+}
+
+/* Did the flow @hash carry >= hh_permille / 2 of a recent clean window? */
+static bool nfsk_flow_known(const struct nfsk_history *h, u64 hash,
+			    u32 hh_permille, u32 windows)
+{
+	u32 count = nfsk_history_count(h), i, j, seen = 0;
+
+	for (i = 0; i < count && seen < windows; i++) {
+		const struct nfsk_window *w = nfsk_history_get(h, i);
+
+		if (w->flags & NFSK_FLAG_HEAVY_HITTER)
+			continue;
+		seen++;
+		for (j = 0; j < w->ntop; j++)
+			if (w->top[j].hash == hash &&
+			    nfsk_detect_heavy_hitter(2 * w->top[j].bytes,
+						     w->bytes, hh_permille))
+				return true;
+	}
+	return false;
 }
 
 u32 nfsk_flags_eval(const struct nfsk_flags_cfg *c,
@@ -90,18 +140,21 @@ u32 nfsk_flags_eval(const struct nfsk_flags_cfg *c,
 
 	for (s = 0; s < NFSK_SERIES_MAX; s++) {
 		struct nfsk_detect_cfg dc;
-		u32 n;
+		u32 n, flag, skip;
 
 		nfsk_flags_detect_cfg(&dc, s, c);
 		memset(&res[s], 0, sizeof(res[s]));
 		win->score[s] = 0;
+		flag = nfsk_detect_series_flag(s);
+		skip = nfsk_flags_leave_out(h, flag) ? flag : 0;
 		if (nfsk_is_entropy(s)) {
 			if (win->packets < c->min_packets)
 				continue;
-			n = nfsk_busy_series(h, s, c->min_packets, series,
-					     buf_len);
+			n = nfsk_baseline_series(h, s, c->min_packets, skip,
+						 series, buf_len);
 		} else {
-			n = nfsk_history_series(h, s, series, buf_len);
+			n = nfsk_baseline_series(h, s, 0, skip, series,
+						 buf_len);
 		}
 		if (nfsk_detect_eval(&dc, series, n, nfsk_window_series(win, s),
 				     scratch, buf_len, &res[s]))
@@ -110,8 +163,11 @@ u32 nfsk_flags_eval(const struct nfsk_flags_cfg *c,
 	}
 
 	if (win->ntop && win->bytes >= c->min_bytes &&
+	    nfsk_history_count(h) >= c->min_history &&
 	    nfsk_detect_heavy_hitter(win->top[0].bytes, win->bytes,
-				     c->hh_permille))
+				     c->hh_permille) &&
+	    !nfsk_flow_known(h, win->top[0].hash, c->hh_permille,
+			     c->min_history))
 		flags |= NFSK_FLAG_HEAVY_HITTER;
 
 	win->flags |= flags;
