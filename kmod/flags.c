@@ -24,6 +24,8 @@ void nfsk_detect_window(struct nfsk_net *nn, struct nfsk_window *win)
 		.min_packets		= cfg->min_packets,
 		.min_bytes		= cfg->min_bytes,
 		.min_route_events	= cfg->min_route_events,
+		.drift_w		= cfg->drift_w,
+		.drift_slope_permille	= cfg->drift_slope_permille,
 	};
 
 	lockdep_assert_held(&nn->lock);

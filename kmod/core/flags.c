@@ -25,7 +25,16 @@
  * that were not flagged HEAVY_HITTER themselves (and, as every detector,
  * the history must be min_history windows long). An elephant that is always
  * there (a backup, a CDN fill) is the baseline, not an anomaly.
+ *
+ * A slow ramp stays inside mean + k sigma and the density test (each window
+ * is close to the one before): the volume series also go to the drift
+ * detector (drift.c), which raises VOLUME_SPIKE when the least-squares slope
+ * of the newest drift_w windows (consecutive: flagged ones included, a trend
+ * has no gaps) and this one is drift_slope_permille of their mean per window
+ * or more, and at least NFSK_DRIFT_T standard errors from zero (noise on a
+ * small series tilts a short fit).
  */
+#include <nfsketch/drift.h>
 #include <nfsketch/flags.h>
 #include <nfsketch/tunables.h>
 
@@ -41,6 +50,8 @@ void nfsk_flags_cfg_default(struct nfsk_flags_cfg *c)
 	c->min_packets = NFSK_DEF(min_packets);
 	c->min_bytes = NFSK_DEF(min_bytes);
 	c->min_route_events = NFSK_DEF(min_route_events);
+	c->drift_w = NFSK_DEF(drift_w);
+	c->drift_slope_permille = NFSK_DEF(drift_slope_permille);
 #undef NFSK_DEF
 }
 
@@ -130,6 +141,31 @@ static bool nfsk_flow_known(const struct nfsk_history *h, u64 hash,
 	return false;
 }
 
+static bool nfsk_is_volume(enum nfsk_series s)
+{
+	return s == NFSK_SERIES_PACKETS || s == NFSK_SERIES_BYTES;
+}
+
+/*
+ * The drift detector on a volume series: a rise of drift_slope_permille of
+ * the mean per window or more over the newest drift_w windows and this one,
+ * once warm and above the series' minimum alert size.
+ */
+static void nfsk_flags_drift(const struct nfsk_flags_cfg *c,
+			     const struct nfsk_detect_cfg *dc, const u64 *series,
+			     u32 n, struct nfsk_detect_result *r)
+{
+	r->drift_permille = nfsk_drift_slope_permille(series, n, r->value,
+						      c->drift_w,
+						      &r->drift_span);
+	if (!c->drift_w || !r->warm || r->value < dc->min_value ||
+	    r->drift_permille < (s32)c->drift_slope_permille ||
+	    !nfsk_drift_significant(series, n, r->value, c->drift_w))
+		return;
+	r->hits |= NFSK_DETECT_HIT_DRIFT;
+	r->flagged = 1;
+}
+
 u32 nfsk_flags_eval(const struct nfsk_flags_cfg *c,
 		    const struct nfsk_history *h, struct nfsk_window *win,
 		    u64 *series, u64 *scratch, u32 buf_len,
@@ -156,9 +192,17 @@ u32 nfsk_flags_eval(const struct nfsk_flags_cfg *c,
 			n = nfsk_baseline_series(h, s, 0, skip, series,
 						 buf_len);
 		}
-		if (nfsk_detect_eval(&dc, series, n, nfsk_window_series(win, s),
-				     scratch, buf_len, &res[s]))
-			flags |= nfsk_detect_series_flag(s);
+		nfsk_detect_eval(&dc, series, n, nfsk_window_series(win, s),
+				 scratch, buf_len, &res[s]);
+		if (nfsk_is_volume(s)) {
+			/* the trend of consecutive windows, flagged or not */
+			n = nfsk_baseline_series(h, s, 0, 0, scratch,
+						 buf_len < NFSK_DRIFT_W_MAX ?
+						 buf_len : NFSK_DRIFT_W_MAX);
+			nfsk_flags_drift(c, &dc, scratch, n, &res[s]);
+		}
+		if (res[s].flagged)
+			flags |= flag;
 		win->score[s] = res[s].score;
 	}
 

@@ -127,4 +127,31 @@ TEST(no_heavy_hitter_during_warmup)
 		EXPECT_EQ(0U, frig_close(&f, 100000, 0xbad, 900) & NFSK_FLAG_HEAVY_HITTER);
 }
 
+TEST(ramp_flagged_by_drift_not_slow_cycle)
+{
+	static struct frig f;
+	int i, flagged = 0, cycle = 0, drift = 0;
+
+	frig_init(&f, 6);
+	/* a slow cycle: +-20 % over 400 windows, at most 0.31 % per window */
+	for (i = 0; i < 400; i++)
+		cycle += !!(frig_close(&f, 100000 + 20000 *
+				       (i < 200 ? i - 100 : 300 - i) / 100, 0, 0) &
+			    NFSK_FLAG_VOLUME_SPIKE);
+	EXPECT_EQ(0, cycle);
+	/* then a ramp of 2 % of the level per window for 60 windows: the
+	 * drift detector needs a few windows of slope, then holds */
+	for (i = 0; i < 60; i++) {
+		u32 fl = frig_close(&f, 80000 + 1600 * i, 0, 0);
+
+		if (i >= 15)
+			EXPECT_TRUE(!!(fl & NFSK_FLAG_VOLUME_SPIKE));
+		flagged += !!(fl & NFSK_FLAG_VOLUME_SPIKE);
+		drift += !!(f.res[NFSK_SERIES_PACKETS].hits &
+			    NFSK_DETECT_HIT_DRIFT);
+	}
+	EXPECT_GE(flagged, 45);
+	EXPECT_GE(drift, 40);
+}
+
 TEST_HARNESS_MAIN

@@ -11,7 +11,9 @@
  * The truth comes from how the traffic was built, never from the core.
  *
  * Clean baseline (every scenario): ~BASE_PPS packets per window, modulated
- * by a diurnal-like sine (+-25 %, period 200 windows) and +-6 % noise;
+ * by a diurnal-like sine (+-25 %, period 600 windows: at most 0.26 % of the
+ * mean per window, still ~50x steeper than a real day at 10-s windows) and
+ * +-6 % noise;
  * sources Zipf(1.1) over 20000 clients, destinations Zipf(0.9) over 200
  * servers; sizes 64/576/1500 (40/20/40 %); one ordinary elephant flow
  * (a backup) whose share of the bytes wanders between ~5 % and ~10 %
@@ -250,7 +252,7 @@ int main(int argc, char **argv)
 
 	fwrite(hdr, 1, sizeof(hdr), stdout);
 	for (w = 1; w <= windows; w++) {
-		double rate = 1 + 0.25 * sin(6.2831853 * w / 200 + phase);
+		double rate = 1 + 0.25 * sin(6.2831853 * w / 600 + phase);
 		int nb, na = 0, n, j, anom = in_ep(ep, nep, w);
 		double ele = 0.0375 + 0.0125 * sin(6.2831853 * w / 50 + 2 * phase);
 		uint64_t base_bytes = 0, inj_bytes = 0;

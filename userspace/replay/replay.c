@@ -76,7 +76,7 @@ static const enum nfsk_tunable_id replay_tunables[] = {
 	NFSK_T_sah_entries, NFSK_T_topk, NFSK_T_k_sigma_milli,
 	NFSK_T_density_w, NFSK_T_density_k, NFSK_T_min_history,
 	NFSK_T_hh_permille, NFSK_T_min_packets, NFSK_T_min_bytes,
-	NFSK_T_min_entropy_delta,
+	NFSK_T_min_entropy_delta, NFSK_T_drift_w, NFSK_T_drift_slope_permille,
 };
 #define N_REPLAY_TUNABLES	ARRAY_SIZE(replay_tunables)
 
@@ -246,6 +246,10 @@ static void print_flow_json(struct json *j, const struct nfsk_flow_stat *fs)
 
 static const char *hits_name(u8 hits)
 {
+	if (hits & NFSK_DETECT_HIT_DRIFT)
+		return (hits & NFSK_DETECT_HIT_SIGMA) &&
+		       (hits & NFSK_DETECT_HIT_DENSITY) ?
+		       "sigma+density+drift" : "drift";
 	switch (hits & (NFSK_DETECT_HIT_SIGMA | NFSK_DETECT_HIT_DENSITY)) {
 	case NFSK_DETECT_HIT_SIGMA:
 		return "sigma";
@@ -272,6 +276,8 @@ static void print_detect_json(struct json *j, const struct nfsk_detect_result *d
 	json_u64(j, "radius", d->radius);
 	json_u64(j, "neighbours", d->neighbours);
 	json_u64(j, "history", d->history);
+	json_s64(j, "drift_permille_per_window", d->drift_permille);
+	json_u64(j, "drift_span", d->drift_span);
 	json_str(j, "detectors_hit", hits_name(d->hits));
 	json_bool(j, "warm", d->warm);
 	json_bool(j, "flagged", d->flagged);
@@ -308,6 +314,7 @@ static void print_reasons_json(struct replay *r, const struct nfsk_window *w)
 		json_u64(j, "radius", d->radius);
 		json_u64(j, "neighbours", d->neighbours);
 		json_s64(j, "score_milli_sigma", d->score);
+		json_s64(j, "drift_permille_per_window", d->drift_permille);
 		json_obj_close(j);
 	}
 	if ((w->flags & NFSK_FLAG_HEAVY_HITTER) && w->ntop) {
@@ -864,6 +871,8 @@ static void apply_tunables(struct replay *r, const u32 *v)
 	r->fc.min_packets = v[NFSK_T_min_packets];
 	r->fc.min_bytes = v[NFSK_T_min_bytes];
 	r->fc.min_entropy_delta = v[NFSK_T_min_entropy_delta];
+	r->fc.drift_w = v[NFSK_T_drift_w];
+	r->fc.drift_slope_permille = v[NFSK_T_drift_slope_permille];
 }
 
 /* Q of --query: an address, or 'proto P src A dst B [sport N] [dport N]'. */

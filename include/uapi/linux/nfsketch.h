@@ -245,6 +245,8 @@ enum nfsketch_config_attr {
 					 */
 	NFSKETCH_A_CONFIG_MIN_ENTROPY_DELTA, /* u32: milli-bits */
 	NFSKETCH_A_CONFIG_MIN_ROUTE_EVENTS, /* u32: smallest ROUTE_CHURN */
+	NFSKETCH_A_CONFIG_DRIFT_W,	/* u32: drift detector span, 0 = off */
+	NFSKETCH_A_CONFIG_DRIFT_SLOPE_PERMILLE, /* u32: per mille per window */
 
 	__NFSKETCH_A_CONFIG_MAX,
 	NFSKETCH_A_CONFIG_MAX = __NFSKETCH_A_CONFIG_MAX - 1
