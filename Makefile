@@ -155,7 +155,13 @@ $(BUILD)/eval-gen: selftests/eval/gen.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_USER) -o $@ $< -lm
 
-eval: $(BUILD)/nfsketch $(BUILD)/eval-gen
+$(BUILD)/entropy-error: selftests/eval/entropy_error.c kmod/core/entropy.c $(CORE_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_USER) -o $@ $< kmod/core/entropy.c -lm
+
+eval: $(BUILD)/nfsketch $(BUILD)/eval-gen $(BUILD)/entropy-error
+	@mkdir -p $(BUILD)/eval
+	$(BUILD)/entropy-error | tee $(BUILD)/eval/entropy.md
 	python3 selftests/eval/eval.py --runs $(EVAL_RUNS) --windows $(EVAL_WINDOWS) --out $(BUILD)/eval
 
 check-eval: $(BUILD)/nfsketch $(BUILD)/eval-gen
