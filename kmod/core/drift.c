@@ -40,8 +40,8 @@ s32 nfsk_drift_slope_permille(const u64 *hist, u32 n, u64 value, u32 w,
 	}
 	if (!sy)
 		return 0;
-	sx = (u64)m * (m - 1) / 2;
-	sxx = (u64)(m - 1) * m * (2 * m - 1) / 6;
+	sx = m * (m - 1) / 2;			/* u32: m <= 64 */
+	sxx = (m - 1) * m * (2 * m - 1) / 6;
 	d = m * sxx - sx * sx;
 	neg = m * sxy < sx * sy;
 	num = neg ? sx * sy - m * sxy : m * sxy - sx * sy;
@@ -83,8 +83,8 @@ bool nfsk_drift_significant(const u64 *hist, u32 n, u64 value, u32 w)
 		syy += y * y;
 		sxy += (u64)i * y;
 	}
-	sx = (u64)m * (m - 1) / 2;
-	sxx = (u64)(m - 1) * m * (2 * m - 1) / 6;
+	sx = m * (m - 1) / 2;			/* u32: m <= 64 */
+	sxx = (m - 1) * m * (2 * m - 1) / 6;
 	d = m * sxx - sx * sx;
 	a = m * syy - sy * sy;
 	s2 = m * sxy > sx * sy ? m * sxy - sx * sy : sx * sy - m * sxy;
