@@ -18,7 +18,8 @@
  * against, so a flag holds for as long as the condition holds instead of
  * the anomaly becoming its own reference after density_k windows. A lasting
  * change must still become the new normal: once flagged windows are half of
- * the history or more, all windows count again.
+ * the busy windows (min_packets or more) or more, all windows count again;
+ * so traffic starting on an idle link is flagged a few windows, not held.
  *
  * A heavy hitter must also be new: the flow must not have carried half of
  * hh_permille or more of the bytes in any of the newest min_history windows
@@ -31,8 +32,9 @@
  * detector (drift.c), which raises VOLUME_SPIKE when the least-squares slope
  * of the newest drift_w windows (consecutive: flagged ones included, a trend
  * has no gaps) and this one is drift_slope_permille of their mean per window
- * or more, and at least NFSK_DRIFT_T standard errors from zero (noise on a
- * small series tilts a short fit).
+ * or more, at least NFSK_DRIFT_T standard errors from zero (noise on a
+ * small series tilts a short fit), and as steep over the newer half of the
+ * span (a step, such as traffic starting, tilts the fit but is not a ramp).
  */
 #include <nfsketch/drift.h>
 #include <nfsketch/flags.h>
@@ -88,15 +90,27 @@ static bool nfsk_is_entropy(enum nfsk_series s)
 	return s == NFSK_SERIES_SRC_ENTROPY || s == NFSK_SERIES_DST_ENTROPY;
 }
 
-/* Windows of @h that raised @flag, and whether to leave them out. */
-static bool nfsk_flags_leave_out(const struct nfsk_history *h, u32 flag)
+/*
+ * Leave the windows that raised @flag out of the baseline? Only while they
+ * are fewer than half of the busy windows (at least @min_packets): traffic
+ * starting on an idle link is a change that has become the new normal, not
+ * a flag to hold against the idle windows.
+ */
+static bool nfsk_flags_leave_out(const struct nfsk_history *h, u32 flag,
+				 u64 min_packets)
 {
-	u32 count = nfsk_history_count(h), i, flagged = 0;
+	u32 count = nfsk_history_count(h), i, flagged = 0, busy = 0;
 
-	for (i = 0; i < count; i++)
-		if (nfsk_history_get(h, i)->flags & flag)
+	for (i = 0; i < count; i++) {
+		const struct nfsk_window *w = nfsk_history_get(h, i);
+
+		if (w->packets < min_packets)
+			continue;
+		busy++;
+		if (w->flags & flag)
 			flagged++;
-	return flagged && 2 * flagged < count;
+	}
+	return flagged && 2 * flagged < busy;
 }
 
 /*
@@ -155,12 +169,19 @@ static void nfsk_flags_drift(const struct nfsk_flags_cfg *c,
 			     const struct nfsk_detect_cfg *dc, const u64 *series,
 			     u32 n, struct nfsk_detect_result *r)
 {
+	u32 half;
+
 	r->drift_permille = nfsk_drift_slope_permille(series, n, r->value,
 						      c->drift_w,
 						      &r->drift_span);
 	if (!c->drift_w || !r->warm || r->value < dc->min_value ||
 	    r->drift_permille < (s32)c->drift_slope_permille ||
 	    !nfsk_drift_significant(series, n, r->value, c->drift_w))
+		return;
+	/* a step inside the span tilts the fit too: a ramp rises in its
+	 * newer half as well, a step already taken does not */
+	if (nfsk_drift_slope_permille(series, n, r->value, c->drift_w / 2,
+				      &half) < (s32)c->drift_slope_permille)
 		return;
 	r->hits |= NFSK_DETECT_HIT_DRIFT;
 	r->flagged = 1;
@@ -182,7 +203,7 @@ u32 nfsk_flags_eval(const struct nfsk_flags_cfg *c,
 		memset(&res[s], 0, sizeof(res[s]));
 		win->score[s] = 0;
 		flag = nfsk_detect_series_flag(s);
-		skip = nfsk_flags_leave_out(h, flag) ? flag : 0;
+		skip = nfsk_flags_leave_out(h, flag, c->min_packets) ? flag : 0;
 		if (nfsk_is_entropy(s)) {
 			if (win->packets < c->min_packets)
 				continue;

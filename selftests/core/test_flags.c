@@ -154,4 +154,24 @@ TEST(ramp_flagged_by_drift_not_slow_cycle)
 	EXPECT_GE(drift, 40);
 }
 
+TEST(step_from_idle_is_not_a_ramp)
+{
+	static struct frig f;
+	int i, flagged = 0;
+
+	frig_init(&f, 7);
+	for (i = 0; i < 30; i++)
+		frig_close(&f, 0, 0, 0);
+	/* traffic starts: the first windows may flag, but once 10 steady
+	 * windows are in the history, the step inside the drift span is not
+	 * a ramp */
+	for (i = 0; i < 60; i++) {
+		u32 fl = frig_close(&f, 100000, 0, 0);
+
+		if (i >= 10)
+			flagged += !!(fl & NFSK_FLAG_VOLUME_SPIKE);
+	}
+	EXPECT_EQ(0, flagged);
+}
+
 TEST_HARNESS_MAIN
