@@ -11,7 +11,9 @@
 #   make check-debug  the VM suite on the debug kernel (KASAN, lockdep,
 #                   kmemleak, fault injection; built once, cached in build/)
 #   make lint       checkpatch.pl --strict and sparse (C=1) on the kernel code
-#   make bench      native benchmark of the portable core
+#   make bench      native benchmark of the portable core: speed (ns and
+#                   callgrind instructions per packet, ratios) and accuracy
+#   make bench-callgrind  only the instructions per packet (valgrind)
 #   make eval       detection quality on labelled generated traffic:
 #                   build/eval/table.md and an SVG per scenario
 #                   (selftests/eval/; EVAL_RUNS, EVAL_WINDOWS)
@@ -57,7 +59,7 @@ CORE_TESTS	:= $(patsubst selftests/core/%.c,$(BUILD)/tests/%,$(wildcard selftest
 ASAN_TESTS	:= $(patsubst selftests/core/%.c,$(BUILD)/tests-asan/%,$(wildcard selftests/core/test_*.c))
 
 .PHONY: all module tools test-tools deps check check-core check-asan check-vm check-stress \
-	check-debug demo lint bench clean install uninstall ksft eval check-eval
+	check-debug demo lint bench bench-callgrind clean install uninstall ksft eval check-eval
 
 all: module tools
 
@@ -129,11 +131,12 @@ check-stress: module tools
 		NFSK_VM_TIMEOUT=$$(($(STRESS_SECONDS) + 2100)) \
 		scripts/vm-run.sh $(BUILD)/stress/test_stress_long.sh | tee $(BUILD)/results/stress.tap
 
-# The VM suite and faults.sh on the debug kernel, TAP in
-# build/results/vm-debug.tap (scripts/vm-debug.sh).
+# The VM suite, faults.sh and the bounded stress on the debug kernel
+# (scripts/vm-run.sh -k debug), TAP in build/results/vm-debug.tap.
 check-debug: tools $(BUILD)/nfsk_libnl_client
 	@mkdir -p $(BUILD)/results
-	@set -o pipefail; scripts/vm-debug.sh | tee $(BUILD)/results/vm-debug.tap
+	@set -o pipefail; scripts/vm-run.sh -k debug selftests/vm/test_*.sh \
+		selftests/vm/faults.sh selftests/vm/stress.sh | tee $(BUILD)/results/vm-debug.tap
 
 # deps first, then a new make: KVER and KSRC_TAR are read when make starts,
 # and on a fresh machine the kernel packages arrive with deps.
@@ -147,6 +150,10 @@ lint: $(KSFT_HDR)
 
 bench: $(BUILD)/bench
 	$(BUILD)/bench
+	@userspace/bench/callgrind.sh $(BUILD)/bench
+
+bench-callgrind: $(BUILD)/bench
+	@userspace/bench/callgrind.sh $(BUILD)/bench
 
 # ---- detection evaluation (not in make check; check-eval is its short form)
 EVAL_RUNS	?= 5

@@ -41,6 +41,28 @@ void nfsk_events_route(struct nfsk_events *ev, const struct nfsk_route_rec *rec)
 	nfsk_events_enqueue(ev, NFSK_PACE_ROUTE, rec, sizeof(*rec));
 }
 
+/*
+ * A prefix crossed into suppression: its own ROUTE_FLAP alert, now, in the
+ * window that is open. VALUE is its penalty, BASELINE the threshold.
+ */
+void nfsk_events_route_flap(struct nfsk_events *ev, u64 window_id,
+			    const struct nfsk_route_rec *rec, u32 suppress)
+{
+	struct nfsk_alert_rec a;
+
+	if (!nfsk_genl_has_listeners(ev->net))
+		return;
+	memset(&a, 0, sizeof(a));
+	a.window_id = window_id;
+	a.flag = NFSKETCH_FLAG_ROUTE_FLAP;
+	a.series = NFSK_SERIES_ROUTE_EVENTS;
+	a.kind = NFSK_ALERT_ROUTE;
+	a.route = *rec;
+	a.value = rec->penalty;
+	a.baseline = suppress;
+	nfsk_events_enqueue(ev, NFSK_PACE_ALERT, &a, sizeof(a));
+}
+
 static void nfsk_alert_init(struct nfsk_alert_rec *a,
 			    const struct nfsk_window *win, u32 flag, u32 series,
 			    u32 kind)
@@ -87,14 +109,7 @@ void nfsk_events_window_closed(struct nfsk_net *nn, const struct nfsk_window *wi
 		a.flow.packets = win->top[0].packets;
 		nfsk_events_enqueue(ev, NFSK_PACE_ALERT, &a, sizeof(a));
 	}
-	if (win->flags & NFSKETCH_FLAG_ROUTE_FLAP) {
-		nfsk_alert_init(&a, win, NFSKETCH_FLAG_ROUTE_FLAP,
-				NFSK_SERIES_ROUTE_EVENTS, NFSK_ALERT_ROUTE);
-		nfsk_routes_flap_last(nn->routes, &a.route);
-		a.value = a.route.penalty;
-		a.baseline = nn->cfg.flap_suppress;
-		nfsk_events_enqueue(ev, NFSK_PACE_ALERT, &a, sizeof(a));
-	}
+	/* ROUTE_FLAP: one alert per prefix, sent as it crossed (routes.c) */
 }
 
 /* Build and multicast one event; 0 if there was nothing to send. */
@@ -275,6 +290,7 @@ void nfsk_events_counts(struct nfsk_events *ev, struct nfsk_events_counts *c)
 		c->dropped += ev->q.dropped[t];
 	}
 	c->coalesced = ev->q.coalesced;
+	c->alerts_dropped = ev->q.dropped[NFSK_PACE_ALERT];
 	spin_unlock_bh(&ev->lock);
 }
 

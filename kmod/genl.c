@@ -43,8 +43,12 @@ static const struct nla_policy nfsk_flow_policy[NFSKETCH_A_FLOW_MAX + 1] = {
 	[NFSKETCH_A_FLOW_DPORT]		= { .type = NLA_U16 },
 };
 
-/* STATS_GET, SKETCH_GET, ROUTE_GET, CONFIG_GET, RESET */
+/* STATS_GET, SKETCH_GET, CONFIG_GET, RESET */
 static const struct nla_policy nfsk_no_attrs_policy[NFSKETCH_A_MAX + 1];
+
+static const struct nla_policy nfsk_route_get_policy[NFSKETCH_A_MAX + 1] = {
+	[NFSKETCH_A_ROUTE_SUPPRESSED]	= { .type = NLA_FLAG },
+};
 
 static const struct nla_policy nfsk_window_get_policy[NFSKETCH_A_MAX + 1] = {
 	[NFSKETCH_A_LAST_N]	= NLA_POLICY_MIN(NLA_U32, 1),
@@ -424,7 +428,7 @@ static int nfsk_fill_query(struct sk_buff *msg, struct nfsk_net *nn,
 	err = nfsk_query_key(info->attrs[NFSKETCH_A_FLOW], &key, info->extack);
 	if (err)
 		return err;
-	nfsk_cms_query(&sk->wcms, nfsk_flow_hash(&sk->key, &key), &est);
+	nfsk_sketch_query(sk, nfsk_flow_hash(&sk->key, &key), &est);
 	winest = nla_nest_start(msg, NFSKETCH_A_WINDOW);
 	if (!winest ||
 	    nla_put_u64_64bit(msg, NFSKETCH_A_WINDOW_ID, nn->last_window_id,
@@ -607,11 +611,18 @@ unlock:
 
 /* ---- ROUTE_GET (dump) -------------------------------------------------- */
 
-/* cb->args: [0] sequence number of the last record sent, [1] started */
+/*
+ * cb->args: [0] sequence number of the last record sent (events) or flap
+ * table position (suppressed), [1] started
+ */
 static int nfsk_dump_routes(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct nfsk_net *nn = nfsk_pernet(sock_net(cb->skb->sk));
+	struct nlattr **attrs = nfsk_dumpit_attrs(cb);
+	bool suppressed = attrs[NFSKETCH_A_ROUTE_SUPPRESSED];
 	struct nfsk_route_rec rec;
+	u32 pos, next;
+	u64 reuse;
 	int err;
 
 	if (!cb->args[1]) {
@@ -620,6 +631,28 @@ static int nfsk_dump_routes(struct sk_buff *skb, struct netlink_callback *cb)
 			return err;
 		cb->args[1] = 1;
 	}
+
+	for (pos = cb->args[0]; suppressed; pos = next) {
+		void *hdr;
+
+		next = pos;
+		if (!nfsk_routes_suppressed_next(nn->routes, &next, &rec, &reuse))
+			break;
+		rec.reuse_ns = reuse ?: 1;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &nfsk_genl_family,
+				  NLM_F_MULTI, NFSKETCH_CMD_ROUTE_GET);
+		if (!hdr)
+			break;
+		if (nfsk_route_put(skb, NFSKETCH_A_ROUTE, &rec)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[0] = next;
+	}
+	if (suppressed)
+		return skb->len;
 
 	while (nfsk_routes_log_next(nn->routes, cb->args[0], &rec)) {
 		void *hdr;
@@ -673,7 +706,7 @@ static const struct genl_ops nfsk_genl_ops[] = {
 	{
 		.cmd		= NFSKETCH_CMD_ROUTE_GET,
 		.dumpit		= nfsk_dump_routes,
-		.policy		= nfsk_no_attrs_policy,
+		.policy		= nfsk_route_get_policy,
 		.maxattr	= NFSKETCH_A_MAX,
 	},
 	{

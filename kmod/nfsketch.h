@@ -44,6 +44,7 @@
 #include <nfsketch/window.h>
 #include <nfsketch/detect.h>
 #include <nfsketch/flap.h>
+#include <nfsketch/route_class.h>
 #include <nfsketch/flags.h>
 #include <nfsketch/pace.h>
 #include <nfsketch/tunables.h>
@@ -118,23 +119,30 @@ struct nfsk_route_rec {
 	u8	dst_len;	/* prefix length in its own family */
 	u8	event;		/* enum nfsketch_route_event */
 	u8	protocol;	/* RTPROT_* */
+	u64	reuse_ns;	/* suppressed listing: ns until reuse, else 0 */
 };
 
 struct nfsk_routes {
 	spinlock_t		lock;	/* all of the below; BH */
 	struct notifier_block	nb;
 	bool			replaying;	/* registration's replay */
-	u32			table_size[2];	/* [0] IPv4, [1] IPv6 */
-	u32			window_events[2][3]; /* [family][event] */
-	u64			total_events;
+	struct nfsk_rc_tables	tab;	/* sizes, this window's events */
+	u64			window_id;	/* the open window */
 	u64			log_seq;
 	u32			log_next;
 	struct nfsk_route_rec	log[NFSK_ROUTE_LOG_LEN];
 	struct nfsk_flap_table	flap;
 	void			*flap_mem;
 	u32			flap_crossed;	/* into suppression, this window */
-	struct nfsk_route_rec	flap_last;	/* the last prefix that did */
 	struct nfsk_events	*events;
+};
+
+struct nfsk_route_stats {
+	u64	flap_evictions;		/* tracked prefixes evicted */
+	u64	flap_refused;		/* events not tracked: table full */
+	u64	flap_crossings;		/* prefixes that became suppressed */
+	u64	nexthop_changes;	/* REPLACEs that were nexthops */
+	u32	suppressed;		/* prefixes suppressed now */
 };
 
 int nfsk_routes_init(struct nfsk_routes *r, const struct nfsk_config *cfg);
@@ -143,14 +151,12 @@ int nfsk_routes_register(struct nfsk_net *nn);
 void nfsk_routes_unregister(struct nfsk_net *nn);
 int nfsk_routes_configure(struct nfsk_routes *r, const struct nfsk_config *cfg);
 void nfsk_routes_close_window(struct nfsk_routes *r, struct nfsk_window *win);
-bool nfsk_routes_present(struct nfsk_routes *r, u8 family, const u8 *dst,
-			 u8 dst_len, u32 table);
-u32 nfsk_routes_track(struct nfsk_routes *r, u8 family, const u8 *dst,
-		      u8 dst_len, u32 table, u8 event, u64 now, bool baseline);
 void nfsk_routes_forget_all(struct nfsk_routes *r);
 void nfsk_routes_table_size(struct nfsk_routes *r, u32 size[2]);
 u64 nfsk_routes_mem_bytes(const struct nfsk_routes *r);
-void nfsk_routes_flap_last(struct nfsk_routes *r, struct nfsk_route_rec *rec);
+void nfsk_routes_flap_stats(struct nfsk_routes *r, struct nfsk_route_stats *st);
+bool nfsk_routes_suppressed_next(struct nfsk_routes *r, u32 *pos,
+				 struct nfsk_route_rec *rec, u64 *reuse_ns);
 bool nfsk_routes_log_next(struct nfsk_routes *r, u64 after,
 			  struct nfsk_route_rec *rec);
 
@@ -173,12 +179,15 @@ int nfsk_events_init(struct nfsk_net *nn, const struct nfsk_config *cfg);
 void nfsk_events_configure(struct nfsk_events *ev, const struct nfsk_config *cfg);
 void nfsk_events_exit(struct nfsk_net *nn);
 void nfsk_events_route(struct nfsk_events *ev, const struct nfsk_route_rec *rec);
+void nfsk_events_route_flap(struct nfsk_events *ev, u64 window_id,
+			    const struct nfsk_route_rec *rec, u32 suppress);
 void nfsk_events_window_closed(struct nfsk_net *nn, const struct nfsk_window *win);
 
 struct nfsk_events_counts {
 	u64	sent;
 	u64	coalesced;	/* route events sent only in a summary */
 	u64	dropped;
+	u64	alerts_dropped;	/* of dropped: ALERT_NTFs */
 };
 
 void nfsk_events_counts(struct nfsk_events *ev, struct nfsk_events_counts *c);
@@ -306,6 +315,8 @@ void nfsk_hooks_unregister(struct net *net);
 struct nfsk_sketch *nfsk_sketch_alloc(const struct nfsk_config *cfg,
 				      const struct nfsk_hash_key *key);
 void nfsk_sketch_free(struct nfsk_sketch *sk);
+void nfsk_sketch_query(const struct nfsk_sketch *sk, u64 hash,
+		       struct nfsk_cms_est *est);
 struct nfsk_hist_buf *nfsk_hist_buf_alloc(u32 len);
 void nfsk_hist_buf_free(struct nfsk_hist_buf *hb);
 void nfsk_detect_window(struct nfsk_net *nn, struct nfsk_window *win);

@@ -28,15 +28,16 @@ void nfsk_msg_check_size(const struct sk_buff *msg, size_t size, u8 cmd)
 		  cmd, room, msg->len);
 }
 
-/* STATS: 10 u64 (3 of them the events') and 4 u32 in a nest */
+/* STATS: 15 u64 (4 of them the events', 4 the routes') and 5 u32 */
 size_t nfsk_stats_size(void)
 {
-	return nla_total_size(0) + 10 * U64_ATTR + 4 * U32_ATTR;
+	return nla_total_size(0) + 15 * U64_ATTR + 5 * U32_ATTR;
 }
 
 int nfsk_stats_put(struct sk_buff *msg, struct nfsk_net *nn)
 {
 	struct nfsk_events_counts ev;
+	struct nfsk_route_stats rs;
 	u64 packets, bytes, truncated;
 	struct nlattr *nest;
 	u32 routes[2];
@@ -44,6 +45,7 @@ int nfsk_stats_put(struct sk_buff *msg, struct nfsk_net *nn)
 	lockdep_assert_held(&nn->lock);
 	nfsk_stats_sum(nn, &packets, &bytes, &truncated);
 	nfsk_routes_table_size(nn->routes, routes);
+	nfsk_routes_flap_stats(nn->routes, &rs);
 	nfsk_events_counts(nn->events, &ev);
 
 	nest = nla_nest_start(msg, NFSKETCH_A_STATS);
@@ -74,7 +76,18 @@ int nfsk_stats_put(struct sk_buff *msg, struct nfsk_net *nn)
 	    nla_put_u64_64bit(msg, NFSKETCH_A_STATS_EVENTS_COALESCED,
 			      ev.coalesced, NFSKETCH_A_STATS_PAD) ||
 	    nla_put_u64_64bit(msg, NFSKETCH_A_STATS_EVENTS_DROPPED, ev.dropped,
-			      NFSKETCH_A_STATS_PAD)) {
+			      NFSKETCH_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, NFSKETCH_A_STATS_FLAP_EVICTIONS,
+			      rs.flap_evictions, NFSKETCH_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, NFSKETCH_A_STATS_FLAP_REFUSED,
+			      rs.flap_refused, NFSKETCH_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, NFSKETCH_A_STATS_FLAP_CROSSINGS,
+			      rs.flap_crossings, NFSKETCH_A_STATS_PAD) ||
+	    nla_put_u32(msg, NFSKETCH_A_STATS_SUPPRESSED, rs.suppressed) ||
+	    nla_put_u64_64bit(msg, NFSKETCH_A_STATS_NEXTHOP_CHANGES,
+			      rs.nexthop_changes, NFSKETCH_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, NFSKETCH_A_STATS_ALERTS_DROPPED,
+			      ev.alerts_dropped, NFSKETCH_A_STATS_PAD)) {
 		nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;
 	}
@@ -223,10 +236,10 @@ cancel:
 	return -EMSGSIZE;
 }
 
-/* ROUTE: 1 u64, 1 binary[16], 4 u8, 2 u32 in a nest */
+/* ROUTE: 2 u64 (reuse-ns when suppressed), 1 binary[16], 4 u8, 2 u32 */
 size_t nfsk_route_size(void)
 {
-	return nla_total_size(0) + U64_ATTR + nla_total_size(16) +
+	return nla_total_size(0) + 2 * U64_ATTR + nla_total_size(16) +
 	       4 * nla_total_size(sizeof(u8)) + 2 * U32_ATTR;
 }
 
@@ -246,7 +259,10 @@ int nfsk_route_put(struct sk_buff *msg, int attr,
 	    nla_put_u32(msg, NFSKETCH_A_ROUTE_TABLE, rec->table) ||
 	    nla_put_u8(msg, NFSKETCH_A_ROUTE_EVENT, rec->event) ||
 	    nla_put_u8(msg, NFSKETCH_A_ROUTE_PROTOCOL, rec->protocol) ||
-	    nla_put_u32(msg, NFSKETCH_A_ROUTE_PENALTY, rec->penalty)) {
+	    nla_put_u32(msg, NFSKETCH_A_ROUTE_PENALTY, rec->penalty) ||
+	    (rec->reuse_ns &&
+	     nla_put_u64_64bit(msg, NFSKETCH_A_ROUTE_REUSE_NS, rec->reuse_ns,
+			       NFSKETCH_A_ROUTE_PAD))) {
 		nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;
 	}

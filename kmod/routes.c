@@ -7,10 +7,16 @@
  * replay was inconsistent (the table changed meanwhile) the flush callback
  * zeroes the baseline and the core replays again.
  *
- * Both IPv4 and IPv6 report an added route and a replaced one alike as
- * FIB_EVENT_ENTRY_REPLACE; which of the two it was is told by whether the
- * prefix is currently present in the bounded flap table. A prefix the table
- * does not know (it was evicted, or never seen) counts as an add.
+ * What a notification means for its prefix (add, delete, replace; a
+ * nexthop coming or going is a replace) and the per-family table sizes are
+ * the core's (kmod/core/route_class.c); this file maps the notifier's
+ * events onto it and keeps, per prefix, what the core needs to know in the
+ * bounded flap table (present, nexthops of the first route, protocol). A
+ * prefix the table does not know is classified from the notification alone.
+ *
+ * A prefix whose penalty crosses the suppress threshold raises its own
+ * ROUTE_FLAP alert at once (paced and counted by the events queue), with
+ * the route's protocol; `routes --suppressed` lists those still suppressed.
  *
  * Notifications come from an atomic notifier chain (IPv6 even under a
  * table spinlock): nothing here sleeps, and the state is guarded by
@@ -25,60 +31,87 @@
 #include <uapi/linux/nfsketch.h>
 #include "nfsketch.h"
 
+static void nfsk_flap_key_of(struct nfsk_flap_key *k, u8 family,
+			     const u8 *dst, u8 dst_len, u32 table)
+{
+	memset(k, 0, sizeof(*k));
+	if (family == NFSK_AF_INET)
+		memcpy(k->addr, dst + 12, 4);
+	else
+		memcpy(k->addr, dst, 16);
+	k->family = family;
+	k->plen = dst_len;
+	k->table = table;
+}
+
 static void nfsk_routes_record(struct nfsk_routes *r, u8 family,
 			       const u8 *dst, u8 dst_len, u32 table,
-			       u8 protocol, enum fib_event_type fib_event)
+			       u8 protocol, enum nfsk_rc_fib fib, u32 nsiblings)
 {
-	unsigned int fi = family == NFSK_AF_INET ? 0 : 1;
+	enum nfsk_rc_family fam = family == NFSK_AF_INET ? NFSK_RC_V4 :
+							    NFSK_RC_V6;
+	struct nfsk_rc_prefix prior = {};
+	struct nfsk_flap_verdict fv;
 	struct nfsk_route_rec *rec, copy;
-	u8 event;
-	u32 penalty;
+	struct nfsk_rc_verdict v;
+	struct nfsk_flap_info info;
+	struct nfsk_flap_key k;
 	u64 now = ktime_get_ns();
+	u64 window_id;
+	u32 suppress;
 
+	nfsk_flap_key_of(&k, family, dst, dst_len, table);
 	spin_lock_bh(&r->lock);
-	if (r->replaying) {
-		if (fib_event != FIB_EVENT_ENTRY_DEL) {
-			r->table_size[fi]++;
-			nfsk_routes_track(r, family, dst, dst_len, table,
-					  NFSKETCH_ROUTE_ADD, now, true);
-		}
+	if (nfsk_flap_lookup(&r->flap, &k, now, &info)) {
+		prior.known = 1;
+		prior.present = !info.withdrawn;
+		prior.nexthops = info.nexthops;
+	}
+	nfsk_route_classify(&r->tab, fam, fib, nsiblings, &prior, r->replaying,
+			    &v);
+	nfsk_flap_event(&r->flap, &k, (enum nfsk_flap_event)v.event, now, &fv);
+	nfsk_flap_set_route(&r->flap, &k, protocol, v.next.nexthops);
+	if (!v.report)
 		goto unlock;
-	}
-
-	if (fib_event == FIB_EVENT_ENTRY_DEL) {
-		event = NFSKETCH_ROUTE_DEL;
-		if (r->table_size[fi])
-			r->table_size[fi]--;
-	} else if (nfsk_routes_present(r, family, dst, dst_len, table)) {
-		event = NFSKETCH_ROUTE_REPLACE;
-	} else {
-		event = NFSKETCH_ROUTE_ADD;
-		r->table_size[fi]++;
-	}
-	penalty = nfsk_routes_track(r, family, dst, dst_len, table, event, now,
-				    false);
-	r->window_events[fi][event]++;
-	r->total_events++;
 
 	rec = &r->log[r->log_next];
 	rec->time_ns = now;
 	memcpy(rec->dst, dst, sizeof(rec->dst));
 	rec->table = table;
-	rec->penalty = penalty;
+	rec->penalty = fv.penalty;
 	rec->family = family;
 	rec->dst_len = dst_len;
-	rec->event = event;
+	rec->event = v.event;
 	rec->protocol = protocol;
 	rec->seq = ++r->log_seq;
 	r->log_next = (r->log_next + 1) & (NFSK_ROUTE_LOG_LEN - 1);
 	copy = *rec;
+	if (fv.crossed)
+		r->flap_crossed++;
+	window_id = r->window_id;
+	suppress = r->flap.cfg.suppress;
 	spin_unlock_bh(&r->lock);
 	nfsk_events_route(r->events, &copy);
+	if (fv.crossed)
+		nfsk_events_route_flap(r->events, window_id, &copy, suppress);
 	return;
 unlock:
 	spin_unlock_bh(&r->lock);
 }
 
+static enum nfsk_rc_fib nfsk_rc_fib_of(unsigned long event)
+{
+	switch (event) {
+	case FIB_EVENT_ENTRY_APPEND:
+		return NFSK_RC_FIB_APPEND;
+	case FIB_EVENT_ENTRY_DEL:
+		return NFSK_RC_FIB_DEL;
+	default:	/* REPLACE, and ENTRY_ADD of older kernels */
+		return NFSK_RC_FIB_REPLACE;
+	}
+}
+
+/* IPv4 notifies the prefix's first alias; a multipath route is one alias. */
 static void nfsk_routes_ipv4(struct nfsk_routes *r, unsigned long event,
 			     const struct fib_entry_notifier_info *info)
 {
@@ -88,18 +121,23 @@ static void nfsk_routes_ipv4(struct nfsk_routes *r, unsigned long event,
 	memcpy(&addr[12], &dst, sizeof(dst));
 	nfsk_routes_record(r, NFSK_AF_INET, addr, info->dst_len,
 			   info->tb_id, info->fi ? info->fi->fib_protocol : 0,
-			   event);
+			   nfsk_rc_fib_of(event), 0);
 }
 
+/* IPv6 notifies the node's first route and its ECMP siblings (nsiblings). */
 static void nfsk_routes_ipv6(struct nfsk_routes *r, unsigned long event,
 			     const struct fib6_entry_notifier_info *info)
 {
 	const struct fib6_info *rt = info->rt;
+	u32 nsiblings = info->nsiblings;
 
+	/* a single REPLACE of a route that has siblings */
+	if (event == FIB_EVENT_ENTRY_REPLACE && !nsiblings)
+		nsiblings = READ_ONCE(rt->fib6_nsiblings);
 	nfsk_routes_record(r, NFSK_AF_INET6, rt->fib6_dst.addr.s6_addr,
 			   rt->fib6_dst.plen,
 			   rt->fib6_table ? rt->fib6_table->tb6_id : 0,
-			   rt->fib6_protocol, event);
+			   rt->fib6_protocol, nfsk_rc_fib_of(event), nsiblings);
 }
 
 static int nfsk_fib_event(struct notifier_block *nb, unsigned long event,
@@ -131,8 +169,7 @@ static void nfsk_fib_flush(struct notifier_block *nb)
 	struct nfsk_routes *r = container_of(nb, struct nfsk_routes, nb);
 
 	spin_lock_bh(&r->lock);
-	r->table_size[0] = 0;
-	r->table_size[1] = 0;
+	nfsk_route_tables_reset(&r->tab);
 	nfsk_routes_forget_all(r);
 	spin_unlock_bh(&r->lock);
 }
@@ -163,88 +200,82 @@ void nfsk_routes_unregister(struct nfsk_net *nn)
 /* Move this window's route event counts into @win; called at window close. */
 void nfsk_routes_close_window(struct nfsk_routes *r, struct nfsk_window *win)
 {
+	u32 ev[NFSK_RC_FAMILIES][NFSK_RC_EVENTS];
+	unsigned int f;
+
 	spin_lock_bh(&r->lock);
-	win->route_add[0] = r->window_events[0][NFSKETCH_ROUTE_ADD];
-	win->route_del[0] = r->window_events[0][NFSKETCH_ROUTE_DEL];
-	win->route_replace[0] = r->window_events[0][NFSKETCH_ROUTE_REPLACE];
-	win->route_add[1] = r->window_events[1][NFSKETCH_ROUTE_ADD];
-	win->route_del[1] = r->window_events[1][NFSKETCH_ROUTE_DEL];
-	win->route_replace[1] = r->window_events[1][NFSKETCH_ROUTE_REPLACE];
-	win->routes[0] = r->table_size[0];
-	win->routes[1] = r->table_size[1];
+	nfsk_route_window_take(&r->tab, ev);
+	for (f = 0; f < NFSK_RC_FAMILIES; f++) {
+		win->route_add[f] = ev[f][NFSK_RC_ADD];
+		win->route_del[f] = ev[f][NFSK_RC_DEL];
+		win->route_replace[f] = ev[f][NFSK_RC_REPLACE];
+		win->routes[f] = r->tab.size[f];
+	}
 	if (r->flap_crossed)
 		win->flags |= NFSKETCH_FLAG_ROUTE_FLAP;
 	r->flap_crossed = 0;
-	memset(r->window_events, 0, sizeof(r->window_events));
+	r->window_id = win->id + 1;	/* the window that opens now */
 	spin_unlock_bh(&r->lock);
-}
-
-static void nfsk_flap_key_of(struct nfsk_flap_key *k, u8 family,
-			     const u8 *dst, u8 dst_len, u32 table)
-{
-	memset(k, 0, sizeof(*k));
-	if (family == NFSK_AF_INET)
-		memcpy(k->addr, dst + 12, 4);
-	else
-		memcpy(k->addr, dst, 16);
-	k->family = family;
-	k->plen = dst_len;
-	k->table = table;
-}
-
-/* Is the prefix known to be in the table now (added, not withdrawn)? */
-bool nfsk_routes_present(struct nfsk_routes *r, u8 family, const u8 *dst,
-			 u8 dst_len, u32 table)
-{
-	struct nfsk_flap_info info;
-	struct nfsk_flap_key k;
-
-	nfsk_flap_key_of(&k, family, dst, dst_len, table);
-	return nfsk_flap_lookup(&r->flap, &k, ktime_get_ns(), &info) &&
-	       !info.withdrawn;
-}
-
-/* Feed one event to the flap table; returns the prefix's penalty. */
-u32 nfsk_routes_track(struct nfsk_routes *r, u8 family, const u8 *dst,
-		      u8 dst_len, u32 table, u8 event, u64 now, bool baseline)
-{
-	struct nfsk_flap_verdict v;
-	struct nfsk_flap_key k;
-
-	lockdep_assert_held(&r->lock);
-	nfsk_flap_key_of(&k, family, dst, dst_len, table);
-	nfsk_flap_event(&r->flap, &k, event, now, &v);
-	if (v.crossed && !baseline) {
-		struct nfsk_route_rec *last = &r->flap_last;
-
-		r->flap_crossed++;
-		memset(last, 0, sizeof(*last));
-		last->time_ns = now;
-		memcpy(last->dst, dst, sizeof(last->dst));
-		last->table = table;
-		last->penalty = v.penalty;
-		last->family = family;
-		last->dst_len = dst_len;
-		last->event = event;
-	}
-	return v.penalty;
 }
 
 /* Routes in the namespace's tables: [0] IPv4, [1] IPv6. */
 void nfsk_routes_table_size(struct nfsk_routes *r, u32 size[2])
 {
 	spin_lock_bh(&r->lock);
-	size[NFSK_FAM_V4] = r->table_size[NFSK_FAM_V4];
-	size[NFSK_FAM_V6] = r->table_size[NFSK_FAM_V6];
+	size[NFSK_FAM_V4] = r->tab.size[NFSK_RC_V4];
+	size[NFSK_FAM_V6] = r->tab.size[NFSK_RC_V6];
 	spin_unlock_bh(&r->lock);
 }
 
-/* The last prefix that crossed into suppression (ROUTE_FLAP alerts). */
-void nfsk_routes_flap_last(struct nfsk_routes *r, struct nfsk_route_rec *rec)
+/* The flap table's counters, for STATS_GET. */
+void nfsk_routes_flap_stats(struct nfsk_routes *r, struct nfsk_route_stats *st)
 {
 	spin_lock_bh(&r->lock);
-	*rec = r->flap_last;
+	st->flap_evictions = r->flap.evictions;
+	st->flap_refused = r->flap.refused;
+	st->flap_crossings = r->flap.suppress_crossings;
+	st->nexthop_changes = r->tab.nexthop_changes;
+	st->suppressed = nfsk_flap_suppressed(&r->flap, ktime_get_ns());
 	spin_unlock_bh(&r->lock);
+}
+
+/*
+ * The next suppressed prefix at or after flap-table position *pos, with its
+ * penalty and the time until it is reused; false at the end. Resumable.
+ */
+bool nfsk_routes_suppressed_next(struct nfsk_routes *r, u32 *pos,
+				 struct nfsk_route_rec *rec, u64 *reuse_ns)
+{
+	struct nfsk_flap_info info;
+	u64 now = ktime_get_ns();
+	bool found = false;
+
+	spin_lock_bh(&r->lock);
+	while (nfsk_flap_next(&r->flap, pos, now, &info)) {
+		if (!info.suppressed)
+			continue;
+		memset(rec, 0, sizeof(*rec));
+		rec->time_ns = info.stamp_ns;
+		rec->family = info.key.family;
+		if (info.key.family == NFSK_AF_INET) {
+			rec->dst[10] = 0xff;
+			rec->dst[11] = 0xff;
+			memcpy(&rec->dst[12], info.key.addr, 4);
+		} else {
+			memcpy(rec->dst, info.key.addr, 16);
+		}
+		rec->dst_len = info.key.plen;
+		rec->table = info.key.table;
+		rec->penalty = info.penalty;
+		rec->protocol = info.protocol;
+		rec->event = info.withdrawn ? NFSKETCH_ROUTE_DEL :
+					      NFSKETCH_ROUTE_ADD;
+		*reuse_ns = nfsk_flap_reuse_in(&r->flap, info.penalty_fx);
+		found = true;
+		break;
+	}
+	spin_unlock_bh(&r->lock);
+	return found;
 }
 
 /*
@@ -296,6 +327,7 @@ int nfsk_routes_init(struct nfsk_routes *r, const struct nfsk_config *cfg)
 	struct nfsk_flap_cfg fc;
 
 	spin_lock_init(&r->lock);
+	r->window_id = 1;	/* windows.c opens window 1 first */
 	nfsk_flap_cfg_of(&fc, cfg);
 	if (!nfsk_flap_cfg_ok(&fc))
 		return -EINVAL;

@@ -23,6 +23,7 @@
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/topology.h>
+#include <nfsketch/query.h>
 #include "nfsketch.h"
 
 static u32 nfsk_nbanks(void)
@@ -76,6 +77,22 @@ void nfsk_sketch_free(struct nfsk_sketch *sk)
 	kvfree(sk->fold_scratch);
 	atomic64_sub(sk->mem_bytes, &nfsk_mem_bytes);
 	kfree(sk);
+}
+
+/*
+ * Point query of the last window folded with @sk: its held flows (in the
+ * fold's scratch) exactly, plus the light part from the window CMS. Under
+ * nn->lock, which the fold holds too.
+ */
+void nfsk_sketch_query(const struct nfsk_sketch *sk, u64 hash,
+		       struct nfsk_cms_est *est)
+{
+	const struct nfsk_fold_slot *held;
+	u32 nslots;
+
+	held = nfsk_fold_held(&sk->geom, nfsk_nbanks(), sk->fold_scratch,
+			      &nslots);
+	nfsk_window_query(&sk->wcms, held, nslots, hash, est);
 }
 
 /* A bank and its counters in one allocation on the CPU's node. */

@@ -38,6 +38,8 @@ pkgs=(
 	# the native fuzzers (libFuzzer, ASan, UBSan: replay parse path,
 	# tunables, CLI reply parsing), the host load of the test of the tests
 	clang libclang-rt-14-dev stress-ng
+	# make bench: instructions per packet (callgrind)
+	valgrind
 	# the netlink spec check (selftests/spec)
 	python3-yaml
 )

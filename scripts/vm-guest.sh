@@ -13,6 +13,10 @@ NFSK_KO=$(cat "$RUN/ko" 2>/dev/null)
 export NFSK_KO
 
 mount -t devpts devpts /dev/pts 2>/dev/null
+# what udev would make: bash's process substitution needs /dev/fd
+for f in fd:/proc/self/fd stdin:/proc/self/fd/0 stdout:/proc/self/fd/1 stderr:/proc/self/fd/2; do
+	[ -e "/dev/${f%%:*}" ] || ln -s "${f#*:}" "/dev/${f%%:*}"
+done
 mkdir -p /dev/shm && mount -t tmpfs tmpfs /dev/shm
 mkdir -p /run/netns /var/run /var/lib /var/log /var/tmp
 ip link set lo up

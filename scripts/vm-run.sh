@@ -3,12 +3,15 @@
 # print TAP.
 #
 # KERNEL is a series (6.1, 6.12, 6.12-rt: the newest installed of it, see
-# guest-kver.sh) or an exact version (6.12.117+deb12-rt-amd64); default
-# $NFSK_KVER, else the 6.1 series. The module is built for that kernel in
-# build/kmod/VERSION/ (scripts/kmod-build.sh) unless $NFSK_KO names a .ko.
-# TEST is a path or a name under selftests/vm/ (with or without .sh);
-# default: every selftests/vm/test_*.sh. Exit 0 only when the guest wrote
-# "pass" as its result and no kernel splat appears in its log.
+# guest-kver.sh; debug: the debug kernel, scripts/debug-kernel/) or an exact
+# version (6.12.117+deb12-rt-amd64); default $NFSK_KVER, else the 6.1
+# series. The module is built for that kernel in build/kmod/VERSION/
+# (scripts/kmod-build.sh). TEST is a path or a name under selftests/vm/
+# (with or without .sh); default: every selftests/vm/test_*.sh (and, on the
+# debug kernel, faults.sh). Exit 0 only when the guest wrote "pass" as its
+# result and no kernel splat appears in its log; on the debug kernel also
+# only when no test was skipped and the kmemleak check after the last rmmod
+# ran.
 #
 # Why it is built this way:
 # - Debian's generic kernel (linux-image-amd64), what Debian routers run, with
@@ -34,39 +37,55 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
 
-timeout_s=${NFSK_VM_TIMEOUT:-900}
+timeout_s=${NFSK_VM_TIMEOUT:-}
 test_timeout=${NFSK_TEST_TIMEOUT:-300}
 kernel_arg=${NFSK_KVER:-6.1}
 while getopts "k:t:h" o; do
 	case $o in
 	k) kernel_arg=$OPTARG ;;
 	t) timeout_s=$OPTARG ;;
-	*) sed -n '2,11s/^# \{0,1\}//p' "$0"; exit 2 ;;
+	*) sed -n '2,14s/^# \{0,1\}//p' "$0"; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
 
-if [ -e "/boot/vmlinuz-$kernel_arg" ]; then
+# The debug kernel (KASAN, lockdep, kmemleak, UBSAN, DEBUG_OBJECTS, fault
+# injection): built once and cached by scripts/debug-kernel/build.sh, the
+# module built against its tree like any other kernel's. virtio and 9p are
+# built in (no modules in the initramfs); a larger log buffer for the fault
+# stacks, more memory for KASAN's shadow, and timeouts raised: under TCG the
+# instrumentation makes the guest several times slower.
+debug=0
+append=${NFSK_KERNEL_APPEND:-}
+mem=${NFSK_VM_MEM:-1024}
+if [ "$kernel_arg" = debug ]; then
+	debug=1
+	obj=$(scripts/debug-kernel/build.sh)
+	kernel=$obj/arch/x86/boot/bzImage
+	kver=$(cat "$obj/include/config/kernel.release")
+	export KDIR=$obj
+	append="log_buf_len=16M $append"
+	mem=${NFSK_VM_MEM:-2048}
+	test_timeout=${NFSK_TEST_TIMEOUT:-1800}
+	timeout_s=${timeout_s:-7200}
+elif [ -e "/boot/vmlinuz-$kernel_arg" ]; then
 	kver=$kernel_arg
+	kernel=/boot/vmlinuz-$kver
 else
 	kver=$(scripts/guest-kver.sh "$kernel_arg")
+	kernel=/boot/vmlinuz-$kver
 fi
-kernel=/boot/vmlinuz-$kver
-# A kernel of our own (the debug kernel, scripts/debug-kernel/build.sh):
-# NFSK_KERNEL_IMAGE is its bzImage, with virtio/9p built in (no modules in
-# the initramfs); NFSK_KO the nfsketch.ko built against it; NFSK_KERNEL_APPEND
-# more command line; NFSK_VM_MEM the guest's memory in MiB.
-if [ -n "${NFSK_KERNEL_IMAGE:-}" ]; then
-	kernel=$NFSK_KERNEL_IMAGE
-	kver=builtin
-fi
+timeout_s=${timeout_s:-900}
 [ -r "$kernel" ] || { echo "vm-run: $kernel missing (scripts/deps.sh)" >&2; exit 1; }
-ko=${NFSK_KO:-$(scripts/kmod-build.sh -q "$kver")}
+ko=$(scripts/kmod-build.sh -q "$kver")
 [ -r "$ko" ] || { echo "vm-run: no module $ko" >&2; exit 1; }
+unset KDIR
 
 tests=()
 if [ $# -eq 0 ]; then
 	for t in selftests/vm/test_*.sh; do tests+=("$top/$t"); done
+	# fault injection exists only in the debug kernel
+	[ $debug -eq 0 ] || tests+=("$top/selftests/vm/faults.sh")
 else
 	for t in "$@"; do
 		for c in "$t" "selftests/vm/$t" "selftests/vm/$t.sh"; do
@@ -81,6 +100,7 @@ fi
 vmdir=$top/build/vm
 mkdir -p "$vmdir"
 initrd=$vmdir/initramfs-$kver.cpio.gz
+[ $debug -eq 0 ] || initrd=$vmdir/initramfs-builtin.cpio.gz
 if [ ! -s "$initrd" ] || [ scripts/vm-initramfs-init.sh -nt "$initrd" ]; then
 	stage=$(mktemp -d "$vmdir/stage.XXXXXX")
 	mkdir -p "$stage"/{bin,proc,sys,dev,newroot}
@@ -88,7 +108,7 @@ if [ ! -s "$initrd" ] || [ scripts/vm-initramfs-init.sh -nt "$initrd" ]; then
 	ln -s busybox "$stage/bin/sh"
 	cp scripts/vm-initramfs-init.sh "$stage/init"
 	: >"$stage/modules.order"
-	[ "$kver" = builtin ] ||
+	[ $debug -eq 1 ] ||
 	modprobe -S "$kver" --show-depends -a virtio_pci 9pnet_virtio 9p |
 		awk '$1 == "insmod" { print $2 }' | awk '!seen[$0]++' |
 		while read -r ko; do
@@ -115,9 +135,9 @@ echo "$test_timeout" >"$run/timeout"
 start=$(date +%s.%N)
 set +e
 timeout -k 10 "$timeout_s" qemu-system-x86_64 \
-	-machine q35 -accel tcg,thread=multi -cpu max -smp 2 -m "${NFSK_VM_MEM:-1024}" \
+	-machine q35 -accel tcg,thread=multi -cpu max -smp 2 -m "$mem" \
 	-kernel "$kernel" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 no_timer_check nfsk.run=$run nfsk.top=$top nfsk.guest=$top/scripts/vm-guest.sh ${NFSK_KERNEL_APPEND:-}" \
+	-append "console=ttyS0 panic=-1 no_timer_check nfsk.run=$run nfsk.top=$top nfsk.guest=$top/scripts/vm-guest.sh $append" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-virtfs "local,path=$top,mount_tag=top,security_model=none,readonly=on,multidevs=remap" \
 	-virtfs "local,path=$run,mount_tag=out,security_model=none,multidevs=remap" \
@@ -136,6 +156,19 @@ fi
 if ! scripts/splat-check.sh <(tr -d '\r' <"$run/console.log") >/dev/null; then
 	echo "not ok - kernel splat on the console: $run/console.log"
 	fail=1
+fi
+# The debug kernel: a skipped test is a failure (every test, faults.sh
+# included, must run there), and the kmemleak check after the last rmmod
+# (vm-guest.sh, only where kmemleak exists) must have run.
+if [ $debug -eq 1 ]; then
+	if grep -q '^ok .*# SKIP' "$run/tap" 2>/dev/null; then
+		grep '^ok .*# SKIP' "$run/tap" | sed 's/^ok [0-9]* - \(.*\) # SKIP\(.*\)/not ok - skipped on the debug kernel: \1 (\2)/'
+		fail=1
+	fi
+	if ! grep -q '^ok - kmemleak' "$run/tap" 2>/dev/null; then
+		echo "not ok - no kmemleak check ran after the last rmmod"
+		fail=1
+	fi
 fi
 result=$(cat "$run/result" 2>/dev/null || echo none)
 if [ "$result" != pass ]; then

@@ -16,8 +16,15 @@ struct nfsk_cms {
 	u32	width;		/* w columns, power of two */
 	u32	shift;		/* 64 - log2(w): column = top bits */
 	bool	conservative;	/* raise only the minimal cells */
-	u64	total_packets;	/* N of the bound, exact */
+	u64	total_packets;	/* every packet in the cells, exact */
 	u64	total_bytes;
+	/*
+	 * Of the totals, what nfsk_cms_add() put in at fold: the exact counts
+	 * of held flows (window.c). A point query that subtracts them
+	 * (query.c) is bounded by the rest, the light N.
+	 */
+	u64	held_packets;
+	u64	held_bytes;
 	u32	*packets;	/* [depth * width], row after row */
 	u64	*bytes;		/* [depth * width] */
 };
@@ -40,6 +47,8 @@ void nfsk_cms_clear(struct nfsk_cms *c);
 void nfsk_cms_update_cu(struct nfsk_cms *c, u64 hash, u32 len);
 void nfsk_cms_query(const struct nfsk_cms *c, u64 hash,
 		    struct nfsk_cms_est *est);
+/* A flow's exact counts into its d cells at once, and into held_*. */
+void nfsk_cms_add(struct nfsk_cms *c, u64 hash, u64 packets, u64 bytes);
 /* dst += src; same geometry required (returns false otherwise). */
 bool nfsk_cms_merge(struct nfsk_cms *dst, const struct nfsk_cms *src);
 /* ceil(e * n / w), exact in integers. */

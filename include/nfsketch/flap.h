@@ -66,7 +66,8 @@ struct nfsk_flap_entry {
 	u32	flaps;			/* withdraws seen */
 	u32	events;			/* all events seen */
 	u8	state;			/* NFSK_FLAP_S_* */
-	u8	pad[3];
+	u8	protocol;		/* the route's RTPROT_*, caller's */
+	u16	nexthops;		/* of its first route, caller's */
 };
 
 struct nfsk_flap_table {
@@ -81,6 +82,7 @@ struct nfsk_flap_table {
 	u64	untracked;		/* ADDs of unknown prefixes, no free way */
 	u64	inserted;		/* new entries */
 	u64	evictions;		/* live entries (penalty > 0) replaced */
+	u64	refused;		/* events not tracked: set full of history */
 	u64	suppress_crossings;	/* times a prefix became suppressed */
 };
 
@@ -93,7 +95,11 @@ struct nfsk_flap_info {
 	u32	events;
 	u8	suppressed;
 	u8	withdrawn;
-	u8	pad[2];
+	u8	protocol;
+	u8	pad;
+	u16	nexthops;
+	u16	pad2;
+	u64	stamp_ns;		/* time of its last event */
 };
 
 /* What one event did. */
@@ -134,6 +140,13 @@ bool nfsk_flap_next(const struct nfsk_flap_table *t, u32 *pos, u64 now,
 		    struct nfsk_flap_info *out);
 /* Clears suppressions that decayed below reuse; returns how many remain. */
 u32 nfsk_flap_suppressed(struct nfsk_flap_table *t, u64 now);
+
+/* Store the caller's route attributes with a tracked prefix (no-op if not). */
+void nfsk_flap_set_route(struct nfsk_flap_table *t,
+			 const struct nfsk_flap_key *key, u8 protocol,
+			 u16 nexthops);
+/* Nanoseconds from @now until a penalty of @penalty_fx decays below reuse. */
+u64 nfsk_flap_reuse_in(const struct nfsk_flap_table *t, u32 penalty_fx);
 
 /* penalty_fx * 2^(-dt / half_life); exposed for tests. */
 u32 nfsk_flap_decay(u32 penalty_fx, u64 dt_ns, u64 half_life_ns);

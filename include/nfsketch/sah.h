@@ -63,8 +63,11 @@ void nfsk_sah_init(struct nfsk_sah *t, u32 entries, u32 p_fx, u64 seed,
 		   void *mem);
 /* Empties the table and zeroes its counters; keeps p and the PRNG. */
 void nfsk_sah_clear(struct nfsk_sah *t);
-/* Slow half of nfsk_sah_update(): a sampled byte; install or count full. */
-void nfsk_sah_sample(struct nfsk_sah *t, u32 base, u64 hash,
+/*
+ * Slow half of nfsk_sah_update(): a sampled byte; install (true: the packet
+ * is the entry's first) or count full.
+ */
+bool nfsk_sah_sample(struct nfsk_sah *t, u32 base, u64 hash,
 		     const struct nfsk_flow_key *key, u32 len);
 /* Exp(1) in 32.32 fixed point, >= 1, from the table's PRNG. */
 u64 nfsk_sah_exp_fx(struct nfsk_sah *t);
@@ -86,9 +89,13 @@ static inline u32 nfsk_sah_match(const u64 *tags, u64 v)
  * packet hits is data-dependent, a branch on it would be mispredicted on a
  * third of the packets) and spends len * p of the sampling gap. Only when
  * the gap is used up, once per 1/p missed bytes, does a byte get sampled.
+ *
+ * Returns 1 when the packet is counted in an entry (a hit, or the first
+ * packet of a flow just installed), 0 when it is not: the caller counts
+ * exactly those in its Count-Min sketch (bank.c).
  */
-static inline void nfsk_sah_update(struct nfsk_sah *t, u64 hash,
-				   const struct nfsk_flow_key *key, u32 len)
+static inline u32 nfsk_sah_update(struct nfsk_sah *t, u64 hash,
+				  const struct nfsk_flow_key *key, u32 len)
 {
 	u32 base = (u32)(hash & t->set_mask) * NFSK_SAH_WAYS;
 	/* way of the hit, or 8 on a miss: bit 8 keeps ctz defined */
@@ -103,11 +110,10 @@ static inline void nfsk_sah_update(struct nfsk_sah *t, u64 hash,
 	c->packets++;
 	t->hits += miss ^ 1;
 	t->misses += miss;
-	if (nfsk_unlikely(x >= t->left)) {
-		nfsk_sah_sample(t, base, hash, key, len);
-		return;
-	}
+	if (nfsk_unlikely(x >= t->left))
+		return nfsk_sah_sample(t, base, hash, key, len);
 	t->left -= x;	/* x < left: stays >= 1 */
+	return miss ^ 1;
 }
 
 static inline bool nfsk_sah_held(const struct nfsk_sah *t, u32 i)

@@ -107,6 +107,14 @@ void nfsk_fold_end(struct nfsk_fold *f);
 u64 nfsk_fold_addr_packets(const struct nfsk_geom *g, const void *scratch,
 			   u64 addr_hash, bool dst);
 
+/*
+ * The merge table of held flows of the last fold that used @scratch (with
+ * the same @g and @nbanks): for nfsk_window_query(), <nfsketch/query.h>.
+ */
+const struct nfsk_fold_slot *nfsk_fold_held(const struct nfsk_geom *g,
+					    u32 nbanks, const void *scratch,
+					    u32 *nslots);
+
 void nfsk_window_fold(struct nfsk_window *win, struct nfsk_cms *wcms,
 		      const struct nfsk_bank *const *banks, u32 nbanks,
 		      const struct nfsk_geom *g, void *scratch);

@@ -4,8 +4,11 @@
  *
  * The netfilter hook calls nfsk_bank_update() once per packet on its own
  * CPU's bank of the current epoch, so the update takes no lock and no
- * atomic and costs one flow hash, d counter pairs of the Count-Min sketch,
- * one Sample-and-Hold set line, two histogram buckets and a few counters.
+ * atomic and costs one flow hash, one Sample-and-Hold set line, d counter
+ * pairs of the Count-Min sketch for a packet the table does not hold (a
+ * held flow's packets are counted in its entry only, so the sketch's error
+ * e*N/w is paid on the light mass alone: query.c), two histogram buckets
+ * and a few counters.
  * Banks of all CPUs are summed at window close (window.c); keeping them
  * apart is what makes the hot path free of shared cache lines.
  *
@@ -105,8 +108,9 @@ void nfsk_bank_update(struct nfsk_bank *b, const struct nfsk_hash_key *hk,
 	b->family[fk->family == NFSK_AF_INET6]++;
 	nfsk_hist_add(&b->src, nfsk_addr_hash(hk, fk->saddr));
 	nfsk_hist_add(&b->dst, nfsk_addr_hash(hk, fk->daddr));
-	nfsk_cms_update(&b->cms, h, len);
-	nfsk_sah_update(&b->sah, h, fk, len);
+	/* a held flow's packet is counted in its entry only (query.c) */
+	if (!nfsk_sah_update(&b->sah, h, fk, len))
+		nfsk_cms_update(&b->cms, h, len);
 }
 
 void nfsk_bank_truncated(struct nfsk_bank *b, u32 len)

@@ -20,6 +20,10 @@
  *
  * Packets are u32 per cell: a window of 10 s would need 400 Mpps into one
  * cell of one CPU to wrap. Bytes are u64.
+ *
+ * A bank's sketch sees only the packets its Sample-and-Hold table does not
+ * hold (bank.c), so its N, and the bound, is the light mass; the fold adds
+ * the held flows back with nfsk_cms_add() (query.c explains the query).
  */
 #include <nfsketch/cms.h>
 
@@ -61,6 +65,8 @@ void nfsk_cms_clear(struct nfsk_cms *c)
 	memset(c->packets, 0, cells * sizeof(u32));
 	c->total_packets = 0;
 	c->total_bytes = 0;
+	c->held_packets = 0;
+	c->held_bytes = 0;
 }
 
 u32 nfsk_cms_col(const struct nfsk_cms *c, u64 hash, u32 row)
@@ -118,6 +124,25 @@ void nfsk_cms_query(const struct nfsk_cms *c, u64 hash,
 	est->err_bytes = nfsk_cms_bound(c->total_bytes, c->width);
 }
 
+void nfsk_cms_add(struct nfsk_cms *c, u64 hash, u64 packets, u64 bytes)
+{
+	u64 h2 = nfsk_cms_h2(hash);
+	u64 g = hash;
+	u32 i, base;
+
+	for (i = 0, base = 0; i < c->depth; i++, base += c->width) {
+		u32 col = base + (u32)(g >> c->shift);
+
+		c->packets[col] += (u32)packets;
+		c->bytes[col] += bytes;
+		g += h2;
+	}
+	c->total_packets += packets;
+	c->total_bytes += bytes;
+	c->held_packets += packets;
+	c->held_bytes += bytes;
+}
+
 bool nfsk_cms_merge(struct nfsk_cms *dst, const struct nfsk_cms *src)
 {
 	u64 cells = (u64)dst->depth * dst->width;
@@ -131,6 +156,8 @@ bool nfsk_cms_merge(struct nfsk_cms *dst, const struct nfsk_cms *src)
 	}
 	dst->total_packets += src->total_packets;
 	dst->total_bytes += src->total_bytes;
+	dst->held_packets += src->held_packets;
+	dst->held_bytes += src->held_bytes;
 	return true;
 }
 

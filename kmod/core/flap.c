@@ -24,10 +24,19 @@
  *
  * The table is set-associative (8 ways, sets chosen by a keyed hash of the
  * prefix): a bounded number of probes, no allocation. A new prefix whose set
- * is full replaces the entry with the lowest current penalty (the stalest
- * on ties), so the prefixes that matter most are the last to go; replacing
- * an entry whose penalty had decayed to zero is free, any other replacement
- * is counted as an eviction.
+ * is full takes the way with the lowest current penalty (withdrawn before
+ * present on a tie, then the stalest), but only if that penalty is below
+ * half of what the new event adds (i.e. it decayed for more than a
+ * half-life since an equal event): a prefix with that much history keeps
+ * its way, and the new event goes untracked (`refused`).
+ * Why not "lowest penalty" alone, nor LRU: with more prefixes flapping in
+ * the same order than the table holds, both always evict the prefix that
+ * flaps next (it is the stalest and the most decayed), so no prefix keeps
+ * its history (measured, selftests/core/test_flap.c: 2,000 prefixes x 3
+ * flaps in 1,024 entries kept 1 %); refusing newcomers keeps the incumbents
+ * whole until their history decays below half a withdraw.
+ * Replacing an entry whose penalty had decayed to zero is free, any other
+ * replacement is counted as an eviction.
  */
 #include <nfsketch/flap.h>
 
@@ -122,6 +131,7 @@ void nfsk_flap_clear(struct nfsk_flap_table *t)
 	t->untracked = 0;
 	t->inserted = 0;
 	t->evictions = 0;
+	t->refused = 0;
 	t->suppress_crossings = 0;
 }
 
@@ -217,26 +227,37 @@ static struct nfsk_flap_entry *free_way(const struct nfsk_flap_table *t,
 	return NULL;
 }
 
-/* A slot for a new key: a free one, else the lowest current penalty. */
+/*
+ * A slot for a new key whose event adds @inc_fx: a free one, else the
+ * lowest current penalty if below half of @inc_fx (ties: withdrawn first,
+ * then the stalest); NULL when every way holds more history than that.
+ */
 static struct nfsk_flap_entry *victim(struct nfsk_flap_table *t,
 				      const struct nfsk_flap_key *k, u64 now,
-				      bool *evicted)
+				      u32 inc_fx, bool *evicted)
 {
 	struct nfsk_flap_entry *e = t->slot + key_set(t, k) * NFSK_FLAP_WAYS;
 	struct nfsk_flap_entry *best = NULL;
 	u32 i, fx, best_fx = 0;
+	bool wd, best_wd = false;
 
 	*evicted = false;
 	for (i = 0; i < NFSK_FLAP_WAYS; i++, e++) {
 		if (!(e->state & NFSK_FLAP_S_USED))
 			return e;
 		fx = cur_fx(t, e, now);
+		wd = !!(e->state & NFSK_FLAP_S_WITHDRAWN);
 		if (!best || fx < best_fx ||
-		    (fx == best_fx && e->stamp_ns < best->stamp_ns)) {
+		    (fx == best_fx && wd && !best_wd) ||
+		    (fx == best_fx && wd == best_wd &&
+		     e->stamp_ns < best->stamp_ns)) {
 			best = e;
 			best_fx = fx;
+			best_wd = wd;
 		}
 	}
+	if (best_fx && best_fx >= inc_fx / 2)
+		return NULL;
 	if (best->state & NFSK_FLAP_S_SUPPRESSED)
 		t->suppressed--;
 	t->used--;
@@ -292,9 +313,13 @@ u32 nfsk_flap_event(struct nfsk_flap_table *t, const struct nfsk_flap_key *key,
 		 * in a free way: then a later REPLACE of it is told from an ADD.
 		 * It never displaces a prefix with a history.
 		 */
-		e = inc ? victim(t, &k, now, &evicted) : free_way(t, &k);
+		e = inc ? victim(t, &k, now, inc << FX, &evicted) :
+			  free_way(t, &k);
 		if (!e) {
-			t->untracked++;
+			if (inc)
+				t->refused++;
+			else
+				t->untracked++;
 			return 0;
 		}
 		memset(e, 0, sizeof(*e));
@@ -342,6 +367,46 @@ static void fill_info(const struct nfsk_flap_table *t,
 	out->events = e->events;
 	out->suppressed = still_suppressed(t, e, fx);
 	out->withdrawn = !!(e->state & NFSK_FLAP_S_WITHDRAWN);
+	out->protocol = e->protocol;
+	out->nexthops = e->nexthops;
+	out->stamp_ns = e->stamp_ns;
+}
+
+void nfsk_flap_set_route(struct nfsk_flap_table *t,
+			 const struct nfsk_flap_key *key, u8 protocol,
+			 u16 nexthops)
+{
+	struct nfsk_flap_entry *e;
+	struct nfsk_flap_key k;
+
+	key_norm(&k, key);
+	e = find(t, &k);
+	if (e) {
+		e->protocol = protocol;
+		e->nexthops = nexthops;
+	}
+}
+
+/*
+ * Decay is monotonic in time: bisect the elapsed time (64 steps at most)
+ * for the first nanosecond at which the penalty is below reuse.
+ */
+u64 nfsk_flap_reuse_in(const struct nfsk_flap_table *t, u32 penalty_fx)
+{
+	u64 lo = 0, hi, mid, h = t->cfg.half_life_ns;
+	u32 reuse_fx = t->cfg.reuse << FX;
+
+	if (penalty_fx < reuse_fx)
+		return 0;
+	hi = h > (~0ULL >> 6) ? ~0ULL : h * 33;	/* decay() is 0 from 32 h */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (nfsk_flap_decay(penalty_fx, mid, h) < reuse_fx)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
 }
 
 bool nfsk_flap_lookup(const struct nfsk_flap_table *t,

@@ -5,7 +5,8 @@
  * A Count-Min sketch estimates any flow it is asked about but cannot list
  * the heavy flows. Sample-and-Hold finds them: each byte is sampled with
  * probability p; once a flow is sampled it is held in a table and every
- * later byte and packet of it is counted exactly. A flow of f bytes is
+ * later byte and packet of it is counted exactly, there only: the bank's
+ * Count-Min does not see it again (bank.c, query.c). A flow of f bytes is
  * missed with probability (1 - p)^f ~ e^(-f*p), so big flows are held
  * early and small ones rarely take a slot.
  *
@@ -111,7 +112,7 @@ u64 nfsk_sah_exp_fx(struct nfsk_sah *t)
 	return e ? e : 1;
 }
 
-void nfsk_sah_sample(struct nfsk_sah *t, u32 base, u64 hash,
+bool nfsk_sah_sample(struct nfsk_sah *t, u32 base, u64 hash,
 		     const struct nfsk_flow_key *key, u32 len)
 {
 	u32 empty, w;
@@ -122,7 +123,7 @@ void nfsk_sah_sample(struct nfsk_sah *t, u32 base, u64 hash,
 	empty = nfsk_sah_match(t->tags + base, 0);
 	if (nfsk_unlikely(!empty)) {
 		t->full++;
-		return;
+		return false;
 	}
 	w = base + __builtin_ctz(empty);
 	t->tags[w] = hash;
@@ -131,6 +132,7 @@ void nfsk_sah_sample(struct nfsk_sah *t, u32 base, u64 hash,
 	t->keys[w] = *key;
 	t->held++;
 	t->admitted++;
+	return true;
 }
 
 u32 nfsk_sah_adapt(u32 p_fx, u32 held, u32 capacity, u32 p_max_fx)

@@ -9,9 +9,11 @@
  * histograms are added before the entropy is taken (entropy is not
  * additive), and the Sample-and-Hold entries of all banks are merged by
  * flow hash (a flow that moved between CPUs is held in several banks) before
- * the top-K by bytes is chosen. Each top flow is checked against the window
- * CMS: its held counts can never exceed the CMS estimate, a violation
- * means a bug or a tag collision and is counted in cms_check_fail.
+ * the top-K by bytes is chosen, and added into the window CMS (a bank's CMS
+ * has only its light packets: query.c). Each top flow is checked against
+ * the window CMS: its held counts can never exceed the CMS estimate, a
+ * violation means a bug or a tag collision and is counted in
+ * cms_check_fail.
  *
  * The merge table is open addressing in caller-provided scratch, sized
  * for twice the entries of all banks, so it never fills and the fold needs
@@ -21,6 +23,7 @@
  * one series at a time out of it.
  */
 #include <nfsketch/window.h>
+#include <nfsketch/query.h>
 
 static u64 nfsk_fold_slots(const struct nfsk_geom *g, u32 nbanks)
 {
@@ -120,9 +123,13 @@ void nfsk_fold_bank(struct nfsk_fold *f, const struct nfsk_bank *b)
 		f->hsrc[i] += b->src.c[i];
 		f->hdst[i] += b->dst.c[i];
 	}
+	/* held bytes are in no bank's CMS: add them, rows = whole stream */
 	for (i = 0; i < t->entries; i++)
-		if (t->tags[i])
+		if (t->tags[i]) {
 			nfsk_fold_flow(f, t->tags[i], &t->ctr[i], &t->keys[i]);
+			nfsk_cms_add(f->wcms, t->tags[i], t->ctr[i].packets,
+				     t->ctr[i].bytes);
+		}
 }
 
 /* a before b in the top-K: more bytes, then more packets, then hash */
@@ -159,9 +166,13 @@ static void nfsk_fold_topk(struct nfsk_fold *f)
 	}
 	for (i = 0; i < win->ntop; i++) {
 		struct nfsk_flow_stat *fs = &win->top[i];
+		struct nfsk_cms_est full;
 
-		nfsk_cms_query(f->wcms, fs->hash, &fs->est);
-		if (fs->bytes > fs->est.bytes || fs->packets > fs->est.packets)
+		nfsk_window_query(f->wcms, f->slots, f->slot_mask + 1,
+				  fs->hash, &fs->est);
+		/* the whole-stream rows hold every held byte */
+		nfsk_cms_query(f->wcms, fs->hash, &full);
+		if (fs->bytes > full.bytes || fs->packets > full.packets)
 			win->cms_check_fail++;
 	}
 }
@@ -191,6 +202,15 @@ void nfsk_window_fold(struct nfsk_window *win, struct nfsk_cms *wcms,
 	for (i = 0; i < nbanks; i++)
 		nfsk_fold_bank(&f, banks[i]);
 	nfsk_fold_end(&f);
+}
+
+const struct nfsk_fold_slot *nfsk_fold_held(const struct nfsk_geom *g,
+					    u32 nbanks, const void *scratch,
+					    u32 *nslots)
+{
+	*nslots = (u32)nfsk_fold_slots(g, nbanks);
+	return (const struct nfsk_fold_slot *)((const u64 *)scratch +
+					       2 * g->hist_buckets);
 }
 
 u64 nfsk_fold_addr_packets(const struct nfsk_geom *g, const void *scratch,

@@ -28,7 +28,15 @@ base=$top/build/debug-kernel
 src=$base/src-$srcver
 obj=$base/$srcver-$hash
 
+# Module.symvers: the kernel has no modules of its own, so the symbol CRCs
+# an external module is versioned against (CONFIG_MODVERSIONS) are
+# vmlinux's; without the file modpost leaves the .ko unversioned and insmod
+# refuses it ("no symbol version for module_layout").
+symvers() {
+	[ -s "$obj/Module.symvers" ] || cp "$obj/vmlinux.symvers" "$obj/Module.symvers"
+}
 if [ -e "$obj/.nfsk-built" ]; then
+	symvers
 	echo "$obj"
 	exit 0
 fi
@@ -65,6 +73,7 @@ start=$(date +%s)
 	END { exit bad }' "$obj/.config" "$frag" || exit 1
 	TIMEFORMAT='debug-kernel: make %R s wall, %U s user, %S s system'
 	time nice -n "${NFSK_NICE:-10}" make -s -C "$src" O="$obj" -j"$jobs" bzImage modules_prepare || exit 1
+	symvers
 	touch "$obj/.nfsk-built"
 ) >"$log" 2>&1 || { tail -30 "$log" >&2; echo "debug-kernel: build failed, see $log" >&2; exit 1; }
 echo "debug-kernel: built in $(($(date +%s) - start)) s ($log)" >&2

@@ -234,7 +234,7 @@ TEST(table_bound_and_eviction)
 	struct nfsk_flap_key heavy = key4(0xcb007100, 24, 254), k;
 	struct nfsk_flap_verdict v;
 	struct nfsk_flap_info info;
-	unsigned int i, cnt, sup, evicted = 0;
+	unsigned int i, cnt, sup, tracked = 0, evicted = 0;
 	struct tab tb;
 	u32 pos;
 
@@ -245,16 +245,17 @@ TEST(table_bound_and_eviction)
 	for (i = 0; i < N; i++) {
 		k = key4(0x0a000000 + (i << 8), 24, 254);
 		nfsk_flap_event(&tb.t, &k, NFSK_FLAP_DEL, 10 + i, &v);
-		ASSERT_TRUE(v.tracked);
+		tracked += v.tracked;
 		evicted += v.evicted;
 		ASSERT_LE(tb.t.used, (u32)ENTRIES);
 	}
 	EXPECT_EQ((u32)ENTRIES, tb.t.used);
-	/* every insert beyond the capacity evicted a live entry */
-	EXPECT_EQ(N + 1 - ENTRIES, (int)tb.t.evictions);
-	EXPECT_EQ(evicted, (unsigned int)tb.t.evictions);
-	EXPECT_EQ((u64)N + 1, tb.t.inserted);
-	/* the lowest penalty goes first: the heavy prefix survives */
+	/* a fresh withdraw never displaces a prefix with as much history */
+	EXPECT_EQ(0U, evicted);
+	EXPECT_EQ(0, (int)tb.t.evictions);
+	EXPECT_EQ(ENTRIES - 1, (int)tracked);
+	EXPECT_EQ(N + 1 - ENTRIES, (int)tb.t.refused);
+	EXPECT_EQ((u64)ENTRIES, tb.t.inserted);
 	ASSERT_TRUE(nfsk_flap_lookup(&tb.t, &heavy, 2 * SEC, &info));
 	EXPECT_TRUE(info.suppressed);
 	/* iteration sees every entry once; suppressed count agrees */
@@ -264,14 +265,118 @@ TEST(table_bound_and_eviction)
 	EXPECT_EQ((u32)ENTRIES, cnt);
 	EXPECT_EQ(1U, sup);
 	EXPECT_EQ(1U, nfsk_flap_suppressed(&tb.t, 2 * SEC));
+	/*
+	 * Two half-lives later one withdraw has decayed to 250, below a fresh
+	 * one: newcomers evict those (counted), never the heavy prefix (6,000
+	 * decayed to 1,500, still above a fresh withdraw).
+	 */
+	for (i = 0; i < N; i++) {
+		k = key4(0x0b000000 + (i << 8), 24, 254);
+		nfsk_flap_event(&tb.t, &k, NFSK_FLAP_DEL, 2 * HL + i, &v);
+	}
+	EXPECT_EQ((u64)ENTRIES - 1, tb.t.evictions);
+	ASSERT_TRUE(nfsk_flap_lookup(&tb.t, &heavy, 2 * HL + N, &info));
+	EXPECT_EQ(1, info.flaps == 6);
 	/* decayed-out entries are reused without counting an eviction */
 	k = key4(0x0c000000, 24, 254);
 	nfsk_flap_event(&tb.t, &k, NFSK_FLAP_DEL, 40 * HL, &v);
 	EXPECT_FALSE(v.evicted);
+	EXPECT_TRUE(v.tracked);
 	nfsk_flap_clear(&tb.t);
 	EXPECT_EQ(0U, tb.t.used);
 	pos = 0;
 	EXPECT_FALSE(nfsk_flap_next(&tb.t, &pos, 0, &info));
+	free(tb.mem);
+}
+
+/*
+ * The issue's case: N prefixes withdrawn and re-added in the same order,
+ * three rounds, one millisecond apart, in the kernel's default table
+ * (1,024 entries). Kept = prefixes whose three withdraws are all in the
+ * table (penalty ~3,000, suppressed). Before this rule (evict the lowest
+ * penalty): 2,000 -> 1 %, 1,000 -> 50 %, 500 -> 90 %. Printed as TAP
+ * diagnostics; docs/design.md quotes them.
+ */
+static unsigned int cyclic_kept(unsigned int n, unsigned int entries,
+				unsigned int *suppressed)
+{
+	struct nfsk_flap_key k;
+	struct nfsk_flap_info info;
+	unsigned int i, r, kept = 0;
+	u64 now = SEC;
+	struct tab tb;
+
+	tab_init(&tb, entries);
+	for (i = 0; i < n; i++) {	/* the initial table: present, no history */
+		k = key4(0x0a000000 + (i << 8), 24, 254);
+		nfsk_flap_event(&tb.t, &k, NFSK_FLAP_ADD, now, NULL);
+	}
+	for (r = 0; r < 3; r++) {
+		for (i = 0; i < n; i++, now += 1000000) {
+			k = key4(0x0a000000 + (i << 8), 24, 254);
+			nfsk_flap_event(&tb.t, &k, NFSK_FLAP_DEL, now, NULL);
+			nfsk_flap_event(&tb.t, &k, NFSK_FLAP_ADD, now, NULL);
+		}
+	}
+	*suppressed = 0;
+	for (i = 0; i < n; i++) {
+		k = key4(0x0a000000 + (i << 8), 24, 254);
+		if (!nfsk_flap_lookup(&tb.t, &k, now, &info))
+			continue;
+		kept += info.flaps == 3;
+		*suppressed += info.suppressed;
+	}
+	free(tb.mem);
+	return kept;
+}
+
+TEST(cyclic_flapping_keeps_history)
+{
+	static const unsigned int sizes[] = { 200, 500, 1000, 2000 };
+	unsigned int i, kept, sup;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		kept = cyclic_kept(sizes[i], 1024, &sup);
+		TH_LOG("cyclic flapping: %u prefixes x 3 flaps, 1024 entries: "
+		       "%u kept their history (%u %%), %u suppressed",
+		       sizes[i], kept, kept * 100 / sizes[i], sup);
+		EXPECT_EQ(kept, sup);
+		if (sizes[i] <= 200)
+			EXPECT_EQ(sizes[i], kept);
+		/* a set-associative table of 1,024 fills to >= 80 % */
+		EXPECT_GE(kept, (sizes[i] < 820 ? sizes[i] * 9 / 10 : 820U));
+	}
+}
+
+TEST(reuse_time_and_route_fields)
+{
+	struct nfsk_flap_key k = key4(0xc6336400, 24, 254);
+	struct nfsk_flap_info info;
+	struct tab tb;
+	u64 t, exact;
+
+	tab_init(&tb, 64);
+	nfsk_flap_event(&tb.t, &k, NFSK_FLAP_DEL, SEC, NULL);
+	nfsk_flap_event(&tb.t, &k, NFSK_FLAP_ADD, SEC, NULL);
+	nfsk_flap_event(&tb.t, &k, NFSK_FLAP_DEL, SEC, NULL);
+	nfsk_flap_event(&tb.t, &k, NFSK_FLAP_DEL, SEC, NULL);
+	ASSERT_TRUE(nfsk_flap_lookup(&tb.t, &k, SEC, &info));
+	EXPECT_EQ(3000U, info.penalty);
+	/* 3000 -> 750 is exactly two half-lives */
+	t = nfsk_flap_reuse_in(&tb.t, info.penalty_fx);
+	exact = 2 * HL;
+	EXPECT_LE(t > exact ? t - exact : exact - t, HL / 10000);
+	EXPECT_EQ(0ULL, nfsk_flap_reuse_in(&tb.t, 700 << NFSK_FLAP_FRAC_BITS));
+	/* decayed by that time it is no longer suppressed, just before it is */
+	ASSERT_TRUE(nfsk_flap_lookup(&tb.t, &k, SEC + t, &info));
+	EXPECT_FALSE(info.suppressed);
+	ASSERT_TRUE(nfsk_flap_lookup(&tb.t, &k, SEC + t - 1, &info));
+	EXPECT_TRUE(info.suppressed);
+	nfsk_flap_set_route(&tb.t, &k, 12, 3);
+	ASSERT_TRUE(nfsk_flap_lookup(&tb.t, &k, SEC, &info));
+	EXPECT_EQ(12, info.protocol);
+	EXPECT_EQ(3, info.nexthops);
+	EXPECT_EQ(SEC, info.stamp_ns);
 	free(tb.mem);
 }
 

@@ -6,7 +6,9 @@
  */
 #include <stdlib.h>
 #include "kselftest_harness.h"
+#include <math.h>
 #include <nfsketch/window.h>
+#include <nfsketch/query.h>
 #include "zipf.h"
 
 #define NCPU	4
@@ -150,6 +152,84 @@ TEST(fold_equals_single_stream)
 	ASSERT_GT(heavy, 0U);
 	ASSERT_EQ(heavy, found);
 
+	free(bytes);
+	free(pkts);
+	trace_free(&t);
+	rig_free(&r);
+}
+
+/*
+ * The point query of a folded window (held part + light Count-Min) against
+ * exact per-flow counts of every flow of a Zipf trace spread over per-CPU
+ * banks (a flow moves between CPUs on 10 % of its packets, so it is held
+ * on some and light on others): never below the truth, at least 1 - e^-d
+ * of the flows within the light bound e*N_light/w, and that bound below
+ * the whole-stream bound e*N/w of the plain query. A query scans the held
+ * flows (slots x d): every heavy flow (>= N/1000) and every 8th other one
+ * are asked, so that the test stays well inside its timeout under ASan.
+ */
+TEST(query_held_plus_light_within_bound)
+{
+	static struct nfsk_window w;
+	const struct nfsk_bank *banks[NCPU];
+	const struct nfsk_fold_slot *held;
+	struct nfsk_hash_key hk;
+	struct trace t;
+	struct rig r;
+	u64 *bytes, *pkts, rs = 17;
+	u32 i, nslots, seen = 0, within = 0, within_full = 0;
+	double rel = 0, rel_full = 0;
+
+	rig_init(&r);
+	trace_make(&t, 1U << 20, 100000, 1.1, 61);
+	trace_hash_key(&hk, 62);
+	bytes = calloc(t.nflows, 8);
+	pkts = calloc(t.nflows, 8);
+	for (i = 0; i < t.npkts; i++) {
+		u32 fl = t.flow[i];
+		u32 cpu = trace_rand(&rs) % 10 ? fl % NCPU : trace_rand(&rs) % NCPU;
+
+		nfsk_bank_update(&r.bank[cpu], &hk, &t.keys[fl], t.len[i]);
+		bytes[fl] += t.len[i];
+		pkts[fl]++;
+	}
+	for (i = 0; i < NCPU; i++)
+		banks[i] = &r.bank[i];
+	nfsk_window_fold(&w, &r.wcms[0], banks, NCPU, &r.g, r.scratch);
+	held = nfsk_fold_held(&r.g, NCPU, r.scratch, &nslots);
+	ASSERT_GT(r.wcms[0].held_bytes, r.wcms[0].total_bytes / 2);
+	ASSERT_EQ(w.bytes, r.wcms[0].total_bytes);
+	for (i = 0; i < t.nflows; i++) {
+		struct nfsk_cms_est est, full;
+		u64 h;
+
+		if (!pkts[i] || (i % 8 && pkts[i] * 1000 < t.npkts))
+			continue;
+		seen++;
+		h = nfsk_flow_hash(&hk, &t.keys[i]);
+		nfsk_window_query(&r.wcms[0], held, nslots, h, &est);
+		nfsk_cms_query(&r.wcms[0], h, &full);
+		ASSERT_GE(est.packets, pkts[i]) TH_LOG("flow %u", i);
+		ASSERT_GE(est.bytes, bytes[i]) TH_LOG("flow %u", i);
+		ASSERT_GE(full.bytes, bytes[i]) TH_LOG("flow %u", i);
+		ASSERT_LT(est.err_bytes, full.err_bytes);
+		if (est.packets - pkts[i] <= est.err_packets &&
+		    est.bytes - bytes[i] <= est.err_bytes)
+			within++;
+		if (full.packets - pkts[i] <= full.err_packets &&
+		    full.bytes - bytes[i] <= full.err_bytes)
+			within_full++;
+		rel += (double)(est.packets - pkts[i]) / pkts[i];
+		rel_full += (double)(full.packets - pkts[i]) / pkts[i];
+	}
+	TH_LOG("%u flows: %.4f within e*N_light/w (need %.4f), whole-stream query %.4f within e*N/w; mean relative packet error %.2f against %.2f; N_light %.1f %% of bytes",
+	       seen, (double)within / seen, 1 - exp(-(double)r.g.cms_depth),
+	       (double)within_full / seen, rel / seen, rel_full / seen,
+	       100.0 * (r.wcms[0].total_bytes - r.wcms[0].held_bytes) /
+	       r.wcms[0].total_bytes);
+	ASSERT_GE(seen, 8000U);
+	ASSERT_GE((double)within / seen, 1 - exp(-(double)r.g.cms_depth));
+	ASSERT_LT(rel, rel_full);
 	free(bytes);
 	free(pkts);
 	trace_free(&t);

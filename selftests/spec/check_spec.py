@@ -581,6 +581,8 @@ def uses(text, where, p, typed_get, int_get, put_typed, put_bin, nest_put):
     for m in re.finditer(put_bin, text):
         cname, ln = m.group(1), m.group(2)
         ent = by_cname.get(cname)
+        if ent and ent[1]["type"] == "flag" and ln == "0":
+            continue        # a flag is an attribute without payload
         if not ent or ent[1]["type"] != "binary":
             p.append("%s writes %s as binary, the spec says %s" %
                      (where, cname, ent and ent[1]["type"]))

@@ -9,7 +9,7 @@
 # nothing (kmemleak after the final rmmod) and log no splat.
 #
 # On a kernel without fault injection: one "# SKIP" line (the debug-kernel
-# run, scripts/vm-debug.sh, counts a SKIP as a failure).
+# run, scripts/vm-run.sh -k debug, counts a SKIP as a failure).
 . "$(dirname "$0")/lib.sh"
 
 dbg=/sys/kernel/debug

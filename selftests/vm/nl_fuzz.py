@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """Raw generic netlink against the nfsketch family, stdlib only.
 
-A third implementation of the UAPI (after the libmnl CLI and the libnl
-client), with NETLINK_EXT_ACK and NETLINK_CAP_ACK, used by the VM selftests:
+Malformed and random requests over genl.py's raw socket, used by the VM
+selftests:
 
   nl_fuzz.py cases          malformed requests: errno, extack message, bad
                             attribute offset or missing attribute, each
@@ -16,10 +16,10 @@ client), with NETLINK_EXT_ACK and NETLINK_CAP_ACK, used by the VM selftests:
   nl_fuzz.py perm allow     every command allowed (own user namespace)
 
 Prints one line per check, "PASS <what>" or "FAIL <what>"; exit 1 on any
-FAIL. The attribute numbers below are written out from
-include/uapi/linux/nfsketch.h on purpose: they are the second reading of
-the header.
+FAIL. The socket, the message builders and the attribute numbers are
+genl.py's.
 """
+
 import errno
 import os
 import random
@@ -28,189 +28,9 @@ import struct
 import sys
 import time
 
-NETLINK_GENERIC = 16
-SOL_NETLINK = 270
-NETLINK_CAP_ACK = 10
-NETLINK_EXT_ACK = 11
-
-NLM_F_REQUEST = 0x1
-NLM_F_MULTI = 0x2
-NLM_F_ACK = 0x4
-NLM_F_DUMP = 0x300
-NLM_F_CAPPED = 0x100
-NLM_F_ACK_TLVS = 0x200
-NLMSG_ERROR = 2
-NLMSG_DONE = 3
-NLA_F_NESTED = 0x8000
-
-NLMSGERR_ATTR_MSG = 1
-NLMSGERR_ATTR_OFFS = 2
-NLMSGERR_ATTR_MISS_TYPE = 5
-NLMSGERR_ATTR_MISS_NEST = 6
-
-GENL_ID_CTRL = 16
-CTRL_CMD_GETFAMILY = 3
-CTRL_ATTR_FAMILY_ID = 1
-CTRL_ATTR_FAMILY_NAME = 2
-
-# enum nfsketch_cmd
-CMD_STATS_GET, CMD_WINDOW_GET, CMD_TOPK_GET, CMD_QUERY, CMD_SKETCH_GET, \
-    CMD_ROUTE_GET, CMD_CONFIG_GET, CMD_CONFIG_SET, CMD_RESET = range(1, 10)
-# enum nfsketch_attr
-A_STATS, A_WINDOW, A_FLOW, A_ROUTE, A_CONFIG, A_SKETCH, A_ALERT, A_LAST_N, \
-    A_TOPK_BY, A_TOPK_N, A_QUERY_SRC, A_QUERY_DST = range(2, 14)
-A_MAX = 13
-# enum nfsketch_flow_attr
-FLOW_FAMILY, FLOW_SRC, FLOW_DST, FLOW_PROTO, FLOW_SPORT, FLOW_DPORT = range(2, 8)
-# enum nfsketch_config_attr
-CFG_WINDOW_MS, CFG_HISTORY, CFG_CMS_WIDTH, CFG_CMS_DEPTH = range(2, 6)
-CFG_HASH_KEY = 8
-CFG_FLAP_SUPPRESS, CFG_FLAP_REUSE = 15, 16
-CFG_MAX = 21
-
-GENL_HDR = 4
-NLMSG_HDR = 16
-FIRST_ATTR = NLMSG_HDR + GENL_HDR  # offset of the first top-level attribute
-
-
-def align4(n):
-    return (n + 3) & ~3
-
-
-def attr(atype, payload):
-    a = struct.pack("=HH", 4 + len(payload), atype) + payload
-    return a + b"\0" * (align4(len(a)) - len(a))
-
-
-def u8(t, v):
-    return attr(t, struct.pack("=B", v))
-
-
-def u16(t, v):
-    return attr(t, struct.pack("=H", v))
-
-
-def u32(t, v):
-    return attr(t, struct.pack("=I", v))
-
-
-def nest(t, *attrs, flag=True):
-    return attr(t | (NLA_F_NESTED if flag else 0), b"".join(attrs))
-
-
-def parse_attrs(buf):
-    out = {}
-    off = 0
-    while off + 4 <= len(buf):
-        ln, t = struct.unpack_from("=HH", buf, off)
-        if ln < 4 or off + ln > len(buf):
-            break
-        out[t & 0x3FFF] = buf[off + 4:off + ln]
-        off += align4(ln)
-    return out
-
-
-class Answer:
-    def __init__(self):
-        self.error = None       # negative errno, 0 for an ACK, None: none
-        self.msg = None
-        self.offs = None
-        self.miss_type = None
-        self.miss_nest = None
-        self.replies = []       # (cmd, attrs payload)
-        self.done = False
-
-    def __repr__(self):
-        return ("error=%s msg=%r offs=%s miss_type=%s miss_nest=%s replies=%d"
-                % (self.error, self.msg, self.offs, self.miss_type,
-                   self.miss_nest, len(self.replies)))
-
-
-class Genl:
-    def __init__(self, timeout=10.0):
-        self.sk = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW,
-                                NETLINK_GENERIC)
-        self.sk.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
-        self.sk.setsockopt(SOL_NETLINK, NETLINK_CAP_ACK, 1)
-        self.sk.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
-        self.sk.bind((0, 0))
-        self.sk.settimeout(timeout)
-        self.seq = int(time.time()) & 0xFFFF
-        self.family = None
-        ans = self.request(GENL_ID_CTRL, CTRL_CMD_GETFAMILY,
-                           attr(CTRL_ATTR_FAMILY_NAME, b"nfsketch\0"))
-        if ans.error or not ans.replies:
-            raise RuntimeError("cannot resolve family nfsketch: %r" % ans)
-        fam = parse_attrs(ans.replies[0][1])
-        self.family = struct.unpack("=H", fam[CTRL_ATTR_FAMILY_ID])[0]
-
-    def build(self, mtype, cmd, payload, flags, version=1, genl=True):
-        self.seq += 1
-        body = struct.pack("=BBH", cmd, version, 0) if genl else b""
-        body += payload
-        return struct.pack("=IHHII", NLMSG_HDR + len(body), mtype, flags,
-                           self.seq, 0) + body
-
-    def request(self, mtype, cmd, payload=b"", dump=False, raw=None,
-                flags=None):
-        """Send one request, read until its ACK/error or NLMSG_DONE."""
-        if raw is None:
-            if flags is None:
-                flags = NLM_F_REQUEST | NLM_F_ACK | (NLM_F_DUMP if dump else 0)
-            raw = self.build(mtype, cmd, payload, flags)
-        else:
-            self.seq = struct.unpack_from("=I", raw, 8)[0]
-        self.sk.send(raw)
-        ans = Answer()
-        while not ans.done:
-            data = self.sk.recv(1 << 20)   # socket.timeout: never answered
-            off = 0
-            while off + NLMSG_HDR <= len(data):
-                ln, t, fl, seq, _ = struct.unpack_from("=IHHII", data, off)
-                if ln < NLMSG_HDR or off + ln > len(data):
-                    raise RuntimeError("malformed answer from the kernel")
-                m = data[off:off + ln]
-                off += align4(ln)
-                if seq != self.seq:
-                    continue
-                if t == NLMSG_ERROR:
-                    self._error(ans, m, fl)
-                    ans.done = True
-                elif t == NLMSG_DONE:
-                    ans.error = struct.unpack_from("=i", m, NLMSG_HDR)[0] \
-                        if ln >= NLMSG_HDR + 4 else 0
-                    if fl & NLM_F_ACK_TLVS:
-                        self._tlvs(ans, m[NLMSG_HDR + 4:])
-                    ans.done = True
-                else:
-                    cmd = m[NLMSG_HDR]
-                    ans.replies.append((cmd, m[NLMSG_HDR + GENL_HDR:]))
-                    if not (fl & NLM_F_MULTI) and not (flags or 0) & NLM_F_ACK:
-                        ans.done = True
-        return ans
-
-    def _error(self, ans, m, fl):
-        ans.error = struct.unpack_from("=i", m, NLMSG_HDR)[0]
-        hlen = NLMSG_HDR + 4
-        orig_len = struct.unpack_from("=I", m, hlen)[0]
-        hlen += NLMSG_HDR if fl & NLM_F_CAPPED else orig_len
-        if fl & NLM_F_ACK_TLVS:
-            self._tlvs(ans, m[align4(hlen):])
-
-    @staticmethod
-    def _tlvs(ans, buf):
-        t = parse_attrs(buf)
-        if NLMSGERR_ATTR_MSG in t:
-            ans.msg = t[NLMSGERR_ATTR_MSG].rstrip(b"\0").decode(errors="replace")
-        if NLMSGERR_ATTR_OFFS in t:
-            ans.offs = struct.unpack("=I", t[NLMSGERR_ATTR_OFFS])[0]
-        if NLMSGERR_ATTR_MISS_TYPE in t:
-            ans.miss_type = struct.unpack("=I", t[NLMSGERR_ATTR_MISS_TYPE])[0]
-        if NLMSGERR_ATTR_MISS_NEST in t:
-            ans.miss_nest = struct.unpack("=I", t[NLMSGERR_ATTR_MISS_NEST])[0]
-
-    def nfsk(self, cmd, payload=b"", dump=False):
-        return self.request(self.family, cmd, payload, dump)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from genl import *  # noqa: E402,F401,F403 (the one socket helper)
+from genl import Genl, attr, nest, u8, u16, u32  # noqa: E402
 
 
 failures = 0

@@ -1,13 +1,13 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
 """nl_latency.py N: time N STATS_GET requests (each waits for nn->lock);
-prints "n=N p50_ms=.. p99_ms=.. max_ms=.. mean_ms=..". Uses nl_fuzz.py."""
+prints "n=N p50_ms=.. p99_ms=.. max_ms=.. mean_ms=..". Uses genl.py."""
 import os
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import nl_fuzz as nl  # noqa: E402
+import genl as nl  # noqa: E402
 
 n = int(sys.argv[1])
 g = nl.Genl()

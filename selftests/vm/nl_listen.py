@@ -18,66 +18,16 @@ netlink socket (stdlib only, independent of the CLI).
 import os
 import select
 import socket
-import struct
 import sys
 import time
 
-NETLINK_ADD_MEMBERSHIP = 1
-NETLINK_BROADCAST_ERROR = 4
-SOL_NETLINK = 270
-GENL_ID_CTRL = 16
-CTRL_CMD_GETFAMILY = 3
-CTRL_ATTR_FAMILY_NAME = 2
-CTRL_ATTR_FAMILY_ID = 1
-CTRL_ATTR_MCAST_GROUPS = 7
-CTRL_ATTR_MCAST_GRP_NAME = 1
-CTRL_ATTR_MCAST_GRP_ID = 2
-
-
-def attrs(buf):
-    off = 0
-    while off + 4 <= len(buf):
-        ln, typ = struct.unpack_from("HH", buf, off)
-        if ln < 4:
-            break
-        yield typ & 0x3FFF, buf[off + 4:off + ln]
-        off += (ln + 3) & ~3
-
-
-def resolve(sock):
-    name = b"nfsketch\0"
-    attr = struct.pack("HH", 4 + len(name), CTRL_ATTR_FAMILY_NAME) + name
-    attr += b"\0" * (-len(attr) % 4)
-    body = struct.pack("BBH", CTRL_CMD_GETFAMILY, 1, 0) + attr
-    sock.send(struct.pack("IHHII", 16 + len(body), GENL_ID_CTRL, 1, 1, 0) + body)
-    data = sock.recv(65536)
-    ln, typ = struct.unpack_from("IH", data)
-    if typ == 2:
-        sys.exit("family not found")
-    group = None
-    for t, v in attrs(data[20:ln]):
-        if t == CTRL_ATTR_MCAST_GROUPS:
-            for _, g in attrs(v):
-                d = dict(attrs(g))
-                if d.get(CTRL_ATTR_MCAST_GRP_NAME, b"").rstrip(b"\0") == b"events":
-                    group = struct.unpack("I", d[CTRL_ATTR_MCAST_GRP_ID])[0]
-    return group
-
-
-NFSKETCH_CMD_WINDOW_NTF = 12
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import genl  # noqa: E402
 
 
 def window_closes(data):
     """Number of WINDOW_NTF messages in one datagram of the socket."""
-    n, off = 0, 0
-    while off + 20 <= len(data):
-        ln, = struct.unpack_from("I", data, off)
-        if ln < 20:
-            break
-        if data[off + 16] == NFSKETCH_CMD_WINDOW_NTF:
-            n += 1
-        off += (ln + 3) & ~3
-    return n
+    return sum(1 for cmd, _ in genl.messages(data) if cmd == genl.CMD_WINDOW_NTF)
 
 
 def enter_netns(name):
@@ -92,11 +42,7 @@ def enter_netns(name):
 
 
 def pace(windows, per_window, prefix, ndst, port, size, netns=None):
-    sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 16)
-    sock.bind((0, 0))
-    group = resolve(sock)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
-    sock.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, group)
+    sock = genl.listener()
     if netns:
         enter_netns(netns)
     udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -126,12 +72,8 @@ def main():
         pace(int(a[0]), int(a[1]), a[2], int(a[3]), int(a[4]), int(a[5]),
              a[6] if len(a) > 6 else None)
         return
-    sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 16)  # NETLINK_GENERIC
-    sock.bind((0, 0))
-    group = resolve(sock)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
-    sock.setsockopt(SOL_NETLINK, NETLINK_BROADCAST_ERROR, 1)
-    sock.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, group)
+    sock = genl.listener(rcvbuf=1024)
+    sock.setsockopt(genl.SOL_NETLINK, genl.NETLINK_BROADCAST_ERROR, 1)
     print("joined", flush=True)
     end = time.time() + 600
     while time.time() < end:

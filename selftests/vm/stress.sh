@@ -33,7 +33,11 @@ tmp=$(mktemp -d)
 on_exit rm -rf "$tmp"
 echo "# stress: cycles $CYCLES, namespaces $NSN, flows $FLOWS, storms $STORMS, seconds $DURATION"
 
-mem_bytes() { "$NFSK" -j stats | jq -r .mem_bytes; }
+# the module's memory: all namespaces (sysfs), one namespace (its stats);
+# `nfsketch stats` alone is the initial namespace's, which the namespaces,
+# sizes and flows below never touch
+mem_bytes() { cat $d/mem_bytes; }
+ns_mem() { ip netns exec "$1" "$NFSK" -j stats | jq -r .mem_bytes; }
 refcnt() { cat /sys/module/nfsketch/refcnt 2>/dev/null; }
 # bytes of all slab objects in use
 slab_bytes() { awk 'NR > 2 { s += $2 * $4 } END { printf "%d\n", s }' /proc/slabinfo; }
@@ -170,8 +174,8 @@ sizes() {
 			wait_for 60 windows_at_least "$p4a" $((w + 2))
 			got=$(ip netns exec "$p4a" "$NFSK" -j config get | jq -r ".$t")
 			check_eq "$t=$v under traffic" "$v" "$got"
-			[ "$v" = "$lo" ] && mem_lo=$(mem_bytes)
-			[ "$v" = "$hi" ] && mem_hi=$(mem_bytes)
+			[ "$v" = "$lo" ] && mem_lo=$(ns_mem "$p4a")
+			[ "$v" = "$hi" ] && mem_hi=$(ns_mem "$p4a")
 		done
 		if [ -n "${mem_lo:-}" ] && [ -n "${mem_hi:-}" ]; then
 			check "$t: more memory at max ($mem_hi) than at min ($mem_lo)" test "$mem_hi" -gt "$mem_lo"

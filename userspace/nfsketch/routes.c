@@ -2,15 +2,21 @@
 /* nfsketch routes: recent route events with flap penalties (ROUTE_GET). */
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <linux/nfsketch.h>
 #include "cmd.h"
 #include "fmt.h"
+#include "rtnames.h"
 
 static const char routes_usage[] =
-	"Usage: nfsketch [-j [-p]] routes\n"
+	"Usage: nfsketch [-j [-p]] routes [--suppressed]\n"
 	"Recent route events of this network namespace, oldest first, with the\n"
-	"RFC 2439 flap penalty of the prefix after each event. Needs CAP_NET_ADMIN.\n";
+	"RFC 2439 flap penalty of the prefix after each event; table and protocol\n"
+	"by name as `ip route` prints them (iproute2's rt_tables, rt_protos).\n"
+	"  --suppressed  the prefixes suppressed now, with their penalty and the\n"
+	"                time until they are reused\n"
+	"Needs CAP_NET_ADMIN.\n";
 
 static const char *const route_events[] = { "add", "del", "replace" };
 
@@ -18,6 +24,8 @@ void route_print(struct cli *c, const struct nlattr *nest, const char *key)
 {
 	const struct nlattr *tb[NFSKETCH_A_ROUTE_MAX + 1];
 	char addr[ADDR_STR_LEN], pfx[ADDR_STR_LEN + 8];
+	char proto[RTNAME_LEN], table[RTNAME_LEN];
+	uint64_t reuse_ns = 0;
 	uint8_t family, ev;
 	struct timespec now;
 	double age;
@@ -34,6 +42,10 @@ void route_print(struct cli *c, const struct nlattr *nest, const char *key)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	age = (now.tv_sec * 1e9 + now.tv_nsec -
 	       (double)nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TIME_NS])) / 1e9;
+	rtname_protocol(nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_PROTOCOL]), proto);
+	rtname_table(nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TABLE]), table);
+	if (tb[NFSKETCH_A_ROUTE_REUSE_NS])
+		reuse_ns = nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_REUSE_NS]);
 
 	if (c->json) {
 		json_obj_open(&c->j, key);
@@ -42,18 +54,26 @@ void route_print(struct cli *c, const struct nlattr *nest, const char *key)
 		json_u64(&c->j, "family", family == AF_INET ? 4 : 6);
 		json_str(&c->j, "prefix", pfx);
 		json_u64(&c->j, "table", nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TABLE]));
+		json_str(&c->j, "table_name", table);
 		json_u64(&c->j, "protocol", nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_PROTOCOL]));
+		json_str(&c->j, "protocol_name", proto);
 		json_u64(&c->j, "penalty", nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_PENALTY]));
+		if (tb[NFSKETCH_A_ROUTE_REUSE_NS])
+			json_u64(&c->j, "reuse_ns", reuse_ns);
 		if (tb[NFSKETCH_A_ROUTE_COALESCED])
 			json_u64(&c->j, "coalesced",
 				 nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_COALESCED]));
 		json_obj_close(&c->j);
 		return;
 	}
-	printf("%8.1fs ago  %-7s %-40s table %-5" PRIu64 " proto %-3" PRIu64
-	       " penalty %" PRIu64 "\n", age, ev < 3 ? route_events[ev] : "?", pfx,
-	       nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TABLE]),
-	       nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_PROTOCOL]),
+	if (tb[NFSKETCH_A_ROUTE_REUSE_NS]) {
+		printf("%-40s table %-7s proto %-8s penalty %-6" PRIu64
+		       " reuse in %.0fs\n", pfx, table, proto,
+		       nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_PENALTY]), reuse_ns / 1e9);
+		return;
+	}
+	printf("%8.1fs ago  %-7s %-40s table %-7s proto %-8s penalty %" PRIu64
+	       "\n", age, ev < 3 ? route_events[ev] : "?", pfx, table, proto,
 	       nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_PENALTY]));
 }
 
@@ -70,15 +90,23 @@ static int routes_cb(const struct nlmsghdr *nlh, void *data)
 int cmd_routes(struct cli *c, int argc, char **argv)
 {
 	struct nlmsghdr *nlh;
+	int suppressed = 0;
 	int err;
 
 	if (cli_want_help(argc, argv, routes_usage))
 		return 0;
+	if (argc > 1 && !strcmp(argv[1], "--suppressed")) {
+		suppressed = 1;
+		argc--;
+		argv++;
+	}
 	if (argc > 1)
 		return cli_usage_error(routes_usage, "unexpected argument '%s'", argv[1]);
 	if (cli_open(c))
 		return EXIT_RUNTIME;
 	nlh = nfsk_nl_request(&c->nl, NFSKETCH_CMD_ROUTE_GET, NLM_F_DUMP);
+	if (suppressed)
+		mnl_attr_put(nlh, NFSKETCH_A_ROUTE_SUPPRESSED, 0, NULL);
 	if (c->json)
 		json_arr_open(&c->j, NULL);
 	err = nfsk_nl_talk(&c->nl, nlh, routes_cb, c);

@@ -30,6 +30,12 @@ static const struct stats_field {
 	{ NFSKETCH_A_STATS_EVENTS_COALESCED,	"events_coalesced" },
 	{ NFSKETCH_A_STATS_EVENTS_DROPPED,	"events_dropped" },
 	{ NFSKETCH_A_STATS_ALERTS,		"alerts" },
+	{ NFSKETCH_A_STATS_ALERTS_DROPPED,	"alerts_dropped" },
+	{ NFSKETCH_A_STATS_NEXTHOP_CHANGES,	"nexthop_changes" },
+	{ NFSKETCH_A_STATS_SUPPRESSED,		"suppressed" },
+	{ NFSKETCH_A_STATS_FLAP_CROSSINGS,	"flap_crossings" },
+	{ NFSKETCH_A_STATS_FLAP_EVICTIONS,	"flap_evictions" },
+	{ NFSKETCH_A_STATS_FLAP_REFUSED,	"flap_refused" },
 };
 
 static int stats_cb(const struct nlmsghdr *nlh, void *data)

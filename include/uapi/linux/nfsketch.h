@@ -60,6 +60,7 @@ enum nfsketch_attr {
 	NFSKETCH_A_TOPK_N,		/* u32: TOPK_GET, at most N flows */
 	NFSKETCH_A_QUERY_SRC,		/* binary[16]: QUERY by source */
 	NFSKETCH_A_QUERY_DST,		/* binary[16]: QUERY by destination */
+	NFSKETCH_A_ROUTE_SUPPRESSED,	/* flag: ROUTE_GET of suppressed prefixes */
 
 	__NFSKETCH_A_MAX,
 	NFSKETCH_A_MAX = __NFSKETCH_A_MAX - 1
@@ -90,6 +91,12 @@ enum nfsketch_stats_attr {
 	NFSKETCH_A_STATS_EVENTS_COALESCED, /* u64 */
 	NFSKETCH_A_STATS_EVENTS_DROPPED, /* u64 */
 	NFSKETCH_A_STATS_ALERTS,	/* u64: flags raised */
+	NFSKETCH_A_STATS_FLAP_EVICTIONS, /* u64: flap table entries evicted */
+	NFSKETCH_A_STATS_FLAP_REFUSED,	/* u64: events untracked, table full */
+	NFSKETCH_A_STATS_FLAP_CROSSINGS, /* u64: prefixes become suppressed */
+	NFSKETCH_A_STATS_SUPPRESSED,	/* u32: prefixes suppressed now */
+	NFSKETCH_A_STATS_NEXTHOP_CHANGES, /* u64: replaces that were nexthops */
+	NFSKETCH_A_STATS_ALERTS_DROPPED, /* u64: of events-dropped, alerts */
 
 	__NFSKETCH_A_STATS_MAX,
 	NFSKETCH_A_STATS_MAX = __NFSKETCH_A_STATS_MAX - 1
@@ -215,6 +222,7 @@ enum nfsketch_route_attr {
 	NFSKETCH_A_ROUTE_PROTOCOL,	/* u8: RTPROT_* */
 	NFSKETCH_A_ROUTE_PENALTY,	/* u32: RFC 2439 flap penalty */
 	NFSKETCH_A_ROUTE_COALESCED,	/* u64: ROUTE_NTF summary of N events */
+	NFSKETCH_A_ROUTE_REUSE_NS,	/* u64: suppressed: ns until reuse */
 
 	__NFSKETCH_A_ROUTE_MAX,
 	NFSKETCH_A_ROUTE_MAX = __NFSKETCH_A_ROUTE_MAX - 1

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rtnames.c - route protocol and table names from iproute2's files (see
+ * rtnames.h). Read on each lookup: the CLI prints at most a few hundred
+ * routes, and the files are a few dozen lines.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "rtnames.h"
+
+int rtname_lookup_file(const char *path, uint32_t id, char *buf)
+{
+	char line[256], name[RTNAME_LEN];
+	unsigned long n;
+	FILE *f;
+	int found = 0;
+
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *p = line + strspn(line, " \t");
+		char *end;
+
+		if (*p == '#' || *p == '\n' || !*p)
+			continue;
+		n = strtoul(p, &end, 0);
+		if (end == p || n != id || sscanf(end, "%63s", name) != 1 ||
+		    name[0] == '#')
+			continue;
+		snprintf(buf, RTNAME_LEN, "%s", name);
+		found = 1;
+	}
+	fclose(f);
+	return found;
+}
+
+static const char *rtname(const char *file, uint32_t id, char *buf)
+{
+	static const char *const dirs[] = { "/etc/iproute2", "/usr/share/iproute2" };
+	char path[128];
+	size_t i;
+
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dirs[i], file);
+		if (rtname_lookup_file(path, id, buf))
+			return buf;
+	}
+	snprintf(buf, RTNAME_LEN, "%u", id);
+	return buf;
+}
+
+const char *rtname_protocol(uint32_t id, char *buf)
+{
+	return rtname("rt_protos", id, buf);
+}
+
+const char *rtname_table(uint32_t id, char *buf)
+{
+	return rtname("rt_tables", id, buf);
+}
