@@ -14,6 +14,9 @@
 #   make bench      native benchmark of the portable core: speed (ns and
 #                   callgrind instructions per packet, ratios) and accuracy
 #   make bench-callgrind  only the instructions per packet (valgrind)
+#   make eval       detection quality on labelled generated traffic:
+#                   build/eval/table.md and an SVG per scenario
+#                   (selftests/eval/; EVAL_RUNS, EVAL_WINDOWS)
 #   make install    module into $(DESTDIR)/lib/modules/$(KVER)/extra, CLI,
 #                   man pages, completion, systemd units under
 #                   $(DESTDIR)$(PREFIX) (install.mk); make uninstall
@@ -56,7 +59,7 @@ CORE_TESTS	:= $(patsubst selftests/core/%.c,$(BUILD)/tests/%,$(wildcard selftest
 ASAN_TESTS	:= $(patsubst selftests/core/%.c,$(BUILD)/tests-asan/%,$(wildcard selftests/core/test_*.c))
 
 .PHONY: all module tools test-tools deps check check-core check-asan check-vm check-stress \
-	check-debug demo lint bench bench-callgrind clean install uninstall ksft
+	check-debug demo lint bench bench-callgrind clean install uninstall ksft eval check-eval
 
 all: module tools
 
@@ -151,6 +154,26 @@ bench: $(BUILD)/bench
 
 bench-callgrind: $(BUILD)/bench
 	@userspace/bench/callgrind.sh $(BUILD)/bench
+
+# ---- detection evaluation (not in make check; check-eval is its short form)
+EVAL_RUNS	?= 5
+EVAL_WINDOWS	?= 300
+$(BUILD)/eval-gen: selftests/eval/gen.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_USER) -o $@ $< -lm
+
+$(BUILD)/entropy-error: selftests/eval/entropy_error.c kmod/core/entropy.c $(CORE_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_USER) -o $@ $< kmod/core/entropy.c -lm
+
+eval: $(BUILD)/nfsketch $(BUILD)/eval-gen $(BUILD)/entropy-error
+	@mkdir -p $(BUILD)/eval
+	$(BUILD)/entropy-error | tee $(BUILD)/eval/entropy.md
+	python3 selftests/eval/eval.py --runs $(EVAL_RUNS) --windows $(EVAL_WINDOWS) --out $(BUILD)/eval
+
+check-eval: $(BUILD)/nfsketch $(BUILD)/eval-gen
+	@mkdir -p $(BUILD)/results
+	@set -o pipefail; selftests/eval/test_eval_short.sh | tee $(BUILD)/results/eval.tap
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null

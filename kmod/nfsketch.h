@@ -80,6 +80,8 @@ struct nfsk_config {
 	u32	min_entropy_delta;
 	u32	min_route_events;
 	u32	window_align;
+	u32	drift_w;
+	u32	drift_slope_permille;
 };
 
 #define NFSK_NR_PARAMS	NFSK_NR_TUNABLES

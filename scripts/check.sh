@@ -64,6 +64,7 @@ done
 step "core unit tests" core.tap make --no-print-directory KVER="$k" check-core
 step "core unit tests under ASan/UBSan" asan.tap make --no-print-directory KVER="$k" check-asan
 step "replay tests" replay.tap bash -c 'set -o pipefail; selftests/replay/test_replay.sh | tee build/results/replay.tap'
+step "detection evaluation, short form of make eval" eval.tap make --no-print-directory KVER="$k" check-eval
 step "netlink spec vs header, tunables, module, CLI, libnl client" spec.tap bash -c 'set -o pipefail; selftests/spec/test_spec.sh | tee build/results/spec.tap'
 step "fuzz the tunables and the CLI's reply parsing (libFuzzer)" fuzz.tap make --no-print-directory KVER="$k" check-fuzz
 step "Prometheus alerting rules (promtool)" prometheus.tap bash -c 'set -o pipefail; selftests/prometheus/test_rules.sh | tee build/results/prometheus.tap'

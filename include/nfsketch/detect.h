@@ -39,6 +39,7 @@ enum nfsk_detect_combine {
 enum nfsk_detect_hit {
 	NFSK_DETECT_HIT_SIGMA		= 1U << 0,
 	NFSK_DETECT_HIT_DENSITY		= 1U << 1,
+	NFSK_DETECT_HIT_DRIFT		= 1U << 2,	/* flags.c, drift.h */
 };
 
 /*
@@ -81,6 +82,8 @@ struct nfsk_detect_result {
 	u32	neighbours;		/* values within radius of value */
 	u32	history;		/* history values used for sigma */
 	u32	window;			/* values used for density */
+	s32	drift_permille;		/* slope, per mille of mean per window */
+	u32	drift_span;		/* values the slope was fitted over */
 	u8	hits;			/* NFSK_DETECT_HIT_* */
 	u8	warm;			/* history >= min_history */
 	u8	flagged;		/* the verdict */

@@ -21,6 +21,8 @@ struct nfsk_flags_cfg {
 	u64	min_packets;		/* VOLUME_SPIKE on packets */
 	u64	min_bytes;		/* VOLUME_SPIKE on bytes, HEAVY_HITTER */
 	u64	min_route_events;	/* ROUTE_CHURN */
+	u32	drift_w;		/* 0: no drift detector */
+	u32	drift_slope_permille;
 };
 
 void nfsk_flags_cfg_default(struct nfsk_flags_cfg *c);

@@ -24,6 +24,8 @@ void nfsk_close_flags_cfg(struct nfsk_flags_cfg *fc, const u32 *vals)
 	fc->min_packets = vals[NFSK_T_min_packets];
 	fc->min_bytes = vals[NFSK_T_min_bytes];
 	fc->min_route_events = vals[NFSK_T_min_route_events];
+	fc->drift_w = vals[NFSK_T_drift_w];
+	fc->drift_slope_permille = vals[NFSK_T_drift_slope_permille];
 }
 
 const struct nfsk_window *nfsk_window_close(const struct nfsk_close *c,

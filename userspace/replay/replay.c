@@ -62,6 +62,12 @@ static const char replay_usage[] =
 	"  --sketch           print the raw CMS rows of the last window only\n"
 	"                     (the format of `nfsketch -j sketch`)\n"
 	"  --top N            alias of --topk\n"
+	"  --query Q --window ID\n"
+	"                     print only the estimate of Q in window ID: Q is an\n"
+	"                     address (packets from and to it, address\n"
+	"                     histograms) or a flow, 'proto P src A dst B\n"
+	"                     [sport N] [dport N]' (Count-Min, and the held\n"
+	"                     exact counts if it is a top flow)\n"
 	"  -h, --help         this text\n"
 	"The module's tunables, with the module's ranges and defaults:\n";
 
@@ -71,7 +77,7 @@ static const enum nfsk_tunable_id replay_tunables[] = {
 	NFSK_T_sah_entries, NFSK_T_topk, NFSK_T_k_sigma_milli,
 	NFSK_T_density_w, NFSK_T_density_k, NFSK_T_min_history,
 	NFSK_T_hh_permille, NFSK_T_min_packets, NFSK_T_min_bytes,
-	NFSK_T_min_entropy_delta,
+	NFSK_T_min_entropy_delta, NFSK_T_drift_w, NFSK_T_drift_slope_permille,
 };
 #define N_REPLAY_TUNABLES	ARRAY_SIZE(replay_tunables)
 
@@ -99,6 +105,21 @@ struct replay {
 	struct nfsk_detect_result res[NFSK_SERIES_MAX];
 	u64			window_ns;
 	bool			sketch;
+	/* --query: what, in which window, and the answer */
+	const char		*query;
+	u64			query_window;
+	bool			query_flow;
+	struct nfsk_flow_key	query_key;
+	u8			query_addr[16];
+	int			query_family;
+	bool			answered;
+	struct nfsk_cms_est	q_est;
+	u64			q_src_packets;
+	u64			q_dst_packets;
+	u64			q_hist_bound;
+	u64			q_window_packets;
+	const struct nfsk_flow_stat *q_held;
+	struct nfsk_flow_stat	q_held_copy;
 	bool			pcapng;
 	struct bpf_program	filter;
 	bool			have_filter;
@@ -200,6 +221,98 @@ static void print_flow_json(struct json *j, const struct nfsk_flow_stat *fs)
 	json_obj_close(j);
 }
 
+static const char *hits_name(u8 hits)
+{
+	if (hits & NFSK_DETECT_HIT_DRIFT)
+		return (hits & NFSK_DETECT_HIT_SIGMA) &&
+		       (hits & NFSK_DETECT_HIT_DENSITY) ?
+		       "sigma+density+drift" : "drift";
+	switch (hits & (NFSK_DETECT_HIT_SIGMA | NFSK_DETECT_HIT_DENSITY)) {
+	case NFSK_DETECT_HIT_SIGMA:
+		return "sigma";
+	case NFSK_DETECT_HIT_DENSITY:
+		return "density";
+	case NFSK_DETECT_HIT_SIGMA | NFSK_DETECT_HIT_DENSITY:
+		return "sigma+density";
+	default:
+		return "none";
+	}
+}
+
+/* Every series' verdict: value, baseline and what each detector saw. */
+static void print_detect_json(struct json *j, const struct nfsk_detect_result *d)
+{
+	json_u64(j, "value", d->value);
+	json_u64(j, "baseline_mean_milli", d->mean_milli);
+	json_u64(j, "baseline_sigma_milli", d->sigma_milli);
+	json_u64(j, "upper_milli", d->upper_milli);
+	json_u64(j, "lower_milli", d->lower_milli);
+	json_s64(j, "score_milli_sigma", d->score);
+	json_u64(j, "p5", d->p5);
+	json_u64(j, "p95", d->p95);
+	json_u64(j, "radius", d->radius);
+	json_u64(j, "neighbours", d->neighbours);
+	json_u64(j, "history", d->history);
+	json_s64(j, "drift_permille_per_window", d->drift_permille);
+	json_u64(j, "drift_span", d->drift_span);
+	json_str(j, "detectors_hit", hits_name(d->hits));
+	json_bool(j, "warm", d->warm);
+	json_bool(j, "flagged", d->flagged);
+}
+
+/* Why each flag of @w was raised: series, value, baseline, detector. */
+static void print_reasons_json(struct replay *r, const struct nfsk_window *w)
+{
+	struct json *j = &r->c->j;
+	unsigned int s;
+	char a[ADDR_STR_LEN];
+
+	json_obj_open(j, "detect");
+	for (s = 0; s < NFSK_SERIES_MAX; s++) {
+		json_obj_open(j, series_names[s]);
+		print_detect_json(j, &r->res[s]);
+		json_obj_close(j);
+	}
+	json_obj_close(j);
+	json_arr_open(j, "reasons");
+	for (s = 0; s < NFSK_SERIES_MAX; s++) {
+		const struct nfsk_detect_result *d = &r->res[s];
+
+		if (!d->flagged)
+			continue;
+		json_obj_open(j, NULL);
+		json_str(j, "flag", flag_names[nfsk_fls64(nfsk_detect_series_flag(s))]);
+		json_str(j, "series", series_names[s]);
+		json_str(j, "detector", hits_name(d->hits));
+		json_u64(j, "value", d->value);
+		json_u64(j, "baseline_mean_milli", d->mean_milli);
+		json_u64(j, "upper_milli", d->upper_milli);
+		json_u64(j, "lower_milli", d->lower_milli);
+		json_u64(j, "radius", d->radius);
+		json_u64(j, "neighbours", d->neighbours);
+		json_s64(j, "score_milli_sigma", d->score);
+		json_s64(j, "drift_permille_per_window", d->drift_permille);
+		json_obj_close(j);
+	}
+	if ((w->flags & NFSK_FLAG_HEAVY_HITTER) && w->ntop) {
+		const struct nfsk_flow_stat *fs = &w->top[0];
+
+		json_obj_open(j, NULL);
+		json_str(j, "flag", "HEAVY_HITTER");
+		json_str(j, "series", "top_flow_bytes");
+		json_str(j, "detector", "heavy_hitter_new_flow");
+		json_u64(j, "value", fs->bytes);
+		json_u64(j, "threshold_bytes",
+			 w->bytes / 1000 * r->fc.hh_permille +
+			 w->bytes % 1000 * r->fc.hh_permille / 1000);
+		json_u64(j, "share_permille", w->bytes ? fs->bytes * 1000 / w->bytes : 0);
+		json_str(j, "src", fmt_addr(fs->key.family, fs->key.saddr, a));
+		json_str(j, "dst", fmt_addr(fs->key.family, fs->key.daddr, a));
+		json_obj_close(j);
+	}
+	json_arr_close(j);
+}
+
 static void print_window_json(struct replay *r, const struct nfsk_window *w)
 {
 	struct json *j = &r->c->j;
@@ -241,6 +354,7 @@ static void print_window_json(struct replay *r, const struct nfsk_window *w)
 	for (i = 0; i < NFSK_SERIES_MAX; i++)
 		json_s64(j, series_names[i], w->score[i]);
 	json_obj_close(j);
+	print_reasons_json(r, w);
 	json_arr_open(j, "top");
 	for (i = 0; i < w->ntop; i++)
 		print_flow_json(j, &w->top[i]);
@@ -284,6 +398,32 @@ static void print_window_text(struct replay *r, const struct nfsk_window *w)
 	}
 }
 
+/* The --query estimate in the window just folded (its CMS, histograms). */
+static void answer_query(struct replay *r, const struct nfsk_window *win)
+{
+	u32 i;
+
+	r->answered = true;
+	r->q_window_packets = win->packets;
+	if (r->query_flow) {
+		u64 hash = nfsk_flow_hash(&r->hk, &r->query_key);
+
+		nfsk_cms_query(&r->wcms, hash, &r->q_est);
+		for (i = 0; i < win->ntop; i++)
+			if (win->top[i].hash == hash &&
+			    nfsk_flow_key_eq(&win->top[i].key, &r->query_key)) {
+				r->q_held_copy = win->top[i];
+				r->q_held = &r->q_held_copy;
+			}
+		return;
+	}
+	r->q_src_packets = nfsk_fold_addr_packets(&r->g, r->scratch,
+			nfsk_addr_hash(&r->hk, r->query_addr), false);
+	r->q_dst_packets = nfsk_fold_addr_packets(&r->g, r->scratch,
+			nfsk_addr_hash(&r->hk, r->query_addr), true);
+	r->q_hist_bound = nfsk_cms_bound(win->packets, r->g.hist_buckets);
+}
+
 /* The replay's part of the core's close sequence: one bank, printing. */
 static struct nfsk_bank *replay_close_bank(void *arg, u32 i)
 {
@@ -296,7 +436,9 @@ static void replay_close_closed(void *arg, const struct nfsk_window *win)
 {
 	struct replay *r = arg;
 
-	if (r->sketch)
+	if (r->query && win->id == r->query_window)
+		answer_query(r, win);
+	if (r->sketch || r->query)
 		return;
 	if (r->c->json)
 		print_window_json(r, win);
@@ -341,7 +483,7 @@ static void print_empty_run(struct replay *r, u64 first, u64 n)
 	struct json *j = &r->c->j;
 	char a[64], b[64];
 
-	if (r->sketch)
+	if (r->sketch || r->query)
 		return;
 	fmt_rfc3339(start, false, a, sizeof(a));
 	fmt_rfc3339(end, false, b, sizeof(b));
@@ -376,6 +518,8 @@ static void skip_idle(struct replay *r, u64 n)
 	u32 p = r->bank.sah.p_fx;
 
 	print_empty_run(r, first, n);
+	if (r->query && r->query_window > first && r->query_window <= first + n)
+		r->answered = true;	/* an idle window: all zero */
 	r->empty_runs++;
 	r->empty_windows += n;
 	memset(r->idle, 0, sizeof(*r->idle));
@@ -652,7 +796,7 @@ static int parse_num(const char *s, u64 *out)
 }
 
 enum {
-	OPT_KEY = 256, OPT_SKETCH, OPT_TOP,
+	OPT_KEY = 256, OPT_SKETCH, OPT_TOP, OPT_QUERY, OPT_WINDOW,
 	OPT_TUNABLE = 512,	/* + enum nfsk_tunable_id */
 };
 
@@ -663,6 +807,8 @@ static struct option *replay_options(char names[][40])
 		{ "key",	required_argument, NULL, OPT_KEY },
 		{ "top",	required_argument, NULL, OPT_TOP },
 		{ "sketch",	no_argument, NULL, OPT_SKETCH },
+		{ "query",	required_argument, NULL, OPT_QUERY },
+		{ "window",	required_argument, NULL, OPT_WINDOW },
 		{ "help",	no_argument, NULL, 'h' },
 	};
 	struct option *o;
@@ -718,6 +864,106 @@ static void apply_tunables(struct replay *r, const u32 *v)
 	r->g.sah_entries = v[NFSK_T_sah_entries];
 	r->g.topk = v[NFSK_T_topk];
 	nfsk_close_flags_cfg(&r->fc, v);
+}
+
+/* Q of --query: an address, or 'proto P src A dst B [sport N] [dport N]'. */
+static int parse_query(struct replay *r, const char *q)
+{
+	char buf[256], *tok[12], *save = NULL, *t;
+	int n = 0, i, proto = -1, fs = 0, fd = 0;
+	long sport = 0, dport = 0;
+	u8 sa[16], da[16];
+	char *end;
+
+	if (strlen(q) >= sizeof(buf))
+		return -1;
+	strcpy(buf, q);
+	for (t = strtok_r(buf, " \t", &save); t && n < 12;
+	     t = strtok_r(NULL, " \t", &save))
+		tok[n++] = t;
+	if (n == 1) {
+		r->query_family = parse_addr(tok[0], r->query_addr);
+		return r->query_family ? 0 : -1;
+	}
+	if (n % 2)
+		return -1;
+	for (i = 0; i < n; i += 2) {
+		const char *k = tok[i], *v = tok[i + 1];
+
+		if (!strcmp(k, "proto")) {
+			proto = parse_proto(v);
+		} else if (!strcmp(k, "src")) {
+			fs = parse_addr(v, sa);
+		} else if (!strcmp(k, "dst")) {
+			fd = parse_addr(v, da);
+		} else if (!strcmp(k, "sport") || !strcmp(k, "type")) {
+			sport = strtol(v, &end, 10);
+			if (*end || sport < 0 || sport > 65535)
+				return -1;
+		} else if (!strcmp(k, "dport") || !strcmp(k, "code")) {
+			dport = strtol(v, &end, 10);
+			if (*end || dport < 0 || dport > 65535)
+				return -1;
+		} else {
+			return -1;
+		}
+	}
+	if (proto < 0 || !fs || fs != fd)
+		return -1;
+	if (fs == AF_INET)
+		nfsk_flow_key_v4(&r->query_key, sa + 12, da + 12, proto,
+				 htons(sport), htons(dport));
+	else
+		nfsk_flow_key_v6(&r->query_key, sa, da, proto, htons(sport),
+				 htons(dport));
+	r->query_flow = true;
+	return 0;
+}
+
+static void print_query(struct replay *r)
+{
+	struct json *j = &r->c->j;
+	u64 b = r->q_hist_bound;
+
+	if (!r->c->json) {
+		printf("window %" PRIu64 " (%" PRIu64 " packets): %s\n",
+		       r->query_window, r->q_window_packets, r->query);
+		if (r->query_flow) {
+			printf("packets  estimate %" PRIu64 ", error bound %" PRIu64 "\n"
+			       "bytes    estimate %" PRIu64 ", error bound %" PRIu64 "\n",
+			       r->q_est.packets, r->q_est.err_packets,
+			       r->q_est.bytes, r->q_est.err_bytes);
+			if (r->q_held)
+				printf("held (exact since admission): %" PRIu64
+				       " packets, %" PRIu64 " bytes\n",
+				       r->q_held->packets, r->q_held->bytes);
+		} else {
+			printf("from     estimate %" PRIu64 ", error bound %" PRIu64 "\n"
+			       "to       estimate %" PRIu64 ", error bound %" PRIu64 "\n",
+			       r->q_src_packets, b, r->q_dst_packets, b);
+		}
+		return;
+	}
+	json_obj_open(j, NULL);
+	json_u64(j, "window_id", r->query_window);
+	json_u64(j, "window_packets", r->q_window_packets);
+	json_str(j, "query", r->query);
+	if (r->query_flow) {
+		json_u64(j, "est_packets", r->q_est.packets);
+		json_u64(j, "est_bytes", r->q_est.bytes);
+		json_u64(j, "err_packets", r->q_est.err_packets);
+		json_u64(j, "err_bytes", r->q_est.err_bytes);
+		if (r->q_held) {
+			json_u64(j, "held_packets", r->q_held->packets);
+			json_u64(j, "held_bytes", r->q_held->bytes);
+		}
+	} else {
+		json_u64(j, "src_packets", r->q_src_packets);
+		json_u64(j, "dst_packets", r->q_dst_packets);
+		json_u64(j, "err_packets", b);
+	}
+	json_obj_close(j);
+	json_end(j);
 }
 
 /* pcapng starts with a Section Header Block, type 0x0a0d0d0a. */
@@ -845,6 +1091,23 @@ int cmd_replay(struct cli *c, int argc, char **argv)
 		case OPT_SKETCH:
 			r.sketch = true;
 			break;
+		case OPT_QUERY:
+			r.query = optarg;
+			if (parse_query(&r, optarg)) {
+				cli_usage_error(replay_usage,
+						"--query: bad address or flow '%s'",
+						optarg);
+				goto usage;
+			}
+			break;
+		case OPT_WINDOW:
+			if (parse_num(optarg, &r.query_window) || !r.query_window) {
+				cli_usage_error(replay_usage,
+						"--window: bad window id '%s'",
+						optarg);
+				goto usage;
+			}
+			break;
 		case OPT_TOP:
 			if (set_tunable(vals, NFSK_T_topk, "top", optarg))
 				goto usage;
@@ -874,6 +1137,12 @@ int cmd_replay(struct cli *c, int argc, char **argv)
 	}
 	free(opts);
 	opts = NULL;
+	if (!!r.query != !!r.query_window)
+		return cli_usage_error(replay_usage,
+				       "--query and --window go together");
+	if (r.query && r.sketch)
+		return cli_usage_error(replay_usage,
+				       "--query and --sketch exclude each other");
 	xerr = nfsk_tunables_check_cross(vals);
 	if (xerr != NFSK_CROSS_OK)
 		return cli_usage_error(replay_usage, "%s",
@@ -957,7 +1226,7 @@ int cmd_replay(struct cli *c, int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 
-	if (r.sketch) {
+	if (r.sketch || r.query) {
 		fprintf(stderr, "nfsketch: replay: key %s\n", key_hex);
 	} else if (c->json) {
 		json_obj_open(&c->j, NULL);
@@ -983,7 +1252,16 @@ int cmd_replay(struct cli *c, int argc, char **argv)
 	}
 	if (r.started)
 		close_window(&r);
-	if (r.sketch) {
+	if (r.query) {
+		if (!r.answered) {
+			fprintf(stderr, "nfsketch: replay: %s: no window %" PRIu64
+				" (%" PRIu64 " windows)\n", r.file,
+				r.query_window, r.closed);
+			ret = ret ? ret : EXIT_RUNTIME;
+		} else if (!ret) {
+			print_query(&r);
+		}
+	} else if (r.sketch) {
 		if (!r.started) {
 			fprintf(stderr, "nfsketch: replay: %s: no packets, no window\n",
 				r.file);

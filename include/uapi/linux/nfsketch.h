@@ -260,6 +260,8 @@ enum nfsketch_config_attr {
 	NFSKETCH_A_CONFIG_WINDOW_ALIGN,	/* u32: 1 = windows end at multiples
 					 * of window_ms of CLOCK_REALTIME
 					 */
+	NFSKETCH_A_CONFIG_DRIFT_W,	/* u32: drift detector span, 0 = off */
+	NFSKETCH_A_CONFIG_DRIFT_SLOPE_PERMILLE, /* u32: per mille per window */
 
 	__NFSKETCH_A_CONFIG_MAX,
 	NFSKETCH_A_CONFIG_MAX = __NFSKETCH_A_CONFIG_MAX - 1
