@@ -178,8 +178,10 @@ static void nfsk_flags_drift(const struct nfsk_flags_cfg *c,
 	    r->drift_permille < (s32)c->drift_slope_permille ||
 	    !nfsk_drift_significant(series, n, r->value, c->drift_w))
 		return;
-	/* a step inside the span tilts the fit too: a ramp rises in its
-	 * newer half as well, a step already taken does not */
+	/*
+	 * A step inside the span tilts the fit too: a ramp rises in its
+	 * newer half as well, a step already taken does not.
+	 */
 	if (nfsk_drift_slope_permille(series, n, r->value, c->drift_w / 2,
 				      &half) < (s32)c->drift_slope_permille)
 		return;
