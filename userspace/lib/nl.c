@@ -240,6 +240,14 @@ int nfsk_nl_resolve(struct nfsk_nl *nl, bool quiet)
 	return 0;
 }
 
+void nfsk_nl_set_rcvbuf(struct nfsk_nl *nl, int bytes)
+{
+	int fd = mnl_socket_get_fd(nl->sk);
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes));
+}
+
 int nfsk_nl_open(struct nfsk_nl *nl)
 {
 	if (nfsk_nl_open_socket(nl))

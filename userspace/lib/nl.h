@@ -26,6 +26,12 @@ struct nfsk_nl {
 
 /* Open a socket and resolve the nfsketch family; prints why on failure. */
 int nfsk_nl_open(struct nfsk_nl *nl);
+/*
+ * Receive buffer of a listener: BYTES with SO_RCVBUFFORCE when allowed
+ * (CAP_NET_ADMIN: past net.core.rmem_max, which is 208 KiB by default and
+ * overflows in a route storm), else SO_RCVBUF up to rmem_max.
+ */
+void nfsk_nl_set_rcvbuf(struct nfsk_nl *nl, int bytes);
 void nfsk_nl_close(struct nfsk_nl *nl);
 /*
  * The two halves of nfsk_nl_open(): the socket alone; then the family's id

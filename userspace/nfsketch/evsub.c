@@ -11,14 +11,11 @@
 
 int evsub_open(struct evsub *e)
 {
-	int rcvbuf = 1 << 20;
-
 	memset(e, 0, sizeof(*e));
 	if (nfsk_nl_open(&e->nl))
 		return -1;
 	/* room for a burst; the kernel paces its events anyway */
-	setsockopt(mnl_socket_get_fd(e->nl.sk), SOL_SOCKET, SO_RCVBUF,
-		   &rcvbuf, sizeof(rcvbuf));
+	nfsk_nl_set_rcvbuf(&e->nl, 8 << 20);
 	if (nfsk_nl_subscribe(&e->nl)) {
 		nfsk_nl_close(&e->nl);
 		return -1;

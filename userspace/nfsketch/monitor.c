@@ -571,7 +571,7 @@ int cmd_monitor(struct cli *c, int argc, char **argv)
 	unsigned long long overruns = 0;
 	struct monitor m = { 0 };
 	const char *exec = NULL;
-	int rcvbuf = 1 << 20, fd, ret = 0;
+	int fd, ret = 0;
 	bool attached;
 	sigset_t orig, chld;
 
@@ -601,7 +601,7 @@ int cmd_monitor(struct cli *c, int argc, char **argv)
 		return EXIT_RUNTIME;
 	fd = mnl_socket_get_fd(c->nl.sk);
 	/* room for a burst; the kernel paces its events anyway */
-	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	nfsk_nl_set_rcvbuf(&c->nl, 8 << 20);
 	/* first the controller, so that no unload/load can fall in between */
 	if (nfsk_nl_subscribe_ctrl(&c->nl))
 		return EXIT_RUNTIME;
