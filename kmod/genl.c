@@ -615,6 +615,24 @@ unlock:
  * cb->args: [0] sequence number of the last record sent (events) or flap
  * table position (suppressed), [1] started
  */
+/* One ROUTE_GET message of a dump; -EMSGSIZE when the skb is full. */
+static int nfsk_route_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
+			       const struct nfsk_route_rec *rec)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &nfsk_genl_family, NLM_F_MULTI, NFSKETCH_CMD_ROUTE_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nfsk_route_put(skb, NFSKETCH_A_ROUTE, rec)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
 static int nfsk_dump_routes(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct nfsk_net *nn = nfsk_pernet(sock_net(cb->skb->sk));
@@ -633,40 +651,20 @@ static int nfsk_dump_routes(struct sk_buff *skb, struct netlink_callback *cb)
 	}
 
 	for (pos = cb->args[0]; suppressed; pos = next) {
-		void *hdr;
-
 		next = pos;
 		if (!nfsk_routes_suppressed_next(nn->routes, &next, &rec, &reuse))
 			break;
 		rec.reuse_ns = reuse ?: 1;
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &nfsk_genl_family,
-				  NLM_F_MULTI, NFSKETCH_CMD_ROUTE_GET);
-		if (!hdr)
+		if (nfsk_route_dump_one(skb, cb, &rec))
 			break;
-		if (nfsk_route_put(skb, NFSKETCH_A_ROUTE, &rec)) {
-			genlmsg_cancel(skb, hdr);
-			break;
-		}
-		genlmsg_end(skb, hdr);
 		cb->args[0] = next;
 	}
 	if (suppressed)
 		return skb->len;
 
 	while (nfsk_routes_log_next(nn->routes, cb->args[0], &rec)) {
-		void *hdr;
-
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &nfsk_genl_family,
-				  NLM_F_MULTI, NFSKETCH_CMD_ROUTE_GET);
-		if (!hdr)
+		if (nfsk_route_dump_one(skb, cb, &rec))
 			break;
-		if (nfsk_route_put(skb, NFSKETCH_A_ROUTE, &rec)) {
-			genlmsg_cancel(skb, hdr);
-			break;
-		}
-		genlmsg_end(skb, hdr);
 		cb->args[0] = rec.seq;
 	}
 	return skb->len;
