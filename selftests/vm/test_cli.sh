@@ -273,6 +273,18 @@ check "reset: packets back near 0" test "$after" -lt 20
 check_eq "reset: history emptied" 0 "$hist"
 check "reset -j parses nothing, exits 0" A -j reset
 
+# -n NETNS (as ip -n): the namespace's own state, set there with ip netns exec
+A config set window_ms=3000
+check_eq "-n NETNS reads that namespace's config" 3000 \
+	"$("$NFSK" -n "$a" -j config get | jq .window_ms)"
+check "-n NETNS: the initial namespace's config is another" \
+	test "$("$NFSK" -j config get | jq .window_ms)" != 3000
+check_eq "--netns with a path (/run/netns/NAME)" 3000 \
+	"$("$NFSK" --netns "/run/netns/$a" -j config get | jq .window_ms)"
+"$NFSK" -n "nfsk-no-such-ns-$$" stats >/dev/null 2>"$tmp/nons.err"
+check_eq "-n with no such namespace: exit 1" 1 "$?"
+check "-n with no such namespace: says which" grep -q "nfsk-no-such-ns-$$" "$tmp/nons.err"
+
 # the same exit code without the module: keys are checked before it is asked
 check "rmmod" unload_module
 usage_rc 2 config set foo=1

@@ -8,12 +8,16 @@
 #include <stdio.h>
 #include <string.h>
 #include "cmd.h"
+#include "netns.h"
 
 static const char main_usage[] =
 	"Usage: nfsketch [OPTIONS] COMMAND [ARGS]\n"
 	"Options:\n"
 	"  -j, --json      JSON output\n"
 	"  -p, --pretty    indent JSON\n"
+	"  -n, --netns NETNS\n"
+	"                  run in network namespace NETNS (ip netns name, or a\n"
+	"                  path such as /proc/PID/ns/net), as ip -n does\n"
 	"  -h, --help      this text; COMMAND -h for a command's help\n"
 	"  -V, --version   print the version\n"
 	"Commands:\n"
@@ -94,6 +98,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "json",	no_argument, NULL, 'j' },
 		{ "pretty",	no_argument, NULL, 'p' },
+		{ "netns",	required_argument, NULL, 'n' },
 		{ "help",	no_argument, NULL, 'h' },
 		{ "version",	no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -102,13 +107,17 @@ int main(int argc, char **argv)
 	unsigned int i;
 	int o, ret;
 
-	while ((o = getopt_long(argc, argv, "+jphV", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "+jpn:hV", opts, NULL)) != -1) {
 		switch (o) {
 		case 'j':
 			c.json = true;
 			break;
 		case 'p':
 			c.pretty = true;
+			break;
+		case 'n':
+			if (nfsk_netns_enter(optarg))
+				return EXIT_RUNTIME;
 			break;
 		case 'h':
 			fputs(main_usage, stdout);
