@@ -91,7 +91,7 @@ wait_windows "$a" 3 30
 say "what the router's operator sees"
 show ip netns exec "$a" "$NFSK" stats
 show ip netns exec "$a" "$NFSK" windows --last 20
-show ip netns exec "$a" "$NFSK" top -n 8
+show ip netns exec "$a" "$NFSK" top -c 8
 show ip netns exec "$a" "$NFSK" query proto udp src 10.77.0.2 dst 10.77.1.3 sport 40000 dport 7000
 show ip netns exec "$a" "$NFSK" query --dst 10.77.1.3
 echo
@@ -106,7 +106,7 @@ show sh -c "ip netns exec $a $NFSK stats --prometheus | head -n 12"
 say "more of the tool"
 show ip netns exec "$a" "$NFSK" config get
 show ip netns exec "$a" "$NFSK" sketch
-show ip netns exec "$a" "$NFSK" watch -n 1
+show ip netns exec "$a" "$NFSK" watch -c 1
 show sh -c "ip netns exec $a $NFSK -j windows --last 1 | python3 -m json.tool | head -n 14"
 kill $mixed 2>/dev/null
 show ip netns exec "$a" "$NFSK" reset

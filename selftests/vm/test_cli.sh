@@ -4,7 +4,7 @@
 # truth of a UDP burst of known size (held <= truth <= estimate <= truth +
 # bound); a never-seen flow gets a small estimate; a Count-Min row of the
 # sketch dump sums to the window's packets; reset; usage errors exit 2;
-# watch -n and monitor (SIGINT) exit 0.
+# watch -c and monitor (SIGINT) exit 0; -n NETNS acts on that namespace.
 . "$(dirname "$0")/lib.sh"
 
 tmp=$(mktemp -d)
@@ -50,7 +50,12 @@ usage_rc() {
 }
 usage_rc 2 no-such-command
 usage_rc 2 top --no-such-option
-usage_rc 2 top -n zero
+usage_rc 2 top -c zero
+# -n is the namespace before the command (as ip -n), nowhere a count
+usage_rc 2 top -n 1
+usage_rc 2 watch -n 1
+usage_rc 2 windows -n 1
+usage_rc 2 export -i 127.0.0.1:4739
 usage_rc 2 top --by flows
 usage_rc 2 query proto udp src 10.98.0.1
 usage_rc 2 query proto bogus src 10.98.0.1 dst 10.98.0.2
@@ -73,9 +78,9 @@ for cmd in stats windows routes config top query sketch reset monitor watch; do
 done
 check_eq "every command has -h (exit 0, Usage)" "" "$nohelp"
 # a runtime error: exit 1 with the kernel's extack on stderr
-A top -n 1000 >/dev/null 2>"$tmp/err"
+A top -c 1000 >/dev/null 2>"$tmp/err"
 rc=$?
-check_eq "top -n 1000 is a runtime error (kernel range check)" 1 "$rc"
+check_eq "top -c 1000 is a runtime error (kernel range check)" 1 "$rc"
 check "... with the kernel's extack on stderr" grep -q "^Error: " "$tmp/err"
 
 # ---- before any window closed -------------------------------------------
@@ -130,7 +135,7 @@ A stats --prometheus >"$tmp/prom.txt" 2>"$tmp/prom.err"
 promrc=$?
 A top >"$tmp/top.txt" 2>&1
 A query proto udp src 10.98.0.1 dst 10.98.0.2 sport $SPORT dport $DPORT >"$tmp/query.txt"
-A -j top -n 1 --by packets >"$tmp/top1.json"
+A -j top -c 1 --by packets >"$tmp/top1.json"
 A sketch >"$tmp/sketch.txt"
 for cmd in stats windows routes "config get"; do
 	A -j $cmd >"$tmp/${cmd% get}.json" 2>"$tmp/${cmd% get}.err"
@@ -159,7 +164,7 @@ check "top: src and dst" test "$(jq -r '.src + " " + .dst' "$tmp/hh.json")" = "1
 grep -q "10.98.0.1 .*10.98.0.2 .*udp .*$SPORT .*$DPORT" "$tmp/top.txt" ||
 	sed 's/^/# /' "$tmp/top.txt"
 check "top (text) shows the flow" grep -q "10.98.0.1 .*10.98.0.2 .*udp .*$SPORT .*$DPORT" "$tmp/top.txt"
-check_eq "top -n 1 --by packets: one flow" 1 "$(jq '.flows | length' "$tmp/top1.json")"
+check_eq "top -c 1 --by packets: one flow" 1 "$(jq '.flows | length' "$tmp/top1.json")"
 
 # ---- query: truth <= estimate <= truth + bound ------------------------------
 qp=$(jq -r .flow.est_packets "$tmp/query.json")
@@ -223,13 +228,13 @@ if [ "$(awk '$1 == "nfsketch_window_id" { print $2 }' "$tmp/prom.txt")" = "$W" ]
 fi
 
 # ---- watch ----------------------------------------------------------------
-A watch -n 1 >"$tmp/watch.out" 2>"$tmp/watch.err"
-check_eq "watch -n 1 exits 0" 0 "$?"
+A watch -c 1 >"$tmp/watch.out" 2>"$tmp/watch.err"
+check_eq "watch -c 1 exits 0" 0 "$?"
 check "watch shows the totals" grep -q "^totals" "$tmp/watch.out"
 check "watch shows the sparkline and top flows" \
 	eval "grep -q '^packets per window' '$tmp/watch.out' && grep -q '^top flows' '$tmp/watch.out'"
-A watch -n 2 -i 0.2 >"$tmp/watch2.out" 2>&1
-check_eq "watch -n 2 -i 0.2 exits 0" 0 "$?"
+A watch -c 2 -i 0.2 >"$tmp/watch2.out" 2>&1
+check_eq "watch -c 2 -i 0.2 exits 0" 0 "$?"
 check_eq "... and drew twice" 2 "$(grep -c '^totals' "$tmp/watch2.out")"
 
 # ---- monitor ----------------------------------------------------------------

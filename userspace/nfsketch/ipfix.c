@@ -43,9 +43,11 @@ static const char export_usage[] =
 	"Send every closed window's top flows and a window summary of this network\n"
 	"namespace as IPFIX (RFC 7011) to each collector, until SIGINT/SIGTERM.\n"
 	"Prints one line per exported window. Needs CAP_NET_ADMIN.\n"
-	"  -i, --ipfix HOST:PORT  a collector ([V6ADDR]:PORT for IPv6); up to 8\n"
-	"  -u, --udp              over UDP (default; templates resent every 30 s)\n"
-	"  -t, --tcp              over TCP (reconnects at the next window on error)\n";
+	"  --ipfix HOST:PORT  a collector ([V6ADDR]:PORT for IPv6); up to 8\n"
+	"  --udp              over UDP (default; templates resent every 30 s)\n"
+	"  --tcp              over TCP (reconnects at the next window on error)\n"
+	"(long options only: -i, -t and -c mean interval, timestamps and count in\n"
+	"the other commands)\n";
 
 #define NFSK_PEN		32473	/* RFC 5612 documentation PEN: placeholder */
 #define TID_FLOW4		256
@@ -434,9 +436,9 @@ static int parse_hostport(const char *s, char **host, char **port)
 int cmd_export(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "ipfix", required_argument, NULL, 'i' },
-		{ "udp", no_argument, NULL, 'u' },
-		{ "tcp", no_argument, NULL, 't' },
+		{ "ipfix", required_argument, NULL, 'I' },
+		{ "udp", no_argument, NULL, 'U' },
+		{ "tcp", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -447,9 +449,9 @@ int cmd_export(struct cli *c, int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((o = getopt_long(argc, argv, "i:uth", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (o) {
-		case 'i':
+		case 'I':
 			if (x.ncoll == MAX_COLLECTORS)
 				return cli_usage_error(export_usage, "at most %d collectors",
 						       MAX_COLLECTORS);
@@ -459,10 +461,10 @@ int cmd_export(struct cli *c, int argc, char **argv)
 						       "--ipfix takes HOST:PORT, not '%s'", optarg);
 			x.coll[x.ncoll++].name = optarg;
 			break;
-		case 'u':
+		case 'U':
 			x.transport = FB_UDP;
 			break;
-		case 't':
+		case 'T':
 			x.transport = FB_TCP;
 			break;
 		case 'h':

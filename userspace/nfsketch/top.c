@@ -13,12 +13,12 @@
 #include "fmt.h"
 
 static const char top_usage[] =
-	"Usage: nfsketch [-j [-p]] top [-n N] [--by bytes|packets]\n"
+	"Usage: nfsketch [-j [-p]] top [-c N] [--by bytes|packets]\n"
 	"The heaviest flows of the last closed window, as Sample-and-Hold found\n"
 	"them: bytes and packets counted exactly since the flow was admitted\n"
 	"(a lower bound of the truth), the Count-Min estimate (an upper bound)\n"
 	"with its error bound, and the share of the window's traffic.\n"
-	"  -n, --count N         at most N flows (default: all kept, see config topk)\n"
+	"  -c, --count N         at most N flows (default: all kept, see config topk)\n"
 	"  -b, --by bytes|packets  order (default bytes)\n"
 	"Needs CAP_NET_ADMIN.\n";
 
@@ -221,7 +221,7 @@ unsigned long cli_parse_count(const char *s, unsigned long max)
 int cmd_top(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "count", required_argument, NULL, 'n' },
+		{ "count", required_argument, NULL, 'c' },
 		{ "by", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -233,13 +233,13 @@ int cmd_top(struct cli *c, int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((o = getopt_long(argc, argv, "n:b:h", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "c:b:h", opts, NULL)) != -1) {
 		switch (o) {
-		case 'n':
+		case 'c':
 			n = cli_parse_count(optarg, UINT32_MAX);
 			if (!n)
 				return cli_usage_error(top_usage,
-						       "-n needs a positive number, not '%s'",
+						       "--count needs a positive number, not '%s'",
 						       optarg);
 			break;
 		case 'b':

@@ -19,13 +19,13 @@
 #include "fmt.h"
 
 static const char watch_usage[] =
-	"Usage: nfsketch watch [-i SECONDS] [-n COUNT]\n"
+	"Usage: nfsketch watch [-i SECONDS] [-c COUNT]\n"
 	"A live view of this network namespace, redrawn after every window\n"
 	"close: totals, a sparkline of packets per window over the last 60\n"
 	"windows, the last window's entropies, scores and flags, and the top 5\n"
 	"flows (with CAP_NET_ADMIN). Ctrl-C to quit.\n"
 	"  -i, --interval SECONDS  redraw every SECONDS instead (decimals allowed)\n"
-	"  -n, --count COUNT       draw COUNT times, then exit\n";
+	"  -c, --count COUNT       draw COUNT times, then exit\n";
 
 #define WATCH_HISTORY	60
 #define WATCH_TOP	5
@@ -273,7 +273,7 @@ int cmd_watch(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "interval", required_argument, NULL, 'i' },
-		{ "count", required_argument, NULL, 'n' },
+		{ "count", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -287,7 +287,7 @@ int cmd_watch(struct cli *c, int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((o = getopt_long(argc, argv, "i:n:h", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "i:c:h", opts, NULL)) != -1) {
 		switch (o) {
 		case 'i':
 			interval = strtod(optarg, &end);
@@ -296,11 +296,11 @@ int cmd_watch(struct cli *c, int argc, char **argv)
 						       "-i needs seconds (0.05 to 86400), not '%s'",
 						       optarg);
 			break;
-		case 'n':
+		case 'c':
 			count = cli_parse_count(optarg, 1000000000UL);
 			if (!count)
 				return cli_usage_error(watch_usage,
-						       "-n needs a positive number, not '%s'",
+						       "--count needs a positive number, not '%s'",
 						       optarg);
 			break;
 		case 'h':

@@ -13,7 +13,7 @@ static const char windows_usage[] =
 	"Usage: nfsketch [-j [-p]] windows [--last N]\n"
 	"Closed windows of this network namespace, oldest first: totals,\n"
 	"protocols, address entropy (bits), route events, flags.\n"
-	"  -n, --last N   only the newest N windows\n";
+	"  -l, --last N   only the newest N windows\n";
 
 const char *const series_name[NSERIES] = {
 	"packets", "bytes", "src_entropy", "dst_entropy", "route_events",
@@ -168,7 +168,7 @@ static int window_cb(const struct nlmsghdr *nlh, void *data)
 int cmd_windows(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "last", required_argument, NULL, 'n' },
+		{ "last", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -178,9 +178,10 @@ int cmd_windows(struct cli *c, int argc, char **argv)
 	int o, err;
 
 	optind = 1;
-	while ((o = getopt_long(argc, argv, "n:h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((o = getopt_long(argc, argv, "l:h", opts, NULL)) != -1) {
 		switch (o) {
-		case 'n':
+		case 'l':
 			last = strtoul(optarg, &end, 10);
 			if (*end || !last || last > UINT32_MAX)
 				return cli_usage_error(windows_usage,
@@ -190,7 +191,8 @@ int cmd_windows(struct cli *c, int argc, char **argv)
 			fputs(windows_usage, stdout);
 			return 0;
 		default:
-			return cli_usage_error(windows_usage, "bad option");
+			return cli_usage_error(windows_usage, "bad option '%s'",
+					       argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
