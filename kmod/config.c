@@ -84,6 +84,9 @@ static int nfsk_config_check(const struct nfsk_config *cfg,
 	case NFSK_CROSS_FLAP_REUSE:
 		NL_SET_ERR_MSG_MOD(extack, "flap_reuse must be below flap_suppress");
 		return -EINVAL;
+	case NFSK_CROSS_DRIFT_W:
+		NL_SET_ERR_MSG_MOD(extack, "drift_w must be 0 (off) or at least 8");
+		return -EINVAL;
 	default:
 		NL_SET_ERR_MSG_MOD(extack, "min_history must not exceed history");
 		return -EINVAL;

@@ -257,6 +257,7 @@ bool nfsk_routes_suppressed_next(struct nfsk_routes *r, u32 *pos,
 			continue;
 		memset(rec, 0, sizeof(*rec));
 		rec->time_ns = info.stamp_ns;
+		rec->time_real_ns = info.stamp_ns + ktime_get_real_ns() - now;
 		rec->family = info.key.family;
 		if (info.key.family == NFSK_AF_INET) {
 			rec->dst[10] = 0xff;

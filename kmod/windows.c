@@ -276,6 +276,13 @@ static unsigned long nfsk_window_delay(const struct nfsk_net *nn,
 	if (next <= now)
 		return 0;
 	/*
+	 * CLOCK_REALTIME stepped back since @from_real_ns (NTP step, date -s):
+	 * the boundary would lie up to the step away. Never more than a window
+	 * and a half from now; a step forward only shortens one window.
+	 */
+	if (next - now > w + w / 2)
+		return msecs_to_jiffies(nn->cfg.window_ms);
+	/*
 	 * Rounded up, and one more: the work runs at the start of a jiffy,
 	 * and this one may be nearly over. Never before the boundary.
 	 */
@@ -389,18 +396,17 @@ static void nfsk_window_fold_work(struct work_struct *work)
 {
 	struct nfsk_net *nn = container_of(to_rcu_work(work), struct nfsk_net,
 					   fold_work);
-	unsigned long delay;
-	bool stopping;
-
 	mutex_lock(&nn->lock);
 	nfsk_window_fold_closing(nn);
-	delay = nfsk_window_delay(nn, nn->window_start_real_ns);
-	stopping = nn->stopping;
-	mutex_unlock(&nn->lock);
-
-	if (!stopping)
+	/*
+	 * Queued under nn->lock: nfsk_window_stop() sets stopping under it
+	 * and then cancels window_work, so a fold that ran before that point
+	 * has queued its work already and one that runs after queues nothing.
+	 */
+	if (!nn->stopping)
 		queue_delayed_work(system_power_efficient_wq, &nn->window_work,
-				   delay);
+				   nfsk_window_delay(nn, nn->window_start_real_ns));
+	mutex_unlock(&nn->lock);
 }
 
 int nfsk_window_init(struct nfsk_net *nn)
@@ -438,7 +444,10 @@ void nfsk_window_stop(struct nfsk_net *nn)
 	nn->stopping = true;
 	mutex_unlock(&nn->lock);
 	cancel_delayed_work_sync(&nn->window_work);
-	/* a fold queued before: it sees stopping and queues nothing */
+	/*
+	 * A fold queued before: it sees stopping and queues nothing (it
+	 * queues window_work only under nn->lock, after checking stopping).
+	 */
 	flush_rcu_work(&nn->fold_work);
 }
 

@@ -55,6 +55,6 @@ NFSK_TUNABLE(min_route_events, MIN_ROUTE_EVENTS, 1, 0xffffffff, 10, false, false
 NFSK_TUNABLE(window_align, WINDOW_ALIGN, 0, 1, 1, false, false,
 	     "1: windows end at wall-clock multiples of window_ms, as on other routers")
 NFSK_TUNABLE(drift_w, DRIFT_W, 0, 64, 20, false, false,
-	     "windows the drift detector fits its slope over, 0 = off")
+	     "windows the drift detector fits its slope over: 0 = off, else at least 8")
 NFSK_TUNABLE(drift_slope_permille, DRIFT_SLOPE_PERMILLE, 1, 1000, 10, false, false,
 	     "VOLUME_SPIKE on a ramp: volume rising by this per mille of its mean per window")

@@ -55,6 +55,7 @@ enum nfsk_tunables_cross_err {
 	NFSK_CROSS_OK,
 	NFSK_CROSS_FLAP_REUSE,		/* flap_reuse >= flap_suppress */
 	NFSK_CROSS_MIN_HISTORY,		/* min_history > history */
+	NFSK_CROSS_DRIFT_W,		/* drift_w 1..7: too few to fit */
 };
 
 /* @vals indexed by enum nfsk_tunable_id. */

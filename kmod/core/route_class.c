@@ -98,9 +98,19 @@ void nfsk_route_classify(struct nfsk_rc_tables *tab, enum nfsk_rc_family fam,
 	if (fam >= NFSK_RC_FAMILIES)
 		return;
 	if (baseline) {
-		/* the replay lists each prefix once, as a REPLACE */
-		if (fib == NFSK_RC_FIB_DEL)
+		/*
+		 * The replay lists each prefix once, as a REPLACE: a DEL while
+		 * it runs is a real withdrawal racing it. The prefix is gone
+		 * (out of the size if the replay or an event had counted it),
+		 * not reported: events start when the replay is over.
+		 */
+		if (fib == NFSK_RC_FIB_DEL) {
+			v->event = NFSK_RC_DEL;
+			v->next.present = 0;
+			if (prior->known && prior->present)
+				size_dec(tab, fam);
 			return;
+		}
 		if (!(prior->known && prior->present))
 			size_inc(tab, fam);
 		v->event = NFSK_RC_ADD;

@@ -33,6 +33,9 @@ enum nfsk_tunables_cross_err nfsk_tunables_check_cross(const u32 *vals)
 		return NFSK_CROSS_FLAP_REUSE;
 	if (vals[NFSK_T_min_history] > vals[NFSK_T_history])
 		return NFSK_CROSS_MIN_HISTORY;
+	/* the drift detector also fits the newer half: at least 4 windows */
+	if (vals[NFSK_T_drift_w] && vals[NFSK_T_drift_w] < 8)
+		return NFSK_CROSS_DRIFT_W;
 	return NFSK_CROSS_OK;
 }
 
@@ -43,6 +46,8 @@ const char *nfsk_tunables_cross_msg(enum nfsk_tunables_cross_err err)
 		return "flap_reuse must be below flap_suppress";
 	case NFSK_CROSS_MIN_HISTORY:
 		return "min_history must not exceed history";
+	case NFSK_CROSS_DRIFT_W:
+		return "drift_w must be 0 (off) or at least 8";
 	default:
 		return NULL;
 	}

@@ -50,6 +50,14 @@ TEST(cross_rules)
 	EXPECT_EQ((int)NFSK_CROSS_MIN_HISTORY, (int)nfsk_tunables_check_cross(vals));
 	vals[NFSK_T_min_history] = vals[NFSK_T_history];
 	EXPECT_EQ((int)NFSK_CROSS_OK, (int)nfsk_tunables_check_cross(vals));
+	/* drift_w: 0 is off; below 8 the newer half has too few windows */
+	vals[NFSK_T_drift_w] = 7;
+	EXPECT_EQ((int)NFSK_CROSS_DRIFT_W, (int)nfsk_tunables_check_cross(vals));
+	EXPECT_NE(NULL, nfsk_tunables_cross_msg(NFSK_CROSS_DRIFT_W));
+	vals[NFSK_T_drift_w] = 0;
+	EXPECT_EQ((int)NFSK_CROSS_OK, (int)nfsk_tunables_check_cross(vals));
+	vals[NFSK_T_drift_w] = 8;
+	EXPECT_EQ((int)NFSK_CROSS_OK, (int)nfsk_tunables_check_cross(vals));
 }
 
 TEST(lookup)

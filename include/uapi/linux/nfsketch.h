@@ -11,7 +11,8 @@
  * NFSKETCH_A_FLOW_FAMILY / NFSKETCH_A_ROUTE_FAMILY telling which it is.
  * Ports are in host byte order; for ICMP/ICMPv6 SPORT is the type and DPORT
  * the code. Entropies are in milli-bits. Times are nanoseconds of
- * CLOCK_MONOTONIC (the kernel's ktime_get_ns()).
+ * CLOCK_MONOTONIC (the kernel's ktime_get_ns()), except the *_REALTIME_NS
+ * attributes: nanoseconds of CLOCK_REALTIME since the epoch.
  *
  * The machine-readable description of this family (attribute types, checks,
  * which attributes each command takes and returns, permissions) is
