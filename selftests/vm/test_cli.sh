@@ -286,6 +286,16 @@ check "-n NETNS: the initial namespace's config is another" \
 	test "$("$NFSK" -j config get | jq .window_ms)" != 3000
 check_eq "--netns with a path (/run/netns/NAME)" 3000 \
 	"$("$NFSK" --netns "/run/netns/$a" -j config get | jq .window_ms)"
+# stats --all-netns: every ip netns namespace under its name, each its own
+"$NFSK" -j stats --all-netns >"$tmp/all.json"
+check_eq "stats --all-netns exits 0" 0 "$?"
+check "stats --all-netns lists a and b" \
+	eval "jq -e --arg a '$a' --arg b '$b' '[.[].netns] | index(\$a) and index(\$b)' '$tmp/all.json' >/dev/null"
+check_eq "stats --all-netns: a's routes4 as a reads it" "$(A -j stats | jq .routes4)" \
+	"$(jq --arg n "$a" '.[] | select(.netns == $n) | .routes4' "$tmp/all.json")"
+check_eq "stats --all-netns: b's window_id as b reads it" \
+	"$(ip netns exec "$b" "$NFSK" -j stats | jq .window_id)" \
+	"$(jq --arg n "$b" '.[] | select(.netns == $n) | .window_id' "$tmp/all.json")"
 "$NFSK" -n "nfsk-no-such-ns-$$" stats >/dev/null 2>"$tmp/nons.err"
 check_eq "-n with no such namespace: exit 1" 1 "$?"
 check "-n with no such namespace: says which" grep -q "nfsk-no-such-ns-$$" "$tmp/nons.err"

@@ -1,14 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /* nfsketch stats: namespace totals (STATS_GET). */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <linux/nfsketch.h>
 #include "cmd.h"
+#include "netns.h"
 
 static const char stats_usage[] =
 	"Usage: nfsketch [-j [-p]] stats\n"
 	"       nfsketch stats --prometheus\n"
+	"       nfsketch [-j [-p]] stats --all-netns\n"
 	"Totals of this network namespace since load or reset.\n"
+	"  --all-netns   the same for every namespace of ip netns (/run/netns),\n"
+	"                each under its name\n"
 	"  --prometheus  Prometheus text exposition: the totals and the last\n"
 	"                closed window's gauges (nfsketch_* metrics)\n";
 
@@ -38,10 +48,17 @@ static const struct stats_field {
 	{ NFSKETCH_A_STATS_FLAP_REFUSED,	"flap_refused" },
 };
 
+/* One namespace's answer; netns: its name with --all-netns, else NULL. */
+struct stats_ctx {
+	struct cli	*c;
+	const char	*netns;
+};
+
 static int stats_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[NFSKETCH_A_STATS_MAX + 1];
-	struct cli *c = data;
+	struct stats_ctx *x = data;
+	struct cli *c = x->c;
 	const struct nlattr *a;
 	unsigned int i;
 
@@ -51,6 +68,12 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 		nfsk_nl_parse_nest(a, tb, NFSKETCH_A_STATS_MAX);
 		if (c->json)
 			json_obj_open(&c->j, NULL);
+		if (x->netns) {
+			if (c->json)
+				json_str(&c->j, "netns", x->netns);
+			else
+				printf("netns %s\n", x->netns);
+		}
 		for (i = 0; i < sizeof(stats_fields) / sizeof(stats_fields[0]); i++) {
 			const struct stats_field *f = &stats_fields[i];
 
@@ -59,19 +82,80 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 			if (c->json)
 				json_u64(&c->j, f->name, nfsk_nl_u64(tb[f->attr]));
 			else
-				printf("%-18s %llu\n", f->name,
+				printf("%s%-18s %llu\n", x->netns ? "  " : "",
+				       f->name,
 				       (unsigned long long)nfsk_nl_u64(tb[f->attr]));
 		}
 		if (c->json) {
 			json_obj_close(&c->j);
-			json_end(&c->j);
+			if (!x->netns)
+				json_end(&c->j);
 		}
 	}
 	return MNL_CB_OK;
 }
 
+static int netns_filter(const struct dirent *d)
+{
+	return d->d_name[0] != '.';
+}
+
+/*
+ * Every namespace of ip netns in turn, as `ip -all netns exec` visits them:
+ * a new socket in each (a socket stays in the namespace it was made in),
+ * then back to the caller's namespace. Exit 1 when any one failed.
+ */
+static int stats_all_netns(struct cli *c)
+{
+	struct stats_ctx x = { .c = c };
+	struct dirent **names = NULL;
+	int self, n, i, ret = 0;
+
+	self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (self < 0) {
+		perror("nfsketch: /proc/self/ns/net");
+		return EXIT_RUNTIME;
+	}
+	n = scandir("/run/netns", &names, netns_filter, alphasort);
+	if (n < 0) {
+		n = 0;	/* no directory: no named namespace */
+		names = NULL;
+	}
+	if (c->json)
+		json_arr_open(&c->j, NULL);
+	for (i = 0; i < n; i++) {
+		struct nlmsghdr *nlh;
+
+		x.netns = names[i]->d_name;
+		if (nfsk_netns_enter(x.netns) || cli_open(c)) {
+			nfsk_nl_close(&c->nl);
+			ret = EXIT_RUNTIME;
+		} else {
+			nlh = nfsk_nl_request(&c->nl, NFSKETCH_CMD_STATS_GET, 0);
+			if (nfsk_nl_talk(&c->nl, nlh, stats_cb, &x))
+				ret = EXIT_RUNTIME;
+			nfsk_nl_close(&c->nl);
+		}
+		if (setns(self, CLONE_NEWNET)) {
+			perror("nfsketch: back to the caller's network namespace");
+			ret = EXIT_RUNTIME;
+			break;
+		}
+	}
+	if (c->json) {
+		json_arr_close(&c->j);
+		json_end(&c->j);
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	close(self);
+	return ret;
+}
+
 int cmd_stats(struct cli *c, int argc, char **argv)
 {
+	struct stats_ctx x = { .c = c };
 	struct nlmsghdr *nlh;
 
 	if (cli_want_help(argc, argv, stats_usage))
@@ -82,10 +166,12 @@ int cmd_stats(struct cli *c, int argc, char **argv)
 					       "--prometheus and -j exclude each other");
 		return stats_prometheus(c);
 	}
+	if (argc == 2 && !strcmp(argv[1], "--all-netns"))
+		return stats_all_netns(c);
 	if (argc > 1)
 		return cli_usage_error(stats_usage, "unexpected argument '%s'", argv[1]);
 	if (cli_open(c))
 		return EXIT_RUNTIME;
 	nlh = nfsk_nl_request(&c->nl, NFSKETCH_CMD_STATS_GET, 0);
-	return nfsk_nl_talk(&c->nl, nlh, stats_cb, c) ? EXIT_RUNTIME : 0;
+	return nfsk_nl_talk(&c->nl, nlh, stats_cb, &x) ? EXIT_RUNTIME : 0;
 }
