@@ -56,6 +56,8 @@ def instance(a, value=None):
         return nl.attr(a["value"], bytes(a.get("checks", {}).get("exact-len", 16)))
     if t == "nest":
         return nl.nest(a["value"], b"")
+    if t == "flag":
+        return nl.attr(a["value"], b"")
     raise ValueError(t)
 
 
