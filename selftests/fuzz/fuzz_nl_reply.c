@@ -78,9 +78,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case T_WINDOWS:
 		window_cb(nlh, &c);
 		break;
-	case T_STATS:
-		stats_cb(nlh, &c);
+	case T_STATS: {
+		struct stats_ctx x = { .c = &c, .netns = data[1] & 4 ? "fuzz" : NULL };
+
+		stats_cb(nlh, &x);
+		if (x.netns && c.json)
+			json_end(&c.j);
 		break;
+	}
 	case T_ROUTES:
 		routes_cb(nlh, &c);
 		break;

@@ -82,7 +82,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cross = nfsk_tunables_check_cross(vals);
 	if ((cross == NFSK_CROSS_OK) !=
 	    (vals[NFSK_T_flap_reuse] < vals[NFSK_T_flap_suppress] &&
-	     vals[NFSK_T_min_history] <= vals[NFSK_T_history]))
+	     vals[NFSK_T_min_history] <= vals[NFSK_T_history] &&
+	     (vals[NFSK_T_drift_w] == 0 || vals[NFSK_T_drift_w] >= 8)))
 		fail();
 	if (cross != NFSK_CROSS_OK && !nfsk_tunables_cross_msg(cross))
 		fail();
