@@ -107,6 +107,7 @@ TEST(unknown_prefixes_and_baseline)
 {
 	struct nfsk_rc_tables tab;
 	struct nfsk_rc_prefix unknown = { 0 }, gone = { 1, 0, 0 };
+	struct nfsk_rc_prefix counted = { 1, 1, 1 };
 	struct nfsk_rc_verdict v;
 
 	memset(&tab, 0, sizeof(tab));
@@ -124,23 +125,19 @@ TEST(unknown_prefixes_and_baseline)
 	 * A real DEL racing the replay: the prefix is gone, out of the size
 	 * when the replay had counted it, and not reported.
 	 */
-	{
-		struct nfsk_rc_prefix counted = { 1, 1, 1 };
-
-		nfsk_route_classify(&tab, NFSK_RC_V4, NFSK_RC_FIB_DEL, 0,
-				    &counted, true, &v);
-		EXPECT_FALSE(v.report);
-		EXPECT_EQ(NFSK_RC_DEL, v.event);
-		EXPECT_FALSE(v.next.present);
-		EXPECT_EQ(0U, tab.size[NFSK_RC_V4]);
-		nfsk_route_classify(&tab, NFSK_RC_V4, NFSK_RC_FIB_DEL, 0,
-				    &unknown, true, &v);
-		EXPECT_FALSE(v.next.present);
-		EXPECT_EQ(0U, tab.size[NFSK_RC_V4]);
-		nfsk_route_classify(&tab, NFSK_RC_V4, NFSK_RC_FIB_REPLACE, 0,
-				    &unknown, true, &v);
-		EXPECT_EQ(1U, tab.size[NFSK_RC_V4]);
-	}
+	nfsk_route_classify(&tab, NFSK_RC_V4, NFSK_RC_FIB_DEL, 0, &counted,
+			    true, &v);
+	EXPECT_FALSE(v.report);
+	EXPECT_EQ(NFSK_RC_DEL, v.event);
+	EXPECT_FALSE(v.next.present);
+	EXPECT_EQ(0U, tab.size[NFSK_RC_V4]);
+	nfsk_route_classify(&tab, NFSK_RC_V4, NFSK_RC_FIB_DEL, 0, &unknown,
+			    true, &v);
+	EXPECT_FALSE(v.next.present);
+	EXPECT_EQ(0U, tab.size[NFSK_RC_V4]);
+	nfsk_route_classify(&tab, NFSK_RC_V4, NFSK_RC_FIB_REPLACE, 0, &unknown,
+			    true, &v);
+	EXPECT_EQ(1U, tab.size[NFSK_RC_V4]);
 	/* unknown prefix (forgotten): REPLACE = ADD, DEL = DEL */
 	nfsk_route_classify(&tab, NFSK_RC_V4, NFSK_RC_FIB_REPLACE, 0, &unknown,
 			    false, &v);
