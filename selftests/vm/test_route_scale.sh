@@ -13,7 +13,7 @@
 
 N4=${NFSK_SCALE_V4:-10000}
 N6=$((N4 / 5))
-WIN_MS=${NFSK_SCALE_WINDOW_MS:-2000}
+WIN_MS=${NFSK_SCALE_WINDOW_MS:-1000}
 tmp=$(mktemp -d)
 on_exit rm -rf "$tmp"
 
