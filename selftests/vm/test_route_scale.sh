@@ -112,7 +112,8 @@ check_tables() {
 check_events() {
 	local ns=$1 w0=$2 what=$3 w1 got
 	shift 3
-	check "$what: windows closed after the changes" wait_windows "$ns" 2
+	# the changes are in: the window open now holds the last of them
+	check "$what: windows closed after the changes" wait_windows "$ns" 1
 	w1=$(windows_closed "$ns")
 	got=$(event_sums "$ns" "$w0" "$w1")
 	check_eq "$what: add4 replace4 del4 add6 replace6 del6" "$*" "$got"
@@ -139,6 +140,12 @@ check "after: insmod with the table present" timed "insmod with the table presen
 	load_module
 echo "$WIN_MS" >/sys/kernel/nfsketch/window_ms
 check_tables "$b" "after, baseline"
+# the same numbers in the text and Prometheus outputs
+txt=$(ip netns exec "$b" "$NFSK" stats | awk '$1 == "route_track_entries" { print $2 }')
+prom=$(ip netns exec "$b" "$NFSK" stats --prometheus |
+	awk '$1 == "nfsketch_route_track_entries" { print $2 }')
+check_eq "after, baseline: stats text and --prometheus show the entries" \
+	"$(stat "$b" route_track_entries) $(stat "$b" route_track_entries)" "$txt $prom"
 check "after: namespace settled" wait_windows "$b" 1
 w0=$(windows_closed "$b")
 check_eq "after: the baseline is no event" "0 0 0 0 0 0" "$(event_sums "$b" 0 "$w0")"
