@@ -3,6 +3,7 @@
  * nfsketch: bounded-memory traffic and routing statistics for Linux routers.
  *
  * Module init checks the module parameters (kmod/params.c) together, then
+ * creates the cache of the route sets' entries (kmod/route_set.c) and
  * registers, in order: the pernet operations (every namespace,
  * present and future, gets its state and its netfilter hooks), the generic
  * netlink family that serves that state, and the sysfs tunables. Exit undoes
@@ -126,9 +127,13 @@ static int __init nfsk_init(void)
 	if (err)
 		return err;
 	nfsk_config_init_policy();
-	err = register_pernet_subsys(&nfsk_net_ops);
+	err = nfsk_route_cache_init();
 	if (err)
 		return err;
+
+	err = register_pernet_subsys(&nfsk_net_ops);
+	if (err)
+		goto err_route_cache_exit;
 
 	err = nfsk_genl_init();
 	if (err)
@@ -145,6 +150,8 @@ err_genl_exit:
 	nfsk_genl_exit();
 err_unregister_pernet:
 	unregister_pernet_subsys(&nfsk_net_ops);
+err_route_cache_exit:
+	nfsk_route_cache_exit();
 	return err;
 }
 
@@ -153,6 +160,7 @@ static void __exit nfsk_exit(void)
 	nfsk_sysfs_exit();
 	nfsk_genl_exit();
 	unregister_pernet_subsys(&nfsk_net_ops);
+	nfsk_route_cache_exit();
 }
 
 module_init(nfsk_init);

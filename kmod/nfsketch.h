@@ -82,6 +82,7 @@ struct nfsk_config {
 	u32	window_align;
 	u32	drift_w;
 	u32	drift_slope_permille;
+	u32	route_track_max;
 };
 
 #define NFSK_NR_PARAMS	NFSK_NR_TUNABLES
@@ -125,6 +126,40 @@ struct nfsk_route_rec {
 	u64	reuse_ns;	/* suppressed listing: ns until reuse, else 0 */
 };
 
+/* ---- the set of present routes (route_set.c) --------------------------- */
+
+struct rhashtable;
+struct nfsk_route_entry;
+struct nfsk_route_stats;
+
+struct nfsk_route_set {
+	struct rhashtable	*ht;	/* NULL: none could be made */
+	u32			max;	/* route_track_max */
+	u32			entries;
+	u64			full;	/* inserts refused at max */
+	u64			nomem;	/* inserts failed to allocate */
+};
+
+int nfsk_route_cache_init(void);
+void nfsk_route_cache_exit(void);
+int nfsk_route_set_init(struct nfsk_route_set *s, u32 max);
+void nfsk_route_set_destroy(struct nfsk_route_set *s);
+struct rhashtable *nfsk_route_set_new_table(void);
+struct rhashtable *nfsk_route_set_swap(struct nfsk_route_set *s,
+				       struct rhashtable *fresh);
+void nfsk_route_set_free_table(struct rhashtable *ht);
+struct nfsk_route_entry *nfsk_route_set_find(struct nfsk_route_set *s,
+					     const struct nfsk_flap_key *k,
+					     const struct nfsk_rc_tables *tab,
+					     struct nfsk_rc_prefix *prior);
+void nfsk_route_set_store(struct nfsk_route_set *s,
+			  struct nfsk_route_entry *e,
+			  const struct nfsk_flap_key *k,
+			  const struct nfsk_rc_prefix *next, u8 protocol);
+void nfsk_route_set_stats(struct nfsk_route_set *s,
+			  struct nfsk_route_stats *st);
+u64 nfsk_route_set_mem_bytes(const struct nfsk_route_set *s);
+
 struct nfsk_routes {
 	spinlock_t		lock;	/* all of the below; BH */
 	struct notifier_block	nb;
@@ -134,6 +169,7 @@ struct nfsk_routes {
 	u64			log_seq;
 	u32			log_next;
 	struct nfsk_route_rec	log[NFSK_ROUTE_LOG_LEN];
+	struct nfsk_route_set	set;	/* present prefixes */
 	struct nfsk_flap_table	flap;
 	void			*flap_mem;
 	u32			flap_crossed;	/* into suppression, this window */
@@ -146,6 +182,11 @@ struct nfsk_route_stats {
 	u64	flap_crossings;		/* prefixes that became suppressed */
 	u64	nexthop_changes;	/* REPLACEs that were nexthops */
 	u32	suppressed;		/* prefixes suppressed now */
+	u32	track_entries;		/* the set of present routes */
+	u64	track_bytes;		/* its entries and buckets */
+	u64	track_full;		/* inserts refused: route_track_max */
+	u64	track_nomem;		/* inserts failed: no memory */
+	u32	track_untracked;	/* present, not in the set */
 };
 
 int nfsk_routes_init(struct nfsk_routes *r, const struct nfsk_config *cfg);

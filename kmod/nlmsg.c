@@ -29,10 +29,13 @@ void nfsk_msg_check_size(const struct sk_buff *msg, size_t size, u8 cmd)
 		  cmd, room, msg->len);
 }
 
-/* STATS: 15 u64 (4 of them the events', 4 the routes') and 5 u32 */
+/*
+ * STATS: 18 u64 (4 of them the events', 7 the routes') and 7 u32 (2 of
+ * them the route set's)
+ */
 size_t nfsk_stats_size(void)
 {
-	return nla_total_size(0) + 15 * U64_ATTR + 5 * U32_ATTR;
+	return nla_total_size(0) + 18 * U64_ATTR + 7 * U32_ATTR;
 }
 
 int nfsk_stats_put(struct sk_buff *msg, struct nfsk_net *nn)
@@ -88,7 +91,17 @@ int nfsk_stats_put(struct sk_buff *msg, struct nfsk_net *nn)
 	    nla_put_u64_64bit(msg, NFSKETCH_A_STATS_NEXTHOP_CHANGES,
 			      rs.nexthop_changes, NFSKETCH_A_STATS_PAD) ||
 	    nla_put_u64_64bit(msg, NFSKETCH_A_STATS_ALERTS_DROPPED,
-			      ev.alerts_dropped, NFSKETCH_A_STATS_PAD))
+			      ev.alerts_dropped, NFSKETCH_A_STATS_PAD) ||
+	    nla_put_u32(msg, NFSKETCH_A_STATS_ROUTE_TRACK_ENTRIES,
+			rs.track_entries) ||
+	    nla_put_u64_64bit(msg, NFSKETCH_A_STATS_ROUTE_TRACK_BYTES,
+			      rs.track_bytes, NFSKETCH_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, NFSKETCH_A_STATS_ROUTE_TRACK_FULL,
+			      rs.track_full, NFSKETCH_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, NFSKETCH_A_STATS_ROUTE_TRACK_NOMEM,
+			      rs.track_nomem, NFSKETCH_A_STATS_PAD) ||
+	    nla_put_u32(msg, NFSKETCH_A_STATS_ROUTE_TRACK_UNTRACKED,
+			rs.track_untracked))
 		goto nla_put_failure;
 	nla_nest_end(msg, nest);
 	return 0;

@@ -10,17 +10,21 @@
  * What a notification means for its prefix (add, delete, replace; a
  * nexthop coming or going is a replace) and the per-family table sizes are
  * the core's (kmod/core/route_class.c); this file maps the notifier's
- * events onto it and keeps, per prefix, what the core needs to know in the
- * bounded flap table (present, nexthops of the first route, protocol). A
- * prefix the table does not know is classified from the notification alone.
+ * events onto it. What the core needs to know of a prefix (present,
+ * nexthops of the first route) and its protocol come from the set of
+ * present routes (route_set.c, every prefix up to route_track_max); the
+ * bounded flap table keeps only the RFC 2439 penalties. A prefix the set
+ * could not hold is classified from the notification alone.
  *
  * A prefix whose penalty crosses the suppress threshold raises its own
  * ROUTE_FLAP alert at once (paced and counted by the events queue), with
  * the route's protocol; `routes --suppressed` lists those still suppressed.
  *
  * Notifications come from an atomic notifier chain (IPv6 even under a
- * table spinlock): nothing here sleeps, and the state is guarded by
- * nfsk_routes->lock, taken with bottom halves disabled.
+ * table spinlock): nothing here sleeps, and the state, the set's included,
+ * is guarded by nfsk_routes->lock, taken with bottom halves disabled. The
+ * flush alone empties the set outside the lock: it runs in process context
+ * with this notifier unregistered.
  */
 #include <linux/ktime.h>
 #include <linux/random.h>
@@ -50,11 +54,11 @@ static void nfsk_routes_record(struct nfsk_routes *r, u8 family,
 {
 	enum nfsk_rc_family fam = family == NFSK_AF_INET ? NFSK_RC_V4 :
 							    NFSK_RC_V6;
-	struct nfsk_rc_prefix prior = {};
+	struct nfsk_route_entry *held;
+	struct nfsk_rc_prefix prior;
 	struct nfsk_flap_verdict fv;
 	struct nfsk_route_rec *rec, copy;
 	struct nfsk_rc_verdict v;
-	struct nfsk_flap_info info;
 	struct nfsk_flap_key k;
 	u64 now = ktime_get_ns();
 	u64 window_id;
@@ -62,13 +66,10 @@ static void nfsk_routes_record(struct nfsk_routes *r, u8 family,
 
 	nfsk_flap_key_of(&k, family, dst, dst_len, table);
 	spin_lock_bh(&r->lock);
-	if (nfsk_flap_lookup(&r->flap, &k, now, &info)) {
-		prior.known = 1;
-		prior.present = !info.withdrawn;
-		prior.nexthops = info.nexthops;
-	}
+	held = nfsk_route_set_find(&r->set, &k, &r->tab, &prior);
 	nfsk_route_classify(&r->tab, fam, fib, nsiblings, &prior, r->replaying,
 			    &v);
+	nfsk_route_set_store(&r->set, held, &k, &v.next, protocol);
 	nfsk_flap_event(&r->flap, &k, (enum nfsk_flap_event)v.event, now, &fv);
 	nfsk_flap_set_route(&r->flap, &k, protocol, v.next.nexthops);
 	if (!v.report)
@@ -168,11 +169,14 @@ static int nfsk_fib_event(struct notifier_block *nb, unsigned long event,
 static void nfsk_fib_flush(struct notifier_block *nb)
 {
 	struct nfsk_routes *r = container_of(nb, struct nfsk_routes, nb);
+	struct rhashtable *fresh = nfsk_route_set_new_table(), *old;
 
 	spin_lock_bh(&r->lock);
 	nfsk_route_tables_reset(&r->tab);
 	nfsk_routes_forget_all(r);
+	old = nfsk_route_set_swap(&r->set, fresh);
 	spin_unlock_bh(&r->lock);
+	nfsk_route_set_free_table(old);
 }
 
 int nfsk_routes_register(struct nfsk_net *nn)
@@ -237,6 +241,8 @@ void nfsk_routes_flap_stats(struct nfsk_routes *r, struct nfsk_route_stats *st)
 	st->flap_crossings = r->flap.suppress_crossings;
 	st->nexthop_changes = r->tab.nexthop_changes;
 	st->suppressed = nfsk_flap_suppressed(&r->flap, ktime_get_ns());
+	nfsk_route_set_stats(&r->set, st);
+	st->track_untracked = nfsk_route_untracked(&r->tab, r->set.entries);
 	spin_unlock_bh(&r->lock);
 }
 
@@ -339,6 +345,11 @@ int nfsk_routes_init(struct nfsk_routes *r, const struct nfsk_config *cfg)
 		return -ENOMEM;
 	nfsk_flap_init(&r->flap, &fc, NFSK_FLAP_ENTRIES, get_random_u64(),
 		       r->flap_mem);
+	if (nfsk_route_set_init(&r->set, cfg->route_track_max)) {
+		kvfree(r->flap_mem);
+		r->flap_mem = NULL;
+		return -ENOMEM;
+	}
 	atomic64_add(nfsk_flap_size(NFSK_FLAP_ENTRIES), &nfsk_mem_bytes);
 	return 0;
 }
@@ -353,17 +364,21 @@ int nfsk_routes_configure(struct nfsk_routes *r, const struct nfsk_config *cfg)
 		return -EINVAL;
 	spin_lock_bh(&r->lock);
 	r->flap.cfg = fc;
+	r->set.max = cfg->route_track_max;
 	spin_unlock_bh(&r->lock);
 	return 0;
 }
 
 u64 nfsk_routes_mem_bytes(const struct nfsk_routes *r)
 {
-	return sizeof(*r) + nfsk_flap_size(NFSK_FLAP_ENTRIES);
+	return sizeof(*r) + nfsk_flap_size(NFSK_FLAP_ENTRIES) +
+	       nfsk_route_set_mem_bytes(&r->set);
 }
 
+/* After the notifier is unregistered and a grace period. */
 void nfsk_routes_free(struct nfsk_routes *r)
 {
+	nfsk_route_set_destroy(&r->set);
 	if (r->flap_mem)
 		atomic64_sub(nfsk_flap_size(NFSK_FLAP_ENTRIES), &nfsk_mem_bytes);
 	kvfree(r->flap_mem);

@@ -91,4 +91,18 @@ void nfsk_route_window_take(struct nfsk_rc_tables *tab,
 /* The replay was inconsistent and is redone: forget the sizes. */
 void nfsk_route_tables_reset(struct nfsk_rc_tables *tab);
 
+/*
+ * A caller that keeps a set of the present prefixes (bounded: an insert may
+ * be refused) builds `prior` from it. Prefixes the sizes count but the set
+ * does not hold: sizes minus @entries (0 when the set holds them all).
+ */
+u32 nfsk_route_untracked(const struct nfsk_rc_tables *tab, u32 entries);
+
+/*
+ * @held: the set holds the prefix (with @nexthops): present. Not held:
+ * absent when nothing is untracked, else unknown (it may be one of those).
+ */
+void nfsk_route_prior(struct nfsk_rc_prefix *p, bool held, u16 nexthops,
+		      u32 untracked);
+
 #endif /* _NFSKETCH_ROUTE_CLASS_H */

@@ -58,3 +58,5 @@ NFSK_TUNABLE(drift_w, DRIFT_W, 0, 64, 20, false, false,
 	     "windows the drift detector fits its slope over: 0 = off, else at least 8")
 NFSK_TUNABLE(drift_slope_permille, DRIFT_SLOPE_PERMILLE, 1, 1000, 10, false, false,
 	     "VOLUME_SPIKE on a ramp: volume rising by this per mille of its mean per window")
+NFSK_TUNABLE(route_track_max, ROUTE_TRACK_MAX, 0, 16777216, 2097152, false, false,
+	     "present routes tracked per namespace: add vs replace, exact route sizes")

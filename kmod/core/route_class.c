@@ -147,3 +147,26 @@ void nfsk_route_tables_reset(struct nfsk_rc_tables *tab)
 	tab->size[NFSK_RC_V4] = 0;
 	tab->size[NFSK_RC_V6] = 0;
 }
+
+u32 nfsk_route_untracked(const struct nfsk_rc_tables *tab, u32 entries)
+{
+	u64 size = (u64)tab->size[NFSK_RC_V4] + tab->size[NFSK_RC_V6];
+
+	if (size <= entries)
+		return 0;
+	size -= entries;
+	return size > 0xffffffffU ? 0xffffffffU : (u32)size;
+}
+
+void nfsk_route_prior(struct nfsk_rc_prefix *p, bool held, u16 nexthops,
+		      u32 untracked)
+{
+	memset(p, 0, sizeof(*p));
+	if (held) {
+		p->known = 1;
+		p->present = 1;
+		p->nexthops = nexthops;
+	} else if (!untracked) {
+		p->known = 1;
+	}
+}

@@ -6,6 +6,7 @@
  * net/ipv6/ip6_fib.c and net/ipv6/route.c), with the table size `ip route`
  * shows and the add/del/replace an operator would name, written out by hand.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "kselftest_harness.h"
@@ -182,6 +183,130 @@ TEST(window_take_and_reset)
 	EXPECT_EQ(1U, w.tab.size[NFSK_RC_V6]);
 	nfsk_route_tables_reset(&w.tab);
 	EXPECT_EQ(0U, w.tab.size[NFSK_RC_V6]);
+}
+
+/*
+ * A bounded set of present prefixes, as kmod/route_set.c keeps it: held[]
+ * per prefix id, at most cap entries; the glue's order per notification:
+ * prior from the set, classify, store the verdict (insert refused at cap).
+ */
+struct bset {
+	struct nfsk_rc_tables tab;
+	u8 *held;
+	u32 entries, cap, refused;
+	u32 ev[NFSK_RC_EVENTS];
+};
+
+static void bset_feed(struct bset *s, u32 id, enum nfsk_rc_fib fib,
+		      bool baseline)
+{
+	struct nfsk_rc_prefix prior;
+	struct nfsk_rc_verdict v;
+
+	nfsk_route_prior(&prior, s->held[id], 1,
+			 nfsk_route_untracked(&s->tab, s->entries));
+	nfsk_route_classify(&s->tab, NFSK_RC_V4, fib, 0, &prior, baseline, &v);
+	if (v.report)
+		s->ev[v.event]++;
+	if (s->held[id] && !v.next.present) {
+		s->held[id] = 0;
+		s->entries--;
+	} else if (!s->held[id] && v.next.present) {
+		if (s->entries < s->cap) {
+			s->held[id] = 1;
+			s->entries++;
+		} else {
+			s->refused++;
+		}
+	}
+}
+
+TEST(prior_from_a_set)
+{
+	struct nfsk_rc_tables tab;
+	struct nfsk_rc_prefix p;
+
+	memset(&tab, 0, sizeof(tab));
+	tab.size[NFSK_RC_V4] = 3;
+	tab.size[NFSK_RC_V6] = 2;
+	EXPECT_EQ(0U, nfsk_route_untracked(&tab, 5));
+	EXPECT_EQ(2U, nfsk_route_untracked(&tab, 3));
+	EXPECT_EQ(0U, nfsk_route_untracked(&tab, 7));	/* never negative */
+	tab.size[NFSK_RC_V4] = 0xffffffffU;
+	EXPECT_EQ(0xffffffffU, nfsk_route_untracked(&tab, 0));
+	nfsk_route_prior(&p, true, 3, 9);
+	EXPECT_TRUE(p.known && p.present);
+	EXPECT_EQ(3, p.nexthops);
+	nfsk_route_prior(&p, false, 0, 0);
+	EXPECT_TRUE(p.known && !p.present);
+	nfsk_route_prior(&p, false, 0, 1);
+	EXPECT_FALSE(p.known);
+}
+
+/*
+ * Issue 14's table at a million prefixes: replay, replace 10 %, delete
+ * 10 %, exact with a set that holds them all; with a set that cannot,
+ * replaces of untracked prefixes count as adds (the "unknown" path) until
+ * the untracked prefixes are withdrawn, after which it is exact again.
+ */
+TEST(million_prefixes_exact_and_bounded)
+{
+	const u32 n = 1000000;
+	struct bset s;
+	u32 i;
+
+	memset(&s, 0, sizeof(s));
+	s.held = calloc(n, 1);
+	ASSERT_NE(NULL, s.held);
+	s.cap = n;
+	for (i = 0; i < n; i++)
+		bset_feed(&s, i, NFSK_RC_FIB_REPLACE, true);
+	EXPECT_EQ(n, s.tab.size[NFSK_RC_V4]);
+	for (i = 0; i < n / 10; i++)
+		bset_feed(&s, i * 7 % n, NFSK_RC_FIB_REPLACE, false);
+	EXPECT_EQ(n / 10, s.ev[NFSK_RC_REPLACE]);
+	EXPECT_EQ(0U, s.ev[NFSK_RC_ADD]);
+	for (i = 0; i < n / 10; i++)
+		bset_feed(&s, n - 1 - i, NFSK_RC_FIB_DEL, false);
+	EXPECT_EQ(n / 10, s.ev[NFSK_RC_DEL]);
+	EXPECT_EQ(n - n / 10, s.tab.size[NFSK_RC_V4]);
+	EXPECT_EQ(s.entries, s.tab.size[NFSK_RC_V4]);
+	/* re-add them: adds, exact */
+	for (i = 0; i < n / 10; i++)
+		bset_feed(&s, n - 1 - i, NFSK_RC_FIB_REPLACE, false);
+	EXPECT_EQ(n / 10, s.ev[NFSK_RC_ADD]);
+	EXPECT_EQ(n, s.tab.size[NFSK_RC_V4]);
+
+	/* a set of n / 2: the other half is untracked */
+	memset(&s.tab, 0, sizeof(s.tab));
+	memset(s.held, 0, n);
+	memset(s.ev, 0, sizeof(s.ev));
+	s.entries = 0;
+	s.cap = n / 2;
+	for (i = 0; i < n; i++)
+		bset_feed(&s, i, NFSK_RC_FIB_REPLACE, true);
+	EXPECT_EQ(n, s.tab.size[NFSK_RC_V4]);
+	EXPECT_EQ(n / 2, s.refused);
+	EXPECT_EQ(n / 2, nfsk_route_untracked(&s.tab, s.entries));
+	/* replaces of held prefixes stay exact, of untracked ones are adds */
+	bset_feed(&s, 0, NFSK_RC_FIB_REPLACE, false);
+	EXPECT_EQ(1U, s.ev[NFSK_RC_REPLACE]);
+	bset_feed(&s, n - 1, NFSK_RC_FIB_REPLACE, false);
+	EXPECT_EQ(1U, s.ev[NFSK_RC_ADD]);
+	EXPECT_EQ(n + 1, s.tab.size[NFSK_RC_V4]);	/* approximate */
+	/* withdraw the untracked half (and the double count): exact again */
+	for (i = n / 2; i < n; i++)
+		bset_feed(&s, i, NFSK_RC_FIB_DEL, false);
+	bset_feed(&s, n - 1, NFSK_RC_FIB_DEL, false);
+	EXPECT_EQ(n / 2, s.tab.size[NFSK_RC_V4]);
+	EXPECT_EQ(0U, nfsk_route_untracked(&s.tab, s.entries));
+	s.cap++;	/* room for one more */
+	bset_feed(&s, n - 1, NFSK_RC_FIB_REPLACE, false);
+	bset_feed(&s, n - 1, NFSK_RC_FIB_REPLACE, false);
+	EXPECT_EQ(2U, s.ev[NFSK_RC_ADD]);
+	EXPECT_EQ(2U, s.ev[NFSK_RC_REPLACE]);
+	EXPECT_EQ(n / 2 + 1, s.tab.size[NFSK_RC_V4]);
+	free(s.held);
 }
 
 TEST_HARNESS_MAIN

@@ -155,6 +155,21 @@ int prom_snapshot(FILE *out, struct nfsk_nl *nl, unsigned int opts)
 		    "Route events coalesced into summaries under load.");
 	stat_metric(out, &p, NFSKETCH_A_STATS_EVENTS_DROPPED, "nfsketch_events_dropped_total",
 		    "counter", "Events dropped (queue full or pacing).");
+	stat_metric(out, &p, NFSKETCH_A_STATS_ROUTE_TRACK_ENTRIES,
+		    "nfsketch_route_track_entries", "gauge",
+		    "Present routes held in the set that makes add vs replace and the sizes exact.");
+	stat_metric(out, &p, NFSKETCH_A_STATS_ROUTE_TRACK_BYTES,
+		    "nfsketch_route_track_bytes", "gauge",
+		    "Memory of that set: entries and hash buckets.");
+	stat_metric(out, &p, NFSKETCH_A_STATS_ROUTE_TRACK_FULL,
+		    "nfsketch_route_track_full_total", "counter",
+		    "Routes not tracked: the set was at route_track_max.");
+	stat_metric(out, &p, NFSKETCH_A_STATS_ROUTE_TRACK_NOMEM,
+		    "nfsketch_route_track_nomem_total", "counter",
+		    "Routes not tracked: no memory for their entry.");
+	stat_metric(out, &p, NFSKETCH_A_STATS_ROUTE_TRACK_UNTRACKED,
+		    "nfsketch_route_track_untracked", "gauge",
+		    "Present routes the set does not hold; while above 0 the route sizes may be approximate.");
 	/* the exporter counts alerts per flag from the events instead */
 	if (!(opts & PROM_NO_ALERTS_TOTAL))
 		stat_metric(out, &p, NFSKETCH_A_STATS_ALERTS, "nfsketch_alerts_total",

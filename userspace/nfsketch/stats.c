@@ -46,6 +46,11 @@ static const struct stats_field {
 	{ NFSKETCH_A_STATS_FLAP_CROSSINGS,	"flap_crossings" },
 	{ NFSKETCH_A_STATS_FLAP_EVICTIONS,	"flap_evictions" },
 	{ NFSKETCH_A_STATS_FLAP_REFUSED,	"flap_refused" },
+	{ NFSKETCH_A_STATS_ROUTE_TRACK_ENTRIES,	"route_track_entries" },
+	{ NFSKETCH_A_STATS_ROUTE_TRACK_BYTES,	"route_track_bytes" },
+	{ NFSKETCH_A_STATS_ROUTE_TRACK_FULL,	"route_track_full" },
+	{ NFSKETCH_A_STATS_ROUTE_TRACK_NOMEM,	"route_track_nomem" },
+	{ NFSKETCH_A_STATS_ROUTE_TRACK_UNTRACKED, "route_track_untracked" },
 };
 
 /* One namespace's answer; netns: its name with --all-netns, else NULL. */

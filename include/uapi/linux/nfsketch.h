@@ -98,6 +98,13 @@ enum nfsketch_stats_attr {
 	NFSKETCH_A_STATS_SUPPRESSED,	/* u32: prefixes suppressed now */
 	NFSKETCH_A_STATS_NEXTHOP_CHANGES, /* u64: replaces that were nexthops */
 	NFSKETCH_A_STATS_ALERTS_DROPPED, /* u64: of events-dropped, alerts */
+	NFSKETCH_A_STATS_ROUTE_TRACK_ENTRIES, /* u32: present routes tracked */
+	NFSKETCH_A_STATS_ROUTE_TRACK_BYTES, /* u64: their memory */
+	NFSKETCH_A_STATS_ROUTE_TRACK_FULL, /* u64: not tracked, at the max */
+	NFSKETCH_A_STATS_ROUTE_TRACK_NOMEM, /* u64: not tracked, no memory */
+	NFSKETCH_A_STATS_ROUTE_TRACK_UNTRACKED, /* u32: present, not tracked:
+						 * routes4/6 approximate
+						 */
 
 	__NFSKETCH_A_STATS_MAX,
 	NFSKETCH_A_STATS_MAX = __NFSKETCH_A_STATS_MAX - 1
@@ -263,6 +270,7 @@ enum nfsketch_config_attr {
 					 */
 	NFSKETCH_A_CONFIG_DRIFT_W,	/* u32: drift detector span, 0 = off */
 	NFSKETCH_A_CONFIG_DRIFT_SLOPE_PERMILLE, /* u32: per mille per window */
+	NFSKETCH_A_CONFIG_ROUTE_TRACK_MAX, /* u32: present routes tracked */
 
 	__NFSKETCH_A_CONFIG_MAX,
 	NFSKETCH_A_CONFIG_MAX = __NFSKETCH_A_CONFIG_MAX - 1
