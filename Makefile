@@ -114,8 +114,17 @@ $(BUILD)/tests-cli-asan/json_emit: selftests/cli/json_emit.c userspace/lib/json.
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_USER) $(ASAN_FLAGS) -Iuserspace/lib $(LDFLAGS_USER) -o $@ $< userspace/lib/json.c
 
-check-core: $(CORE_TESTS) $(BUILD)/tests-cli/json_emit
-	@scripts/run-tap.sh core $(CORE_TESTS) selftests/cli/test_json.sh
+# watch's screen from fixtures, driven by selftests/cli/test_watch.sh
+$(BUILD)/tests-cli/watch_render: selftests/cli/watch_render.c $(CLI_SRCS) $(NL_LIB_SRCS) \
+		$(CORE_SRCS) $(CORE_HDRS) $(CLI_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_USER) -Iuserspace/lib -Iuserspace/nfsketch -Iuserspace/replay \
+		'-D_GNU_SOURCE=' -DNFSKETCH_CLI_VERSION='"test"' $(LDFLAGS_USER) -o $@ $< $(NL_LIB_SRCS) \
+		userspace/replay/*.c $(CORE_SRCS) -lmnl -lpcap -lsystemd -lm
+
+check-core: $(CORE_TESTS) $(BUILD)/tests-cli/json_emit $(BUILD)/tests-cli/watch_render
+	@scripts/run-tap.sh core $(CORE_TESTS) selftests/cli/test_json.sh \
+		selftests/cli/test_watch.sh
 
 check-asan: $(ASAN_TESTS) $(BUILD)/tests-cli-asan/json_emit
 	@NFSK_JSON_EMIT=$(BUILD)/tests-cli-asan/json_emit scripts/run-tap.sh asan \
