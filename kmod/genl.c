@@ -605,6 +605,9 @@ static int nfsk_dump_windows(struct sk_buff *skb, struct netlink_callback *cb)
 
 	if (err == -EMSGSIZE && skb->len)
 		return skb->len;
+	if (err == -EMSGSIZE)
+		NL_SET_ERR_MSG_MOD(cb->extack,
+				   "receive buffer too small for a window record");
 	return err;
 }
 
