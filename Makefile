@@ -107,11 +107,30 @@ $(BUILD)/tests-asan/%: selftests/core/%.c $(CORE_SRCS) $(CORE_HDRS) $(wildcard s
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_USER) $(ASAN_FLAGS) -I$(KSFT_DIR) -Iselftests/core -Iuserspace/gen $(LDFLAGS_USER) -o $@ $< $(CORE_SRCS) -lm
 
-check-core: $(CORE_TESTS)
-	@scripts/run-tap.sh core $(CORE_TESTS)
+# the CLI's JSON writer, driven by selftests/cli/test_json.sh
+$(BUILD)/tests-cli/json_emit: selftests/cli/json_emit.c userspace/lib/json.c userspace/lib/json.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_USER) -Iuserspace/lib $(LDFLAGS_USER) -o $@ $< userspace/lib/json.c
 
-check-asan: $(ASAN_TESTS)
-	@scripts/run-tap.sh asan $(ASAN_TESTS)
+$(BUILD)/tests-cli-asan/json_emit: selftests/cli/json_emit.c userspace/lib/json.c userspace/lib/json.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_USER) $(ASAN_FLAGS) -Iuserspace/lib $(LDFLAGS_USER) -o $@ $< userspace/lib/json.c
+
+# watch's screen from fixtures, driven by selftests/cli/test_watch.sh
+$(BUILD)/tests-cli/watch_render: selftests/cli/watch_render.c $(CLI_SRCS) $(NL_LIB_SRCS) \
+		$(CORE_SRCS) $(CORE_HDRS) $(CLI_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_USER) -Iuserspace/lib -Iuserspace/nfsketch -Iuserspace/replay \
+		'-D_GNU_SOURCE=' -DNFSKETCH_CLI_VERSION='"test"' $(LDFLAGS_USER) -o $@ $< $(NL_LIB_SRCS) \
+		userspace/replay/*.c $(CORE_SRCS) -lmnl -lpcap -lsystemd -lm
+
+check-core: $(CORE_TESTS) $(BUILD)/tests-cli/json_emit $(BUILD)/tests-cli/watch_render
+	@scripts/run-tap.sh core $(CORE_TESTS) selftests/cli/test_json.sh \
+		selftests/cli/test_watch.sh
+
+check-asan: $(ASAN_TESTS) $(BUILD)/tests-cli-asan/json_emit
+	@NFSK_JSON_EMIT=$(BUILD)/tests-cli-asan/json_emit scripts/run-tap.sh asan \
+		$(ASAN_TESTS) selftests/cli/test_json.sh
 
 check-vm: module tools $(BUILD)/nfsk_libnl_client
 	@NFSK_KVER=$(KVER) scripts/vm-run.sh

@@ -33,4 +33,18 @@ static inline struct nlattr **nfsk_dumpit_attrs(struct netlink_callback *cb)
 #endif
 }
 
+/*
+ * v6.2 ("netlink: add support for formatted extack messages"): extack
+ * messages may be formatted, NL_SET_ERR_MSG_FMT_MOD(). Before, the ack can
+ * only point to a constant string, so the @fixed one, without the values,
+ * is what the caller gets.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#define nfsk_extack_fmt(extack, fixed, fmt, args...) \
+	NL_SET_ERR_MSG_FMT_MOD(extack, fmt, ##args)
+#else
+#define nfsk_extack_fmt(extack, fixed, fmt, args...) \
+	NL_SET_ERR_MSG_MOD(extack, fixed)
+#endif
+
 #endif /* _NFSKETCH_KMOD_COMPAT_H */

@@ -163,7 +163,7 @@ static int nfsk_events_send(struct nfsk_net *nn, const struct nfsk_pace_event *e
 		for (i = 0; (win = nfsk_history_get(&nn->hist->ring, i)); i++)
 			if (win->id <= id)
 				break;
-		err = win && win->id == id ? nfsk_window_put(msg, win) : -ENOENT;
+		err = win && win->id == id ? nfsk_window_put(msg, win, false) : -ENOENT;
 		mutex_unlock(&nn->lock);
 		break;
 	}

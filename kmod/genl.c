@@ -52,17 +52,20 @@ static const struct nla_policy nfsk_route_get_policy[NFSKETCH_A_MAX + 1] = {
 
 static const struct nla_policy nfsk_window_get_policy[NFSKETCH_A_MAX + 1] = {
 	[NFSKETCH_A_LAST_N]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[NFSKETCH_A_WITH_TOPK]	= { .type = NLA_FLAG },
 };
 
 static const struct nla_policy nfsk_topk_get_policy[NFSKETCH_A_MAX + 1] = {
 	[NFSKETCH_A_TOPK_BY]	= NLA_POLICY_MAX(NLA_U8, NFSKETCH_TOPK_BY_MAX),
 	[NFSKETCH_A_TOPK_N]	= NLA_POLICY_RANGE(NLA_U32, 1, NFSK_TOPK_MAX),
+	[NFSKETCH_A_SELECT_WINDOW] = { .type = NLA_U64 },
 };
 
 static const struct nla_policy nfsk_query_policy[NFSKETCH_A_MAX + 1] = {
 	[NFSKETCH_A_FLOW]	= NLA_POLICY_NESTED(nfsk_flow_policy),
 	[NFSKETCH_A_QUERY_SRC]	= NLA_POLICY_EXACT_LEN(16),
 	[NFSKETCH_A_QUERY_DST]	= NLA_POLICY_EXACT_LEN(16),
+	[NFSKETCH_A_SELECT_WINDOW] = { .type = NLA_U64 },
 };
 
 /* nfsk_config_policy's ranges are the table of tunables' (config.c) */
@@ -225,6 +228,62 @@ static int nfsk_cmd_reset(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+/* ---- the window a request reads ---------------------------------------- */
+
+/*
+ * The window of the history whose id @sel carries, or the last closed one
+ * when @sel is absent. Every window of the ring keeps its record (totals,
+ * top flows with their counts and estimates) until the ring drops it; an
+ * id not in the ring is ENOENT, naming the ids held.
+ */
+static const struct nfsk_window *
+nfsk_window_select(struct nfsk_net *nn, const struct nlattr *sel,
+		   struct netlink_ext_ack *extack)
+{
+	const struct nfsk_history *h = &nn->hist->ring;
+	u32 i, count = nfsk_history_count(h);
+	const struct nfsk_window *w, *oldest, *newest;
+	u64 id;
+
+	lockdep_assert_held(&nn->lock);
+	if (!count) {
+		NL_SET_ERR_MSG_MOD(extack, "no window has closed yet");
+		return ERR_PTR(-ENODATA);
+	}
+	newest = nfsk_history_get(h, 0);
+	if (!sel)
+		return newest;
+	id = nla_get_u64(sel);
+	for (i = 0; i < count; i++) {
+		w = nfsk_history_get(h, i);
+		if (w->id == id)
+			return w;
+	}
+	oldest = nfsk_history_get(h, count - 1);
+	NL_SET_BAD_ATTR(extack, sel);
+	if (id > newest->id)
+		nfsk_extack_fmt(extack, "window not closed yet",
+				"window %llu has not closed yet: the newest is %llu",
+				id, newest->id);
+	else
+		nfsk_extack_fmt(extack, "window no longer in the history",
+				"window %llu is not in the history: the oldest held is %llu",
+				id, oldest->id);
+	return ERR_PTR(-ENOENT);
+}
+
+/* The entry of @key in @w's top flows, or NULL if the flow was not held. */
+static const struct nfsk_flow_stat *
+nfsk_window_held(const struct nfsk_window *w, const struct nfsk_flow_key *key)
+{
+	u32 i;
+
+	for (i = 0; i < w->ntop; i++)
+		if (nfsk_flow_key_eq(&w->top[i].key, key))
+			return &w->top[i];
+	return NULL;
+}
+
 /* ---- TOPK_GET ---------------------------------------------------------- */
 
 static int nfsk_cmp_packets(const void *a, const void *b)
@@ -239,16 +298,16 @@ static int nfsk_cmp_packets(const void *a, const void *b)
 static int nfsk_fill_topk(struct sk_buff *msg, struct nfsk_net *nn,
 			  struct genl_info *info)
 {
-	const struct nfsk_window *w = nfsk_history_get(&nn->hist->ring, 0);
+	const struct nfsk_window *w;
 	struct nlattr *winest, *nest;
 	struct nfsk_flow_stat *top;
 	u32 i, n = NFSK_TOPK_MAX;
 	int err = 0;
 
-	if (!w) {
-		NL_SET_ERR_MSG_MOD(info->extack, "no window has closed yet");
-		return -ENODATA;
-	}
+	w = nfsk_window_select(nn, info->attrs[NFSKETCH_A_SELECT_WINDOW],
+			       info->extack);
+	if (IS_ERR(w))
+		return PTR_ERR(w);
 	if (info->attrs[NFSKETCH_A_TOPK_N])
 		n = nla_get_u32(info->attrs[NFSKETCH_A_TOPK_N]);
 	n = min(n, w->ntop);
@@ -355,8 +414,9 @@ static int nfsk_query_key(struct nlattr *flow, struct nfsk_flow_key *key,
 
 /*
  * Packets to or from one address in the last window, from the address
- * histograms the fold merged (see nfsk_fold_addr_packets()). The reply is a
- * FLOW nest with only that address, EST_PACKETS and ERR_PACKETS.
+ * histograms the fold merged (see nfsk_fold_addr_packets()); those of a
+ * past window are not kept. The reply is a FLOW nest with only that
+ * address, EST_PACKETS and ERR_PACKETS.
  */
 static int nfsk_fill_query_addr(struct sk_buff *msg, struct nfsk_net *nn,
 				struct nfsk_sketch *sk, struct genl_info *info)
@@ -404,38 +464,68 @@ static int nfsk_fill_query_addr(struct sk_buff *msg, struct nfsk_net *nn,
 	return 0;
 }
 
+/*
+ * A flow in the last window: the Count-Min estimate from its sketch, and
+ * the exact held counts if the flow is among the window's top flows. In a
+ * past window (SELECT_WINDOW) only the top flows are kept, each with the
+ * estimate its window's sketch gave at the close: a held flow gets both,
+ * any other only its key (no count, no estimate).
+ */
 static int nfsk_fill_query(struct sk_buff *msg, struct nfsk_net *nn,
 			   struct genl_info *info)
 {
+	struct nlattr *sel = info->attrs[NFSKETCH_A_SELECT_WINDOW];
 	struct nfsk_sketch *sk = nn->last_sketch;
+	const struct nfsk_flow_stat *held;
+	const struct nfsk_window *w;
+	const struct nfsk_cms_est *estp = NULL;
 	struct nfsk_flow_key key;
 	struct nfsk_cms_est est;
 	struct nlattr *winest;
+	bool last;
 	int err;
 
-	if (!nn->last_window_id || !sk) {
+	if (!sel && (!nn->last_window_id || !sk)) {
 		NL_SET_ERR_MSG_MOD(info->extack, "no window has closed yet");
 		return -ENODATA;
 	}
+	w = nfsk_window_select(nn, sel, info->extack);
+	if (IS_ERR(w))
+		return PTR_ERR(w);
+	last = sk && w->id == nn->last_window_id;
 	if (info->attrs[NFSKETCH_A_QUERY_SRC] || info->attrs[NFSKETCH_A_QUERY_DST]) {
 		if (info->attrs[NFSKETCH_A_FLOW]) {
 			NL_SET_ERR_MSG_MOD(info->extack,
 					   "query a flow or an address, not both");
 			return -EINVAL;
 		}
+		if (!last) {
+			NL_SET_BAD_ATTR(info->extack, sel);
+			NL_SET_ERR_MSG_MOD(info->extack,
+					   "address histograms are kept for the last window only");
+			return -ENODATA;
+		}
 		return nfsk_fill_query_addr(msg, nn, sk, info);
 	}
 	err = nfsk_query_key(info->attrs[NFSKETCH_A_FLOW], &key, info->extack);
 	if (err)
 		return err;
-	nfsk_sketch_query(sk, nfsk_flow_hash(&sk->key, &key), &est);
+	held = nfsk_window_held(w, &key);
+	if (last) {
+		nfsk_sketch_query(sk, nfsk_flow_hash(&sk->key, &key), &est);
+		estp = &est;
+	} else if (held) {
+		estp = &held->est;
+	}
 	winest = nla_nest_start(msg, NFSKETCH_A_WINDOW);
 	if (!winest ||
-	    nla_put_u64_64bit(msg, NFSKETCH_A_WINDOW_ID, nn->last_window_id,
+	    nla_put_u64_64bit(msg, NFSKETCH_A_WINDOW_ID, w->id,
 			      NFSKETCH_A_WINDOW_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(msg, winest);
-	return nfsk_flow_put(msg, NFSKETCH_A_FLOW, &key, 0, 0, &est);
+	return nfsk_flow_put(msg, NFSKETCH_A_FLOW, &key,
+			     held ? held->packets : 0, held ? held->bytes : 0,
+			     estp);
 }
 
 /* WINDOW nest with its ID, and a FLOW (an address query's is smaller) */
@@ -461,15 +551,24 @@ static int nfsk_cmd_query(struct sk_buff *skb, struct genl_info *info)
 
 /* ---- WINDOW_GET (dump) ------------------------------------------------- */
 
-/* cb->args[0]: id of the next window to send (0: not started). */
+/*
+ * cb->args[0]: id of the next window to send (0: not started). With
+ * WITH_TOPK each window's top flows too, which reveals addresses: admin.
+ */
 static int nfsk_dump_windows(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct nlattr **attrs = nfsk_dumpit_attrs(cb);
 	struct nfsk_net *nn = nfsk_pernet(sock_net(cb->skb->sk));
+	bool top = attrs[NFSKETCH_A_WITH_TOPK];
 	const struct nfsk_window *w;
 	u32 count, i, last_n = U32_MAX;
 	int err = 0;
 
+	if (top && !cb->args[0]) {
+		err = nfsk_check_admin(cb->skb, sock_net(cb->skb->sk), cb->extack);
+		if (err)
+			return err;
+	}
 	if (attrs[NFSKETCH_A_LAST_N])
 		last_n = nla_get_u32(attrs[NFSKETCH_A_LAST_N]);
 
@@ -494,7 +593,7 @@ static int nfsk_dump_windows(struct sk_buff *skb, struct netlink_callback *cb)
 			err = -EMSGSIZE;
 			break;
 		}
-		if (nfsk_window_put(skb, w)) {
+		if (nfsk_window_put(skb, w, top)) {
 			genlmsg_cancel(skb, hdr);
 			err = -EMSGSIZE;
 			break;
@@ -506,6 +605,9 @@ static int nfsk_dump_windows(struct sk_buff *skb, struct netlink_callback *cb)
 
 	if (err == -EMSGSIZE && skb->len)
 		return skb->len;
+	if (err == -EMSGSIZE)
+		NL_SET_ERR_MSG_MOD(cb->extack,
+				   "receive buffer too small for a window record");
 	return err;
 }
 

@@ -217,9 +217,14 @@ size_t nfsk_window_size(void)
 	return size + nla_total_size(0) + NFSK_SERIES_MAX * U64_ATTR;
 }
 
-int nfsk_window_put(struct sk_buff *msg, const struct nfsk_window *w)
+/*
+ * A window record; with @top also its top flows (TOPK nest, by bytes): a
+ * dump's step, which sizes nothing in advance, so nfsk_window_size() does
+ * not count them.
+ */
+int nfsk_window_put(struct sk_buff *msg, const struct nfsk_window *w, bool top)
 {
-	struct nlattr *nest, *score;
+	struct nlattr *nest, *score, *topk;
 	unsigned int i, s;
 
 	nest = nla_nest_start(msg, NFSKETCH_A_WINDOW);
@@ -245,6 +250,17 @@ int nfsk_window_put(struct sk_buff *msg, const struct nfsk_window *w)
 			goto nla_put_failure;
 	}
 	nla_nest_end(msg, score);
+	if (top) {
+		topk = nla_nest_start(msg, NFSKETCH_A_WINDOW_TOPK);
+		if (!topk)
+			goto nla_put_failure;
+		for (i = 0; i < w->ntop; i++)
+			if (nfsk_flow_put(msg, NFSKETCH_A_FLOW, &w->top[i].key,
+					  w->top[i].packets, w->top[i].bytes,
+					  &w->top[i].est))
+				goto nla_put_failure;
+		nla_nest_end(msg, topk);
+	}
 	nla_nest_end(msg, nest);
 	return 0;
 

@@ -115,6 +115,56 @@ check "no flags with default thresholds" \
 	py 'import json,sys; sys.exit(any(w.get("flags") for w in json.load(open(sys.argv[1]))["windows"]))' "$tmp/eth.json"
 check "no held flow above its CMS estimate (cms_check_fail 0)" \
 	py 'import json,sys; sys.exit(any(w.get("cms_check_fail") for w in json.load(open(sys.argv[1]))["windows"]))' "$tmp/eth.json"
+# Natural units: every fixed-point value of the JSON has its twin in the
+# natural unit, equal to the raw value over its scale (exactly: both are
+# written as decimals of the same integer).
+NATURAL='
+import json, sys
+from decimal import Decimal
+twins = {"src_entropy_mbits": ("src_entropy_bits", 1000),
+         "dst_entropy_mbits": ("dst_entropy_bits", 1000),
+         "sah_p_fx32": ("sah_p", 2 ** 32),
+         "score_milli_sigma": ("score_sigma", 1000),
+         "baseline_mean_milli": ("baseline_mean", 1000),
+         "baseline_sigma_milli": ("baseline_sigma", 1000),
+         "upper_milli": ("upper", 1000), "lower_milli": ("lower", 1000),
+         "drift_permille_per_window": ("drift_per_window", 1000),
+         "share_permille": ("share", 1000)}
+n = bad = 0
+def same(raw, nat, scale, key):
+    global n, bad
+    n += 1
+    want = Decimal(raw) / scale
+    # share_permille is truncated, share exact: within a permille
+    tol = Decimal(1) / 1000 if key == "share_permille" else Decimal("1e-9")
+    if abs(Decimal(repr(nat)) - want) > tol:
+        bad += 1
+        print("%s %s: %s, %s = %s" % (key, raw, want, twins[key][0], nat))
+def walk(o):
+    if isinstance(o, list):
+        for x in o:
+            walk(x)
+    if not isinstance(o, dict):
+        return
+    for k, v in o.items():
+        if k in twins:
+            nk, scale = twins[k]
+            if nk not in o:
+                global bad
+                bad += 1
+                print("%s without %s" % (k, nk))
+            elif isinstance(v, dict):
+                for s in v:
+                    same(v[s], o[nk][s], scale, k)
+            else:
+                same(v, o[nk], scale, k)
+        walk(v)
+walk(json.load(open(sys.argv[1])))
+print("%d natural-unit values checked" % n)
+sys.exit(bad or n < 50)
+'
+check "every fixed-point value has its natural-unit twin, raw / scale" \
+	py "$NATURAL" "$tmp/eth.json"
 
 # ---- same packets: pcap with ns timestamps and pcapng ---------------------
 for fmt in pcapng pcap-ns; do

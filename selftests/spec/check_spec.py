@@ -497,7 +497,16 @@ def spec_kernel():
         handler = k.get("doit") or k.get("dumpit")
         body = funcs.get(handler, "")
         admin = "nfsk_check_admin(" in body
-        if ("uns-admin-perm" in op.get("flags", [])) != admin:
+        # a request attribute documented as needing CAP_NET_ADMIN (with-topk)
+        # makes an otherwise open command check it, for that attribute
+        cond = [n for n in (op.get(mode) or {}).get("request", {}).get("attributes", [])
+                if "needs CAP_NET_ADMIN" in (attr_of("main", n) or {}).get("doc", "")]
+        if cond and not admin:
+            p.append("request attribute(s) %s need CAP_NET_ADMIN, handler %s does not "
+                     "call nfsk_check_admin()" % (cond, handler))
+        elif cond and "uns-admin-perm" not in op.get("flags", []):
+            pass
+        elif ("uns-admin-perm" in op.get("flags", [])) != admin:
             p.append("spec flags %s, handler %s %s nfsk_check_admin()" %
                      (op.get("flags", []), handler, "calls" if admin else "does not call"))
         if "admin-perm" in op.get("flags", []):

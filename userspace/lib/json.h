@@ -22,6 +22,20 @@ void json_arr_open(struct json *j, const char *key);
 void json_arr_close(struct json *j);
 void json_u64(struct json *j, const char *key, uint64_t v);
 void json_s64(struct json *j, const char *key, int64_t v);
+/*
+ * A fixed-point value in its natural unit: @v / 10^@decimals, written
+ * exactly as a decimal ("9.532" for 9532 milli-bits, decimals 3).
+ */
+void json_fixed(struct json *j, const char *key, int64_t v, unsigned int decimals);
+/* A finite double, shortest round-trip precision; null if not finite. */
+void json_double(struct json *j, const char *key, double v);
+/*
+ * A string from outside (names of namespaces, interfaces, routing tables,
+ * a hook's output): bytes that are not UTF-8 (ill-formed, truncated,
+ * overlong, surrogates, past U+10FFFF) become U+FFFD, one per maximal
+ * subpart, and control characters \u escapes, so the output is always
+ * valid JSON (RFC 8259 section 8.1).
+ */
 void json_str(struct json *j, const char *key, const char *s);
 void json_bool(struct json *j, const char *key, bool v);
 /* End of one top-level value: newline and flush. */

@@ -72,6 +72,8 @@ bool cli_want_help(int argc, char **argv, const char *usage);
 int cli_usage_error(const char *usage, const char *fmt, ...);
 /* A positive decimal number <= max, or 0 if it is not one. */
 unsigned long cli_parse_count(const char *s, unsigned long max);
+/* A window id (positive decimal), or 0 if it is not one. */
+uint64_t cli_parse_u64(const char *s);
 /* SIGINT/SIGTERM to @handler, blocked except while waiting with @orig. */
 void cli_catch_signals(void (*handler)(int), sigset_t *orig);
 

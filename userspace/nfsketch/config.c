@@ -44,6 +44,30 @@ config_usage_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/*
+ * Tunables in fixed point (their names say the unit, as `config set` takes
+ * them): JSON adds each in its natural unit under its own name.
+ */
+static const struct {
+	const char	*raw;
+	const char	*natural;
+} config_natural[] = {
+	{ "k_sigma_milli",		"k_sigma" },		/* sigmas */
+	{ "hh_permille",		"hh_share" },		/* ratio */
+	{ "min_entropy_delta",		"min_entropy_delta_bits" }, /* milli-bits */
+	{ "drift_slope_permille",	"drift_slope" },	/* ratio per window */
+};
+
+static const char *config_natural_name(const char *raw)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(config_natural) / sizeof(config_natural[0]); i++)
+		if (!strcmp(config_natural[i].raw, raw))
+			return config_natural[i].natural;
+	return NULL;
+}
+
 static int config_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[NFSKETCH_A_CONFIG_MAX + 1];
@@ -62,9 +86,14 @@ static int config_cb(const struct nlmsghdr *nlh, void *data)
 
 			if (!tb[t->attr])
 				continue;
-			if (c->json)
+			if (c->json) {
+				const char *nat = config_natural_name(t->name);
+
 				json_u64(&c->j, t->name, nfsk_nl_u64(tb[t->attr]));
-			else
+				/* every fixed-point tunable is in thousandths */
+				if (nat)
+					json_fixed(&c->j, nat, nfsk_nl_u64(tb[t->attr]), 3);
+			} else
 				printf("%-18s %llu\n", t->name,
 				       (unsigned long long)nfsk_nl_u64(tb[t->attr]));
 		}

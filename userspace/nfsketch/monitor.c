@@ -134,8 +134,25 @@ static void print_alert(struct cli *c, const struct nlattr *nest)
 			json_u64(&c->j, "value", nfsk_nl_u64(tb[NFSKETCH_A_ALERT_VALUE]));
 		if (tb[NFSKETCH_A_ALERT_BASELINE])
 			json_u64(&c->j, "baseline", nfsk_nl_u64(tb[NFSKETCH_A_ALERT_BASELINE]));
-		if (tb[NFSKETCH_A_ALERT_SCORE])
+		/* the entropy series count milli-bits: the same in bits */
+		if (tb[NFSKETCH_A_ALERT_SERIES] &&
+		    (series == NFSKETCH_SERIES_SRC_ENTROPY ||
+		     series == NFSKETCH_SERIES_DST_ENTROPY)) {
+			json_fixed(&c->j, "value_bits",
+				   nfsk_nl_u64(tb[NFSKETCH_A_ALERT_VALUE]), 3);
+			json_fixed(&c->j, "baseline_bits",
+				   nfsk_nl_u64(tb[NFSKETCH_A_ALERT_BASELINE]), 3);
+		}
+		/* HEAVY_HITTER: the top flow's share of the window's bytes */
+		if (flag == NFSKETCH_FLAG_HEAVY_HITTER &&
+		    nfsk_nl_u64(tb[NFSKETCH_A_ALERT_BASELINE]))
+			json_double(&c->j, "share",
+				    (double)nfsk_nl_u64(tb[NFSKETCH_A_ALERT_VALUE]) /
+				    nfsk_nl_u64(tb[NFSKETCH_A_ALERT_BASELINE]));
+		if (tb[NFSKETCH_A_ALERT_SCORE]) {
 			json_s64(&c->j, "score_milli_sigma", score);
+			json_fixed(&c->j, "score_sigma", score, 3);
+		}
 		if (tb[NFSKETCH_A_ALERT_FLOW]) {
 			flow_json(c, "flow", ftb);
 			json_obj_close(&c->j);

@@ -12,19 +12,25 @@
 
 static const char query_usage[] =
 	"Usage: nfsketch [-j [-p]] query proto PROTO src ADDR dst ADDR [sport N] [dport N]\n"
+	"                                [--window ID]\n"
 	"       nfsketch [-j [-p]] query --src ADDR | --dst ADDR\n"
 	"Count-Min estimate of a flow's packets and bytes in the last closed\n"
 	"window. The estimate never undercounts; it overcounts by at most the\n"
 	"error bound (eps * window total, with probability 1 - delta), so the\n"
 	"true count lies in [estimate - bound, estimate]. A flow never seen gets a\n"
-	"small estimate, not an error.\n"
+	"small estimate, not an error. A flow among the window's top flows also\n"
+	"gets its held counts (exact since it was admitted).\n"
+	"  --window ID past window ID of the history: only its top flows are kept,\n"
+	"              so a held flow gets its held counts and the estimate made\n"
+	"              at the window's close, any other flow no count at all (the\n"
+	"              Count-Min sketch is kept for the last window only)\n"
 	"  PROTO       tcp, udp, icmp, icmpv6, sctp or a number 0-255\n"
 	"  ADDR        IPv4 or IPv6 address (both of the same family)\n"
 	"  sport/dport ports, default 0; for icmp/icmpv6 the type and code\n"
 	"              (also accepted as 'type N' and 'code N')\n"
 	"  --src/--dst packets from / to one address, from the window's address\n"
 	"              histograms (one row: the bound holds with probability\n"
-	"              1 - 1/e only; no byte count)\n"
+	"              1 - 1/e only; no byte count; last window only)\n"
 	"Example: nfsketch query proto udp src 10.0.0.1 dst 10.0.0.2 sport 5000 dport 6000\n"
 	"Needs CAP_NET_ADMIN.\n";
 
@@ -71,6 +77,7 @@ static int query_cb(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *wtb[NFSKETCH_A_WINDOW_MAX + 1];
 	struct cli *c = data;
 	const struct nlattr *a;
+	uint64_t window_id = 0;
 	bool open = false;
 	char buf[160];
 
@@ -88,6 +95,7 @@ static int query_cb(const struct nlmsghdr *nlh, void *data)
 				printf("window   %" PRIu64 "\n",
 				       nfsk_nl_u64(wtb[NFSKETCH_A_WINDOW_ID]));
 			}
+			window_id = nfsk_nl_u64(wtb[NFSKETCH_A_WINDOW_ID]);
 			break;
 		case NFSKETCH_A_FLOW:
 			flow_parse(a, tb);
@@ -96,6 +104,10 @@ static int query_cb(const struct nlmsghdr *nlh, void *data)
 					json_obj_open(&c->j, NULL);
 				open = true;
 				flow_json(c, "flow", tb);
+				/* a flow query: whether the window held it */
+				if (tb[NFSKETCH_A_FLOW_SRC] && tb[NFSKETCH_A_FLOW_DST])
+					json_bool(&c->j, "held",
+						  tb[NFSKETCH_A_FLOW_BYTES] != NULL);
 				json_obj_close(&c->j);
 				break;
 			}
@@ -110,6 +122,18 @@ static int query_cb(const struct nlmsghdr *nlh, void *data)
 					       "from" : "to",
 					       fmt_addr(nfsk_nl_u64(tb[NFSKETCH_A_FLOW_FAMILY]),
 							mnl_attr_get_payload(a), buf));
+			}
+			if (tb[NFSKETCH_A_FLOW_BYTES])
+				printf("held     %" PRIu64 " packets, %" PRIu64
+				       " bytes (exact since admitted)\n",
+				       nfsk_nl_u64(tb[NFSKETCH_A_FLOW_PACKETS]),
+				       nfsk_nl_u64(tb[NFSKETCH_A_FLOW_BYTES]));
+			if (!tb[NFSKETCH_A_FLOW_EST_PACKETS]) {
+				printf("not among window %" PRIu64 "'s top flows; a past "
+				       "window keeps only those (the Count-Min\n"
+				       "estimate is for the last window only)\n",
+				       window_id);
+				break;
 			}
 			print_est("packets", nfsk_nl_u64(tb[NFSKETCH_A_FLOW_EST_PACKETS]),
 				  nfsk_nl_u64(tb[NFSKETCH_A_FLOW_ERR_PACKETS]));
@@ -132,12 +156,32 @@ int cmd_query(struct cli *c, int argc, char **argv)
 	uint8_t src[16], dst[16], qaddr[16];
 	int sfam = 0, dfam = 0, proto = -1, sport = 0, dport = 0;
 	int qattr = 0;
+	char *args[argc + 1];
+	uint64_t window = 0;
 	struct nlmsghdr *nlh;
 	struct nlattr *nest;
-	int i;
+	int i, n = 0;
 
 	if (cli_want_help(argc, argv, query_usage))
 		return 0;
+	/* --window ID may come anywhere: take it out of the keywords */
+	for (i = 0; i < argc; i++) {
+		if (i && !strcmp(argv[i], "--window")) {
+			if (i + 1 >= argc)
+				return cli_usage_error(query_usage,
+						       "--window needs a window id");
+			window = cli_parse_u64(argv[++i]);
+			if (!window)
+				return cli_usage_error(query_usage,
+						       "--window needs a window id, not '%s'",
+						       argv[i]);
+			continue;
+		}
+		args[n++] = argv[i];
+	}
+	args[n] = NULL;
+	argc = n;
+	argv = args;
 	if (argc < 2)
 		return cli_usage_error(query_usage, "query needs a flow or an address");
 	if (!strcmp(argv[1], "--src") || !strcmp(argv[1], "--dst")) {
@@ -209,5 +253,7 @@ int cmd_query(struct cli *c, int argc, char **argv)
 		mnl_attr_put_u16(nlh, NFSKETCH_A_FLOW_DPORT, dport);
 		mnl_attr_nest_end(nlh, nest);
 	}
+	if (window)
+		mnl_attr_put_u64(nlh, NFSKETCH_A_SELECT_WINDOW, window);
 	return nfsk_nl_talk(&c->nl, nlh, query_cb, c) ? EXIT_RUNTIME : 0;
 }

@@ -3,6 +3,7 @@
  * nfsketch top: the heaviest flows of the last closed window (TOPK_GET),
  * and the flow helpers query and monitor share.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -13,13 +14,16 @@
 #include "fmt.h"
 
 static const char top_usage[] =
-	"Usage: nfsketch [-j [-p]] top [-c N] [--by bytes|packets]\n"
+	"Usage: nfsketch [-j [-p]] top [-c N] [--by bytes|packets] [--window ID]\n"
 	"The heaviest flows of the last closed window, as Sample-and-Hold found\n"
 	"them: bytes and packets counted exactly since the flow was admitted\n"
 	"(a lower bound of the truth), the Count-Min estimate (an upper bound)\n"
 	"with its error bound, and the share of the window's traffic.\n"
 	"  -c, --count N         at most N flows (default: all kept, see config topk)\n"
 	"  -b, --by bytes|packets  order (default bytes)\n"
+	"  -w, --window ID       that window of the history instead (ids: `nfsketch\n"
+	"                        windows`); every window keeps its top flows until\n"
+	"                        the history drops it\n"
 	"Needs CAP_NET_ADMIN.\n";
 
 void flow_parse(const struct nlattr *nest, const struct nlattr **tb)
@@ -171,6 +175,8 @@ static int top_cb(const struct nlmsghdr *nlh, void *data)
 					json_u64(&c->j, "rank", rank);
 					json_u64(&c->j, "share_ppm",
 						 total ? held * 1000000 / total : 0);
+					json_double(&c->j, "share",
+						    total ? (double)held / total : 0);
 					json_obj_close(&c->j);
 					continue;
 				}
@@ -204,6 +210,21 @@ static int top_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* A window id: a positive decimal number; 0 on error. */
+uint64_t cli_parse_u64(const char *s)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!*s || *s < '0' || *s > '9')
+		return 0;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end || errno)
+		return 0;
+	return v;
+}
+
 /* Parse a positive decimal number <= max; 0 on error. */
 unsigned long cli_parse_count(const char *s, unsigned long max)
 {
@@ -223,18 +244,27 @@ int cmd_top(struct cli *c, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "count", required_argument, NULL, 'c' },
 		{ "by", required_argument, NULL, 'b' },
+		{ "window", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct top_ctx t = { .c = c };
 	struct nlmsghdr *nlh;
 	unsigned long n = 0;
+	uint64_t window = 0;
 	int o;
 
 	optind = 1;
 	opterr = 0;
-	while ((o = getopt_long(argc, argv, "c:b:h", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "c:b:w:h", opts, NULL)) != -1) {
 		switch (o) {
+		case 'w':
+			window = cli_parse_u64(optarg);
+			if (!window)
+				return cli_usage_error(top_usage,
+						       "--window needs a window id, not '%s'",
+						       optarg);
+			break;
 		case 'c':
 			n = cli_parse_count(optarg, UINT32_MAX);
 			if (!n)
@@ -269,5 +299,7 @@ int cmd_top(struct cli *c, int argc, char **argv)
 		mnl_attr_put_u32(nlh, NFSKETCH_A_TOPK_N, n);
 	mnl_attr_put_u8(nlh, NFSKETCH_A_TOPK_BY,
 			t.by_packets ? NFSKETCH_TOPK_BY_PACKETS : NFSKETCH_TOPK_BY_BYTES);
+	if (window)
+		mnl_attr_put_u64(nlh, NFSKETCH_A_SELECT_WINDOW, window);
 	return nfsk_nl_talk(&c->nl, nlh, top_cb, &t) ? EXIT_RUNTIME : 0;
 }

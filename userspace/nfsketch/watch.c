@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,8 @@ static const char watch_usage[] =
 
 #define WATCH_HISTORY	60
 #define WATCH_TOP	5
+/* every line fits a terminal of this width, whatever the numbers' widths */
+#define WATCH_COLS	80
 
 struct watch {
 	struct cli	*c;
@@ -39,7 +42,8 @@ struct watch {
 	uint64_t	win[NFSKETCH_A_WINDOW_MAX + 1];
 	int64_t		score[NSERIES];
 	bool		has_win, has_score;
-	char		top[WATCH_TOP][200];
+	char		top_flow[WATCH_TOP][160];	/* flow_str() */
+	char		top_tail[WATCH_TOP][48];	/* bytes and share */
 	unsigned int	ntop;
 	uint64_t	window_ms;
 };
@@ -102,9 +106,10 @@ static int watch_top_cb(const struct nlmsghdr *nlh, void *data)
 				break;
 			flow_parse(f, tb);
 			bytes = nfsk_nl_u64(tb[NFSKETCH_A_FLOW_BYTES]);
-			snprintf(w->top[w->ntop], sizeof(w->top[0]),
-				 "%2u  %-60s %8s bytes %5.1f%%", w->ntop + 1,
-				 flow_str(tb, fs, sizeof(fs)), fmt_si(bytes, b, sizeof(b)),
+			snprintf(w->top_flow[w->ntop], sizeof(w->top_flow[0]), "%s",
+				 flow_str(tb, fs, sizeof(fs)));
+			snprintf(w->top_tail[w->ntop], sizeof(w->top_tail[0]),
+				 "%s bytes %5.1f%%", fmt_si(bytes, b, sizeof(b)),
 				 total ? 100.0 * bytes / total : 0);
 			w->ntop++;
 		}
@@ -148,11 +153,96 @@ static void sparkline(const uint64_t *v, unsigned int n, char *buf, size_t len)
 	}
 }
 
+/*
+ * A line of items two spaces apart after @prefix; an item that would go
+ * past WATCH_COLS starts a new line indented by @indent columns. Items are
+ * ASCII and shorter than WATCH_COLS - @indent, so no line is wider.
+ */
+struct wline {
+	unsigned int	col;
+	unsigned int	indent;
+	bool		empty;
+};
+
+static void wline_start(struct wline *l, const char *prefix, unsigned int indent)
+{
+	l->col = printf("%s", prefix);
+	l->indent = indent;
+	l->empty = true;
+}
+
+static void __attribute__((format(printf, 2, 3)))
+wline_item(struct wline *l, const char *fmt, ...)
+{
+	char item[WATCH_COLS];
+	unsigned int sep;
+	va_list ap;
+	size_t n;
+
+	va_start(ap, fmt);
+	vsnprintf(item, sizeof(item) - l->indent, fmt, ap);
+	va_end(ap);
+	n = strlen(item);
+	/* after the prefix one space, between items two */
+	sep = l->empty ? (l->col > l->indent ? 1 : 0) : 2;
+	if (l->col + sep + n > WATCH_COLS && l->col > l->indent) {
+		l->col = printf("\n%*s", (int)l->indent, "") - 1;
+		sep = 0;
+	}
+	l->col += printf("%*s%s", (int)sep, "", item);
+	l->empty = false;
+}
+
+static void wline_end(struct wline *l)
+{
+	putchar('\n');
+}
+
+/* @left, and @right flush with the last column (or on its own line). */
+static void line_lr(const char *left, const char *right)
+{
+	size_t l = strlen(left), r = strlen(right);
+
+	if (l + 1 + r <= WATCH_COLS)
+		printf("%s%*s\n", left, (int)(WATCH_COLS - l), right);
+	else
+		printf("%s\n%*s\n", left, WATCH_COLS, right);
+}
+
+/*
+ * One top flow: "  N  FLOW" and its bytes and share flush right; on two
+ * lines when it is too long, and the flow split at its arrow when even
+ * the flow alone is (IPv6 with ports).
+ */
+static void watch_top_line(unsigned int rank, const char *flow, const char *tail)
+{
+	const char *arrow = strstr(flow, " -> ");
+	char head[WATCH_COLS + 1];
+	size_t hl;
+
+	hl = snprintf(head, sizeof(head), "  %u  %s", rank, flow);
+	if (hl + 2 + strlen(tail) <= WATCH_COLS) {
+		line_lr(head, tail);
+		return;
+	}
+	if (hl <= WATCH_COLS) {
+		printf("%s\n", head);
+	} else if (arrow) {
+		printf("  %u  %.*s\n", rank, (int)(arrow - flow), flow);
+		printf("       %.*s\n", WATCH_COLS - 7, arrow + 1);
+	} else {
+		printf("%.*s\n", WATCH_COLS, head);
+	}
+	printf("%*s\n", WATCH_COLS, tail);
+}
+
 static void watch_draw(struct watch *w, bool tty, double interval,
 		       const char *top_note)
 {
 	char b1[16], b2[16], b3[16], spark[WATCH_HISTORY * 4 + 4], fl[128];
+	char left[WATCH_COLS + 1], head[WATCH_COLS + 1];
 	uint64_t max = 0;
+	struct wline l;
 	struct tm tm;
 	time_t now;
 	unsigned int i;
@@ -164,27 +254,30 @@ static void watch_draw(struct watch *w, bool tty, double interval,
 	if (tty)
 		fputs("\033[H\033[2J", stdout);
 	if (interval > 0)
-		printf("nfsketch watch: every %.1f s, Ctrl-C to quit%*s%s\n", interval,
-		       30, "", ts);
+		snprintf(left, sizeof(left), "nfsketch watch: every %.1f s, Ctrl-C to quit",
+			 interval);
 	else
-		printf("nfsketch watch: at every window close (%" PRIu64
-		       " ms), Ctrl-C to quit%*s%s\n", w->window_ms, 16, "", ts);
-	printf("totals   packets %s  bytes %s  windows %" PRIu64 " (open %" PRIu64
-	       ")  memory %sB  cpus %" PRIu64 "\n",
-	       fmt_si(w->st[NFSKETCH_A_STATS_PACKETS], b1, sizeof(b1)),
-	       fmt_si(w->st[NFSKETCH_A_STATS_BYTES], b2, sizeof(b2)),
-	       w->st[NFSKETCH_A_STATS_WINDOWS], w->st[NFSKETCH_A_STATS_WINDOW_ID],
-	       fmt_si(w->st[NFSKETCH_A_STATS_MEM_BYTES], b3, sizeof(b3)),
-	       w->st[NFSKETCH_A_STATS_CPUS]);
-	printf("routes   ipv4 %" PRIu64 "  ipv6 %" PRIu64 "   alerts %" PRIu64,
-	       w->st[NFSKETCH_A_STATS_ROUTES4], w->st[NFSKETCH_A_STATS_ROUTES6],
-	       w->st[NFSKETCH_A_STATS_ALERTS]);
-	if (w->st_has[NFSKETCH_A_STATS_EVENTS_SENT])
-		printf("   events sent %" PRIu64 " coalesced %" PRIu64 " dropped %" PRIu64,
-		       w->st[NFSKETCH_A_STATS_EVENTS_SENT],
-		       w->st[NFSKETCH_A_STATS_EVENTS_COALESCED],
-		       w->st[NFSKETCH_A_STATS_EVENTS_DROPPED]);
-	putchar('\n');
+		snprintf(left, sizeof(left), "nfsketch watch: at every window close (%"
+			 PRIu64 " ms), Ctrl-C to quit", w->window_ms);
+	line_lr(left, ts);
+	wline_start(&l, "totals   ", 9);
+	wline_item(&l, "packets %s", fmt_si(w->st[NFSKETCH_A_STATS_PACKETS], b1, sizeof(b1)));
+	wline_item(&l, "bytes %s", fmt_si(w->st[NFSKETCH_A_STATS_BYTES], b2, sizeof(b2)));
+	wline_item(&l, "windows %" PRIu64 " (open %" PRIu64 ")",
+		   w->st[NFSKETCH_A_STATS_WINDOWS], w->st[NFSKETCH_A_STATS_WINDOW_ID]);
+	wline_item(&l, "memory %sB", fmt_si(w->st[NFSKETCH_A_STATS_MEM_BYTES], b3, sizeof(b3)));
+	wline_item(&l, "cpus %" PRIu64, w->st[NFSKETCH_A_STATS_CPUS]);
+	wline_end(&l);
+	wline_start(&l, "routes   ", 9);
+	wline_item(&l, "ipv4 %" PRIu64, w->st[NFSKETCH_A_STATS_ROUTES4]);
+	wline_item(&l, "ipv6 %" PRIu64, w->st[NFSKETCH_A_STATS_ROUTES6]);
+	wline_item(&l, "alerts %" PRIu64, w->st[NFSKETCH_A_STATS_ALERTS]);
+	if (w->st_has[NFSKETCH_A_STATS_EVENTS_SENT]) {
+		wline_item(&l, "events sent %" PRIu64, w->st[NFSKETCH_A_STATS_EVENTS_SENT]);
+		wline_item(&l, "coalesced %" PRIu64, w->st[NFSKETCH_A_STATS_EVENTS_COALESCED]);
+		wline_item(&l, "dropped %" PRIu64, w->st[NFSKETCH_A_STATS_EVENTS_DROPPED]);
+	}
+	wline_end(&l);
 
 	for (i = 0; i < w->nhist; i++)
 		if (w->hist[i] > max)
@@ -194,23 +287,36 @@ static void watch_draw(struct watch *w, bool tty, double interval,
 	       fmt_si(max, b1, sizeof(b1)), w->nhist ? spark : "(no window closed yet)");
 
 	if (w->has_win) {
-		printf("\nlast window %" PRIu64 " (%.1f s): %s packets, %s bytes;"
-		       " tcp %" PRIu64 " udp %" PRIu64 " icmp %" PRIu64 " other %" PRIu64 "\n",
-		       w->win[NFSKETCH_A_WINDOW_ID], w->win[NFSKETCH_A_WINDOW_LENGTH_NS] / 1e9,
-		       fmt_si(w->win[NFSKETCH_A_WINDOW_PACKETS], b1, sizeof(b1)),
-		       fmt_si(w->win[NFSKETCH_A_WINDOW_BYTES], b2, sizeof(b2)),
-		       w->win[NFSKETCH_A_WINDOW_TCP], w->win[NFSKETCH_A_WINDOW_UDP],
-		       w->win[NFSKETCH_A_WINDOW_ICMP] + w->win[NFSKETCH_A_WINDOW_ICMPV6],
-		       w->win[NFSKETCH_A_WINDOW_OTHER]);
-		printf("  H(src) %.2f bits  H(dst) %.2f bits  flags %s\n",
-		       w->win[NFSKETCH_A_WINDOW_SRC_ENTROPY] / 1000.0,
-		       w->win[NFSKETCH_A_WINDOW_DST_ENTROPY] / 1000.0,
-		       fmt_flags(w->win[NFSKETCH_A_WINDOW_FLAGS], fl, sizeof(fl)));
-		if (w->has_score)
-			printf("  scores (sigma): packets %.2f  bytes %.2f  H(src) %.2f"
-			       "  H(dst) %.2f  routes %.2f\n", w->score[0] / 1000.0,
-			       w->score[1] / 1000.0, w->score[2] / 1000.0,
-			       w->score[3] / 1000.0, w->score[4] / 1000.0);
+		snprintf(head, sizeof(head), "\nlast window %" PRIu64 " (%.1f s):",
+			 w->win[NFSKETCH_A_WINDOW_ID],
+			 w->win[NFSKETCH_A_WINDOW_LENGTH_NS] / 1e9);
+		wline_start(&l, head, 2);
+		l.col--;	/* the newline */
+		wline_item(&l, "%s packets, %s bytes;",
+			   fmt_si(w->win[NFSKETCH_A_WINDOW_PACKETS], b1, sizeof(b1)),
+			   fmt_si(w->win[NFSKETCH_A_WINDOW_BYTES], b2, sizeof(b2)));
+		wline_item(&l, "tcp %" PRIu64, w->win[NFSKETCH_A_WINDOW_TCP]);
+		wline_item(&l, "udp %" PRIu64, w->win[NFSKETCH_A_WINDOW_UDP]);
+		wline_item(&l, "icmp %" PRIu64, w->win[NFSKETCH_A_WINDOW_ICMP] +
+			   w->win[NFSKETCH_A_WINDOW_ICMPV6]);
+		wline_item(&l, "other %" PRIu64, w->win[NFSKETCH_A_WINDOW_OTHER]);
+		wline_end(&l);
+		wline_start(&l, "  ", 2);
+		wline_item(&l, "H(src) %.2f bits", w->win[NFSKETCH_A_WINDOW_SRC_ENTROPY] / 1000.0);
+		wline_item(&l, "H(dst) %.2f bits", w->win[NFSKETCH_A_WINDOW_DST_ENTROPY] / 1000.0);
+		wline_item(&l, "flags %s", fmt_flags(w->win[NFSKETCH_A_WINDOW_FLAGS],
+						     fl, sizeof(fl)));
+		wline_end(&l);
+		if (w->has_score) {
+			static const char *const sname[NSERIES] = {
+				"packets", "bytes", "H(src)", "H(dst)", "routes",
+			};
+
+			wline_start(&l, "  scores (sigma):", 4);
+			for (i = 0; i < NSERIES; i++)
+				wline_item(&l, "%s %.2f", sname[i], w->score[i] / 1000.0);
+			wline_end(&l);
+		}
 	}
 	printf("\ntop flows of the last window, by bytes:\n");
 	if (top_note)
@@ -218,7 +324,7 @@ static void watch_draw(struct watch *w, bool tty, double interval,
 	else if (!w->ntop)
 		printf("  (none held)\n");
 	for (i = 0; i < w->ntop; i++)
-		printf("  %s\n", w->top[i]);
+		watch_top_line(i + 1, w->top_flow[i], w->top_tail[i]);
 	if (!tty)
 		putchar('\n');
 }

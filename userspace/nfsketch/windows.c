@@ -10,10 +10,12 @@
 #include "fmt.h"
 
 static const char windows_usage[] =
-	"Usage: nfsketch [-j [-p]] windows [--last N]\n"
+	"Usage: nfsketch [-j [-p]] windows [--last N] [--top]\n"
 	"Closed windows of this network namespace, oldest first: totals,\n"
 	"protocols, address entropy (bits), route events, flags.\n"
-	"  -l, --last N   only the newest N windows\n";
+	"  -l, --last N   only the newest N windows\n"
+	"  -t, --top      each window's top flows too, by bytes (held bytes and\n"
+	"                 packets, exact since admitted); needs CAP_NET_ADMIN\n";
 
 const char *const series_name[NSERIES] = {
 	"packets", "bytes", "src_entropy", "dst_entropy", "route_events",
@@ -74,7 +76,7 @@ bool window_scores(const struct nlattr *nest, int64_t score[NSERIES])
 /* A window nest as JSON, with the same keys as `nfsketch -j windows`. */
 void window_json(struct cli *c, const char *key, const struct nlattr **tb)
 {
-	const struct nlattr *s, *f;
+	const struct nlattr *f;
 	unsigned int i;
 
 	json_obj_open(&c->j, key);
@@ -82,6 +84,16 @@ void window_json(struct cli *c, const char *key, const struct nlattr **tb)
 		if (tb[window_fields[i].attr])
 			json_u64(&c->j, window_fields[i].name,
 				 nfsk_nl_u64(tb[window_fields[i].attr]));
+	/* natural units next to the raw fixed-point values */
+	if (tb[NFSKETCH_A_WINDOW_SRC_ENTROPY])
+		json_fixed(&c->j, "src_entropy_bits",
+			   nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_SRC_ENTROPY]), 3);
+	if (tb[NFSKETCH_A_WINDOW_DST_ENTROPY])
+		json_fixed(&c->j, "dst_entropy_bits",
+			   nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_DST_ENTROPY]), 3);
+	if (tb[NFSKETCH_A_WINDOW_SAH_PROB])
+		json_double(&c->j, "sah_p",
+			    nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_SAH_PROB]) / 4294967296.0);
 	if (tb[NFSKETCH_A_WINDOW_START_REALTIME_NS]) {
 		char ts[FMT_TIME_LEN];
 
@@ -95,13 +107,16 @@ void window_json(struct cli *c, const char *key, const struct nlattr **tb)
 			json_str(&c->j, NULL, flag_names[i]);
 	json_arr_close(&c->j);
 	if (tb[NFSKETCH_A_WINDOW_SCORE]) {
-		json_obj_open(&c->j, "score_milli_sigma");
-		mnl_attr_for_each_nested(s, tb[NFSKETCH_A_WINDOW_SCORE]) {
-			unsigned int t = mnl_attr_get_type(s) - NFSKETCH_A_SCORE_PACKETS;
+		int64_t score[NSERIES];
 
-			if (t < NSERIES)
-				json_s64(&c->j, series_name[t], (int64_t)nfsk_nl_u64(s));
-		}
+		window_scores(tb[NFSKETCH_A_WINDOW_SCORE], score);
+		json_obj_open(&c->j, "score_milli_sigma");
+		for (i = 0; i < NSERIES; i++)
+			json_s64(&c->j, series_name[i], score[i]);
+		json_obj_close(&c->j);
+		json_obj_open(&c->j, "score_sigma");
+		for (i = 0; i < NSERIES; i++)
+			json_fixed(&c->j, series_name[i], score[i], 3);
 		json_obj_close(&c->j);
 	}
 	if (tb[NFSKETCH_A_WINDOW_TOPK]) {
@@ -116,6 +131,27 @@ void window_json(struct cli *c, const char *key, const struct nlattr **tb)
 		json_arr_close(&c->j);
 	}
 	json_obj_close(&c->j);
+}
+
+/* A window's top flows under its line: "  #1 udp a:1 -> b:2  bytes B packets P" */
+static void window_top_text(const struct nlattr *topk)
+{
+	const struct nlattr *ftb[NFSKETCH_A_FLOW_MAX + 1];
+	const struct nlattr *f;
+	char fs[160];
+	int rank = 0;
+
+	mnl_attr_for_each_nested(f, topk) {
+		if (mnl_attr_get_type(f) != NFSKETCH_A_FLOW)
+			continue;
+		flow_parse(f, ftb);
+		printf("%8s#%-2d %s  bytes %" PRIu64 " packets %" PRIu64 "\n", "",
+		       ++rank, flow_str(ftb, fs, sizeof(fs)),
+		       nfsk_nl_u64(ftb[NFSKETCH_A_FLOW_BYTES]),
+		       nfsk_nl_u64(ftb[NFSKETCH_A_FLOW_PACKETS]));
+	}
+	if (!rank)
+		printf("%8s(no flow held)\n", "");
 }
 
 static int window_cb(const struct nlmsghdr *nlh, void *data)
@@ -161,6 +197,8 @@ static int window_cb(const struct nlmsghdr *nlh, void *data)
 		       nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_REPLACE4]) +
 		       nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_REPLACE6]),
 		       fmt_flags(nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_FLAGS]), fl, sizeof(fl)));
+		if (tb[NFSKETCH_A_WINDOW_TOPK])
+			window_top_text(tb[NFSKETCH_A_WINDOW_TOPK]);
 	}
 	return MNL_CB_OK;
 }
@@ -169,18 +207,23 @@ int cmd_windows(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "last", required_argument, NULL, 'l' },
+		{ "top", no_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct nlmsghdr *nlh;
 	unsigned long last = 0;
+	bool top = false;
 	char *end;
 	int o, err;
 
 	optind = 1;
 	opterr = 0;
-	while ((o = getopt_long(argc, argv, "l:h", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "l:th", opts, NULL)) != -1) {
 		switch (o) {
+		case 't':
+			top = true;
+			break;
 		case 'l':
 			last = strtoul(optarg, &end, 10);
 			if (*end || !last || last > UINT32_MAX)
@@ -203,6 +246,8 @@ int cmd_windows(struct cli *c, int argc, char **argv)
 	nlh = nfsk_nl_request(&c->nl, NFSKETCH_CMD_WINDOW_GET, NLM_F_DUMP);
 	if (last)
 		mnl_attr_put_u32(nlh, NFSKETCH_A_LAST_N, last);
+	if (top)
+		mnl_attr_put(nlh, NFSKETCH_A_WITH_TOPK, 0, NULL);
 	if (c->json)
 		json_arr_open(&c->j, NULL);
 	else

@@ -248,12 +248,19 @@ static void print_detect_json(struct json *j, const struct nfsk_detect_result *d
 	json_u64(j, "upper_milli", d->upper_milli);
 	json_u64(j, "lower_milli", d->lower_milli);
 	json_s64(j, "score_milli_sigma", d->score);
+	/* the same in value's unit and in sigmas */
+	json_fixed(j, "baseline_mean", d->mean_milli, 3);
+	json_fixed(j, "baseline_sigma", d->sigma_milli, 3);
+	json_fixed(j, "upper", d->upper_milli, 3);
+	json_fixed(j, "lower", d->lower_milli, 3);
+	json_fixed(j, "score_sigma", d->score, 3);
 	json_u64(j, "p5", d->p5);
 	json_u64(j, "p95", d->p95);
 	json_u64(j, "radius", d->radius);
 	json_u64(j, "neighbours", d->neighbours);
 	json_u64(j, "history", d->history);
 	json_s64(j, "drift_permille_per_window", d->drift_permille);
+	json_fixed(j, "drift_per_window", d->drift_permille, 3);
 	json_u64(j, "drift_span", d->drift_span);
 	json_str(j, "detectors_hit", hits_name(d->hits));
 	json_bool(j, "warm", d->warm);
@@ -292,6 +299,11 @@ static void print_reasons_json(struct replay *r, const struct nfsk_window *w)
 		json_u64(j, "neighbours", d->neighbours);
 		json_s64(j, "score_milli_sigma", d->score);
 		json_s64(j, "drift_permille_per_window", d->drift_permille);
+		json_fixed(j, "baseline_mean", d->mean_milli, 3);
+		json_fixed(j, "upper", d->upper_milli, 3);
+		json_fixed(j, "lower", d->lower_milli, 3);
+		json_fixed(j, "score_sigma", d->score, 3);
+		json_fixed(j, "drift_per_window", d->drift_permille, 3);
 		json_obj_close(j);
 	}
 	if ((w->flags & NFSK_FLAG_HEAVY_HITTER) && w->ntop) {
@@ -306,6 +318,7 @@ static void print_reasons_json(struct replay *r, const struct nfsk_window *w)
 			 w->bytes / 1000 * r->fc.hh_permille +
 			 w->bytes % 1000 * r->fc.hh_permille / 1000);
 		json_u64(j, "share_permille", w->bytes ? fs->bytes * 1000 / w->bytes : 0);
+		json_double(j, "share", w->bytes ? (double)fs->bytes / w->bytes : 0);
 		json_str(j, "src", fmt_addr(fs->key.family, fs->key.saddr, a));
 		json_str(j, "dst", fmt_addr(fs->key.family, fs->key.daddr, a));
 		json_obj_close(j);
@@ -337,12 +350,15 @@ static void print_window_json(struct replay *r, const struct nfsk_window *w)
 	json_u64(j, "truncated", w->truncated);
 	json_u64(j, "src_entropy_mbits", w->src_entropy);
 	json_u64(j, "dst_entropy_mbits", w->dst_entropy);
+	json_fixed(j, "src_entropy_bits", w->src_entropy, 3);
+	json_fixed(j, "dst_entropy_bits", w->dst_entropy, 3);
 	json_u64(j, "sah_hits", w->sah.hits);
 	json_u64(j, "sah_misses", w->sah.misses);
 	json_u64(j, "sah_admitted", w->sah.admitted);
 	json_u64(j, "sah_full", w->sah.full);
 	json_u64(j, "sah_flows", w->sah.flows);
 	json_u64(j, "sah_p_fx32", w->sah.p_fx);
+	json_double(j, "sah_p", w->sah.p_fx / 4294967296.0);
 	json_u64(j, "cms_check_fail", w->cms_check_fail);
 	json_u64(j, "flags", w->flags);
 	json_arr_open(j, "flag_names");
@@ -353,6 +369,10 @@ static void print_window_json(struct replay *r, const struct nfsk_window *w)
 	json_obj_open(j, "score_milli_sigma");
 	for (i = 0; i < NFSK_SERIES_MAX; i++)
 		json_s64(j, series_names[i], w->score[i]);
+	json_obj_close(j);
+	json_obj_open(j, "score_sigma");
+	for (i = 0; i < NFSK_SERIES_MAX; i++)
+		json_fixed(j, series_names[i], w->score[i], 3);
 	json_obj_close(j);
 	print_reasons_json(r, w);
 	json_arr_open(j, "top");

@@ -31,7 +31,9 @@ enum nfsketch_cmd {
 	NFSKETCH_CMD_STATS_GET,		/* doit: NFSKETCH_A_STATS */
 	NFSKETCH_CMD_WINDOW_GET,	/* dump: one NFSKETCH_A_WINDOW each */
 	NFSKETCH_CMD_TOPK_GET,		/* doit, admin: window's top flows */
-	NFSKETCH_CMD_QUERY,		/* doit, admin: point estimate */
+	NFSKETCH_CMD_QUERY,		/* doit, admin: point estimate; of a
+					 * past window only its held flows
+					 */
 	NFSKETCH_CMD_SKETCH_GET,	/* dump, admin: raw CMS rows */
 	NFSKETCH_CMD_ROUTE_GET,		/* dump, admin: recent route events */
 	NFSKETCH_CMD_CONFIG_GET,	/* doit: NFSKETCH_A_CONFIG */
@@ -62,6 +64,14 @@ enum nfsketch_attr {
 	NFSKETCH_A_QUERY_SRC,		/* binary[16]: QUERY by source */
 	NFSKETCH_A_QUERY_DST,		/* binary[16]: QUERY by destination */
 	NFSKETCH_A_ROUTE_SUPPRESSED,	/* flag: ROUTE_GET of suppressed prefixes */
+	NFSKETCH_A_SELECT_WINDOW,	/* u64: TOPK_GET, QUERY: the id of the
+					 * window of the history to read (the
+					 * last closed when absent); one no
+					 * longer or not yet held: ENOENT
+					 */
+	NFSKETCH_A_WITH_TOPK,		/* flag: WINDOW_GET with each window's
+					 * top flows (needs CAP_NET_ADMIN)
+					 */
 
 	__NFSKETCH_A_MAX,
 	NFSKETCH_A_MAX = __NFSKETCH_A_MAX - 1
