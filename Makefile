@@ -125,7 +125,9 @@ $(BUILD)/tests-cli/watch_render: selftests/cli/watch_render.c $(CLI_SRCS) $(NL_L
 		userspace/replay/*.c $(CORE_SRCS) -lmnl -lpcap -lsystemd -lm
 
 check-core: $(CORE_TESTS) $(BUILD)/tests-cli/json_emit $(BUILD)/tests-cli/watch_render
-	@scripts/run-tap.sh core $(CORE_TESTS) selftests/cli/test_json.sh \
+	@NFSK_JSON_EMIT=$(BUILD)/tests-cli/json_emit \
+		NFSK_WATCH_RENDER=$(BUILD)/tests-cli/watch_render \
+		scripts/run-tap.sh core $(CORE_TESTS) selftests/cli/test_json.sh \
 		selftests/cli/test_watch.sh
 
 check-asan: $(ASAN_TESTS) $(BUILD)/tests-cli-asan/json_emit
