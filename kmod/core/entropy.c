@@ -143,13 +143,14 @@ u32 nfsk_entropy_mbits(const u64 *counts, u32 n)
 /* ---- one CPU's counts: sampled buckets per address, the rest per bucket */
 
 #define NFSK_HSUM_CLASSES	64	/* floor(log2 c_b) of a u64 count */
-#define NFSK_SLOT_MUL		0x9e3779b1U	/* Fibonacci hashing of keys */
 
 bool nfsk_hist_geom_ok(u32 buckets, u32 tsize)
 {
 	return nfsk_is_pow2(buckets) && buckets >= NFSK_HIST_MIN_BUCKETS &&
 	       buckets <= NFSK_HIST_MAX_BUCKETS && nfsk_is_pow2(tsize) &&
-	       tsize >= NFSK_HIST_MIN_SAMPLE && tsize <= NFSK_HIST_MAX_SAMPLE;
+	       tsize >= NFSK_HIST_MIN_SAMPLE && tsize <= NFSK_HIST_MAX_SAMPLE &&
+	       /* home slot bits (32..) below the bucket bits */
+	       nfsk_fls64(buckets) + nfsk_fls64(tsize) <= 32;
 }
 
 u64 nfsk_hist_size(u32 buckets, u32 tsize)
@@ -164,7 +165,7 @@ void nfsk_hist_init(struct nfsk_hist *h, u32 buckets, u32 tsize, void *mem)
 	h->buckets = buckets;
 	h->shift = 64 - nfsk_fls64(buckets);
 	h->tsize = tsize;
-	h->tshift = 32 - nfsk_fls64(tsize);
+	h->tmask = tsize - 1;
 	nfsk_hist_clear(h);
 }
 
@@ -176,9 +177,9 @@ void nfsk_hist_clear(struct nfsk_hist *h)
 	h->nsampled = h->buckets;
 }
 
-static u32 nfsk_slot_home(u32 key, u32 tshift)
+static u32 nfsk_slot_home(u32 key, u32 tmask)
 {
-	return (key * NFSK_SLOT_MUL) >> tshift;
+	return key & tmask;
 }
 
 /*
@@ -194,7 +195,7 @@ static void nfsk_hist_del(struct nfsk_hist *h, u32 i)
 		j = (j + 1) & mask;
 		if (!h->t[j])
 			break;
-		k = nfsk_slot_home((u32)(h->t[j] >> 32), h->tshift);
+		k = nfsk_slot_home((u32)(h->t[j] >> 32), h->tmask);
 		if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
 			continue;
 		h->t[i] = h->t[j];
@@ -227,8 +228,8 @@ static void nfsk_hist_shrink(struct nfsk_hist *h)
 
 void nfsk_hist_sample(struct nfsk_hist *h, u64 hash, u32 packets)
 {
-	u32 key = (u32)(hash >> 32), mask = h->tsize - 1;
-	u32 i = nfsk_slot_home(key, h->tshift);
+	u32 key = (u32)(hash >> 32), mask = h->tmask;
+	u32 i = nfsk_slot_home(key, mask);
 	u64 e;
 
 	while ((e = h->t[i])) {
@@ -263,7 +264,7 @@ void nfsk_hsum_init(struct nfsk_hsum *s, u32 buckets, u32 tsize, void *mem)
 	s->buckets = buckets;
 	s->shift = 64 - nfsk_fls64(buckets);
 	s->tsize = tsize;
-	s->tshift = 32 - nfsk_fls64(s->tsize);
+	s->tmask = tsize - 1;
 	s->used = 0;
 	s->nsampled = buckets;
 }
@@ -276,7 +277,7 @@ static void nfsk_hsum_del(struct nfsk_hsum *s, u32 i)
 		j = (j + 1) & mask;
 		if (!s->t[j].key)
 			break;
-		k = nfsk_slot_home((u32)s->t[j].key, s->tshift);
+		k = nfsk_slot_home((u32)s->t[j].key, s->tmask);
 		if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
 			continue;
 		s->t[i] = s->t[j];
@@ -308,7 +309,7 @@ static void nfsk_hsum_shrink_to(struct nfsk_hsum *s, u32 n)
 
 static void nfsk_hsum_insert(struct nfsk_hsum *s, u32 key, u64 packets)
 {
-	u32 i = nfsk_slot_home(key, s->tshift), mask = s->tsize - 1;
+	u32 i = nfsk_slot_home(key, s->tmask), mask = s->tmask;
 
 	while (s->t[i].key) {
 		if (s->t[i].key == NFSK_HSUM_KEY(key)) {
