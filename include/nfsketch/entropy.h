@@ -142,8 +142,10 @@ void nfsk_hsum_init(struct nfsk_hsum *s, u32 buckets, u32 tsize, void *mem);
 void nfsk_hsum_add(struct nfsk_hsum *s, const struct nfsk_hist *h);
 /* Packets of addr_hash's bucket (>= the address's packets). */
 u64 nfsk_hsum_bucket(const struct nfsk_hsum *s, u64 addr_hash);
-/* The estimate of the window's entropy in milli-bits; read-only on s
- * except for its scratch s->s. */
+/*
+ * The estimate of the window's entropy in milli-bits; writes only the
+ * scratch s->s (and the class sums after it).
+ */
 u32 nfsk_hsum_entropy_mbits(struct nfsk_hsum *s);
 
 /* Entropy in milli-bits of the distribution given by counts (exact). */

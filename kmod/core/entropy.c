@@ -98,7 +98,6 @@ u32 nfsk_log2_fx(u64 x)
 	return (n << NFSK_LOG2_FRAC_BITS) + ((t + (1U << 11)) >> 12);
 }
 
-
 /*
  * Above 2^40 packets the sum could overflow 64 bits: scale the counts down
  * by a power of two first, which changes no proportion that matters.
