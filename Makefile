@@ -199,9 +199,9 @@ $(BUILD)/eval-gen: selftests/eval/gen.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_USER) -o $@ $< -lm
 
-$(BUILD)/entropy-error: selftests/eval/entropy_error.c kmod/core/entropy.c $(CORE_HDRS)
+$(BUILD)/entropy-error: selftests/eval/entropy_error.c $(CORE_SRCS) $(CORE_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_USER) -o $@ $< kmod/core/entropy.c -lm
+	$(CC) $(CFLAGS_USER) -o $@ $< $(CORE_SRCS) -lm
 
 eval: $(BUILD)/nfsketch $(BUILD)/eval-gen $(BUILD)/entropy-error
 	@mkdir -p $(BUILD)/eval

@@ -40,6 +40,7 @@ struct nfsk_geom {
 	u32	cms_width;	/* w, power of two */
 	u32	sah_entries;	/* power of two, >= 8 (sets of 8 ways) */
 	u32	hist_buckets;	/* power of two, per address histogram */
+	u32	hist_sample;	/* slots of its sampled-address table */
 	u32	topk;		/* flows kept per window, <= NFSK_TOPK_MAX */
 	u32	sah_p_fx;	/* initial byte sampling p * 2^32 */
 	u32	sah_p_max_fx;	/* ceiling of the adaptation */

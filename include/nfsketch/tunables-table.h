@@ -48,7 +48,7 @@ NFSK_TUNABLE(min_packets, MIN_PACKETS, 1, 0xffffffff, 10000, false, false,
 	     "smallest window, packets, judged for VOLUME_SPIKE and ENTROPY_SHIFT")
 NFSK_TUNABLE(min_bytes, MIN_BYTES, 1, 0xffffffff, 10000000, false, false,
 	     "smallest VOLUME_SPIKE and HEAVY_HITTER, bytes")
-NFSK_TUNABLE(min_entropy_delta, MIN_ENTROPY_DELTA, 1, 64000, 500, false, false,
+NFSK_TUNABLE(min_entropy_delta, MIN_ENTROPY_DELTA, 1, 64000, 250, false, false,
 	     "smallest ENTROPY_SHIFT, milli-bits")
 NFSK_TUNABLE(min_route_events, MIN_ROUTE_EVENTS, 1, 0xffffffff, 10, false, false,
 	     "smallest ROUTE_CHURN, route events per window")

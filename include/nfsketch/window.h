@@ -74,8 +74,8 @@ struct nfsk_fold {
 	struct nfsk_window	*win;
 	struct nfsk_cms		*wcms;
 	const struct nfsk_geom	*g;
-	u64			*hsrc;
-	u64			*hdst;
+	struct nfsk_hsum	src;
+	struct nfsk_hsum	dst;
 	struct nfsk_fold_slot	*slots;
 	u32			slot_mask;
 	u32			slot_shift;

@@ -27,7 +27,9 @@ void nfsk_geom_default(struct nfsk_geom *g)
 	g->cms_depth = nfsk_tunables[NFSK_T_cms_depth].def;
 	g->cms_width = nfsk_tunables[NFSK_T_cms_width].def;
 	g->sah_entries = nfsk_tunables[NFSK_T_sah_entries].def;
-	g->hist_buckets = 1024;
+	/* entropy.h: error and memory of these sizes */
+	g->hist_buckets = 4096;
+	g->hist_sample = 4096;
 	g->topk = nfsk_tunables[NFSK_T_topk].def;
 	g->sah_p_fx = 1U << 16;		/* p = 2^-16: a sample per 64 KiB */
 	g->sah_p_max_fx = 1U << 24;	/* p <= 2^-8 */
@@ -38,7 +40,7 @@ bool nfsk_geom_ok(const struct nfsk_geom *g)
 {
 	return nfsk_cms_geom_ok(g->cms_depth, g->cms_width) &&
 	       nfsk_sah_geom_ok(g->sah_entries) &&
-	       nfsk_hist_geom_ok(g->hist_buckets) &&
+	       nfsk_hist_geom_ok(g->hist_buckets, g->hist_sample) &&
 	       g->topk <= NFSK_TOPK_MAX && g->sah_p_max_fx &&
 	       g->sah_p_fx <= g->sah_p_max_fx;
 }
@@ -47,7 +49,7 @@ u64 nfsk_bank_size(const struct nfsk_geom *g)
 {
 	return NFSK_ALIGN64(nfsk_sah_size(g->sah_entries)) +
 	       NFSK_ALIGN64(nfsk_cms_size(g->cms_depth, g->cms_width)) +
-	       2 * NFSK_ALIGN64(nfsk_hist_size(g->hist_buckets));
+	       2 * NFSK_ALIGN64(nfsk_hist_size(g->hist_buckets, g->hist_sample));
 }
 
 void nfsk_bank_init(struct nfsk_bank *b, const struct nfsk_geom *g, u64 seed,
@@ -61,9 +63,9 @@ void nfsk_bank_init(struct nfsk_bank *b, const struct nfsk_geom *g, u64 seed,
 	nfsk_cms_init(&b->cms, g->cms_depth, g->cms_width,
 		      g->cms_conservative, p);
 	p += NFSK_ALIGN64(nfsk_cms_size(g->cms_depth, g->cms_width));
-	nfsk_hist_init(&b->src, g->hist_buckets, p);
-	p += NFSK_ALIGN64(nfsk_hist_size(g->hist_buckets));
-	nfsk_hist_init(&b->dst, g->hist_buckets, p);
+	nfsk_hist_init(&b->src, g->hist_buckets, g->hist_sample, p);
+	p += NFSK_ALIGN64(nfsk_hist_size(g->hist_buckets, g->hist_sample));
+	nfsk_hist_init(&b->dst, g->hist_buckets, g->hist_sample, p);
 }
 
 void nfsk_bank_clear(struct nfsk_bank *b)

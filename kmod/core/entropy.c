@@ -98,30 +98,6 @@ u32 nfsk_log2_fx(u64 x)
 	return (n << NFSK_LOG2_FRAC_BITS) + ((t + (1U << 11)) >> 12);
 }
 
-bool nfsk_hist_geom_ok(u32 buckets)
-{
-	return nfsk_is_pow2(buckets) && buckets >= NFSK_HIST_MIN_BUCKETS &&
-	       buckets <= NFSK_HIST_MAX_BUCKETS;
-}
-
-u64 nfsk_hist_size(u32 buckets)
-{
-	return (u64)buckets * sizeof(u32);
-}
-
-void nfsk_hist_init(struct nfsk_hist *h, u32 buckets, void *mem)
-{
-	h->c = mem;
-	h->buckets = buckets;
-	h->shift = 64 - nfsk_fls64(buckets);
-	nfsk_hist_clear(h);
-}
-
-void nfsk_hist_clear(struct nfsk_hist *h)
-{
-	memset(h->c, 0, (u64)h->buckets * sizeof(u32));
-}
-
 /*
  * Above 2^40 packets the sum could overflow 64 bits: scale the counts down
  * by a power of two first, which changes no proportion that matters.
@@ -163,21 +139,289 @@ u32 nfsk_entropy_mbits(const u64 *counts, u32 n)
 	return nfsk_entropy_finish(total, sum);
 }
 
-u32 nfsk_hist_entropy_mbits(const struct nfsk_hist *h)
-{
-	u64 total = 0, sum = 0;
-	unsigned int sh;
-	u32 i;
+/* ---- one CPU's counts: sampled buckets per address, the rest per bucket */
 
-	for (i = 0; i < h->buckets; i++)
-		total += h->c[i];
+#define NFSK_HSUM_CLASSES	64	/* floor(log2 c_b) of a u64 count */
+
+bool nfsk_hist_geom_ok(u32 buckets, u32 tsize)
+{
+	return nfsk_is_pow2(buckets) && buckets >= NFSK_HIST_MIN_BUCKETS &&
+	       buckets <= NFSK_HIST_MAX_BUCKETS && nfsk_is_pow2(tsize) &&
+	       tsize >= NFSK_HIST_MIN_SAMPLE && tsize <= NFSK_HIST_MAX_SAMPLE &&
+	       /* home slot bits (32..) below the bucket bits */
+	       nfsk_fls64(buckets) + nfsk_fls64(tsize) <= 32;
+}
+
+u64 nfsk_hist_size(u32 buckets, u32 tsize)
+{
+	return (u64)tsize * sizeof(u64) + (u64)buckets * sizeof(u32);
+}
+
+void nfsk_hist_init(struct nfsk_hist *h, u32 buckets, u32 tsize, void *mem)
+{
+	h->t = mem;
+	h->c = (u32 *)(h->t + tsize);
+	h->buckets = buckets;
+	h->shift = 64 - nfsk_fls64(buckets);
+	h->tsize = tsize;
+	h->tmask = tsize - 1;
+	nfsk_hist_clear(h);
+}
+
+void nfsk_hist_clear(struct nfsk_hist *h)
+{
+	memset(h->c, 0, (u64)h->buckets * sizeof(u32));
+	memset(h->t, 0, (u64)h->tsize * sizeof(u64));
+	h->used = 0;
+	h->nsampled = h->buckets;
+}
+
+static u32 nfsk_slot_home(u32 key, u32 tmask)
+{
+	return key & tmask;
+}
+
+/*
+ * Remove slot i of a linear-probing table without tombstones (Knuth,
+ * TAOCP 6.4, Algorithm R): later entries of the cluster whose home is not
+ * cyclically in (i, j] move back into the hole.
+ */
+static void nfsk_hist_del(struct nfsk_hist *h, u32 i)
+{
+	u32 mask = h->tsize - 1, j = i, k;
+
+	for (;;) {
+		j = (j + 1) & mask;
+		if (!h->t[j])
+			break;
+		k = nfsk_slot_home((u32)(h->t[j] >> 32), h->tmask);
+		if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
+			continue;
+		h->t[i] = h->t[j];
+		i = j;
+	}
+	h->t[i] = 0;
+}
+
+/* Halve the sampled buckets until the table is at most half full. */
+static void nfsk_hist_shrink(struct nfsk_hist *h)
+{
+	u32 ks = h->shift - 32, i;
+
+	while (h->used > h->tsize / 2 && h->nsampled) {
+		h->nsampled /= 2;
+		for (i = 0; i < h->tsize; ) {
+			u64 e = h->t[i];
+			u32 b = (u32)(e >> 32) >> ks;
+
+			if (e && b >= h->nsampled) {
+				h->c[b] += (u32)e;
+				h->used--;
+				nfsk_hist_del(h, i);
+				continue;	/* slot i may hold a moved entry */
+			}
+			i++;
+		}
+	}
+}
+
+void nfsk_hist_sample(struct nfsk_hist *h, u64 hash, u32 packets)
+{
+	u32 key = (u32)(hash >> 32), mask = h->tmask;
+	u32 i = nfsk_slot_home(key, mask);
+	u64 e;
+
+	while ((e = h->t[i])) {
+		if ((u32)(e >> 32) == key) {
+			h->t[i] = e + packets;
+			return;
+		}
+		i = (i + 1) & mask;
+	}
+	h->t[i] = (u64)key << 32 | packets;
+	if (nfsk_unlikely(++h->used > h->tsize / 2))
+		nfsk_hist_shrink(h);
+}
+
+/* ---- the fold: all CPUs of one side, and the estimate */
+
+#define NFSK_HSUM_KEY(hk)	((1ULL << 32) | (hk))	/* non-zero */
+
+u64 nfsk_hsum_size(u32 buckets, u32 tsize)
+{
+	return (2 * (u64)buckets + 3 * NFSK_HSUM_CLASSES) * sizeof(u64) +
+	       (u64)tsize * sizeof(struct nfsk_hsum_slot);
+}
+
+void nfsk_hsum_init(struct nfsk_hsum *s, u32 buckets, u32 tsize, void *mem)
+{
+	memset(mem, 0, nfsk_hsum_size(buckets, tsize));
+	s->c = mem;
+	s->s = s->c + buckets;
+	s->t = (struct nfsk_hsum_slot *)(s->s + buckets +
+					 3 * NFSK_HSUM_CLASSES);
+	s->buckets = buckets;
+	s->shift = 64 - nfsk_fls64(buckets);
+	s->tsize = tsize;
+	s->tmask = tsize - 1;
+	s->used = 0;
+	s->nsampled = buckets;
+}
+
+static void nfsk_hsum_del(struct nfsk_hsum *s, u32 i)
+{
+	u32 mask = s->tsize - 1, j = i, k;
+
+	for (;;) {
+		j = (j + 1) & mask;
+		if (!s->t[j].key)
+			break;
+		k = nfsk_slot_home((u32)s->t[j].key, s->tmask);
+		if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
+			continue;
+		s->t[i] = s->t[j];
+		i = j;
+	}
+	s->t[i].key = 0;
+	s->t[i].packets = 0;
+}
+
+/* Keep buckets [0, n) sampled; the others' packets are already in c[]. */
+static void nfsk_hsum_shrink_to(struct nfsk_hsum *s, u32 n)
+{
+	u32 ks = s->shift - 32, i;
+
+	if (n >= s->nsampled)
+		return;
+	s->nsampled = n;
+	for (i = 0; i < s->tsize; ) {
+		u64 key = s->t[i].key;
+
+		if (key && ((u32)key >> ks) >= n) {
+			s->used--;
+			nfsk_hsum_del(s, i);
+			continue;
+		}
+		i++;
+	}
+}
+
+static void nfsk_hsum_insert(struct nfsk_hsum *s, u32 key, u64 packets)
+{
+	u32 i = nfsk_slot_home(key, s->tmask), mask = s->tmask;
+
+	while (s->t[i].key) {
+		if (s->t[i].key == NFSK_HSUM_KEY(key)) {
+			s->t[i].packets += packets;
+			return;
+		}
+		i = (i + 1) & mask;
+	}
+	s->t[i].key = NFSK_HSUM_KEY(key);
+	s->t[i].packets = packets;
+	if (++s->used > s->tsize / 2) {
+		u32 n = s->nsampled;
+
+		while (s->used > s->tsize / 2 && n)
+			nfsk_hsum_shrink_to(s, n /= 2);
+	}
+}
+
+void nfsk_hsum_add(struct nfsk_hsum *s, const struct nfsk_hist *h)
+{
+	u32 ks = h->shift - 32, i;
+
+	for (i = 0; i < s->buckets; i++)
+		s->c[i] += h->c[i];
+	nfsk_hsum_shrink_to(s, h->nsampled);
+	for (i = 0; i < h->tsize; i++) {
+		u64 e = h->t[i];
+		u32 key = (u32)(e >> 32);
+
+		if (!e)
+			continue;
+		s->c[key >> ks] += (u32)e;
+		if ((key >> ks) < s->nsampled)
+			nfsk_hsum_insert(s, key, (u32)e);
+	}
+}
+
+u64 nfsk_hsum_bucket(const struct nfsk_hsum *s, u64 addr_hash)
+{
+	return s->c[addr_hash >> s->shift];
+}
+
+static u64 nfsk_xlog2(u64 x)
+{
+	return x > 1 ? x * nfsk_log2_fx(x) : 0;
+}
+
+/*
+ * Loss of an unsampled bucket of c packets whose size class has no sampled
+ * bucket: one address plus the mean sampled bucket (m packets, loss l).
+ */
+static u64 nfsk_hsum_loss_model(u64 c, u64 m, u64 l)
+{
+	u64 a, b;
+
+	if (!m)
+		return 0;
+	if (c <= m)
+		return nfsk_div_u64(l * c, m);
+	a = nfsk_xlog2(c);
+	b = nfsk_xlog2(c - m) + nfsk_xlog2(m);
+	return l + (a > b ? a - b : 0);
+}
+
+u32 nfsk_hsum_entropy_mbits(struct nfsk_hsum *s)
+{
+	u64 *ls = s->s + s->buckets, *cs = ls + NFSK_HSUM_CLASSES;
+	u64 *cu = cs + NFSK_HSUM_CLASSES;
+	u64 total = 0, sum = 0, loss = 0, msum = 0, lsum = 0, m = 0, l = 0;
+	u32 ks = s->shift - 32, i, k;
+	unsigned int sh;
+
+	for (i = 0; i < s->buckets; i++)
+		total += s->c[i];
 	sh = nfsk_entropy_shift(total);
-	for (i = 0, total = 0; i < h->buckets; i++) {
-		u64 c = h->c[i] >> sh;
+	memset(s->s, 0, (s->buckets + 3 * NFSK_HSUM_CLASSES) * sizeof(u64));
+	/* exact S_b of the sampled buckets */
+	for (i = 0; i < s->tsize; i++)
+		if (s->t[i].key)
+			s->s[(u32)s->t[i].key >> ks] +=
+				nfsk_xlog2(s->t[i].packets >> sh);
+	for (i = 0, total = 0; i < s->buckets; i++) {
+		u64 c = s->c[i] >> sh, f = nfsk_xlog2(c);
 
 		total += c;
-		if (c > 1)
-			sum += c * nfsk_log2_fx(c);
+		sum += f;
+		if (!c || i >= s->nsampled)
+			continue;
+		k = nfsk_fls64(c);
+		f = f > s->s[i] ? f - s->s[i] : 0;	/* this bucket's loss */
+		ls[k] += f;
+		cs[k] += c;
+		loss += f;
+		msum += c;
+		lsum += f;
 	}
-	return nfsk_entropy_finish(total, sum);
+	if (s->nsampled) {
+		m = nfsk_div_u64(msum, s->nsampled);
+		l = nfsk_div_u64(lsum, s->nsampled);
+	}
+	for (i = s->nsampled; i < s->buckets; i++) {
+		u64 c = s->c[i] >> sh;
+
+		if (!c)
+			continue;
+		k = nfsk_fls64(c);
+		if (cs[k])	/* the class's sampled buckets say */
+			cu[k] += c;
+		else
+			loss += nfsk_hsum_loss_model(c, m, l);
+	}
+	for (k = 0; k < NFSK_HSUM_CLASSES; k++)
+		if (cu[k])
+			loss += nfsk_div_u64(ls[k], cs[k]) * cu[k];
+	return nfsk_entropy_finish(total, sum > loss ? sum - loss : 0);
 }

@@ -35,8 +35,8 @@ static u64 nfsk_fold_slots(const struct nfsk_geom *g, u32 nbanks)
 
 u64 nfsk_fold_scratch_size(const struct nfsk_geom *g, u32 nbanks)
 {
-	return 2 * (u64)g->hist_buckets * sizeof(u64) +
-	       nfsk_fold_slots(g, nbanks) * sizeof(struct nfsk_fold_slot);
+	return nfsk_fold_slots(g, nbanks) * sizeof(struct nfsk_fold_slot) +
+	       2 * nfsk_hsum_size(g->hist_buckets, g->hist_sample);
 }
 
 void nfsk_fold_begin(struct nfsk_fold *f, struct nfsk_window *win,
@@ -57,14 +57,18 @@ void nfsk_fold_begin(struct nfsk_fold *f, struct nfsk_window *win,
 	f->win = win;
 	f->wcms = wcms;
 	f->g = g;
-	f->hsrc = scratch;
-	f->hdst = f->hsrc + g->hist_buckets;
-	f->slots = (struct nfsk_fold_slot *)(f->hdst + g->hist_buckets);
+	nfsk_hsum_init(&f->src, g->hist_buckets, g->hist_sample, scratch);
+	scratch = (u8 *)scratch + nfsk_hsum_size(g->hist_buckets,
+						  g->hist_sample);
+	nfsk_hsum_init(&f->dst, g->hist_buckets, g->hist_sample, scratch);
+	scratch = (u8 *)scratch + nfsk_hsum_size(g->hist_buckets,
+						  g->hist_sample);
+	f->slots = scratch;
 	f->slot_mask = (u32)(nslots - 1);
 	f->slot_shift = 64 - nfsk_fls64(nslots);
 	f->max_held = 0;
 	f->first = true;
-	memset(scratch, 0, nfsk_fold_scratch_size(g, nbanks));
+	memset(f->slots, 0, nslots * sizeof(struct nfsk_fold_slot));
 }
 
 static void nfsk_fold_flow(struct nfsk_fold *f, u64 hash,
@@ -121,10 +125,8 @@ void nfsk_fold_bank(struct nfsk_fold *f, const struct nfsk_bank *b)
 	f->first = false;
 
 	nfsk_cms_merge(f->wcms, &b->cms);
-	for (i = 0; i < f->g->hist_buckets; i++) {
-		f->hsrc[i] += b->src.c[i];
-		f->hdst[i] += b->dst.c[i];
-	}
+	nfsk_hsum_add(&f->src, &b->src);
+	nfsk_hsum_add(&f->dst, &b->dst);
 	/* held bytes are in no bank's CMS: add them, rows = whole stream */
 	for (i = 0; i < t->entries; i++)
 		if (t->tags[i]) {
@@ -184,8 +186,8 @@ void nfsk_fold_end(struct nfsk_fold *f)
 	struct nfsk_window *win = f->win;
 	const struct nfsk_geom *g = f->g;
 
-	win->src_entropy = nfsk_entropy_mbits(f->hsrc, g->hist_buckets);
-	win->dst_entropy = nfsk_entropy_mbits(f->hdst, g->hist_buckets);
+	win->src_entropy = nfsk_hsum_entropy_mbits(&f->src);
+	win->dst_entropy = nfsk_hsum_entropy_mbits(&f->dst);
 	nfsk_fold_topk(f);
 	win->sah.occupancy_permille =
 		(u32)nfsk_div_u64((u64)f->max_held * 1000, g->sah_entries);
@@ -211,16 +213,19 @@ const struct nfsk_fold_slot *nfsk_fold_held(const struct nfsk_geom *g,
 					    u32 *nslots)
 {
 	*nslots = (u32)nfsk_fold_slots(g, nbanks);
-	return (const struct nfsk_fold_slot *)((const u64 *)scratch +
-					       2 * g->hist_buckets);
+	return (const struct nfsk_fold_slot *)((const u8 *)scratch + 2 *
+		nfsk_hsum_size(g->hist_buckets, g->hist_sample));
 }
 
 u64 nfsk_fold_addr_packets(const struct nfsk_geom *g, const void *scratch,
 			   u64 addr_hash, bool dst)
 {
-	const u64 *h = (const u64 *)scratch + (dst ? g->hist_buckets : 0);
+	const u8 *p = scratch;
 
-	return h[addr_hash >> (64 - nfsk_fls64(g->hist_buckets))];
+	if (dst)
+		p += nfsk_hsum_size(g->hist_buckets, g->hist_sample);
+	/* an nfsk_hsum's bucket counts come first in its area */
+	return ((const u64 *)p)[addr_hash >> (64 - nfsk_fls64(g->hist_buckets))];
 }
 
 u64 nfsk_window_series(const struct nfsk_window *win, enum nfsk_series s)

@@ -374,7 +374,8 @@ TEST(entropy_drop_is_shift)
 	EXPECT_FALSE(nfsk_detect_eval(&cfg, v, HIST, 12100, scratch, HIST,
 				      &res));
 	EXPECT_EQ(0, res.hits);
-	/* 3 sigma but under min_delta (500 milli-bits) */
+	/* 3 sigma but under min_delta (set to 500 milli-bits here) */
+	cfg.min_delta = 500;
 	EXPECT_FALSE(nfsk_detect_eval(&cfg, v, HIST, 12450, scratch, HIST,
 				      &res));
 }

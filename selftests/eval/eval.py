@@ -48,7 +48,7 @@ BASE_OPTS = ["--window-ms", "1000", "--min-packets", "1000",
              "--min-bytes", "200000", "--topk", "1"]
 PROFILES = {
     "defaults": [],
-    "tuned": ["--drift-slope-permille", "8", "--min-entropy-delta", "250"],
+    "tuned": ["--drift-slope-permille", "8"],
 }
 
 
