@@ -59,6 +59,6 @@ NFSK_TUNABLE(drift_w, DRIFT_W, 0, 64, 20, false, false,
 NFSK_TUNABLE(drift_slope_permille, DRIFT_SLOPE_PERMILLE, 1, 1000, 10, false, false,
 	     "VOLUME_SPIKE on a ramp: volume rising by this per mille of its mean per window")
 NFSK_TUNABLE(withdraw_burst_permille, WITHDRAW_BURST_PERMILLE, 1, 1000, 500, false, false,
-	     "ROUTE_WITHDRAW_BURST: more than this per mille of a table's routes of one protocol withdrawn in a window")
+	     "ROUTE_WITHDRAW_BURST: withdrawn per mille of a table's routes of one protocol")
 NFSK_TUNABLE(withdraw_burst_min, WITHDRAW_BURST_MIN, 1, 0xffffffff, 100, false, false,
 	     "ROUTE_WITHDRAW_BURST: at least this many withdrawals")

@@ -414,6 +414,7 @@ TEST(fuzz_accounting)
 	u32 type;
 
 	nfsk_test_rng_seed(&rng, 21);
+	pq_flap_cap = 16;
 	pq_init(&p, 500, 8, 16, 48, 8, 64);
 	for (s = 0; s < STEPS; s++) {
 		t += nfsk_test_rng_u64(&rng) % (2 * MS);
@@ -422,6 +423,7 @@ TEST(fuzz_accounting)
 			break;
 		case 0: case 1:
 			type = nfsk_test_rng_u64(&rng) % 16 ? NFSK_PACE_ROUTE :
+			       nfsk_test_rng_u64(&rng) % 3 == 0 ? NFSK_PACE_FLAP :
 			       nfsk_test_rng_u64(&rng) % 2 ? NFSK_PACE_ALERT :
 			       NFSK_PACE_WINDOW;
 			if (p.id + 1 >= MAXID)
@@ -434,12 +436,18 @@ TEST(fuzz_accounting)
 		case 4:
 			if (nfsk_test_rng_u64(&rng) % 1024 == 0)
 				nfsk_pace_backpressure(&p.q, t);
+			/* a window close summarises the unnamed crossings */
+			if (nfsk_test_rng_u64(&rng) % 64 == 0)
+				nfsk_pace_flap_summarized(&p.q,
+					nfsk_pace_flap_pending(&p.q));
 			if (nfsk_test_rng_u64(&rng) % 256)
 				break;
-			/* an alert storm: fills both rings */
+			/* an alert storm fills both rings, a flap storm its own */
+			type = nfsk_test_rng_u64(&rng) % 2 ? NFSK_PACE_ALERT :
+							     NFSK_PACE_FLAP;
 			for (i = 0; i < 40 && p.id + 1 < MAXID; i++) {
-				r = put(&p, NFSK_PACE_ALERT, t);
-				type_of[p.id] = NFSK_PACE_ALERT;
+				r = put(&p, type, t);
+				type_of[p.id] = type;
 				fate[p.id] = r == NFSK_PACE_QUEUED ? 1 : 3;
 				queued_ids += r == NFSK_PACE_QUEUED;
 			}
@@ -476,8 +484,11 @@ TEST(fuzz_accounting)
 			sent_ids++;
 		}
 	}
-	EXPECT_EQ(0U, nfsk_pace_depth(&p.q));
+	EXPECT_EQ(0U, nfsk_pace_waiting(&p.q));
 	EXPECT_EQ(0U, (unsigned int)p.q.pending);
+	EXPECT_GT(p.q.flap_unnamed, 0U);
+	EXPECT_GT(p.q.sent[NFSK_PACE_FLAP], 0U);
+	EXPECT_EQ(0U, (unsigned int)p.q.dropped[NFSK_PACE_FLAP]);
 	/* every queued id was sent, except the displaced route events */
 	EXPECT_EQ(queued_ids, sent_ids + (unsigned int)p.q.displaced);
 	for (id = 1; id <= p.id; id++)
