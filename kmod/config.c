@@ -73,24 +73,27 @@ static int nfsk_param_check(const struct nfsk_tunable *p, u64 val,
 static int nfsk_config_check(const struct nfsk_config *cfg,
 			     struct netlink_ext_ack *extack)
 {
+	enum nfsk_tunables_cross_err err;
 	u32 vals[NFSK_NR_PARAMS];
 	unsigned int i;
 
 	for (i = 0; i < NFSK_NR_PARAMS; i++)
 		vals[i] = nfsk_param_get(cfg, &nfsk_tunables[i]);
-	switch (nfsk_tunables_check_cross(vals)) {
+	err = nfsk_tunables_check_cross(vals);
+	switch (err) {		/* no default: -Wswitch names a new rule */
 	case NFSK_CROSS_OK:
 		return 0;
 	case NFSK_CROSS_FLAP_REUSE:
-		NL_SET_ERR_MSG_MOD(extack, "flap_reuse must be below flap_suppress");
-		return -EINVAL;
+		NL_SET_ERR_MSG_MOD(extack, NFSK_CROSS_MSG_FLAP_REUSE);
+		break;
+	case NFSK_CROSS_MIN_HISTORY:
+		NL_SET_ERR_MSG_MOD(extack, NFSK_CROSS_MSG_MIN_HISTORY);
+		break;
 	case NFSK_CROSS_DRIFT_W:
-		NL_SET_ERR_MSG_MOD(extack, "drift_w must be 0 (off) or at least 8");
-		return -EINVAL;
-	default:
-		NL_SET_ERR_MSG_MOD(extack, "min_history must not exceed history");
-		return -EINVAL;
+		NL_SET_ERR_MSG_MOD(extack, NFSK_CROSS_MSG_DRIFT_W);
+		break;
 	}
+	return -EINVAL;
 }
 
 void nfsk_config_defaults(struct nfsk_config *cfg)

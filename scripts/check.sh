@@ -2,7 +2,8 @@
 # check.sh - everything `make check` runs: build, core unit tests (plain and
 # under ASan/UBSan), replay tests, and the VM selftests on every supported
 # kernel: the whole suite on 6.1 and 6.12, the datapath, routes and alerts
-# tests on 6.12 PREEMPT_RT. Each suite's TAP goes to build/results/*.tap.
+# tests on 6.12 PREEMPT_RT, and the tests that once failed on a busy
+# machine with stress-ng loading the host. Each suite's TAP goes to build/results/*.tap.
 # Ends with one line per kernel ("vm KVER: N passed, N failed") and then
 # "N passed, N failed" (", N skipped" when any) over every suite; exits
 # non-zero on any failure.
@@ -72,6 +73,10 @@ step "packaging tests" pkg.tap bash -c 'set -o pipefail; selftests/pkg/test_pkg.
 for s in "${vm_series[@]}"; do
 	step "VM selftests on ${kver[$s]}" "vm-$s.tap" vm_suite "$s"
 done
+# The tests that once failed on a busy machine, again with the host's CPUs
+# loaded (a test of the tests: none may depend on the guest's speed).
+step "VM selftests under stress-ng --cpu 2 on ${kver[6.1]}" load.tap bash -c \
+	'set -o pipefail; NFSK_KVER="$1" selftests/load/test_under_load.sh | tee build/results/load.tap' _ "${kver[6.1]}"
 
 # tap_counts FILE: "passed failed skipped" of one TAP file.
 tap_counts() {

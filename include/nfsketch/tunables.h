@@ -58,9 +58,17 @@ enum nfsk_tunables_cross_err {
 	NFSK_CROSS_DRIFT_W,		/* drift_w 1..7: too few to fit */
 };
 
+/*
+ * Their messages, written once as literals: nfsk_tunables_cross_msg() and
+ * the kernel's extack (NL_SET_ERR_MSG_MOD() takes literals only) use them.
+ */
+#define NFSK_CROSS_MSG_FLAP_REUSE	"flap_reuse must be below flap_suppress"
+#define NFSK_CROSS_MSG_MIN_HISTORY	"min_history must not exceed history"
+#define NFSK_CROSS_MSG_DRIFT_W		"drift_w must be 0 (off) or at least 8"
+
 /* @vals indexed by enum nfsk_tunable_id. */
 enum nfsk_tunables_cross_err nfsk_tunables_check_cross(const u32 *vals);
-/* The rule broken, for userspace messages (the kernel needs literals). */
+/* The rule broken, NULL for NFSK_CROSS_OK. */
 const char *nfsk_tunables_cross_msg(enum nfsk_tunables_cross_err err);
 
 /* The tunable called @name, or NULL. */

@@ -41,16 +41,13 @@ enum nfsk_tunables_cross_err nfsk_tunables_check_cross(const u32 *vals)
 
 const char *nfsk_tunables_cross_msg(enum nfsk_tunables_cross_err err)
 {
-	switch (err) {
-	case NFSK_CROSS_FLAP_REUSE:
-		return "flap_reuse must be below flap_suppress";
-	case NFSK_CROSS_MIN_HISTORY:
-		return "min_history must not exceed history";
-	case NFSK_CROSS_DRIFT_W:
-		return "drift_w must be 0 (off) or at least 8";
-	default:
-		return NULL;
-	}
+	static const char *const msgs[] = {
+		[NFSK_CROSS_FLAP_REUSE]		= NFSK_CROSS_MSG_FLAP_REUSE,
+		[NFSK_CROSS_MIN_HISTORY]	= NFSK_CROSS_MSG_MIN_HISTORY,
+		[NFSK_CROSS_DRIFT_W]		= NFSK_CROSS_MSG_DRIFT_W,
+	};
+
+	return (unsigned int)err < ARRAY_SIZE(msgs) ? msgs[err] : NULL;
 }
 
 const struct nfsk_tunable *nfsk_tunable_find(const char *name)
