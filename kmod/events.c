@@ -13,6 +13,14 @@
  * rate. Above the high watermark route events are only counted and go out
  * as one ROUTE_NTF summary; every drop and coalesce is counted in
  * STATS_GET.
+ *
+ * A prefix's own ROUTE_FLAP alert has a ring of its own, as many entries
+ * as the flap table (a suppressed prefix keeps its entry, so that many can
+ * cross at once): a flap storm names every prefix, at the paced rate, and
+ * is never dropped for want of room among the other alerts. A crossing
+ * that still finds no room is counted (STATS flap-unnamed) and the window
+ * that closes next sends one ROUTE_FLAP summary alert with the count
+ * (ALERT UNNAMED): those prefixes are in `routes --suppressed`.
  */
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
@@ -41,6 +49,14 @@ void nfsk_events_route(struct nfsk_events *ev, const struct nfsk_route_rec *rec)
 	nfsk_events_enqueue(ev, NFSK_PACE_ROUTE, rec, sizeof(*rec));
 }
 
+/* An alert built by its producer (anomalies.c), queued as it is. */
+void nfsk_events_alert(struct nfsk_events *ev, const struct nfsk_alert_rec *a)
+{
+	if (!nfsk_genl_has_listeners(ev->net))
+		return;
+	nfsk_events_enqueue(ev, NFSK_PACE_ALERT, a, sizeof(*a));
+}
+
 /*
  * A prefix crossed into suppression: its own ROUTE_FLAP alert, now, in the
  * window that is open. VALUE is its penalty, BASELINE the threshold.
@@ -60,7 +76,7 @@ void nfsk_events_route_flap(struct nfsk_events *ev, u64 window_id,
 	a.route = *rec;
 	a.value = rec->penalty;
 	a.baseline = suppress;
-	nfsk_events_enqueue(ev, NFSK_PACE_ALERT, &a, sizeof(a));
+	nfsk_events_enqueue(ev, NFSK_PACE_FLAP, &a, sizeof(a));
 }
 
 static void nfsk_alert_init(struct nfsk_alert_rec *a,
@@ -73,6 +89,34 @@ static void nfsk_alert_init(struct nfsk_alert_rec *a,
 	a->flag = flag;
 	a->series = series;
 	a->kind = kind;
+}
+
+/*
+ * The crossings the flap ring had no room for since the last summary: one
+ * ROUTE_FLAP alert of this window carrying their count. If it finds no
+ * room either, the count waits for the next window.
+ */
+static void nfsk_events_flap_summary(struct nfsk_net *nn,
+				     const struct nfsk_window *win)
+{
+	struct nfsk_events *ev = nn->events;
+	struct nfsk_alert_rec a;
+	u64 n;
+
+	spin_lock_bh(&ev->lock);
+	n = nfsk_pace_flap_pending(&ev->q);
+	if (n) {
+		nfsk_alert_init(&a, win, NFSKETCH_FLAG_ROUTE_FLAP,
+				NFSK_SERIES_ROUTE_EVENTS, NFSK_ALERT_UNNAMED);
+		a.value = n;
+		a.baseline = nn->cfg.flap_suppress;
+		if (nfsk_pace_enqueue(&ev->q, NFSK_PACE_ALERT, &a, sizeof(a),
+				      ktime_get_ns()) == NFSK_PACE_QUEUED)
+			nfsk_pace_flap_summarized(&ev->q, n);
+	}
+	spin_unlock_bh(&ev->lock);
+	if (n)
+		nfsk_events_kick(ev, 0);
 }
 
 /* Called by the window work for the record it just committed. */
@@ -111,6 +155,7 @@ void nfsk_events_window_closed(struct nfsk_net *nn, const struct nfsk_window *wi
 		nfsk_events_enqueue(ev, NFSK_PACE_ALERT, &a, sizeof(a));
 	}
 	/* ROUTE_FLAP: one alert per prefix, sent as it crossed (routes.c) */
+	nfsk_events_flap_summary(nn, win);
 }
 
 /* Build and multicast one event; 0 if there was nothing to send. */
@@ -129,6 +174,7 @@ static int nfsk_events_send(struct nfsk_net *nn, const struct nfsk_pace_event *e
 		size = nfsk_window_size();
 		break;
 	case NFSK_PACE_ALERT:
+	case NFSK_PACE_FLAP:
 		cmd = NFSKETCH_CMD_ALERT_NTF;
 		size = nfsk_alert_size();
 		break;
@@ -168,6 +214,7 @@ static int nfsk_events_send(struct nfsk_net *nn, const struct nfsk_pace_event *e
 		break;
 	}
 	case NFSK_PACE_ALERT:
+	case NFSK_PACE_FLAP:
 		err = nfsk_alert_put(msg, (const void *)e->payload.bytes);
 		break;
 	case NFSK_PACE_ROUTE:
@@ -242,6 +289,7 @@ int nfsk_events_init(struct nfsk_net *nn, const struct nfsk_config *cfg)
 		return -ENOMEM;
 	nfsk_pace_cfg_default(&pc);
 	pc.rate = cfg->event_rate;
+	pc.flap_cap = NFSK_FLAP_ENTRIES;
 	ev->mem = kvzalloc(nfsk_pace_size(&pc), GFP_KERNEL_ACCOUNT);
 	if (!ev->mem) {
 		kfree(ev);
@@ -291,7 +339,9 @@ void nfsk_events_counts(struct nfsk_events *ev, struct nfsk_events_counts *c)
 		c->dropped += ev->q.dropped[t];
 	}
 	c->coalesced = ev->q.coalesced;
-	c->alerts_dropped = ev->q.dropped[NFSK_PACE_ALERT];
+	c->alerts_dropped = ev->q.dropped[NFSK_PACE_ALERT] +
+			    ev->q.dropped[NFSK_PACE_FLAP];
+	c->flap_unnamed = ev->q.flap_unnamed;
 	spin_unlock_bh(&ev->lock);
 }
 

@@ -46,6 +46,7 @@
 #include <nfsketch/detect.h>
 #include <nfsketch/flap.h>
 #include <nfsketch/route_class.h>
+#include <nfsketch/route_anom.h>
 #include <nfsketch/flags.h>
 #include <nfsketch/pace.h>
 #include <nfsketch/tunables.h>
@@ -83,6 +84,8 @@ struct nfsk_config {
 	u32	drift_w;
 	u32	drift_slope_permille;
 	u32	route_track_max;
+	u32	withdraw_burst_permille;
+	u32	withdraw_burst_min;
 };
 
 #define NFSK_NR_PARAMS	NFSK_NR_TUNABLES
@@ -152,6 +155,7 @@ struct nfsk_route_entry *nfsk_route_set_find(struct nfsk_route_set *s,
 					     const struct nfsk_flap_key *k,
 					     const struct nfsk_rc_tables *tab,
 					     struct nfsk_rc_prefix *prior);
+u8 nfsk_route_entry_protocol(const struct nfsk_route_entry *e);
 void nfsk_route_set_store(struct nfsk_route_set *s,
 			  struct nfsk_route_entry *e,
 			  const struct nfsk_flap_key *k,
@@ -173,6 +177,7 @@ struct nfsk_routes {
 	struct nfsk_flap_table	flap;
 	void			*flap_mem;
 	u32			flap_crossed;	/* into suppression, this window */
+	struct nfsk_ra_state	anom;	/* anomalies.c: bursts, default */
 	struct nfsk_events	*events;
 };
 
@@ -204,6 +209,31 @@ bool nfsk_routes_suppressed_next(struct nfsk_routes *r, u32 *pos,
 bool nfsk_routes_log_next(struct nfsk_routes *r, u64 after,
 			  struct nfsk_route_rec *rec);
 
+/* ---- route anomalies (anomalies.c) ------------------------------------- */
+
+/* A route's first next hop, as the notifier tells it. */
+struct nfsk_anom_nh {
+	u8	gw[16];		/* IPv4 in the last 4 bytes, zero if none */
+	u32	oif;
+	u16	nexthops;
+};
+
+struct fib_info;
+struct fib6_info;
+struct nfsk_alert_rec;
+void nfsk_anom_nh_v4(struct nfsk_anom_nh *nh, struct fib_info *fi);
+void nfsk_anom_nh_v6(struct nfsk_anom_nh *nh, struct fib6_info *rt,
+		     u32 nsiblings);
+u32 nfsk_anom_route(struct nfsk_routes *r, enum nfsk_rc_family fam, u32 table,
+		    u8 dst_len, u8 protocol, const struct nfsk_anom_nh *nh,
+		    const struct nfsk_rc_verdict *v, s32 delta,
+		    bool prior_known, u8 prior_protocol,
+		    struct nfsk_ra_verdict *av);
+void nfsk_anom_configure(struct nfsk_routes *r, const struct nfsk_config *cfg);
+void nfsk_anom_alert(struct nfsk_events *ev, u64 window_id,
+		     const struct nfsk_route_rec *rec,
+		     const struct nfsk_ra_verdict *av);
+
 /* ---- events (events.c) ------------------------------------------------- */
 
 struct nfsk_events {
@@ -223,6 +253,7 @@ int nfsk_events_init(struct nfsk_net *nn, const struct nfsk_config *cfg);
 void nfsk_events_configure(struct nfsk_events *ev, const struct nfsk_config *cfg);
 void nfsk_events_exit(struct nfsk_net *nn);
 void nfsk_events_route(struct nfsk_events *ev, const struct nfsk_route_rec *rec);
+void nfsk_events_alert(struct nfsk_events *ev, const struct nfsk_alert_rec *a);
 void nfsk_events_route_flap(struct nfsk_events *ev, u64 window_id,
 			    const struct nfsk_route_rec *rec, u32 suppress);
 void nfsk_events_window_closed(struct nfsk_net *nn, const struct nfsk_window *win);
@@ -232,6 +263,7 @@ struct nfsk_events_counts {
 	u64	coalesced;	/* route events sent only in a summary */
 	u64	dropped;
 	u64	alerts_dropped;	/* of dropped: ALERT_NTFs */
+	u64	flap_unnamed;	/* crossings without their own alert */
 };
 
 void nfsk_events_counts(struct nfsk_events *ev, struct nfsk_events_counts *c);
@@ -247,7 +279,7 @@ struct nfsk_alert_rec {
 	u32	flag;
 	u32	series;
 	u32	kind;		/* NFSK_ALERT_* */
-	u32	penalty;
+	u32	reason;		/* DEFAULT_ROUTE_LOST: NFSKETCH_DEFAULT_* */
 	union {
 		struct {
 			struct nfsk_flow_key	key;
@@ -262,6 +294,7 @@ enum {
 	NFSK_ALERT_SERIES,
 	NFSK_ALERT_FLOW,
 	NFSK_ALERT_ROUTE,
+	NFSK_ALERT_UNNAMED,	/* ROUTE_FLAP summary: value = crossings */
 };
 
 /* ---- packet path (hooks.c, parse.c) ------------------------------------ */

@@ -35,7 +35,7 @@ void nfsk_msg_check_size(const struct sk_buff *msg, size_t size, u8 cmd)
  */
 size_t nfsk_stats_size(void)
 {
-	return nla_total_size(0) + 18 * U64_ATTR + 7 * U32_ATTR;
+	return nla_total_size(0) + 19 * U64_ATTR + 7 * U32_ATTR;
 }
 
 int nfsk_stats_put(struct sk_buff *msg, struct nfsk_net *nn)
@@ -101,7 +101,9 @@ int nfsk_stats_put(struct sk_buff *msg, struct nfsk_net *nn)
 	    nla_put_u64_64bit(msg, NFSKETCH_A_STATS_ROUTE_TRACK_NOMEM,
 			      rs.track_nomem, NFSKETCH_A_STATS_PAD) ||
 	    nla_put_u32(msg, NFSKETCH_A_STATS_ROUTE_TRACK_UNTRACKED,
-			rs.track_untracked))
+			rs.track_untracked) ||
+	    nla_put_u64_64bit(msg, NFSKETCH_A_STATS_FLAP_UNNAMED,
+			      ev.flap_unnamed, NFSKETCH_A_STATS_PAD))
 		goto nla_put_failure;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -340,7 +342,7 @@ nla_put_failure:
 /* ALERT: 2 u32, 5 u64 and a FLOW or a ROUTE nest, in a nest */
 size_t nfsk_alert_size(void)
 {
-	return nla_total_size(0) + 2 * U32_ATTR + 5 * U64_ATTR +
+	return nla_total_size(0) + 3 * U32_ATTR + 6 * U64_ATTR +
 	       max(nfsk_flow_size(), nfsk_route_size());
 }
 
@@ -371,6 +373,13 @@ int nfsk_alert_put(struct sk_buff *msg, const struct nfsk_alert_rec *a)
 		goto nla_put_failure;
 	if (a->kind == NFSK_ALERT_ROUTE &&
 	    nfsk_route_put(msg, NFSKETCH_A_ALERT_ROUTE, &a->route))
+		goto nla_put_failure;
+	if (a->reason &&
+	    nla_put_u32(msg, NFSKETCH_A_ALERT_REASON, a->reason))
+		goto nla_put_failure;
+	if (a->kind == NFSK_ALERT_UNNAMED &&
+	    nla_put_u64_64bit(msg, NFSKETCH_A_ALERT_UNNAMED, a->value,
+			      NFSKETCH_A_ALERT_PAD))
 		goto nla_put_failure;
 	nla_nest_end(msg, nest);
 	return 0;

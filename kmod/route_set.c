@@ -196,6 +196,12 @@ static bool nfsk_route_set_insert(struct nfsk_route_set *s,
 	return true;
 }
 
+/* The protocol of a route nfsk_route_set_find() returned. */
+u8 nfsk_route_entry_protocol(const struct nfsk_route_entry *e)
+{
+	return e->protocol;
+}
+
 /* Store the classifier's verdict on @k; @e from nfsk_route_set_find(). */
 void nfsk_route_set_store(struct nfsk_route_set *s,
 			  struct nfsk_route_entry *e,

@@ -50,7 +50,8 @@ static void nfsk_flap_key_of(struct nfsk_flap_key *k, u8 family,
 
 static void nfsk_routes_record(struct nfsk_routes *r, u8 family,
 			       const u8 *dst, u8 dst_len, u32 table,
-			       u8 protocol, enum nfsk_rc_fib fib, u32 nsiblings)
+			       u8 protocol, enum nfsk_rc_fib fib, u32 nsiblings,
+			       const struct nfsk_anom_nh *nh)
 {
 	enum nfsk_rc_family fam = family == NFSK_AF_INET ? NFSK_RC_V4 :
 							    NFSK_RC_V6;
@@ -59,16 +60,22 @@ static void nfsk_routes_record(struct nfsk_routes *r, u8 family,
 	struct nfsk_flap_verdict fv;
 	struct nfsk_route_rec *rec, copy;
 	struct nfsk_rc_verdict v;
+	struct nfsk_ra_verdict av;
 	struct nfsk_flap_key k;
 	u64 now = ktime_get_ns();
+	u32 size;
 	u64 window_id;
 	u32 suppress;
 
 	nfsk_flap_key_of(&k, family, dst, dst_len, table);
 	spin_lock_bh(&r->lock);
 	held = nfsk_route_set_find(&r->set, &k, &r->tab, &prior);
+	size = r->tab.size[fam];
 	nfsk_route_classify(&r->tab, fam, fib, nsiblings, &prior, r->replaying,
 			    &v);
+	nfsk_anom_route(r, fam, table, dst_len, protocol, nh, &v,
+			(s32)(r->tab.size[fam] - size), held,
+			held ? nfsk_route_entry_protocol(held) : 0, &av);
 	nfsk_route_set_store(&r->set, held, &k, &v.next, protocol);
 	nfsk_flap_event(&r->flap, &k, (enum nfsk_flap_event)v.event, now, &fv);
 	nfsk_flap_set_route(&r->flap, &k, protocol, v.next.nexthops);
@@ -96,6 +103,8 @@ static void nfsk_routes_record(struct nfsk_routes *r, u8 family,
 	nfsk_events_route(r->events, &copy);
 	if (fv.crossed)
 		nfsk_events_route_flap(r->events, window_id, &copy, suppress);
+	if (av.flags)
+		nfsk_anom_alert(r->events, window_id, &copy, &av);
 	return;
 unlock:
 	spin_unlock_bh(&r->lock);
@@ -119,27 +128,32 @@ static void nfsk_routes_ipv4(struct nfsk_routes *r, unsigned long event,
 {
 	__be32 dst = htonl(info->dst);
 	u8 addr[16] = { [10] = 0xff, [11] = 0xff };
+	struct nfsk_anom_nh nh;
 
 	memcpy(&addr[12], &dst, sizeof(dst));
+	nfsk_anom_nh_v4(&nh, info->fi);
 	nfsk_routes_record(r, NFSK_AF_INET, addr, info->dst_len,
 			   info->tb_id, info->fi ? info->fi->fib_protocol : 0,
-			   nfsk_rc_fib_of(event), 0);
+			   nfsk_rc_fib_of(event), 0, &nh);
 }
 
 /* IPv6 notifies the node's first route and its ECMP siblings (nsiblings). */
 static void nfsk_routes_ipv6(struct nfsk_routes *r, unsigned long event,
 			     const struct fib6_entry_notifier_info *info)
 {
-	const struct fib6_info *rt = info->rt;
+	struct fib6_info *rt = info->rt;
 	u32 nsiblings = info->nsiblings;
+	struct nfsk_anom_nh nh;
 
 	/* a single REPLACE of a route that has siblings */
 	if (event == FIB_EVENT_ENTRY_REPLACE && !nsiblings)
 		nsiblings = READ_ONCE(rt->fib6_nsiblings);
+	nfsk_anom_nh_v6(&nh, rt, nsiblings);
 	nfsk_routes_record(r, NFSK_AF_INET6, rt->fib6_dst.addr.s6_addr,
 			   rt->fib6_dst.plen,
 			   rt->fib6_table ? rt->fib6_table->tb6_id : 0,
-			   rt->fib6_protocol, nfsk_rc_fib_of(event), nsiblings);
+			   rt->fib6_protocol, nfsk_rc_fib_of(event), nsiblings,
+			   &nh);
 }
 
 static int nfsk_fib_event(struct notifier_block *nb, unsigned long event,
@@ -218,6 +232,7 @@ void nfsk_routes_close_window(struct nfsk_routes *r, struct nfsk_window *win)
 	}
 	if (r->flap_crossed)
 		win->flags |= NFSKETCH_FLAG_ROUTE_FLAP;
+	win->flags |= nfsk_ra_window_close(&r->anom);
 	r->flap_crossed = 0;
 	r->window_id = win->id + 1;	/* the window that opens now */
 	spin_unlock_bh(&r->lock);
@@ -317,6 +332,7 @@ void nfsk_routes_forget_all(struct nfsk_routes *r)
 {
 	lockdep_assert_held(&r->lock);
 	nfsk_flap_clear(&r->flap);
+	nfsk_ra_reset(&r->anom);
 }
 
 static void nfsk_flap_cfg_of(struct nfsk_flap_cfg *fc,
@@ -336,6 +352,9 @@ int nfsk_routes_init(struct nfsk_routes *r, const struct nfsk_config *cfg)
 
 	spin_lock_init(&r->lock);
 	r->window_id = 1;	/* windows.c opens window 1 first */
+	spin_lock_bh(&r->lock);
+	nfsk_anom_configure(r, cfg);
+	spin_unlock_bh(&r->lock);
 	nfsk_flap_cfg_of(&fc, cfg);
 	if (!nfsk_flap_cfg_ok(&fc))
 		return -EINVAL;
@@ -365,6 +384,7 @@ int nfsk_routes_configure(struct nfsk_routes *r, const struct nfsk_config *cfg)
 	spin_lock_bh(&r->lock);
 	r->flap.cfg = fc;
 	r->set.max = cfg->route_track_max;
+	nfsk_anom_configure(r, cfg);
 	spin_unlock_bh(&r->lock);
 	return 0;
 }

@@ -21,10 +21,23 @@
  * counted as displaced and folded into the next summary), else it is
  * dropped. WINDOW and ROUTE events are dropped when the bulk ring is full.
  *
+ * FLAP events (a prefix's own ROUTE_FLAP alert) have a third ring of their
+ * own, flap_cap entries, sized by the caller to the flap table: a prefix
+ * is suppressed when it crosses, a suppressed prefix keeps its flap-table
+ * entry (flap.c), so the crossings outstanding at once are bounded by the
+ * flap table unless a prefix is reused and crosses again before its first
+ * alert is sent. A FLAP event that finds its ring full is not dropped but
+ * counted as unnamed (flap_unnamed, flap_pending): the caller sends the
+ * pending count as one summary alert (nfsk_pace_flap_take()). The flap
+ * ring is served after the alert ring, alternating with the bulk ring, and
+ * does not count in the depth that sets the rate and the watermarks.
+ *
  * Accounting, at any time, for each type T:
- *   submitted[T] = queued[T] + dropped[T] (+ coalesced for ROUTE)
- *   sum(queued)  = sum(sent) + depth + displaced
+ *   submitted[T] = queued[T] + dropped[T] (+ coalesced for ROUTE,
+ *                  + flap_unnamed for FLAP)
+ *   sum(queued)  = sum(sent) + waiting + displaced
  *   coalesced + displaced = summarized + pending
+ *   flap_unnamed = flap_summarized + flap_pending
  * (queued[ROUTE_SUMMARY] counts the summaries the queue made itself.)
  *
  * Time is passed in (ns, monotonic). Not thread-safe: the caller serialises
@@ -44,6 +57,7 @@ enum nfsk_pace_type {
 	NFSK_PACE_WINDOW,
 	NFSK_PACE_ALERT,
 	NFSK_PACE_ROUTE,
+	NFSK_PACE_FLAP,			/* a prefix's ROUTE_FLAP alert */
 	NFSK_PACE_ROUTE_SUMMARY,	/* made by the queue, not submitted */
 	NFSK_PACE_TYPES,
 };
@@ -73,6 +87,7 @@ struct nfsk_pace_cfg {
 	u32	high;		/* default 192 */
 	u32	alert_cap;	/* alert ring entries; default 32 */
 	u32	bulk_cap;	/* window / route ring entries; default 256 */
+	u32	flap_cap;	/* FLAP ring entries; default 0: FLAP is an ALERT */
 };
 
 struct nfsk_pace_ring {
@@ -86,6 +101,7 @@ struct nfsk_pace {
 	struct nfsk_pace_cfg	cfg;
 	struct nfsk_pace_ring	alert;
 	struct nfsk_pace_ring	bulk;
+	struct nfsk_pace_ring	flap;
 	u64	tokens;		/* pico-tokens (10^-12 token) */
 	u64	rate_milli;	/* current r, milli-events per second */
 	u64	recover_rem;	/* carry of the additive recovery */
@@ -101,17 +117,20 @@ struct nfsk_pace {
 	u64	displaced;	/* queued ROUTE events replaced by alerts */
 	u64	summarized;	/* route events covered by queued summaries */
 	u64	backpressure;	/* back-pressure signals */
+	u64	flap_unnamed;	/* FLAP events not queued: ring full */
+	u64	flap_pending;	/* of those, not yet in a summary */
+	u64	flap_summarized;
 	u32	started;
-	u32	pad;
+	u32	turn;		/* flap or bulk ring next when both wait */
 };
 
 void nfsk_pace_cfg_default(struct nfsk_pace_cfg *cfg);
 /*
  * 0 < rate <= RATE_MAX, 0 < burst <= BURST_MAX, 0 < low < high <= bulk_cap,
- * 0 < alert_cap, bulk_cap <= CAP_MAX.
+ * 0 < alert_cap, bulk_cap <= CAP_MAX, flap_cap <= CAP_MAX.
  */
 bool nfsk_pace_cfg_ok(const struct nfsk_pace_cfg *cfg);
-/* Bytes of caller memory for both rings. */
+/* Bytes of caller memory for the rings. */
 u64 nfsk_pace_size(const struct nfsk_pace_cfg *cfg);
 /* The bucket starts full at the first call that passes a time. */
 void nfsk_pace_init(struct nfsk_pace *q, const struct nfsk_pace_cfg *cfg,
@@ -134,5 +153,23 @@ static inline u32 nfsk_pace_depth(const struct nfsk_pace *q)
 {
 	return q->alert.len + q->bulk.len;
 }
+
+/* Every event waiting to be sent, the flap ring's included. */
+static inline u32 nfsk_pace_waiting(const struct nfsk_pace *q)
+{
+	return nfsk_pace_depth(q) + q->flap.len;
+}
+
+/*
+ * The unnamed FLAP events not yet summarised: the caller queues one
+ * summary alert for them and, once it is queued, calls
+ * nfsk_pace_flap_summarized() with the count it carried.
+ */
+static inline u64 nfsk_pace_flap_pending(const struct nfsk_pace *q)
+{
+	return q->flap_pending;
+}
+
+void nfsk_pace_flap_summarized(struct nfsk_pace *q, u64 n);
 
 #endif /* _NFSKETCH_PACE_H */

@@ -35,6 +35,11 @@
  * its history (measured, selftests/core/test_flap.c: 2,000 prefixes x 3
  * flaps in 1,024 entries kept 1 %); refusing newcomers keeps the incumbents
  * whole until their history decays below half a withdraw.
+ * A prefix still suppressed is never evicted, whatever the thresholds (a
+ * reuse threshold below half a withdraw would otherwise allow it): so the
+ * prefixes suppressed at once, and the ROUTE_FLAP alerts outstanding at
+ * once, are bounded by the table's entries (the events queue's flap ring
+ * is sized to it).
  * Replacing an entry whose penalty had decayed to zero is free, any other
  * replacement is counted as an eviction.
  */
@@ -246,6 +251,9 @@ static struct nfsk_flap_entry *victim(struct nfsk_flap_table *t,
 		if (!(e->state & NFSK_FLAP_S_USED))
 			return e;
 		fx = cur_fx(t, e, now);
+		/* a suppressed prefix keeps its way: its alert names it */
+		if (still_suppressed(t, e, fx))
+			continue;
 		wd = !!(e->state & NFSK_FLAP_S_WITHDRAWN);
 		if (!best || fx < best_fx ||
 		    (fx == best_fx && wd && !best_wd) ||
@@ -256,7 +264,7 @@ static struct nfsk_flap_entry *victim(struct nfsk_flap_table *t,
 			best_wd = wd;
 		}
 	}
-	if (best_fx && best_fx >= inc_fx / 2)
+	if (!best || (best_fx && best_fx >= inc_fx / 2))
 		return NULL;
 	if (best->state & NFSK_FLAP_S_SUPPRESSED)
 		t->suppressed--;

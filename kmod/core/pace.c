@@ -43,6 +43,7 @@ void nfsk_pace_cfg_default(struct nfsk_pace_cfg *cfg)
 	cfg->high = 192;
 	cfg->alert_cap = 32;
 	cfg->bulk_cap = 256;
+	cfg->flap_cap = 0;
 }
 
 bool nfsk_pace_cfg_ok(const struct nfsk_pace_cfg *cfg)
@@ -52,12 +53,13 @@ bool nfsk_pace_cfg_ok(const struct nfsk_pace_cfg *cfg)
 	       cfg->low && cfg->low < cfg->high &&
 	       cfg->high <= cfg->bulk_cap &&
 	       cfg->alert_cap && cfg->alert_cap <= NFSK_PACE_CAP_MAX &&
-	       cfg->bulk_cap <= NFSK_PACE_CAP_MAX;
+	       cfg->bulk_cap <= NFSK_PACE_CAP_MAX &&
+	       cfg->flap_cap <= NFSK_PACE_CAP_MAX;
 }
 
 u64 nfsk_pace_size(const struct nfsk_pace_cfg *cfg)
 {
-	return ((u64)cfg->alert_cap + cfg->bulk_cap) *
+	return ((u64)cfg->alert_cap + cfg->bulk_cap + cfg->flap_cap) *
 	       sizeof(struct nfsk_pace_event);
 }
 
@@ -72,6 +74,8 @@ void nfsk_pace_init(struct nfsk_pace *q, const struct nfsk_pace_cfg *cfg,
 	q->alert.cap = cfg->alert_cap;
 	q->bulk.ev = ev + cfg->alert_cap;
 	q->bulk.cap = cfg->bulk_cap;
+	q->flap.ev = ev + cfg->alert_cap + cfg->bulk_cap;
+	q->flap.cap = cfg->flap_cap;
 	q->rate_milli = (u64)cfg->rate * 1000;
 }
 
@@ -200,6 +204,9 @@ enum nfsk_pace_result nfsk_pace_enqueue(struct nfsk_pace *q, u32 type,
 
 	if (type >= NFSK_PACE_ROUTE_SUMMARY)
 		return NFSK_PACE_DROPPED;
+	/* no flap ring: a prefix's alert is an alert like the others */
+	if (type == NFSK_PACE_FLAP && !q->flap.cap)
+		type = NFSK_PACE_ALERT;
 	q->submitted[type]++;
 	if (len > NFSK_PACE_PAYLOAD) {
 		q->dropped[type]++;
@@ -220,6 +227,14 @@ enum nfsk_pace_result nfsk_pace_enqueue(struct nfsk_pace *q, u32 type,
 				pend_add(q, e->time_ns);
 			}
 		}
+		break;
+	case NFSK_PACE_FLAP:
+		if (q->flap.len >= q->flap.cap) {
+			q->flap_unnamed++;
+			q->flap_pending++;
+			return NFSK_PACE_COALESCED;
+		}
+		e = ring_push(&q->flap);
 		break;
 	case NFSK_PACE_ROUTE:
 		if (nfsk_pace_depth(q) >= q->cfg.high) {
@@ -259,12 +274,17 @@ bool nfsk_pace_dequeue(struct nfsk_pace *q, u64 now,
 	flush_summary(q);
 	if (q->tokens < PT_PER_TOKEN)
 		return false;
-	if (q->alert.len)
+	if (q->alert.len) {
 		e = ring_pop(&q->alert);
-	else if (q->bulk.len)
+	} else if (q->flap.len && (!q->bulk.len || q->turn)) {
+		e = ring_pop(&q->flap);
+		q->turn = 0;
+	} else if (q->bulk.len) {
 		e = ring_pop(&q->bulk);
-	else
+		q->turn = 1;
+	} else {
 		return false;
+	}
 	q->tokens -= PT_PER_TOKEN;
 	*out = *e;
 	q->sent[out->type]++;
@@ -292,7 +312,7 @@ u64 nfsk_pace_next_ns(struct nfsk_pace *q, u64 now)
 
 	refill(q, now);
 	flush_summary(q);
-	if (!nfsk_pace_depth(q))
+	if (!nfsk_pace_waiting(q))
 		return ~0ULL;
 	if (q->tokens >= PT_PER_TOKEN)
 		return 0;
@@ -300,4 +320,12 @@ u64 nfsk_pace_next_ns(struct nfsk_pace *q, u64 now)
 	if (!eff)
 		return ~0ULL;
 	return nfsk_div_u64(PT_PER_TOKEN - q->tokens + eff - 1, eff);
+}
+
+void nfsk_pace_flap_summarized(struct nfsk_pace *q, u64 n)
+{
+	if (n > q->flap_pending)
+		n = q->flap_pending;
+	q->flap_pending -= n;
+	q->flap_summarized += n;
 }

@@ -466,4 +466,48 @@ TEST(random_streams_vs_model)
 	free(tb.mem);
 }
 
+/*
+ * A suppressed prefix is never evicted, even when a low reuse threshold
+ * leaves it with less than half a withdraw of penalty (the rule alone
+ * would take its way): the suppressed prefixes stay listable and named.
+ */
+TEST(suppressed_never_evicted)
+{
+	struct nfsk_flap_verdict v;
+	struct nfsk_flap_info info;
+	struct tab tb;
+	u32 i, r;
+
+	nfsk_flap_cfg_default(&tb.cfg);
+	tb.cfg.reuse = 100;
+	tb.mem = calloc(1, nfsk_flap_size(NFSK_FLAP_WAYS));
+	nfsk_flap_init(&tb.t, &tb.cfg, NFSK_FLAP_WAYS, 0x1234, tb.mem);
+	for (i = 0; i < NFSK_FLAP_WAYS; i++) {
+		struct nfsk_flap_key k = key4(0x0a000000 + (i << 8), 24, 254);
+
+		for (r = 0; r < 3; r++)
+			nfsk_flap_event(&tb.t, &k, NFSK_FLAP_DEL, 0, NULL);
+	}
+	EXPECT_EQ(NFSK_FLAP_WAYS, nfsk_flap_suppressed(&tb.t, 0));
+	/* 3,000 after three half-lives: 375, below 500, above reuse (100) */
+	struct nfsk_flap_key nk = key4(0x0b000000, 24, 254);
+
+	nfsk_flap_event(&tb.t, &nk, NFSK_FLAP_DEL, 3 * HL, &v);
+	EXPECT_EQ(0, v.tracked);
+	EXPECT_EQ(1U, (unsigned int)tb.t.refused);
+	EXPECT_EQ(0U, (unsigned int)tb.t.evictions);
+	EXPECT_EQ(NFSK_FLAP_WAYS, nfsk_flap_suppressed(&tb.t, 3 * HL));
+	for (i = 0; i < NFSK_FLAP_WAYS; i++) {
+		struct nfsk_flap_key k = key4(0x0a000000 + (i << 8), 24, 254);
+
+		ASSERT_TRUE(nfsk_flap_lookup(&tb.t, &k, 3 * HL, &info));
+		EXPECT_TRUE(info.suppressed);
+	}
+	/* once reused (below 100, after 5 half-lives) a way can be taken */
+	nfsk_flap_event(&tb.t, &nk, NFSK_FLAP_DEL, 5 * HL, &v);
+	EXPECT_EQ(1, v.tracked);
+	EXPECT_EQ(1U, (unsigned int)tb.t.evictions);
+	free(tb.mem);
+}
+
 TEST_HARNESS_MAIN

@@ -24,9 +24,14 @@ struct pq {
 	u64 id;
 };
 
+/* The next pq_init()'s flap ring, then back to none. */
+static u32 pq_flap_cap;
+
 static void pq_init(struct pq *p, u32 rate, u32 burst, u32 low, u32 high,
 		    u32 alert_cap, u32 bulk_cap)
 {
+	p->cfg.flap_cap = pq_flap_cap;
+	pq_flap_cap = 0;
 	p->cfg.rate = rate;
 	p->cfg.burst = burst;
 	p->cfg.low = low;
@@ -62,12 +67,15 @@ static int accounted(const struct nfsk_pace *q)
 
 	for (t = 0; t < NFSK_PACE_ROUTE_SUMMARY; t++)
 		if (q->submitted[t] != q->queued[t] + q->dropped[t] +
-		    (t == NFSK_PACE_ROUTE ? q->coalesced : 0))
+		    (t == NFSK_PACE_ROUTE ? q->coalesced : 0) +
+		    (t == NFSK_PACE_FLAP ? q->flap_unnamed : 0))
 			return 0;
-	return sum(q->queued) == sum(q->sent) + nfsk_pace_depth(q) +
+	return sum(q->queued) == sum(q->sent) + nfsk_pace_waiting(q) +
 				 q->displaced &&
 	       q->coalesced + q->displaced == q->summarized + q->pending &&
-	       nfsk_pace_depth(q) <= q->cfg.alert_cap + q->cfg.bulk_cap;
+	       q->flap_unnamed == q->flap_summarized + q->flap_pending &&
+	       nfsk_pace_depth(q) <= q->cfg.alert_cap + q->cfg.bulk_cap &&
+	       q->flap.len <= q->cfg.flap_cap;
 }
 
 /*
@@ -324,6 +332,74 @@ TEST(next_ns_hint)
 }
 
 /* Random producers and consumer: bounded, and every event accounted. */
+/*
+ * A flap storm: more prefix alerts at once than the alert and bulk rings
+ * hold. With a flap ring of N entries, N alerts at once are all queued
+ * and sent (none dropped), N + k leave k unnamed and pending for one
+ * summary; the other rings keep flowing while the flap ring drains.
+ */
+TEST(flap_ring_names_every_crossing)
+{
+	struct nfsk_pace_event ev;
+	unsigned int i, sent_flap = 0, sent_win = 0;
+	u64 seen[1100] = { 0 };
+	struct pq p;
+	u64 t = 0;
+
+	pq_flap_cap = 1024;
+	pq_init(&p, 100, 64, 64, 192, 32, 256);
+	for (i = 0; i < 1024 + 7; i++)
+		EXPECT_EQ(i < 1024 ? NFSK_PACE_QUEUED : NFSK_PACE_COALESCED,
+			  put(&p, NFSK_PACE_FLAP, 0));
+	EXPECT_EQ(7U, (unsigned int)nfsk_pace_flap_pending(&p.q));
+	EXPECT_EQ(0U, (unsigned int)p.q.dropped[NFSK_PACE_FLAP]);
+	EXPECT_EQ(0U, (unsigned int)p.q.dropped[NFSK_PACE_ALERT]);
+	EXPECT_TRUE(accounted(&p.q));
+	/* a window event meanwhile: served in turn, not after 1,024 alerts */
+	EXPECT_EQ(NFSK_PACE_QUEUED, put(&p, NFSK_PACE_WINDOW, 0));
+	for (t = 0; t < 60 * SEC && nfsk_pace_waiting(&p.q); t += 10 * MS) {
+		while (nfsk_pace_dequeue(&p.q, t, &ev)) {
+			u64 id;
+
+			memcpy(&id, ev.payload.bytes, sizeof(id));
+			if (ev.type == NFSK_PACE_WINDOW) {
+				sent_win++;
+				EXPECT_LT(sent_flap, 64U);
+				continue;
+			}
+			ASSERT_EQ((u32)NFSK_PACE_FLAP, ev.type);
+			ASSERT_LE(id, 1024U);
+			EXPECT_EQ(0U, (unsigned int)seen[id]);
+			seen[id] = 1;
+			sent_flap++;
+		}
+	}
+	EXPECT_EQ(1024U, sent_flap);
+	EXPECT_EQ(1U, sent_win);
+	/* 100/s with a burst of 64: (1,025 - 64) / 100 s, within a poll */
+	EXPECT_GE(t, 9 * SEC);
+	EXPECT_LE(t, 10 * SEC);
+	EXPECT_TRUE(accounted(&p.q));
+	nfsk_pace_flap_summarized(&p.q, nfsk_pace_flap_pending(&p.q));
+	EXPECT_EQ(0U, (unsigned int)nfsk_pace_flap_pending(&p.q));
+	EXPECT_EQ(7U, (unsigned int)p.q.flap_summarized);
+	EXPECT_TRUE(accounted(&p.q));
+	free(p.mem);
+}
+
+/* Without a flap ring a FLAP event is an ordinary ALERT (the old queue). */
+TEST(flap_without_ring_is_alert)
+{
+	struct pq p;
+
+	pq_init(&p, 100, 64, 4, 8, 2, 8);
+	EXPECT_EQ(NFSK_PACE_QUEUED, put(&p, NFSK_PACE_FLAP, 0));
+	EXPECT_EQ(1U, (unsigned int)p.q.queued[NFSK_PACE_ALERT]);
+	EXPECT_EQ(0U, (unsigned int)p.q.flap_unnamed);
+	EXPECT_TRUE(accounted(&p.q));
+	free(p.mem);
+}
+
 TEST(fuzz_accounting)
 {
 	enum { STEPS = 200000, MAXID = 4 * STEPS };
@@ -338,6 +414,7 @@ TEST(fuzz_accounting)
 	u32 type;
 
 	nfsk_test_rng_seed(&rng, 21);
+	pq_flap_cap = 16;
 	pq_init(&p, 500, 8, 16, 48, 8, 64);
 	for (s = 0; s < STEPS; s++) {
 		t += nfsk_test_rng_u64(&rng) % (2 * MS);
@@ -346,6 +423,7 @@ TEST(fuzz_accounting)
 			break;
 		case 0: case 1:
 			type = nfsk_test_rng_u64(&rng) % 16 ? NFSK_PACE_ROUTE :
+			       nfsk_test_rng_u64(&rng) % 3 == 0 ? NFSK_PACE_FLAP :
 			       nfsk_test_rng_u64(&rng) % 2 ? NFSK_PACE_ALERT :
 			       NFSK_PACE_WINDOW;
 			if (p.id + 1 >= MAXID)
@@ -358,12 +436,18 @@ TEST(fuzz_accounting)
 		case 4:
 			if (nfsk_test_rng_u64(&rng) % 1024 == 0)
 				nfsk_pace_backpressure(&p.q, t);
+			/* a window close summarises the unnamed crossings */
+			if (nfsk_test_rng_u64(&rng) % 64 == 0)
+				nfsk_pace_flap_summarized(&p.q,
+					nfsk_pace_flap_pending(&p.q));
 			if (nfsk_test_rng_u64(&rng) % 256)
 				break;
-			/* an alert storm: fills both rings */
+			/* an alert storm fills both rings, a flap storm its own */
+			type = nfsk_test_rng_u64(&rng) % 2 ? NFSK_PACE_ALERT :
+							     NFSK_PACE_FLAP;
 			for (i = 0; i < 40 && p.id + 1 < MAXID; i++) {
-				r = put(&p, NFSK_PACE_ALERT, t);
-				type_of[p.id] = NFSK_PACE_ALERT;
+				r = put(&p, type, t);
+				type_of[p.id] = type;
 				fate[p.id] = r == NFSK_PACE_QUEUED ? 1 : 3;
 				queued_ids += r == NFSK_PACE_QUEUED;
 			}
@@ -400,8 +484,11 @@ TEST(fuzz_accounting)
 			sent_ids++;
 		}
 	}
-	EXPECT_EQ(0U, nfsk_pace_depth(&p.q));
+	EXPECT_EQ(0U, nfsk_pace_waiting(&p.q));
 	EXPECT_EQ(0U, (unsigned int)p.q.pending);
+	EXPECT_GT(p.q.flap_unnamed, 0U);
+	EXPECT_GT(p.q.sent[NFSK_PACE_FLAP], 0U);
+	EXPECT_EQ(0U, (unsigned int)p.q.dropped[NFSK_PACE_FLAP]);
 	/* every queued id was sent, except the displaced route events */
 	EXPECT_EQ(queued_ids, sent_ids + (unsigned int)p.q.displaced);
 	for (id = 1; id <= p.id; id++)

@@ -53,17 +53,23 @@ exact() {
 }
 # named FILE: distinct prefixes of the ROUTE_FLAP alerts in FILE
 named() {
-	jq -r 'select(.type == "alert" and .alert.flag == "ROUTE_FLAP") |
-		.alert.route.prefix' "$1" | sort -u
+	jq -r 'select(.type == "alert" and .alert.flag == "ROUTE_FLAP" and
+		.alert.route) | .alert.route.prefix' "$1" | sort -u
 }
 alerts() {
-	jq -r 'select(.type == "alert" and .alert.flag == "ROUTE_FLAP") |
-		.alert.route.prefix' "$1" | wc -l
+	jq -r 'select(.type == "alert" and .alert.flag == "ROUTE_FLAP" and
+		.alert.route) | .alert.route.prefix' "$1" | wc -l
 }
-all_named() {	# NS FILE: every crossing named or counted as dropped
+# unnamed FILE: crossings the ROUTE_FLAP summary alerts in FILE count
+unnamed() {
+	jq -s '[.[] | select(.type == "alert" and .alert.flag == "ROUTE_FLAP") |
+		.alert.unnamed // 0] | add // 0' "$1"
+}
+all_named() {	# NS FILE: every crossing named, summarised or counted dropped
 	local c d
 	c=$(stat "$1" flap_crossings)
 	d=$(stat "$1" alerts_dropped)
-	[ "$c" -gt 0 ] && [ $(($(named "$2" | wc -l) + d)) -ge "$c" ]
+	[ "$c" -gt 0 ] &&
+		[ $(($(named "$2" | wc -l) + $(unnamed "$2") + d)) -ge "$c" ]
 }
 

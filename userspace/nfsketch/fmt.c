@@ -10,7 +10,7 @@
 
 const char *const flag_names[] = {
 	"VOLUME_SPIKE", "ENTROPY_SHIFT", "HEAVY_HITTER", "ROUTE_CHURN",
-	"ROUTE_FLAP", NULL,
+	"ROUTE_FLAP", "ROUTE_WITHDRAW_BURST", "DEFAULT_ROUTE_LOST", NULL,
 };
 
 const char *fmt_addr(uint8_t family, const uint8_t *addr, char *buf)

@@ -27,7 +27,9 @@ static const char monitor_usage[] =
 	"Print this network namespace's events as they arrive, until Ctrl-C:\n"
 	"  [window]  a window closed: totals, entropy, flags\n"
 	"  [alert]   a detector raised a flag (with the flow for HEAVY_HITTER,\n"
-	"            the prefix for ROUTE_FLAP)\n"
+	"            the prefix for ROUTE_FLAP, the route, table and protocol for\n"
+	"            ROUTE_WITHDRAW_BURST and DEFAULT_ROUTE_LOST, and what\n"
+	"            happened to the default route)\n"
 	"  [route]   a route was added, deleted or replaced; under load the\n"
 	"            kernel coalesces route events into one summary\n"
 	"With -j, one JSON object per line: {\"type\":\"window\",\"window\":{...}},\n"
@@ -101,6 +103,21 @@ static const char *flag_name(uint32_t flag)
 	return "?";
 }
 
+/* DEFAULT_ROUTE_LOST's reason bits by name: "withdrawn", "nexthop,protocol" */
+static const char *reason_str(uint32_t reason, char *buf, size_t len)
+{
+	static const char *const names[] = { "withdrawn", "nexthop", "protocol" };
+	size_t off = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < 3 && off < len; i++)
+		if (reason & (1U << i))
+			off += snprintf(buf + off, len - off, "%s%s",
+					off ? "," : "", names[i]);
+	return buf;
+}
+
 static void print_alert(struct cli *c, const struct nlattr *nest)
 {
 	const struct nlattr *tb[NFSKETCH_A_ALERT_MAX + 1];
@@ -159,6 +176,12 @@ static void print_alert(struct cli *c, const struct nlattr *nest)
 		}
 		if (tb[NFSKETCH_A_ALERT_ROUTE])
 			route_print(c, tb[NFSKETCH_A_ALERT_ROUTE], "route");
+		if (tb[NFSKETCH_A_ALERT_UNNAMED])
+			json_u64(&c->j, "unnamed", nfsk_nl_u64(tb[NFSKETCH_A_ALERT_UNNAMED]));
+		if (tb[NFSKETCH_A_ALERT_REASON])
+			json_str(&c->j, "reason",
+				 reason_str(nfsk_nl_u64(tb[NFSKETCH_A_ALERT_REASON]),
+					    buf, sizeof(buf)));
 		json_obj_close(&c->j);
 		json_obj_close(&c->j);
 		json_end(&c->j);
@@ -184,6 +207,17 @@ static void print_alert(struct cli *c, const struct nlattr *nest)
 			       nfsk_nl_u64(ftb[NFSKETCH_A_FLOW_EST_BYTES]),
 			       nfsk_nl_u64(ftb[NFSKETCH_A_FLOW_ERR_BYTES]));
 	}
+	if (tb[NFSKETCH_A_ALERT_UNNAMED])
+		fprintf(c->out, " %" PRIu64 " more prefixes suppressed, not named"
+			" one by one: see routes --suppressed",
+			nfsk_nl_u64(tb[NFSKETCH_A_ALERT_UNNAMED]));
+	if (flag == NFSKETCH_FLAG_ROUTE_WITHDRAW_BURST)
+		fprintf(c->out, " withdrawn %" PRIu64 " of %" PRIu64 " routes",
+			nfsk_nl_u64(tb[NFSKETCH_A_ALERT_VALUE]),
+			nfsk_nl_u64(tb[NFSKETCH_A_ALERT_BASELINE]));
+	if (tb[NFSKETCH_A_ALERT_REASON])
+		fprintf(c->out, " %s", reason_str(nfsk_nl_u64(tb[NFSKETCH_A_ALERT_REASON]),
+						   buf, sizeof(buf)));
 	if (tb[NFSKETCH_A_ALERT_ROUTE]) {
 		fprintf(c->out, " route ");
 		route_print(c, tb[NFSKETCH_A_ALERT_ROUTE], NULL);
@@ -327,6 +361,16 @@ static void alert_fields(const struct nlattr *nest, struct event_fields *f)
 		}
 		event_fields_add(f, "ROUTE_PENALTY", "%" PRIu64,
 				 nfsk_nl_u64(rtb[NFSKETCH_A_ROUTE_PENALTY]));
+	}
+	if (tb[NFSKETCH_A_ALERT_UNNAMED])
+		event_fields_add(f, "UNNAMED", "%" PRIu64,
+				 nfsk_nl_u64(tb[NFSKETCH_A_ALERT_UNNAMED]));
+	if (tb[NFSKETCH_A_ALERT_REASON]) {
+		char rb[40];
+
+		event_fields_add(f, "REASON", "%s",
+				 reason_str(nfsk_nl_u64(tb[NFSKETCH_A_ALERT_REASON]),
+					    rb, sizeof(rb)));
 	}
 }
 

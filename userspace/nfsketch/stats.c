@@ -41,6 +41,7 @@ static const struct stats_field {
 	{ NFSKETCH_A_STATS_EVENTS_DROPPED,	"events_dropped" },
 	{ NFSKETCH_A_STATS_ALERTS,		"alerts" },
 	{ NFSKETCH_A_STATS_ALERTS_DROPPED,	"alerts_dropped" },
+	{ NFSKETCH_A_STATS_FLAP_UNNAMED,	"flap_unnamed" },
 	{ NFSKETCH_A_STATS_NEXTHOP_CHANGES,	"nexthop_changes" },
 	{ NFSKETCH_A_STATS_SUPPRESSED,		"suppressed" },
 	{ NFSKETCH_A_STATS_FLAP_CROSSINGS,	"flap_crossings" },

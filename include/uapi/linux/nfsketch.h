@@ -115,6 +115,10 @@ enum nfsketch_stats_attr {
 	NFSKETCH_A_STATS_ROUTE_TRACK_UNTRACKED, /* u32: present, not tracked:
 						 * routes4/6 approximate
 						 */
+	NFSKETCH_A_STATS_FLAP_UNNAMED,	/* u64: flap crossings without their
+					 * own alert, counted in a ROUTE_FLAP
+					 * summary alert (ALERT_UNNAMED)
+					 */
 
 	__NFSKETCH_A_STATS_MAX,
 	NFSKETCH_A_STATS_MAX = __NFSKETCH_A_STATS_MAX - 1
@@ -198,8 +202,17 @@ enum nfsketch_flag {
 	NFSKETCH_FLAG_HEAVY_HITTER	= 1U << 2,
 	NFSKETCH_FLAG_ROUTE_CHURN	= 1U << 3,
 	NFSKETCH_FLAG_ROUTE_FLAP	= 1U << 4,
+	NFSKETCH_FLAG_ROUTE_WITHDRAW_BURST = 1U << 5,
+	NFSKETCH_FLAG_DEFAULT_ROUTE_LOST = 1U << 6,
 
-	NFSKETCH_FLAG_MASK		= (1U << 5) - 1
+	NFSKETCH_FLAG_MASK		= (1U << 7) - 1
+};
+
+/* DEFAULT_ROUTE_LOST: what happened to the default route (ALERT_REASON). */
+enum nfsketch_default_reason {
+	NFSKETCH_DEFAULT_WITHDRAWN	= 1U << 0,	/* it is gone */
+	NFSKETCH_DEFAULT_NEXTHOP	= 1U << 1,	/* first next hop changed */
+	NFSKETCH_DEFAULT_PROTOCOL	= 1U << 2,	/* its protocol changed */
 };
 
 enum nfsketch_flow_attr {
@@ -281,6 +294,10 @@ enum nfsketch_config_attr {
 	NFSKETCH_A_CONFIG_DRIFT_W,	/* u32: drift detector span, 0 = off */
 	NFSKETCH_A_CONFIG_DRIFT_SLOPE_PERMILLE, /* u32: per mille per window */
 	NFSKETCH_A_CONFIG_ROUTE_TRACK_MAX, /* u32: present routes tracked */
+	NFSKETCH_A_CONFIG_WITHDRAW_BURST_PERMILLE, /* u32: ROUTE_WITHDRAW_BURST
+						    * share, per mille
+						    */
+	NFSKETCH_A_CONFIG_WITHDRAW_BURST_MIN, /* u32: fewest withdrawals */
 
 	__NFSKETCH_A_CONFIG_MAX,
 	NFSKETCH_A_CONFIG_MAX = __NFSKETCH_A_CONFIG_MAX - 1
@@ -311,7 +328,23 @@ enum nfsketch_sketch_attr {
  *    bytes (the share is VALUE / BASELINE), FLOW the flow, SCORE 0;
  *  - ROUTE_FLAP: VALUE is the prefix's RFC 2439 penalty, BASELINE the
  *    suppress threshold it crossed (flap_suppress), ROUTE the prefix,
- *    SCORE 0.
+ *    SCORE 0. Every prefix crossing the threshold gets its own alert: they
+ *    have a queue of their own as large as the flap table, which holds
+ *    every suppressed prefix. Crossings that still find it full (a prefix
+ *    reused and suppressed again before its first alert left) are counted
+ *    and sent, at the next window close, as one ROUTE_FLAP summary with
+ *    UNNAMED = VALUE = their count and no ROUTE (`routes --suppressed`
+ *    lists them);
+ *  - ROUTE_WITHDRAW_BURST: VALUE is the withdrawals this window of the
+ *    routes of one (family, table, protocol), BASELINE those routes (present
+ *    at the window's start + added in it); ROUTE the withdrawal that
+ *    crossed withdraw_burst_permille of them (its table and protocol name
+ *    the group), SCORE 0. Once per group per window, and only from
+ *    withdraw_burst_min withdrawals on;
+ *  - DEFAULT_ROUTE_LOST: ROUTE is the default route of its family and table
+ *    as notified (DEL: withdrawn; REPLACE: its new protocol), REASON what
+ *    happened (enum nfsketch_default_reason), VALUE and BASELINE the
+ *    protocol it had and has (0 once withdrawn), SCORE 0.
  */
 enum nfsketch_alert_attr {
 	NFSKETCH_A_ALERT_UNSPEC,
@@ -329,6 +362,12 @@ enum nfsketch_alert_attr {
 					     * prefix's ROUTE_FLAP, sent at the
 					     * route event (ROUTE's TIME_*)
 					     */
+	NFSKETCH_A_ALERT_UNNAMED,	/* u64: ROUTE_FLAP summary: crossings
+					 * that had no alert of their own
+					 */
+	NFSKETCH_A_ALERT_REASON,	/* u32: DEFAULT_ROUTE_LOST: enum
+					 * nfsketch_default_reason bits
+					 */
 
 	__NFSKETCH_A_ALERT_MAX,
 	NFSKETCH_A_ALERT_MAX = __NFSKETCH_A_ALERT_MAX - 1
