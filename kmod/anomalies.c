@@ -55,12 +55,15 @@ void nfsk_anom_nh_v6(struct nfsk_anom_nh *nh, struct fib6_info *rt,
 /*
  * Judge one classified event; @delta is how it moved the family's table
  * size, @prior_protocol the route's protocol before when @prior_known.
- * Returns the flags it raised (@av says more).
+ * An APPEND, or a DEL the classifier made a REPLACE, notifies one IPv6
+ * sibling: @nh is that sibling's, the route's first next hop is unchanged
+ * and its count is the classifier's. Returns the flags it raised (@av says
+ * more).
  */
 u32 nfsk_anom_route(struct nfsk_routes *r, enum nfsk_rc_family fam, u32 table,
 		    u8 dst_len, u8 protocol, const struct nfsk_anom_nh *nh,
-		    const struct nfsk_rc_verdict *v, s32 delta,
-		    bool prior_known, u8 prior_protocol,
+		    enum nfsk_rc_fib fib, const struct nfsk_rc_verdict *v,
+		    s32 delta, bool prior_known, u8 prior_protocol,
 		    struct nfsk_ra_verdict *av)
 {
 	struct nfsk_ra_route rt = {
@@ -73,7 +76,12 @@ u32 nfsk_anom_route(struct nfsk_routes *r, enum nfsk_rc_family fam, u32 table,
 		.baseline	= r->replaying,
 		.prior_known	= prior_known,
 		.prior_protocol	= prior_protocol,
-		.nexthops	= nh->nexthops,
+		/* IPv4: the alias's paths; IPv6: the siblings counted */
+		.nexthops	= fam == NFSK_RC_V6 ? v->next.nexthops :
+						      nh->nexthops,
+		.sibling_only	= fib == NFSK_RC_FIB_APPEND ||
+				  (fib == NFSK_RC_FIB_DEL &&
+				   v->event == NFSK_RC_REPLACE),
 		.oif		= nh->oif,
 	};
 

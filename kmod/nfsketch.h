@@ -11,8 +11,14 @@
  *    route or event state: the window close, configuration, the history
  *    ring, the last window's sketch, and the netlink handlers reading them;
  *  - nn->routes->lock (a BH spinlock, routes.c) guards route state, written
- *    from the fib notifier in atomic context; other files go through
- *    routes.c's accessors;
+ *    from the fib notifier in atomic context (inside RTNL or the RCU read
+ *    lock for IPv4, inside the IPv6 table's tb6_lock, also from softirq by
+ *    the fib6 GC timer): under it nothing takes RTNL, tb6_lock or nn->lock.
+ *    route_set.c (the set of present routes: rhashtable, whose bucket
+ *    locks nest inside it; its resize worker and the flush's
+ *    rhashtable_free_and_destroy() run with no module lock held) and
+ *    anomalies.c work on route state only under it, called by routes.c;
+ *    other files go through routes.c's accessors;
  *  - nn->events->lock (a BH spinlock, events.c) guards the paced event
  *    queue, fed by the window close and the fib notifier;
  * and, module-wide, nfsk_defaults_lock (a mutex, config.c) guards the
@@ -226,8 +232,8 @@ void nfsk_anom_nh_v6(struct nfsk_anom_nh *nh, struct fib6_info *rt,
 		     u32 nsiblings);
 u32 nfsk_anom_route(struct nfsk_routes *r, enum nfsk_rc_family fam, u32 table,
 		    u8 dst_len, u8 protocol, const struct nfsk_anom_nh *nh,
-		    const struct nfsk_rc_verdict *v, s32 delta,
-		    bool prior_known, u8 prior_protocol,
+		    enum nfsk_rc_fib fib, const struct nfsk_rc_verdict *v,
+		    s32 delta, bool prior_known, u8 prior_protocol,
 		    struct nfsk_ra_verdict *av);
 void nfsk_anom_configure(struct nfsk_routes *r, const struct nfsk_config *cfg);
 void nfsk_anom_alert(struct nfsk_events *ev, u64 window_id,

@@ -30,7 +30,7 @@ void nfsk_msg_check_size(const struct sk_buff *msg, size_t size, u8 cmd)
 }
 
 /*
- * STATS: 18 u64 (4 of them the events', 7 the routes') and 7 u32 (2 of
+ * STATS: 19 u64 (5 of them the events', 7 the routes') and 7 u32 (2 of
  * them the route set's)
  */
 size_t nfsk_stats_size(void)
@@ -339,7 +339,7 @@ nla_put_failure:
 	return -EMSGSIZE;
 }
 
-/* ALERT: 2 u32, 5 u64 and a FLOW or a ROUTE nest, in a nest */
+/* ALERT: 3 u32, 6 u64 and a FLOW or a ROUTE nest, in a nest */
 size_t nfsk_alert_size(void)
 {
 	return nla_total_size(0) + 3 * U32_ATTR + 6 * U64_ATTR +

@@ -10,7 +10,9 @@
  * The kernel's rhashtable, entries from one module-wide kmem_cache:
  *  - inserts come from the fib notifier, an atomic chain (IPv6 holds a
  *    table spinlock, the registration replay the RCU read lock for the
- *    whole dump): entries are allocated with GFP_ATOMIC, and rhashtable
+ *    whole dump): entries are allocated with GFP_NOWAIT (no dip into the
+ *    reserves packets need: a failure is counted, see below) from a cache
+ *    charged to the memory cgroup (SLAB_ACCOUNT), and rhashtable
  *    grows its bucket array in its own worker (process context), or with
  *    GFP_ATOMIC (nested tables) when an insert finds it over full;
  *  - an insert that fails is never silent: at the ceiling route_track_max
@@ -56,7 +58,7 @@ static const struct rhashtable_params nfsk_route_params = {
 
 int nfsk_route_cache_init(void)
 {
-	nfsk_route_cache = KMEM_CACHE(nfsk_route_entry, 0);
+	nfsk_route_cache = KMEM_CACHE(nfsk_route_entry, SLAB_ACCOUNT);
 	return nfsk_route_cache ? 0 : -ENOMEM;
 }
 
@@ -118,7 +120,7 @@ void nfsk_route_set_destroy(struct nfsk_route_set *s)
 {
 	nfsk_route_ht_free(s->ht);
 	s->ht = NULL;
-	s->entries = 0;
+	WRITE_ONCE(s->entries, 0);
 }
 
 /*
@@ -132,7 +134,7 @@ struct rhashtable *nfsk_route_set_swap(struct nfsk_route_set *s,
 	struct rhashtable *old = s->ht;
 
 	s->ht = fresh;
-	s->entries = 0;
+	WRITE_ONCE(s->entries, 0);
 	return old;
 }
 
@@ -177,7 +179,7 @@ static bool nfsk_route_set_insert(struct nfsk_route_set *s,
 		return false;
 	}
 	e = s->ht ? kmem_cache_alloc(nfsk_route_cache,
-				     GFP_ATOMIC | __GFP_NOWARN) : NULL;
+				     GFP_NOWAIT | __GFP_NOWARN) : NULL;
 	if (!e) {
 		s->nomem++;
 		return false;
@@ -191,7 +193,7 @@ static bool nfsk_route_set_insert(struct nfsk_route_set *s,
 		s->nomem++;
 		return false;
 	}
-	s->entries++;
+	WRITE_ONCE(s->entries, s->entries + 1);
 	atomic64_add(nfsk_route_entry_bytes(), &nfsk_mem_bytes);
 	return true;
 }
@@ -215,7 +217,7 @@ void nfsk_route_set_store(struct nfsk_route_set *s,
 	}
 	if (e) {
 		rhashtable_remove_fast(s->ht, &e->node, nfsk_route_params);
-		s->entries--;
+		WRITE_ONCE(s->entries, s->entries - 1);
 		atomic64_sub(nfsk_route_entry_bytes(), &nfsk_mem_bytes);
 		call_rcu(&e->rcu, nfsk_route_entry_free_rcu);
 		return;

@@ -73,8 +73,8 @@ static void nfsk_routes_record(struct nfsk_routes *r, u8 family,
 	size = r->tab.size[fam];
 	nfsk_route_classify(&r->tab, fam, fib, nsiblings, &prior, r->replaying,
 			    &v);
-	nfsk_anom_route(r, fam, table, dst_len, protocol, nh, &v,
-			(s32)(r->tab.size[fam] - size), held,
+	nfsk_anom_route(r, fam, table, dst_len, protocol, nh, fib, &v,
+			(s32)(r->tab.size[fam] - size), !!held,
 			held ? nfsk_route_entry_protocol(held) : 0, &av);
 	nfsk_route_set_store(&r->set, held, &k, &v.next, protocol);
 	nfsk_flap_event(&r->flap, &k, (enum nfsk_flap_event)v.event, now, &fv);

@@ -28,7 +28,8 @@
  * flap table unless a prefix is reused and crosses again before its first
  * alert is sent. A FLAP event that finds its ring full is not dropped but
  * counted as unnamed (flap_unnamed, flap_pending): the caller sends the
- * pending count as one summary alert (nfsk_pace_flap_take()). The flap
+ * pending count (nfsk_pace_flap_pending()) as one summary alert and then
+ * calls nfsk_pace_flap_summarized(). The flap
  * ring is served after the alert ring, alternating with the bulk ring, and
  * does not count in the depth that sets the rate and the watermarks.
  *

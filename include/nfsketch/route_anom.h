@@ -56,8 +56,12 @@ struct nfsk_ra_route {
 	u8	baseline;	/* the registration replay: no verdicts */
 	u8	prior_known;	/* prior_protocol is the route's before */
 	u8	prior_protocol;
-	u16	nexthops;	/* of the first route */
-	u16	pad;
+	u16	nexthops;	/* of the route, all its siblings */
+	u8	sibling_only;	/* an IPv6 sibling appended or deleted: oif
+				 * and gw are that sibling's, not the first
+				 * next hop's; only nexthops is compared
+				 */
+	u8	pad;
 	u32	oif;		/* first next hop's device, 0 if none */
 	u8	gw[16];		/* first next hop's gateway, zero if none */
 };

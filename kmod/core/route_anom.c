@@ -197,6 +197,13 @@ static void judge_default(struct nfsk_ra_state *s,
 		d->present = 0;
 		break;
 	case NFSK_RC_REPLACE:
+		if (d->present && rt->sibling_only) {
+			if (d->nexthops != rt->nexthops)
+				reason |= NFSK_RA_NEXTHOP;
+			v->old_protocol = d->protocol;
+			d->nexthops = rt->nexthops;	/* first next hop kept */
+			break;
+		}
 		if (d->present) {
 			if (d->oif != rt->oif || d->nexthops != rt->nexthops ||
 			    memcmp(d->gw, rt->gw, sizeof(d->gw)))

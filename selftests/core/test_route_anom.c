@@ -287,6 +287,35 @@ TEST(default_withdrawn_and_changed)
 	EXPECT_EQ(5U, (unsigned int)s.defaults_lost);
 }
 
+/*
+ * An IPv6 multipath default: a sibling appended or deleted carries that
+ * sibling's next hop; only the count changed, and the first next hop
+ * compared later is still the first route's.
+ */
+TEST(default_ipv6_sibling_append_and_delete)
+{
+	struct nfsk_ra_state s;
+	struct nfsk_ra_verdict v;
+	struct nfsk_ra_route r;
+
+	init(&s, 500, 100);
+	r = def_of(NFSK_RC_V6, MAIN, BOOT, NFSK_RC_ADD, 1, true);
+	EXPECT_EQ(0U, nfsk_ra_event(&s, &r, NULL));
+	/* append via B: two next hops, the first still A */
+	r = def_of(NFSK_RC_V6, MAIN, BOOT, NFSK_RC_REPLACE, 2, false);
+	r.sibling_only = 1;
+	r.nexthops = 2;
+	EXPECT_EQ((u32)NFSK_FLAG_DEFAULT_ROUTE_LOST, nfsk_ra_event(&s, &r, &v));
+	EXPECT_EQ((u32)NFSK_RA_NEXTHOP, v.reason);
+	/* delete B: back to one next hop, a change too */
+	r.nexthops = 1;
+	EXPECT_EQ((u32)NFSK_FLAG_DEFAULT_ROUTE_LOST, nfsk_ra_event(&s, &r, &v));
+	EXPECT_EQ((u32)NFSK_RA_NEXTHOP, v.reason);
+	/* the route re-announced as it is (A, one next hop): nothing */
+	r = def_of(NFSK_RC_V6, MAIN, BOOT, NFSK_RC_REPLACE, 1, false);
+	EXPECT_EQ(0U, nfsk_ra_event(&s, &r, NULL));
+}
+
 /* Per family and table; a non-default route is never a default lost. */
 TEST(default_per_family_and_table)
 {
