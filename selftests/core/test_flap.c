@@ -488,7 +488,7 @@ TEST(suppressed_never_evicted)
 		for (r = 0; r < 3; r++)
 			nfsk_flap_event(&tb.t, &k, NFSK_FLAP_DEL, 0, NULL);
 	}
-	EXPECT_EQ(NFSK_FLAP_WAYS, nfsk_flap_suppressed(&tb.t, 0));
+	EXPECT_EQ((u32)NFSK_FLAP_WAYS, nfsk_flap_suppressed(&tb.t, 0));
 	/* 3,000 after three half-lives: 375, below 500, above reuse (100) */
 	struct nfsk_flap_key nk = key4(0x0b000000, 24, 254);
 
@@ -496,7 +496,7 @@ TEST(suppressed_never_evicted)
 	EXPECT_EQ(0, v.tracked);
 	EXPECT_EQ(1U, (unsigned int)tb.t.refused);
 	EXPECT_EQ(0U, (unsigned int)tb.t.evictions);
-	EXPECT_EQ(NFSK_FLAP_WAYS, nfsk_flap_suppressed(&tb.t, 3 * HL));
+	EXPECT_EQ((u32)NFSK_FLAP_WAYS, nfsk_flap_suppressed(&tb.t, 3 * HL));
 	for (i = 0; i < NFSK_FLAP_WAYS; i++) {
 		struct nfsk_flap_key k = key4(0x0a000000 + (i << 8), 24, 254);
 
