@@ -18,7 +18,7 @@ mkdir -p "$out"
 {
 	echo '#!/bin/bash'
 	echo "# vm-timeout: 5400"
-	echo "export NFSK_BENCH_PKTS=${BENCH_VM_PKTS:-300000} NFSK_BENCH_ROUNDS=${BENCH_VM_ROUNDS:-5} NFSK_BENCH_FLOWS=${BENCH_VM_FLOWS:-1000}"
+	echo "export NFSK_BENCH_PKTS=${BENCH_VM_PKTS:-200000} NFSK_BENCH_ROUNDS=${BENCH_VM_ROUNDS:-5} NFSK_BENCH_FLOWS=${BENCH_VM_FLOWS:-1000}"
 	echo "exec bash $top/selftests/vm/bench_datapath.sh"
 } >"$out/bench_datapath_run.sh"
 
