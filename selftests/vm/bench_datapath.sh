@@ -24,14 +24,14 @@
 # path run: the receive path's own cost per packet.
 # TCG does not model caches or a real NIC: the ratios are indicative.
 #
-# Sizes (environment): NFSK_BENCH_PKTS (200000 per run), NFSK_BENCH_ROUNDS
-# (5), NFSK_BENCH_FLOWS (1000). The table goes to $NFSK_RUN/bench.md (the
+# Sizes (environment): NFSK_BENCH_PKTS (100000 per run), NFSK_BENCH_ROUNDS
+# (3), NFSK_BENCH_FLOWS (1000). The table goes to $NFSK_RUN/bench.md (the
 # run directory, shared with the host) and to stdout as TAP comments.
 # vm-timeout: 5400
 . "$(dirname "$0")/lib.sh"
 
-PKTS=${NFSK_BENCH_PKTS:-200000}
-ROUNDS=${NFSK_BENCH_ROUNDS:-5}
+PKTS=${NFSK_BENCH_PKTS:-100000}
+ROUNDS=${NFSK_BENCH_ROUNDS:-3}
 FLOWS=${NFSK_BENCH_FLOWS:-1000}
 PORT=9999
 PHASES=(A B C D)
