@@ -194,7 +194,7 @@ run() {
 			{ not_ok "ct state rule ($p, round $r) matched $((k1 - k0)) of $got packets"; return 1; } ;;
 	esac
 	rate=$((got * 1000000 / usec))
-	echo "$p $r $rate $((busy * (1000000000 / hz) / got)) $((si * (1000000000 / hz) / got)) $dropped" >>"$tmp/runs"
+	echo "$p $r $rate $((busy * (1000000000 / hz) / got)) $((si * (1000000000 / hz) / got)) $dropped $((usec * 1000 / got))" >>"$tmp/runs"
 	echo "# $p round $r: $got packets in $usec us, $rate pps; guest CPU $busy ticks" \
 		"($((busy * (1000000000 / hz) / got)) ns/packet), softirq of CPU 0 $si ticks" \
 		"($((si * (1000000000 / hz) / got)) ns/packet); $dropped dropped at rx; pktgen: $(echo $res)"
@@ -226,25 +226,29 @@ check "nfsketch unloaded at the end" bash -c '! grep -q "^nfsketch " /proc/modul
 # and the drops.
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%d\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 ma=$(awk '$1 == "A" { print $3 }' "$tmp/runs" | median)
+nsa=$(awk '$1 == "A" { print $7 }' "$tmp/runs" | median)
 {
 	echo "In-kernel cost, indicative (QEMU TCG: no cache model): kernel $(uname -r), $(nproc) vCPUs,"
 	echo "$PKTS 64-byte UDP packets per run ($FLOWS flows) by pktgen through a veth into a bound socket,"
-	echo "$ROUNDS rounds of A B C D; rate = packets received / pktgen's time, median over the rounds."
+	echo "$ROUNDS rounds of A B C D; rate = packets received / pktgen's time, median over the rounds;"
+	echo "ns/packet = pktgen's time / packets (sender and receiver on one CPU), \"minus A\" = the phase's added cost."
 	echo
-	echo "| phase | rate (pps, median) | ratio to A | per-round ratios to A (min-max) | guest CPU ns/packet (median) | of it softirq, CPU 0 | dropped at rx (sum) |"
-	echo "|---|---|---|---|---|---|---|"
+	echo "| phase | rate (pps, median) | ratio to A | per-round ratios to A (min-max) | ns/packet (median) | minus A | guest CPU ns/packet (median) | of it softirq, CPU 0 | dropped at rx (sum) |"
+	echo "|---|---|---|---|---|---|---|---|---|"
 	for p in "${PHASES[@]}"; do
 		m=$(awk -v p="$p" '$1 == p { print $3 }' "$tmp/runs" | median)
 		c=$(awk -v p="$p" '$1 == p { print $4 }' "$tmp/runs" | median)
 		sq=$(awk -v p="$p" '$1 == p { print $5 }' "$tmp/runs" | median)
 		dsum=$(awk -v p="$p" '$1 == p { s += $6 } END { print s + 0 }' "$tmp/runs")
+		ns=$(awk -v p="$p" '$1 == p { print $7 }' "$tmp/runs" | median)
 		rr=$(awk -v p="$p" '$1 == "A" { a[$2] = $3 } $1 == p { v[$2] = $3 }
 			END { lo = ""; for (r in v) if (r in a && a[r] > 0) { x = v[r] / a[r];
 				if (lo == "" || x < lo) lo = x; if (hi == "" || x > hi) hi = x }
 				if (lo == "") print "-"; else printf "%.2f-%.2f\n", lo, hi }' "$tmp/runs")
 		awk -v p="$p" -v n="${PHASE_NAME[$p]}" -v m="$m" -v a="$ma" -v rr="$rr" -v c="$c" -v sq="$sq" -v d="$dsum" \
+			-v ns="$ns" -v nsa="$nsa" \
 			'BEGIN { ra = "-"; if (a > 0) ra = sprintf("%.2f", m / a)
-				printf "| %s: %s | %d | %s | %s | %d | %d | %d |\n", p, n, m, ra, rr, c, sq, d }'
+				printf "| %s: %s | %d | %s | %s | %d | %+d | %d | %d | %d |\n", p, n, m, ra, rr, ns, ns - nsa, c, sq, d }'
 	done
 } >"$tmp/table"
 sed 's/^/# /' "$tmp/table"
