@@ -19,7 +19,7 @@
 #   make bench-vm   the module's in-kernel cost in the VM, indicative (TCG):
 #                   pktgen through a veth, phases no module / nfsketch /
 #                   conntrack / both alternated in one boot per kernel
-#                   (BENCH_VM_KERNELS, default 6.1 6.12); table printed and
+#                   (BENCH_VM_KERNELS, default 6.1); table printed and
 #                   in build/bench-vm/result.md (not in make check)
 #   make eval       detection quality on labelled generated traffic:
 #                   build/eval/table.md and an SVG per scenario
@@ -200,7 +200,7 @@ bench-callgrind: $(BUILD)/bench
 # scripts/bench-vm.sh builds the module for each kernel (vm-run.sh); the
 # guest needs the CLI (the module's own count is one of the oracles).
 # Sizes: BENCH_VM_PKTS, BENCH_VM_ROUNDS, BENCH_VM_FLOWS.
-BENCH_VM_KERNELS ?= 6.1 6.12
+BENCH_VM_KERNELS ?= 6.1
 bench-vm: tools
 	@scripts/bench-vm.sh $(BENCH_VM_KERNELS)
 
