@@ -27,7 +27,7 @@ def routes(path):
                 continue
             net = ipaddress.ip_network(dst, strict=False)
             out[net] = (r.get("gateway", ""), r.get("dev", ""),
-                        r.get("protocol", ""))
+                        r.get("protocol", "boot"))  # iproute2 omits boot
     return out
 
 

@@ -30,8 +30,8 @@ check "monitor listening" wait_windows "$r" 2
 cat >"$tmp/p.conf" <<CONF
 router id 10.61.0.2;
 protocol device {}
-protocol static base { ipv4; route 10.91.0.0/24 blackhole; route 10.92.0.0/24 blackhole; }
-protocol static more { disabled; ipv4;
+protocol static s24 { ipv4; route 10.91.0.0/24 blackhole; route 10.92.0.0/24 blackhole; }
+protocol static s25 { disabled; ipv4;
 	route 10.91.0.0/25 via 10.61.0.3;	# another next hop: flagged
 	route 10.91.0.128/25 blackhole;		# next hop self, as the /24's
 	route 10.93.0.0/24 blackhole; }		# no cover but the /0
@@ -59,7 +59,7 @@ ip -n "$r" -6 -j route show table main >"$tmp/before6"
 
 open_long_window "$r"
 w=$(open_window_id "$r")
-birdc -s "$tmp/p.ctl" enable more >/dev/null
+birdc -s "$tmp/p.ctl" enable s25 >/dev/null
 check "bgp: the more-specifics arrive" wait_for 120 \
 	has route show 10.93.0.0/24 proto bird
 check "bgp: 10.91.0.0/25 via the third-party next hop 10.61.0.3" wait_for 30 \
