@@ -25,6 +25,8 @@ check "config: window_ms 1000, more_specific 1" \
 	nsk config set window_ms=1000 more_specific=1
 nsk -j monitor >"$tmp/mon" 2>"$tmp/mon.err" &
 on_exit kill $!
+nsk monitor >"$tmp/montext" 2>/dev/null &
+on_exit kill $!
 check "monitor listening" wait_windows "$r" 2
 
 cat >"$tmp/p.conf" <<CONF
@@ -101,6 +103,9 @@ flagged() {
 }
 check_eq "window $w (and only it) flagged ROUTE_MORE_SPECIFIC" "$w" "$(flagged)"
 grep ROUTE_MORE_SPECIFIC "$tmp/mon" | head -n 1 | sed 's/^/# /'
+check_eq "monitor text: the /25's alert names the cover, the reason and the route" 1 \
+	"$(grep -c '^\[alert\] ROUTE_MORE_SPECIFIC window .* nexthop cover 10\.91\.0\.0/24 table main proto bird route .* add  *10\.91\.0\.0/25 ' "$tmp/montext")"
+grep ROUTE_MORE_SPECIFIC "$tmp/montext" | sed 's/^/# /'
 
 # the tunable off: a /27 under the /26 with another next hop raises nothing
 check "config: more_specific 0" nsk config set more_specific=0

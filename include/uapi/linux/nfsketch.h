@@ -381,9 +381,9 @@ enum nfsketch_alert_attr {
 					 * ROUTE_MORE_SPECIFIC: enum
 					 * nfsketch_default_reason bits
 					 */
-	NFSKETCH_A_ALERT_COVER,		/* nest: NFSKETCH_A_ROUTE_*:
-					 * ROUTE_MORE_SPECIFIC's cover (FAMILY,
-					 * DST, DST_LEN, TABLE, PROTOCOL)
+	NFSKETCH_A_ALERT_COVER,		/* nest: ROUTE_MORE_SPECIFIC's cover
+					 * (route attributes FAMILY, DST,
+					 * DST_LEN, TABLE, PROTOCOL)
 					 */
 
 	__NFSKETCH_A_ALERT_MAX,
