@@ -2,7 +2,9 @@
 /*
  * Route anomalies beyond counts, from the fib notifier: the glue between
  * routes.c's classified events and the core's rules (kmod/core/route_anom.c:
- * ROUTE_WITHDRAW_BURST, DEFAULT_ROUTE_LOST) and the alerts they raise.
+ * ROUTE_WITHDRAW_BURST, DEFAULT_ROUTE_LOST; kmod/core/more_spec.c:
+ * ROUTE_MORE_SPECIFIC, judged against route_set.c's present prefixes) and
+ * the alerts they raise.
  *
  * routes.c calls nfsk_anom_route() for every notification, under
  * nfsk_routes->lock (BH, atomic notifier chain: nothing here sleeps), with
@@ -53,23 +55,53 @@ void nfsk_anom_nh_v6(struct nfsk_anom_nh *nh, struct fib6_info *rt,
 }
 
 /*
- * Judge one classified event; @delta is how it moved the family's table
+ * An APPEND, or a DEL the classifier made a REPLACE, notifies one IPv6
+ * sibling: the next hop notified is not the route's first.
+ */
+bool nfsk_anom_sibling_only(enum nfsk_rc_fib fib,
+			    const struct nfsk_rc_verdict *v)
+{
+	return fib == NFSK_RC_FIB_APPEND ||
+	       (fib == NFSK_RC_FIB_DEL && v->event == NFSK_RC_REPLACE);
+}
+
+/* ROUTE_MORE_SPECIFIC of a due ADD of @k: its longest cover in the set. */
+static void nfsk_anom_more_specific(struct nfsk_routes *r,
+				    const struct nfsk_flap_key *k,
+				    const struct nfsk_ra_route *rt,
+				    struct nfsk_ra_verdict *av)
+{
+	struct nfsk_ms_hop hop = {
+		.nh_fp		= nfsk_ms_nh_fp(rt->oif, rt->gw),
+		.protocol	= rt->protocol,
+	};
+	struct nfsk_ms_cover c;
+
+	if (!nfsk_ra_more_specific_due(&r->anom, rt))
+		return;
+	nfsk_route_set_cover(&r->set, k, &hop, &c);
+	nfsk_ra_more_specific(&r->anom, &c, av);
+}
+
+/*
+ * Judge one classified event of prefix @k; @delta is how it moved the family's table
  * size, @prior_protocol the route's protocol before when @prior_known.
  * An APPEND, or a DEL the classifier made a REPLACE, notifies one IPv6
  * sibling: @nh is that sibling's, the route's first next hop is unchanged
  * and its count is the classifier's. Returns the flags it raised (@av says
  * more).
  */
-u32 nfsk_anom_route(struct nfsk_routes *r, enum nfsk_rc_family fam, u32 table,
-		    u8 dst_len, u8 protocol, const struct nfsk_anom_nh *nh,
+u32 nfsk_anom_route(struct nfsk_routes *r, const struct nfsk_flap_key *k,
+		    enum nfsk_rc_family fam, u8 protocol,
+		    const struct nfsk_anom_nh *nh,
 		    enum nfsk_rc_fib fib, const struct nfsk_rc_verdict *v,
 		    s32 delta, bool prior_known, u8 prior_protocol,
 		    struct nfsk_ra_verdict *av)
 {
 	struct nfsk_ra_route rt = {
-		.table		= table,
+		.table		= k->table,
 		.family		= fam,
-		.plen		= dst_len,
+		.plen		= k->plen,
 		.protocol	= protocol,
 		.event		= v->event,
 		.delta		= delta > 0 ? 1 : delta < 0 ? -1 : 0,
@@ -79,15 +111,15 @@ u32 nfsk_anom_route(struct nfsk_routes *r, enum nfsk_rc_family fam, u32 table,
 		/* IPv4: the alias's paths; IPv6: the siblings counted */
 		.nexthops	= fam == NFSK_RC_V6 ? v->next.nexthops :
 						      nh->nexthops,
-		.sibling_only	= fib == NFSK_RC_FIB_APPEND ||
-				  (fib == NFSK_RC_FIB_DEL &&
-				   v->event == NFSK_RC_REPLACE),
+		.sibling_only	= nfsk_anom_sibling_only(fib, v),
 		.oif		= nh->oif,
 	};
 
 	lockdep_assert_held(&r->lock);
 	memcpy(rt.gw, nh->gw, sizeof(rt.gw));
-	return nfsk_ra_event(&r->anom, &rt, av);
+	nfsk_ra_event(&r->anom, &rt, av);
+	nfsk_anom_more_specific(r, k, &rt, av);
+	return av->flags;
 }
 
 void nfsk_anom_configure(struct nfsk_routes *r, const struct nfsk_config *cfg)
@@ -95,6 +127,7 @@ void nfsk_anom_configure(struct nfsk_routes *r, const struct nfsk_config *cfg)
 	lockdep_assert_held(&r->lock);
 	r->anom.cfg.burst_permille = cfg->withdraw_burst_permille;
 	r->anom.cfg.burst_min = cfg->withdraw_burst_min;
+	r->anom.cfg.more_specific = cfg->more_specific;
 }
 
 /* One alert per flag raised, naming the route event that raised it. */
@@ -122,6 +155,16 @@ void nfsk_anom_alert(struct nfsk_events *ev, u64 window_id,
 		a.value = av->old_protocol;
 		a.baseline = av->reason & NFSK_RA_WITHDRAWN ? 0 : rec->protocol;
 		a.reason = av->reason;
+		nfsk_events_alert(ev, &a);
+	}
+	if (av->flags & NFSK_FLAG_ROUTE_MORE_SPECIFIC) {
+		/* the cover's address is the route's cut to cover_len */
+		a.flag = NFSKETCH_FLAG_ROUTE_MORE_SPECIFIC;
+		a.value = av->cover.protocol;
+		a.baseline = rec->protocol;
+		a.reason = av->cover.reason;
+		a.cover_len = av->cover.plen;
+		a.cover_protocol = av->cover.protocol;
 		nfsk_events_alert(ev, &a);
 	}
 }

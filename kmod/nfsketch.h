@@ -53,6 +53,7 @@
 #include <nfsketch/flap.h>
 #include <nfsketch/route_class.h>
 #include <nfsketch/route_anom.h>
+#include <nfsketch/more_spec.h>
 #include <nfsketch/flags.h>
 #include <nfsketch/pace.h>
 #include <nfsketch/tunables.h>
@@ -92,6 +93,7 @@ struct nfsk_config {
 	u32	route_track_max;
 	u32	withdraw_burst_permille;
 	u32	withdraw_burst_min;
+	u32	more_specific;
 };
 
 #define NFSK_NR_PARAMS	NFSK_NR_TUNABLES
@@ -147,6 +149,7 @@ struct nfsk_route_set {
 	u32			entries;
 	u64			full;	/* inserts refused at max */
 	u64			nomem;	/* inserts failed to allocate */
+	struct nfsk_ms_plens	plens;	/* entries per prefix length */
 };
 
 int nfsk_route_cache_init(void);
@@ -165,7 +168,12 @@ u8 nfsk_route_entry_protocol(const struct nfsk_route_entry *e);
 void nfsk_route_set_store(struct nfsk_route_set *s,
 			  struct nfsk_route_entry *e,
 			  const struct nfsk_flap_key *k,
-			  const struct nfsk_rc_prefix *next, u8 protocol);
+			  const struct nfsk_rc_prefix *next, u8 protocol,
+			  const u32 *nh_fp);
+u32 nfsk_route_set_cover(struct nfsk_route_set *s,
+			 const struct nfsk_flap_key *k,
+			 const struct nfsk_ms_hop *hop,
+			 struct nfsk_ms_cover *c);
 void nfsk_route_set_stats(struct nfsk_route_set *s,
 			  struct nfsk_route_stats *st);
 u64 nfsk_route_set_mem_bytes(const struct nfsk_route_set *s);
@@ -230,8 +238,11 @@ struct nfsk_alert_rec;
 void nfsk_anom_nh_v4(struct nfsk_anom_nh *nh, struct fib_info *fi);
 void nfsk_anom_nh_v6(struct nfsk_anom_nh *nh, struct fib6_info *rt,
 		     u32 nsiblings);
-u32 nfsk_anom_route(struct nfsk_routes *r, enum nfsk_rc_family fam, u32 table,
-		    u8 dst_len, u8 protocol, const struct nfsk_anom_nh *nh,
+bool nfsk_anom_sibling_only(enum nfsk_rc_fib fib,
+			    const struct nfsk_rc_verdict *v);
+u32 nfsk_anom_route(struct nfsk_routes *r, const struct nfsk_flap_key *k,
+		    enum nfsk_rc_family fam, u8 protocol,
+		    const struct nfsk_anom_nh *nh,
 		    enum nfsk_rc_fib fib, const struct nfsk_rc_verdict *v,
 		    s32 delta, bool prior_known, u8 prior_protocol,
 		    struct nfsk_ra_verdict *av);
@@ -285,7 +296,13 @@ struct nfsk_alert_rec {
 	u32	flag;
 	u32	series;
 	u32	kind;		/* NFSK_ALERT_* */
-	u32	reason;		/* DEFAULT_ROUTE_LOST: NFSKETCH_DEFAULT_* */
+	u32	reason;		/* DEFAULT_ROUTE_LOST, ROUTE_MORE_SPECIFIC:
+				 * NFSKETCH_DEFAULT_*
+				 */
+	u8	cover_len;	/* ROUTE_MORE_SPECIFIC: the cover, whose
+				 * address is route.dst cut to this length
+				 */
+	u8	cover_protocol;
 	union {
 		struct {
 			struct nfsk_flow_key	key;

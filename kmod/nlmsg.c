@@ -339,11 +339,50 @@ nla_put_failure:
 	return -EMSGSIZE;
 }
 
-/* ALERT: 3 u32, 6 u64 and a FLOW or a ROUTE nest, in a nest */
+/* COVER: 3 u8, a u32 and an address, in a nest */
+static size_t nfsk_cover_size(void)
+{
+	return nla_total_size(0) + 3 * nla_total_size(sizeof(u8)) + U32_ATTR +
+	       nla_total_size(16);
+}
+
+/* ROUTE_MORE_SPECIFIC's cover: the alert's route cut to cover_len bits. */
+static int nfsk_cover_put(struct sk_buff *msg, const struct nfsk_alert_rec *a)
+{
+	const struct nfsk_route_rec *rt = &a->route;
+	/* IPv4 is IPv4-mapped: its prefix starts at bit 96 */
+	u32 bits = a->cover_len + (rt->family == NFSK_AF_INET ? 96 : 0), i;
+	struct nlattr *nest;
+	u8 dst[16];
+
+	for (i = 0; i < 16; i++) {
+		if (bits >= 8 * (i + 1))
+			dst[i] = rt->dst[i];
+		else if (bits <= 8 * i)
+			dst[i] = 0;
+		else
+			dst[i] = rt->dst[i] & (u8)(0xff << (8 * (i + 1) - bits));
+	}
+	nest = nla_nest_start(msg, NFSKETCH_A_ALERT_COVER);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u8(msg, NFSKETCH_A_ROUTE_FAMILY, rt->family) ||
+	    nla_put(msg, NFSKETCH_A_ROUTE_DST, 16, dst) ||
+	    nla_put_u8(msg, NFSKETCH_A_ROUTE_DST_LEN, a->cover_len) ||
+	    nla_put_u32(msg, NFSKETCH_A_ROUTE_TABLE, rt->table) ||
+	    nla_put_u8(msg, NFSKETCH_A_ROUTE_PROTOCOL, a->cover_protocol)) {
+		nla_nest_cancel(msg, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* ALERT: 3 u32, 6 u64, a FLOW or a ROUTE nest and a COVER, in a nest */
 size_t nfsk_alert_size(void)
 {
 	return nla_total_size(0) + 3 * U32_ATTR + 6 * U64_ATTR +
-	       max(nfsk_flow_size(), nfsk_route_size());
+	       max(nfsk_flow_size(), nfsk_route_size()) + nfsk_cover_size();
 }
 
 int nfsk_alert_put(struct sk_buff *msg, const struct nfsk_alert_rec *a)
@@ -376,6 +415,10 @@ int nfsk_alert_put(struct sk_buff *msg, const struct nfsk_alert_rec *a)
 		goto nla_put_failure;
 	if (a->reason &&
 	    nla_put_u32(msg, NFSKETCH_A_ALERT_REASON, a->reason))
+		goto nla_put_failure;
+	if (a->kind == NFSK_ALERT_ROUTE &&
+	    a->flag == NFSKETCH_FLAG_ROUTE_MORE_SPECIFIC &&
+	    nfsk_cover_put(msg, a))
 		goto nla_put_failure;
 	if (a->kind == NFSK_ALERT_UNNAMED &&
 	    nla_put_u64_64bit(msg, NFSKETCH_A_ALERT_UNNAMED, a->value,

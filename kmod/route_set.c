@@ -2,10 +2,14 @@
 /*
  * The set of present routes of a namespace: one entry per prefix (family,
  * table, prefix length, address: struct nfsk_flap_key) in its tables, with
- * the nexthops of its first route and its protocol. It tells the route
- * classifier (kmod/core/route_class.c) whether a notified prefix is already
- * there, so add vs replace and the table sizes stay exact for a full
- * Internet table, where the bounded flap table holds only the flapping few.
+ * the nexthops of its first route, a fingerprint of its first next hop and
+ * its protocol. It tells the route classifier (kmod/core/route_class.c)
+ * whether a notified prefix is already there, so add vs replace and the
+ * table sizes stay exact for a full Internet table, where the bounded flap
+ * table holds only the flapping few; and it answers ROUTE_MORE_SPECIFIC's
+ * "which present shorter prefix covers this one" (nfsk_route_set_cover():
+ * one exact lookup per shorter length present, counted per family in
+ * s->plens, see kmod/core/more_spec.c).
  *
  * The kernel's rhashtable, entries from one module-wide kmem_cache:
  *  - inserts come from the fib notifier, an atomic chain (IPv6 holds a
@@ -44,6 +48,7 @@ struct nfsk_route_entry {
 	struct nfsk_flap_key	key;
 	u16			nexthops;
 	u8			protocol;
+	u32			nh_fp;	/* in the padding: 56 bytes on 64-bit */
 	struct rcu_head		rcu;
 };
 
@@ -58,6 +63,9 @@ static const struct rhashtable_params nfsk_route_params = {
 
 int nfsk_route_cache_init(void)
 {
+	/* the memory per route the README states, on 64-bit */
+	BUILD_BUG_ON(IS_ENABLED(CONFIG_64BIT) &&
+		     sizeof(struct nfsk_route_entry) != 56);
 	nfsk_route_cache = KMEM_CACHE(nfsk_route_entry, SLAB_ACCOUNT);
 	return nfsk_route_cache ? 0 : -ENOMEM;
 }
@@ -121,6 +129,7 @@ void nfsk_route_set_destroy(struct nfsk_route_set *s)
 	nfsk_route_ht_free(s->ht);
 	s->ht = NULL;
 	WRITE_ONCE(s->entries, 0);
+	memset(&s->plens, 0, sizeof(s->plens));
 }
 
 /*
@@ -135,6 +144,7 @@ struct rhashtable *nfsk_route_set_swap(struct nfsk_route_set *s,
 
 	s->ht = fresh;
 	WRITE_ONCE(s->entries, 0);
+	memset(&s->plens, 0, sizeof(s->plens));
 	return old;
 }
 
@@ -170,7 +180,7 @@ struct nfsk_route_entry *nfsk_route_set_find(struct nfsk_route_set *s,
 
 static bool nfsk_route_set_insert(struct nfsk_route_set *s,
 				  const struct nfsk_flap_key *k,
-				  u16 nexthops, u8 protocol)
+				  u16 nexthops, u8 protocol, u32 nh_fp)
 {
 	struct nfsk_route_entry *e;
 
@@ -187,6 +197,7 @@ static bool nfsk_route_set_insert(struct nfsk_route_set *s,
 	e->key = *k;
 	e->nexthops = nexthops;
 	e->protocol = protocol;
+	e->nh_fp = nh_fp;
 	/* -ENOMEM (bucket table), -E2BIG, -EBUSY: not stored, counted */
 	if (rhashtable_insert_fast(s->ht, &e->node, nfsk_route_params)) {
 		kmem_cache_free(nfsk_route_cache, e);
@@ -194,6 +205,7 @@ static bool nfsk_route_set_insert(struct nfsk_route_set *s,
 		return false;
 	}
 	WRITE_ONCE(s->entries, s->entries + 1);
+	nfsk_ms_plen_add(&s->plens, k);
 	atomic64_add(nfsk_route_entry_bytes(), &nfsk_mem_bytes);
 	return true;
 }
@@ -204,26 +216,67 @@ u8 nfsk_route_entry_protocol(const struct nfsk_route_entry *e)
 	return e->protocol;
 }
 
-/* Store the classifier's verdict on @k; @e from nfsk_route_set_find(). */
+/*
+ * Store the classifier's verdict on @k; @e from nfsk_route_set_find().
+ * @nh_fp is the first next hop's fingerprint, NULL when the notification
+ * named another next hop than the first (an IPv6 sibling): kept.
+ */
 void nfsk_route_set_store(struct nfsk_route_set *s,
 			  struct nfsk_route_entry *e,
 			  const struct nfsk_flap_key *k,
-			  const struct nfsk_rc_prefix *next, u8 protocol)
+			  const struct nfsk_rc_prefix *next, u8 protocol,
+			  const u32 *nh_fp)
 {
 	if (e && next->present) {
 		e->nexthops = next->nexthops;
 		e->protocol = protocol;
+		if (nh_fp)
+			e->nh_fp = *nh_fp;
 		return;
 	}
 	if (e) {
 		rhashtable_remove_fast(s->ht, &e->node, nfsk_route_params);
 		WRITE_ONCE(s->entries, s->entries - 1);
+		nfsk_ms_plen_del(&s->plens, k);
 		atomic64_sub(nfsk_route_entry_bytes(), &nfsk_mem_bytes);
 		call_rcu(&e->rcu, nfsk_route_entry_free_rcu);
 		return;
 	}
 	if (next->present)
-		nfsk_route_set_insert(s, k, next->nexthops, protocol);
+		nfsk_route_set_insert(s, k, next->nexthops, protocol,
+				      nh_fp ? *nh_fp : 0);
+}
+
+static bool nfsk_route_set_find_hop(void *ctx, const struct nfsk_flap_key *k,
+				    struct nfsk_ms_hop *hop)
+{
+	struct nfsk_route_set *s = ctx;
+	struct nfsk_route_entry *e;
+
+	e = rhashtable_lookup_fast(s->ht, k, nfsk_route_params);
+	if (!e)
+		return false;
+	hop->nh_fp = e->nh_fp;
+	hop->protocol = e->protocol;
+	return true;
+}
+
+/*
+ * ROUTE_MORE_SPECIFIC: judge the new prefix @k whose route is @hop against
+ * the present shorter prefixes (kmod/core/more_spec.c); the reason bits,
+ * the cover in @c. Atomic context: exact lookups only, nothing allocated.
+ * A cover the set could not hold (full, no memory) is not seen.
+ */
+u32 nfsk_route_set_cover(struct nfsk_route_set *s,
+			 const struct nfsk_flap_key *k,
+			 const struct nfsk_ms_hop *hop,
+			 struct nfsk_ms_cover *c)
+{
+	if (!s->ht) {
+		memset(c, 0, sizeof(*c));
+		return 0;
+	}
+	return nfsk_ms_judge(&s->plens, k, hop, nfsk_route_set_find_hop, s, c);
 }
 
 /* Entries, bytes (entries and buckets) and the refusals, for STATS_GET. */

@@ -63,6 +63,7 @@ static void nfsk_routes_record(struct nfsk_routes *r, u8 family,
 	struct nfsk_ra_verdict av;
 	struct nfsk_flap_key k;
 	u64 now = ktime_get_ns();
+	u32 nh_fp = nfsk_ms_nh_fp(nh->oif, nh->gw);
 	u32 size;
 	u64 window_id;
 	u32 suppress;
@@ -73,10 +74,11 @@ static void nfsk_routes_record(struct nfsk_routes *r, u8 family,
 	size = r->tab.size[fam];
 	nfsk_route_classify(&r->tab, fam, fib, nsiblings, &prior, r->replaying,
 			    &v);
-	nfsk_anom_route(r, fam, table, dst_len, protocol, nh, fib, &v,
+	nfsk_anom_route(r, &k, fam, protocol, nh, fib, &v,
 			(s32)(r->tab.size[fam] - size), !!held,
 			held ? nfsk_route_entry_protocol(held) : 0, &av);
-	nfsk_route_set_store(&r->set, held, &k, &v.next, protocol);
+	nfsk_route_set_store(&r->set, held, &k, &v.next, protocol,
+			     nfsk_anom_sibling_only(fib, &v) ? NULL : &nh_fp);
 	nfsk_flap_event(&r->flap, &k, (enum nfsk_flap_event)v.event, now, &fv);
 	nfsk_flap_set_route(&r->flap, &k, protocol, v.next.nexthops);
 	if (!v.report)

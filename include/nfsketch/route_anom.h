@@ -10,6 +10,11 @@
  *   added during it, so a route added and withdrawn in the window counts
  *   once on each side. Raised once per group per window, at the
  *   withdrawal that crosses the share.
+ * ROUTE_MORE_SPECIFIC  a new prefix inside a present shorter one going
+ *   elsewhere (more_spec.h has the rule): the caller asks
+ *   nfsk_ra_more_specific_due() whether an event is judged, judges it
+ *   against its set of present routes (nfsk_ms_judge()) and hands the
+ *   verdict to nfsk_ra_more_specific(), which raises the flag.
  * DEFAULT_ROUTE_LOST  the default route (prefix length 0) of a (family,
  *   table) is withdrawn, or replaced by one with another first next hop
  *   (gateway, device or nexthop count) or another protocol.
@@ -29,6 +34,7 @@
 
 #include <nfsketch/compat.h>
 #include <nfsketch/series.h>
+#include <nfsketch/more_spec.h>
 
 #define NFSK_RA_GROUPS		64
 #define NFSK_RA_DEFAULTS	16
@@ -43,6 +49,7 @@ enum nfsk_ra_reason {
 struct nfsk_ra_cfg {
 	u32	burst_permille;	/* share of a group's routes, per mille */
 	u32	burst_min;	/* fewest withdrawals that make a burst */
+	u32	more_specific;	/* 1: ROUTE_MORE_SPECIFIC judged */
 };
 
 /* One classified route event. */
@@ -99,16 +106,20 @@ struct nfsk_ra_state {
 	u64	untracked;	/* events of a group or default with no slot */
 	u64	bursts;		/* WITHDRAW_BURSTs raised, all time */
 	u64	defaults_lost;	/* DEFAULT_ROUTE_LOSTs raised, all time */
+	u64	more_specifics;	/* ROUTE_MORE_SPECIFICs raised, all time */
 };
 
 /* What one event raised; flags 0 when nothing. */
 struct nfsk_ra_verdict {
-	u32	flags;		/* NFSK_FLAG_ROUTE_WITHDRAW_BURST, ..._LOST */
+	u32	flags;		/* NFSK_FLAG_ROUTE_WITHDRAW_BURST, ..._LOST,
+				 * ..._MORE_SPECIFIC
+				 */
 	u32	withdrawn;	/* burst: the group's withdrawals this window */
 	u32	routes;		/* burst: its start + added this window */
 	u32	reason;		/* default lost: NFSK_RA_* bits */
 	u8	old_protocol;	/* default lost: the protocol it had */
 	u8	pad[3];
+	struct nfsk_ms_cover cover;	/* more specific: its cover, reason */
 };
 
 void nfsk_ra_cfg_default(struct nfsk_ra_cfg *cfg);
@@ -118,6 +129,13 @@ void nfsk_ra_reset(struct nfsk_ra_state *s);
 /* Judge one classified event; @v may be NULL. Returns v->flags. */
 u32 nfsk_ra_event(struct nfsk_ra_state *s, const struct nfsk_ra_route *rt,
 		  struct nfsk_ra_verdict *v);
+/* Is @rt judged for ROUTE_MORE_SPECIFIC (on, an ADD, not the replay)? */
+bool nfsk_ra_more_specific_due(const struct nfsk_ra_state *s,
+			       const struct nfsk_ra_route *rt);
+/* nfsk_ms_judge()'s verdict @c on a due event: flag it in @v if it says so. */
+u32 nfsk_ra_more_specific(struct nfsk_ra_state *s,
+			  const struct nfsk_ms_cover *c,
+			  struct nfsk_ra_verdict *v);
 /* Window close: the flags raised in it; the next window starts. */
 u32 nfsk_ra_window_close(struct nfsk_ra_state *s);
 

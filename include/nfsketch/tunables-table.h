@@ -64,3 +64,5 @@ NFSK_TUNABLE(withdraw_burst_permille, WITHDRAW_BURST_PERMILLE, 1, 1000, 500, fal
 	     "ROUTE_WITHDRAW_BURST: withdrawn per mille of a table's routes of one protocol")
 NFSK_TUNABLE(withdraw_burst_min, WITHDRAW_BURST_MIN, 1, 0xffffffff, 100, false, false,
 	     "ROUTE_WITHDRAW_BURST: at least this many withdrawals")
+NFSK_TUNABLE(more_specific, MORE_SPECIFIC, 0, 1, 1, false, false,
+	     "1: ROUTE_MORE_SPECIFIC when a new prefix lies inside a shorter one going elsewhere")

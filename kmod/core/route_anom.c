@@ -17,6 +17,7 @@ void nfsk_ra_cfg_default(struct nfsk_ra_cfg *cfg)
 {
 	cfg->burst_permille = nfsk_tunables[NFSK_T_withdraw_burst_permille].def;
 	cfg->burst_min = nfsk_tunables[NFSK_T_withdraw_burst_min].def;
+	cfg->more_specific = nfsk_tunables[NFSK_T_more_specific].def;
 }
 
 void nfsk_ra_init(struct nfsk_ra_state *s, const struct nfsk_ra_cfg *cfg)
@@ -237,6 +238,27 @@ u32 nfsk_ra_event(struct nfsk_ra_state *s, const struct nfsk_ra_route *rt,
 	judge_default(s, rt, v);
 	s->window_flags |= v->flags;
 	return v->flags;
+}
+
+bool nfsk_ra_more_specific_due(const struct nfsk_ra_state *s,
+			       const struct nfsk_ra_route *rt)
+{
+	/* a /1 has no cover but the /0, which never counts */
+	return s->cfg.more_specific && rt->event == NFSK_RC_ADD &&
+	       !rt->baseline && rt->plen > 1;
+}
+
+u32 nfsk_ra_more_specific(struct nfsk_ra_state *s,
+			  const struct nfsk_ms_cover *c,
+			  struct nfsk_ra_verdict *v)
+{
+	if (!c->reason)
+		return 0;
+	s->more_specifics++;
+	s->window_flags |= NFSK_FLAG_ROUTE_MORE_SPECIFIC;
+	v->flags |= NFSK_FLAG_ROUTE_MORE_SPECIFIC;
+	v->cover = *c;
+	return NFSK_FLAG_ROUTE_MORE_SPECIFIC;
 }
 
 u32 nfsk_ra_window_close(struct nfsk_ra_state *s)

@@ -21,6 +21,7 @@
 #include "cmd.h"
 #include "fmt.h"
 #include "hooks.h"
+#include "rtnames.h"
 
 static const char monitor_usage[] =
 	"Usage: nfsketch [-j [-p]] monitor [-t] [-f] [-s] [-e PROGRAM [-m N] [-T SECONDS]]\n"
@@ -29,7 +30,8 @@ static const char monitor_usage[] =
 	"  [alert]   a detector raised a flag (with the flow for HEAVY_HITTER,\n"
 	"            the prefix for ROUTE_FLAP, the route, table and protocol for\n"
 	"            ROUTE_WITHDRAW_BURST and DEFAULT_ROUTE_LOST, and what\n"
-	"            happened to the default route)\n"
+	"            happened to the default route; for ROUTE_MORE_SPECIFIC the\n"
+	"            new prefix, its cover and how they differ)\n"
 	"  [route]   a route was added, deleted or replaced; under load the\n"
 	"            kernel coalesces route events into one summary\n"
 	"With -j, one JSON object per line: {\"type\":\"window\",\"window\":{...}},\n"
@@ -103,7 +105,10 @@ static const char *flag_name(uint32_t flag)
 	return "?";
 }
 
-/* DEFAULT_ROUTE_LOST's reason bits by name: "withdrawn", "nexthop,protocol" */
+/*
+ * DEFAULT_ROUTE_LOST's and ROUTE_MORE_SPECIFIC's reason bits by name:
+ * "withdrawn", "nexthop,protocol"
+ */
 static const char *reason_str(uint32_t reason, char *buf, size_t len)
 {
 	static const char *const names[] = { "withdrawn", "nexthop", "protocol" };
@@ -116,6 +121,38 @@ static const char *reason_str(uint32_t reason, char *buf, size_t len)
 			off += snprintf(buf + off, len - off, "%s%s",
 					off ? "," : "", names[i]);
 	return buf;
+}
+
+/* ROUTE_MORE_SPECIFIC's cover: "10.1.0.0/24" and its table and protocol */
+static void print_cover(struct cli *c, const struct nlattr *nest)
+{
+	const struct nlattr *tb[NFSKETCH_A_ROUTE_MAX + 1];
+	char addr[ADDR_STR_LEN], pfx[ADDR_STR_LEN + 8];
+	char proto[RTNAME_LEN], table[RTNAME_LEN];
+	uint8_t family;
+
+	nfsk_nl_parse_nest(nest, tb, NFSKETCH_A_ROUTE_MAX);
+	family = nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_FAMILY]);
+	if (tb[NFSKETCH_A_ROUTE_DST] && mnl_attr_get_payload_len(tb[NFSKETCH_A_ROUTE_DST]) == 16)
+		fmt_addr(family, mnl_attr_get_payload(tb[NFSKETCH_A_ROUTE_DST]), addr);
+	else
+		snprintf(addr, sizeof(addr), "?");
+	snprintf(pfx, sizeof(pfx), "%s/%u", addr,
+		 (unsigned int)nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_DST_LEN]));
+	rtname_protocol(nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_PROTOCOL]), proto);
+	rtname_table(nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TABLE]), table);
+	if (c->json) {
+		json_obj_open(&c->j, "cover");
+		json_u64(&c->j, "family", family == AF_INET ? 4 : 6);
+		json_str(&c->j, "prefix", pfx);
+		json_u64(&c->j, "table", nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TABLE]));
+		json_str(&c->j, "table_name", table);
+		json_u64(&c->j, "protocol", nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_PROTOCOL]));
+		json_str(&c->j, "protocol_name", proto);
+		json_obj_close(&c->j);
+		return;
+	}
+	fprintf(c->out, " cover %s table %s proto %s", pfx, table, proto);
 }
 
 static void print_alert(struct cli *c, const struct nlattr *nest)
@@ -182,6 +219,8 @@ static void print_alert(struct cli *c, const struct nlattr *nest)
 			json_str(&c->j, "reason",
 				 reason_str(nfsk_nl_u64(tb[NFSKETCH_A_ALERT_REASON]),
 					    buf, sizeof(buf)));
+		if (tb[NFSKETCH_A_ALERT_COVER])
+			print_cover(c, tb[NFSKETCH_A_ALERT_COVER]);
 		json_obj_close(&c->j);
 		json_obj_close(&c->j);
 		json_end(&c->j);
@@ -218,6 +257,8 @@ static void print_alert(struct cli *c, const struct nlattr *nest)
 	if (tb[NFSKETCH_A_ALERT_REASON])
 		fprintf(c->out, " %s", reason_str(nfsk_nl_u64(tb[NFSKETCH_A_ALERT_REASON]),
 						   buf, sizeof(buf)));
+	if (tb[NFSKETCH_A_ALERT_COVER])
+		print_cover(c, tb[NFSKETCH_A_ALERT_COVER]);
 	if (tb[NFSKETCH_A_ALERT_ROUTE]) {
 		fprintf(c->out, " route ");
 		route_print(c, tb[NFSKETCH_A_ALERT_ROUTE], NULL);

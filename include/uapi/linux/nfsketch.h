@@ -204,11 +204,16 @@ enum nfsketch_flag {
 	NFSKETCH_FLAG_ROUTE_FLAP	= 1U << 4,
 	NFSKETCH_FLAG_ROUTE_WITHDRAW_BURST = 1U << 5,
 	NFSKETCH_FLAG_DEFAULT_ROUTE_LOST = 1U << 6,
+	NFSKETCH_FLAG_ROUTE_MORE_SPECIFIC = 1U << 7,
 
-	NFSKETCH_FLAG_MASK		= (1U << 7) - 1
+	NFSKETCH_FLAG_MASK		= (1U << 8) - 1
 };
 
-/* DEFAULT_ROUTE_LOST: what happened to the default route (ALERT_REASON). */
+/*
+ * DEFAULT_ROUTE_LOST: what happened to the default route (ALERT_REASON);
+ * ROUTE_MORE_SPECIFIC: how the new route differs from its cover (NEXTHOP,
+ * PROTOCOL).
+ */
 enum nfsketch_default_reason {
 	NFSKETCH_DEFAULT_WITHDRAWN	= 1U << 0,	/* it is gone */
 	NFSKETCH_DEFAULT_NEXTHOP	= 1U << 1,	/* first next hop changed */
@@ -298,6 +303,7 @@ enum nfsketch_config_attr {
 						    * share, per mille
 						    */
 	NFSKETCH_A_CONFIG_WITHDRAW_BURST_MIN, /* u32: fewest withdrawals */
+	NFSKETCH_A_CONFIG_MORE_SPECIFIC, /* u32: 1 = ROUTE_MORE_SPECIFIC on */
 
 	__NFSKETCH_A_CONFIG_MAX,
 	NFSKETCH_A_CONFIG_MAX = __NFSKETCH_A_CONFIG_MAX - 1
@@ -344,7 +350,13 @@ enum nfsketch_sketch_attr {
  *  - DEFAULT_ROUTE_LOST: ROUTE is the default route of its family and table
  *    as notified (DEL: withdrawn; REPLACE: its new protocol), REASON what
  *    happened (enum nfsketch_default_reason), VALUE and BASELINE the
- *    protocol it had and has (0 once withdrawn), SCORE 0.
+ *    protocol it had and has (0 once withdrawn), SCORE 0;
+ *  - ROUTE_MORE_SPECIFIC: ROUTE is the new prefix (its ADD), COVER the
+ *    longest present shorter prefix of the same family and table containing
+ *    it (never a /0), REASON how the new route differs from it (enum
+ *    nfsketch_default_reason: NEXTHOP for the first next hop's gateway or
+ *    device, PROTOCOL), VALUE and BASELINE the cover's and the new route's
+ *    protocol, SCORE 0. One alert per such ADD.
  */
 enum nfsketch_alert_attr {
 	NFSKETCH_A_ALERT_UNSPEC,
@@ -365,8 +377,13 @@ enum nfsketch_alert_attr {
 	NFSKETCH_A_ALERT_UNNAMED,	/* u64: ROUTE_FLAP summary: crossings
 					 * that had no alert of their own
 					 */
-	NFSKETCH_A_ALERT_REASON,	/* u32: DEFAULT_ROUTE_LOST: enum
+	NFSKETCH_A_ALERT_REASON,	/* u32: DEFAULT_ROUTE_LOST,
+					 * ROUTE_MORE_SPECIFIC: enum
 					 * nfsketch_default_reason bits
+					 */
+	NFSKETCH_A_ALERT_COVER,		/* nest: ROUTE_MORE_SPECIFIC's cover
+					 * (route attributes FAMILY, DST,
+					 * DST_LEN, TABLE, PROTOCOL)
 					 */
 
 	__NFSKETCH_A_ALERT_MAX,
