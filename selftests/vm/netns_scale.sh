@@ -1,4 +1,5 @@
 #!/bin/bash
+# vm-timeout: 7200
 # Cost of many namespaces: N namespaces (netns_hold.py) with the module
 # loaded under each netns_monitor mode, and without the module. For each:
 # the module's own count (/sys/kernel/nfsketch/mem_bytes), the kernel's

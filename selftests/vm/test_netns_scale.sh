@@ -1,4 +1,5 @@
 #!/bin/bash
+# vm-timeout: 1200
 # netns_scale.sh at a size make check affords: 50 namespaces under none,
 # on-demand (10 of them read) and all, 5 s of CPU sampling each. The
 # 1,000-namespace figures of the README come from netns_scale.sh itself.
