@@ -23,10 +23,10 @@ N=${NFSK_SCALE_N:-1000}
 SECS=${NFSK_SCALE_SECS:-30}
 RUNS=${NFSK_SCALE_RUNS:-nomod none on-demand all}
 READS=${NFSK_SCALE_READS:-100}
-[ -n "${NFSK_SCALE_KO:-}" ] && RUNS="nomod ko"
+[ -n "${NFSK_SCALE_KO:-}" ] && RUNS=${NFSK_SCALE_RUNS:-ko}
 hz=$(getconf CLK_TCK)
 
-meminfo() { awk -v k="$1:" '$1 == k { print $2 * 1024 }' /proc/meminfo; }
+meminfo() { awk -v k="$1:" '$1 == k { printf "%.0f\n", $2 * 1024 }' /proc/meminfo; }
 used() { echo $(($(meminfo MemTotal) - $(meminfo MemAvailable))); }
 modmem() { cat /sys/kernel/nfsketch/mem_bytes 2>/dev/null || echo 0; }
 # kernel CPU jiffies (system + irq + softirq) of all CPUs
