@@ -73,6 +73,10 @@ static const struct nla_policy nfsk_config_set_policy[NFSKETCH_A_MAX + 1] = {
 	[NFSKETCH_A_CONFIG]	= NLA_POLICY_NESTED(nfsk_config_policy),
 };
 
+static const struct nla_policy nfsk_monitor_set_policy[NFSKETCH_A_MAX + 1] = {
+	[NFSKETCH_A_MONITOR]	= NLA_POLICY_MAX(NLA_U8, NFSKETCH_MONITOR_ON),
+};
+
 static int nfsk_check_admin(const struct sk_buff *skb, struct net *net,
 			    struct netlink_ext_ack *extack)
 {
@@ -83,8 +87,12 @@ static int nfsk_check_admin(const struct sk_buff *skb, struct net *net,
 	return -EPERM;
 }
 
-/* A reply of one message built by @fill under nn->lock. */
+/*
+ * A reply of one message built by @fill under nn->lock; with @monitored,
+ * of a monitored namespace (enabled on demand), under monitor_lock too.
+ */
 static int nfsk_reply(struct genl_info *info, u8 cmd, size_t size,
+		      bool monitored,
 		      int (*fill)(struct sk_buff *msg, struct nfsk_net *nn,
 				  struct genl_info *info))
 {
@@ -103,9 +111,16 @@ static int nfsk_reply(struct genl_info *info, u8 cmd, size_t size,
 		err = -EMSGSIZE;
 		goto err_free_msg;
 	}
+	if (monitored) {
+		err = nfsk_monitor_begin(nn, info->extack);
+		if (err)
+			goto err_free_msg;
+	}
 	mutex_lock(&nn->lock);
 	err = fill(msg, nn, info);
 	mutex_unlock(&nn->lock);
+	if (monitored)
+		nfsk_monitor_end(nn);
 	WARN_ONCE(err == -EMSGSIZE, "nfsketch cmd %u: reply of %zu too small\n",
 		  cmd, size);
 	if (err)
@@ -130,7 +145,7 @@ static int nfsk_fill_stats(struct sk_buff *msg, struct nfsk_net *nn,
 static int nfsk_cmd_stats_get(struct sk_buff *skb, struct genl_info *info)
 {
 	return nfsk_reply(info, NFSKETCH_CMD_STATS_GET, nfsk_stats_size(),
-			  nfsk_fill_stats);
+			  true, nfsk_fill_stats);
 }
 
 /* ---- CONFIG_GET / CONFIG_SET ------------------------------------------- */
@@ -138,13 +153,16 @@ static int nfsk_cmd_stats_get(struct sk_buff *skb, struct genl_info *info)
 static int nfsk_fill_config(struct sk_buff *msg, struct nfsk_net *nn,
 			    struct genl_info *info)
 {
+	if (nla_put_u8(msg, NFSKETCH_A_MONITOR, READ_ONCE(nn->monitored) ?
+		       NFSKETCH_MONITOR_ON : NFSKETCH_MONITOR_OFF))
+		return -EMSGSIZE;
 	return nfsk_config_put(msg, &nn->cfg);
 }
 
 static int nfsk_cmd_config_get(struct sk_buff *skb, struct genl_info *info)
 {
-	return nfsk_reply(info, NFSKETCH_CMD_CONFIG_GET, nfsk_config_size(),
-			  nfsk_fill_config);
+	return nfsk_reply(info, NFSKETCH_CMD_CONFIG_GET, nfsk_config_size() +
+			  nla_total_size(sizeof(u8)), false, nfsk_fill_config);
 }
 
 /*
@@ -198,6 +216,9 @@ static int nfsk_cmd_config_set(struct sk_buff *skb, struct genl_info *info)
 		keyp = &key;
 	}
 
+	err = nfsk_monitor_begin(nn, info->extack);
+	if (err)
+		return err;
 	mutex_lock(&nn->lock);
 	cfg = nn->cfg;
 	err = nfsk_config_apply(&cfg, tb, &rebuild, info->extack);
@@ -206,6 +227,7 @@ static int nfsk_cmd_config_set(struct sk_buff *skb, struct genl_info *info)
 	if (!err)
 		err = nfsk_window_configure(nn, &cfg, rebuild, keyp, info->extack);
 	mutex_unlock(&nn->lock);
+	nfsk_monitor_end(nn);
 	return err;
 }
 
@@ -219,13 +241,56 @@ static int nfsk_cmd_reset(struct sk_buff *skb, struct genl_info *info)
 	err = nfsk_check_admin(skb, genl_info_net(info), info->extack);
 	if (err)
 		return err;
+	err = nfsk_monitor_begin(nn, info->extack);
+	if (err)
+		return err;
 	mutex_lock(&nn->lock);
 	nfsk_stats_sum(nn, &nn->base_packets, &nn->base_bytes,
 		       &nn->base_truncated);
 	nn->alerts = 0;
 	nfsk_window_reset(nn);
 	mutex_unlock(&nn->lock);
+	nfsk_monitor_end(nn);
 	return 0;
+}
+
+/* ---- MONITOR_SET ------------------------------------------------------- */
+
+static int nfsk_cmd_monitor_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfsk_net *nn = nfsk_pernet(genl_info_net(info));
+	int err;
+
+	err = nfsk_check_admin(skb, genl_info_net(info), info->extack);
+	if (err)
+		return err;
+	if (GENL_REQ_ATTR_CHECK(info, NFSKETCH_A_MONITOR))
+		return -EINVAL;
+	return nfsk_monitor_set(nn, nla_get_u8(info->attrs[NFSKETCH_A_MONITOR]) ==
+				NFSKETCH_MONITOR_ON, info->extack);
+}
+
+/* ---- dumps of the monitored state -------------------------------------- */
+
+/*
+ * A dumpit call of a monitored namespace: nfsk_monitor_begin(), and the
+ * dump refused when monitoring restarted since its first call (its cursor
+ * belongs to the state freed). cb->args[5]: the enable it started under.
+ */
+static int nfsk_dump_begin(struct nfsk_net *nn, struct netlink_callback *cb)
+{
+	int err = nfsk_monitor_begin(nn, cb->extack);
+
+	if (err)
+		return err;
+	if (!cb->args[5])
+		cb->args[5] = nn->monitor_gen;
+	if (cb->args[5] == nn->monitor_gen)
+		return 0;
+	nfsk_monitor_end(nn);
+	NL_SET_ERR_MSG_MOD(cb->extack,
+			   "monitoring was disabled during the dump, retry");
+	return -EAGAIN;
 }
 
 /* ---- the window a request reads ---------------------------------------- */
@@ -366,7 +431,7 @@ static int nfsk_cmd_topk_get(struct sk_buff *skb, struct genl_info *info)
 	if (info->attrs[NFSKETCH_A_TOPK_N])
 		n = nla_get_u32(info->attrs[NFSKETCH_A_TOPK_N]);
 	return nfsk_reply(info, NFSKETCH_CMD_TOPK_GET, nfsk_topk_reply_size(n),
-			  nfsk_fill_topk);
+			  true, nfsk_fill_topk);
 }
 
 /* ---- QUERY ------------------------------------------------------------- */
@@ -546,7 +611,7 @@ static int nfsk_cmd_query(struct sk_buff *skb, struct genl_info *info)
 	    GENL_REQ_ATTR_CHECK(info, NFSKETCH_A_FLOW))
 		return -EINVAL;
 	return nfsk_reply(info, NFSKETCH_CMD_QUERY, nfsk_query_reply_size(),
-			  nfsk_fill_query);
+			  true, nfsk_fill_query);
 }
 
 /* ---- WINDOW_GET (dump) ------------------------------------------------- */
@@ -572,6 +637,9 @@ static int nfsk_dump_windows(struct sk_buff *skb, struct netlink_callback *cb)
 	if (attrs[NFSKETCH_A_LAST_N])
 		last_n = nla_get_u32(attrs[NFSKETCH_A_LAST_N]);
 
+	err = nfsk_dump_begin(nn, cb);
+	if (err)
+		return err;
 	mutex_lock(&nn->lock);
 	count = nfsk_history_count(&nn->hist->ring);
 	if (!cb->args[0]) {
@@ -602,6 +670,7 @@ static int nfsk_dump_windows(struct sk_buff *skb, struct netlink_callback *cb)
 		cb->args[0] = w->id + 1;
 	}
 	mutex_unlock(&nn->lock);
+	nfsk_monitor_end(nn);
 
 	if (err == -EMSGSIZE && skb->len)
 		return skb->len;
@@ -640,6 +709,9 @@ static int nfsk_dump_sketch(struct sk_buff *skb, struct netlink_callback *cb)
 		cb->args[3] = 1;
 	}
 
+	err = nfsk_dump_begin(nn, cb);
+	if (err)
+		return err;
 	mutex_lock(&nn->lock);
 	if (!nn->last_window_id || !nn->last_sketch) {
 		NL_SET_ERR_MSG_MOD(cb->extack, "no window has closed yet");
@@ -708,6 +780,7 @@ static int nfsk_dump_sketch(struct sk_buff *skb, struct netlink_callback *cb)
 	err = skb->len;
 unlock:
 	mutex_unlock(&nn->lock);
+	nfsk_monitor_end(nn);
 	return err;
 }
 
@@ -752,6 +825,9 @@ static int nfsk_dump_routes(struct sk_buff *skb, struct netlink_callback *cb)
 		cb->args[1] = 1;
 	}
 
+	err = nfsk_dump_begin(nn, cb);
+	if (err)
+		return err;
 	for (pos = cb->args[0]; suppressed; pos = next) {
 		next = pos;
 		if (!nfsk_routes_suppressed_next(nn->routes, &next, &rec, &reuse))
@@ -761,14 +837,13 @@ static int nfsk_dump_routes(struct sk_buff *skb, struct netlink_callback *cb)
 			break;
 		cb->args[0] = next;
 	}
-	if (suppressed)
-		return skb->len;
-
-	while (nfsk_routes_log_next(nn->routes, cb->args[0], &rec)) {
+	while (!suppressed &&
+	       nfsk_routes_log_next(nn->routes, cb->args[0], &rec)) {
 		if (nfsk_route_dump_one(skb, cb, &rec))
 			break;
 		cb->args[0] = rec.seq;
 	}
+	nfsk_monitor_end(nn);
 	return skb->len;
 }
 
@@ -825,6 +900,12 @@ static const struct genl_ops nfsk_genl_ops[] = {
 		.cmd		= NFSKETCH_CMD_RESET,
 		.doit		= nfsk_cmd_reset,
 		.policy		= nfsk_no_attrs_policy,
+		.maxattr	= NFSKETCH_A_MAX,
+	},
+	{
+		.cmd		= NFSKETCH_CMD_MONITOR_SET,
+		.doit		= nfsk_cmd_monitor_set,
+		.policy		= nfsk_monitor_set_policy,
 		.maxattr	= NFSKETCH_A_MAX,
 	},
 };

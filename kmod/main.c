@@ -21,10 +21,10 @@ unsigned int nfsk_net_id __read_mostly;
 atomic64_t nfsk_mem_bytes = ATOMIC64_INIT(0);
 
 /*
- * A namespace's state comes up in the order the packet path and the fib
- * notifier need it, and goes down in reverse: pre_exit removes the
- * producers (hooks, fib notifier), the core then waits one RCU grace period
- * for all namespaces being dismantled (a hook may still be running:
+ * A namespace's state: its configuration always, the rest only while it is
+ * monitored (monitor.c builds and frees it). pre_exit removes the producers
+ * (hooks, fib notifier), the core then waits one RCU grace period for all
+ * namespaces being dismantled (a hook may still be running:
  * nf_unregister_net_hooks() does not wait), and exit stops the works and
  * frees the state.
  */
@@ -36,63 +36,15 @@ static int __net_init nfsk_net_init(struct net *net)
 	nn->net = net;
 	mutex_init(&nn->lock);
 	nfsk_config_defaults(&nn->cfg);
-
-	nn->stats = netdev_alloc_pcpu_stats(struct nfsk_pcpu_stats);
-	if (!nn->stats)
-		return -ENOMEM;
-
-	nn->routes = kzalloc(sizeof(*nn->routes), GFP_KERNEL_ACCOUNT);
-	if (!nn->routes) {
-		err = -ENOMEM;
-		goto err_free_stats;
-	}
-	err = nfsk_routes_init(nn->routes, &nn->cfg);
+	err = nfsk_monitor_net_init(nn);
 	if (err)
-		goto err_free_routes;
-
-	err = nfsk_events_init(nn, &nn->cfg);
-	if (err)
-		goto err_routes_free;
-	nn->routes->events = nn->events;
-
-	err = nfsk_window_init(nn);
-	if (err)
-		goto err_events_exit;
-
-	err = nfsk_hooks_register(net);
-	if (err)
-		goto err_window_free;
-
-	err = nfsk_routes_register(nn);
-	if (err)
-		goto err_hooks_unregister;
-
-	nfsk_window_start(nn);
-	return 0;
-
-err_hooks_unregister:
-	nfsk_hooks_unregister(net);
-	/* hooks of this namespace may still be running on other CPUs */
-	synchronize_net();
-err_window_free:
-	nfsk_window_free(nn);
-err_events_exit:
-	nfsk_events_exit(nn);
-err_routes_free:
-	nfsk_routes_free(nn->routes);
-err_free_routes:
-	kfree(nn->routes);
-err_free_stats:
-	free_percpu(nn->stats);
+		mutex_destroy(&nn->lock);
 	return err;
 }
 
 static void __net_exit nfsk_net_pre_exit(struct net *net)
 {
-	struct nfsk_net *nn = nfsk_pernet(net);
-
-	nfsk_hooks_unregister(net);
-	nfsk_routes_unregister(nn);
+	nfsk_monitor_net_pre_exit(nfsk_pernet(net));
 }
 
 /* After pre_exit and a grace period: no hook, no notification runs. */
@@ -100,13 +52,7 @@ static void __net_exit nfsk_net_exit(struct net *net)
 {
 	struct nfsk_net *nn = nfsk_pernet(net);
 
-	/* the window work is the last producer of events: stop it first */
-	nfsk_window_stop(nn);
-	nfsk_events_exit(nn);
-	nfsk_window_free(nn);
-	nfsk_routes_free(nn->routes);
-	kfree(nn->routes);
-	free_percpu(nn->stats);
+	nfsk_monitor_net_exit(nn);
 	mutex_destroy(&nn->lock);
 }
 
@@ -173,6 +119,8 @@ MODULE_VERSION(NFSKETCH_VERSION);
 /* Memory of one namespace: its own and what each of its parts holds. */
 u64 nfsk_net_mem_bytes(struct nfsk_net *nn)
 {
+	if (!nn->monitored)
+		return sizeof(*nn);
 	return sizeof(*nn) + nfsk_routes_mem_bytes(nn->routes) +
 	       nfsk_events_mem_bytes(nn->events) + nfsk_window_mem_bytes(nn);
 }

@@ -3,6 +3,15 @@
  * nfsketch kernel glue: state shared by the module's files.
  *
  * Locking. Per namespace (struct nfsk_net), each lock owned by one file:
+ *  - nn->monitor_lock (a mutex, monitor.c) guards whether the namespace is
+ *    monitored and everything that exists only while it is (stats, sketch,
+ *    history, routes, events): enable and disable take it, and so does
+ *    every netlink request reading that state, for the whole request (one
+ *    dumpit call), through nfsk_monitor_begin()/nfsk_monitor_end(). The
+ *    packet path and the fib notifier never take it: a namespace not
+ *    monitored has no hooks and no notifier registered at all, and disable
+ *    unregisters them and waits a grace period before freeing. The works
+ *    (window, events) never take it, so disable may wait for them under it;
  *  - the packet path (hooks.c) takes no lock: it reads nn->sketch under the
  *    RCU read lock netfilter holds, reads the sketch's epoch once and writes
  *    its own CPU's bank of that epoch and its per-CPU totals (u64_stats)
@@ -23,7 +32,8 @@
  *    queue, fed by the window close and the fib notifier;
  * and, module-wide, nfsk_defaults_lock (a mutex, config.c) guards the
  * defaults new namespaces start from.
- * Order: nn->lock before routes->lock and before events->lock; routes->lock
+ * Order: nn->monitor_lock before nn->lock; nn->lock before routes->lock
+ * and before events->lock; routes->lock
  * and events->lock are never held together (routes.c queues an event after
  * dropping its lock); nfsk_defaults_lock is taken alone. No lock is held
  * while waiting for a grace period: the window close waits in
@@ -374,7 +384,11 @@ struct nfsk_net {
 	 */
 	struct mutex			lock ____cacheline_aligned_in_smp;
 	struct net			*net;
-	struct nfsk_config		cfg;
+	struct nfsk_config		cfg;	/* kept while not monitored */
+	struct mutex			monitor_lock;	/* monitor.c */
+	bool				monitored;	/* READ_ONCE unlocked */
+	u32				monitor_gen;	/* enables so far */
+	/* from here to the end: zero while not monitored (monitor.c) */
 	struct nfsk_sketch		*pending_sketch; /* next close */
 	struct nfsk_hist_buf		*pending_hist;	/* next close */
 	struct nfsk_sketch		*last_sketch;	/* its wcms: last window */
@@ -438,6 +452,24 @@ void nfsk_stats_sum(const struct nfsk_net *nn, u64 *packets, u64 *bytes,
 
 /* main.c: the namespace's memory, its parts' summed */
 u64 nfsk_net_mem_bytes(struct nfsk_net *nn);
+
+/* ---- monitoring of a namespace (monitor.c) ----------------------------- */
+
+enum nfsk_netns_monitor {
+	NFSK_NETNS_MONITOR_ALL,		/* every namespace from its creation */
+	NFSK_NETNS_MONITOR_NONE,	/* only when enabled through netlink */
+	NFSK_NETNS_MONITOR_ON_DEMAND,	/* also at the first read */
+};
+
+int nfsk_monitor_net_init(struct nfsk_net *nn);
+void nfsk_monitor_net_pre_exit(struct nfsk_net *nn);
+void nfsk_monitor_net_exit(struct nfsk_net *nn);
+int nfsk_monitor_set(struct nfsk_net *nn, bool on,
+		     struct netlink_ext_ack *extack);
+int nfsk_monitor_begin(struct nfsk_net *nn, struct netlink_ext_ack *extack);
+void nfsk_monitor_end(struct nfsk_net *nn);
+int nfsk_netns_monitor_show(char *buf);
+int nfsk_netns_monitor_store(const char *buf);
 
 /* ---- interfaces -------------------------------------------------------- */
 

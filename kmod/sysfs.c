@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /sys/kernel/nfsketch/: module-wide facts (version, mem_bytes) and one file
- * per tunable holding the default new namespaces start from. A write is
+ * /sys/kernel/nfsketch/: module-wide facts (version, mem_bytes), which
+ * namespaces are monitored (netns_monitor, monitor.c) and one file per
+ * tunable holding the default new namespaces start from. A write is
  * parsed with kstrtou64 and checked by the same rules as CONFIG_SET; a bad
  * value returns -EINVAL and changes nothing. Existing namespaces keep their
  * own configuration (change it with `nfsketch config set`).
@@ -25,8 +26,25 @@ static ssize_t mem_bytes_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return sysfs_emit(buf, "%lld\n", (long long)atomic64_read(&nfsk_mem_bytes));
 }
 
+/* all, none or on-demand: see monitor.c */
+static ssize_t netns_monitor_show(struct kobject *kobj,
+				  struct kobj_attribute *attr, char *buf)
+{
+	return nfsk_netns_monitor_show(buf);
+}
+
+static ssize_t netns_monitor_store(struct kobject *kobj,
+				   struct kobj_attribute *attr,
+				   const char *buf, size_t count)
+{
+	int err = nfsk_netns_monitor_store(buf);
+
+	return err ? err : count;
+}
+
 static struct kobj_attribute nfsk_attr_version = __ATTR_RO(version);
 static struct kobj_attribute nfsk_attr_mem_bytes = __ATTR_RO(mem_bytes);
+static struct kobj_attribute nfsk_attr_netns_monitor = __ATTR_RW(netns_monitor);
 
 static const struct nfsk_tunable *nfsk_param_of(const struct kobj_attribute *attr)
 {
@@ -69,8 +87,8 @@ static ssize_t nfsk_param_store(struct kobject *kobj,
 }
 
 static struct kobj_attribute nfsk_param_attrs[NFSK_NR_PARAMS];
-/* version, mem_bytes, the tunables, NULL */
-static struct attribute *nfsk_attrs[NFSK_NR_PARAMS + 3];
+/* version, mem_bytes, netns_monitor, the tunables, NULL */
+static struct attribute *nfsk_attrs[NFSK_NR_PARAMS + 4];
 
 static const struct attribute_group nfsk_attr_group = {
 	.attrs = nfsk_attrs,
@@ -83,6 +101,7 @@ int nfsk_sysfs_init(void)
 
 	nfsk_attrs[0] = &nfsk_attr_version.attr;
 	nfsk_attrs[1] = &nfsk_attr_mem_bytes.attr;
+	nfsk_attrs[2] = &nfsk_attr_netns_monitor.attr;
 	for (i = 0; i < NFSK_NR_PARAMS; i++) {
 		struct kobj_attribute *ka = &nfsk_param_attrs[i];
 
@@ -91,7 +110,7 @@ int nfsk_sysfs_init(void)
 		ka->attr.mode = 0644;
 		ka->show = nfsk_param_show;
 		ka->store = nfsk_param_store;
-		nfsk_attrs[i + 2] = &ka->attr;
+		nfsk_attrs[i + 3] = &ka->attr;
 	}
 
 	nfsk_kobj = kobject_create_and_add("nfsketch", kernel_kobj);

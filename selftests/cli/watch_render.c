@@ -13,6 +13,7 @@
 #include "../../userspace/nfsketch/main.c"
 #undef main
 #include "../../userspace/nfsketch/config.c"
+#include "../../userspace/nfsketch/enable.c"
 #include "../../userspace/nfsketch/fmt.c"
 #include "../../userspace/nfsketch/hooks.c"
 #include "../../userspace/nfsketch/monitor.c"

@@ -260,6 +260,9 @@ def run_fuzz(n, seed):
     report(answered == n, "fuzz: %d of %d random messages answered in %.1f s (seed %d): %s"
            % (answered, n, time.time() - start, seed,
               " ".join("%s=%d" % kv for kv in sorted(errors.items()))))
+    # a random MONITOR_SET may have turned monitoring off: on again first
+    a = nl.nfsk(CMD_MONITOR_SET, u8(A_MONITOR, 1))
+    report(a.error == 0, "MONITOR_SET on after the fuzz")
     a = nl.nfsk(CMD_STATS_GET)
     report(a.error == 0 and len(a.replies) == 1, "STATS_GET after the fuzz")
     return failures == 0

@@ -67,6 +67,8 @@ def base(name):
         return nl.good_flow()
     if name == "config-set":
         return nl.nest(main["config"]["value"], nl.u32(CFG_WINDOW_MS, 500))
+    if name == "monitor-set":
+        return instance(main["monitor"], 1)   # on: a no-op where it runs
     return b""
 
 

@@ -288,8 +288,19 @@ int nfsk_nl_subscribe_ctrl(struct nfsk_nl *nl)
 	return 0;
 }
 
+/*
+ * A subscription reads the namespace's state: one STATS_GET first enables
+ * it when netns_monitor is on-demand (the kernel's group bind callback does
+ * not know the namespace), and fails with the kernel's reason when it is
+ * not monitored.
+ */
 int nfsk_nl_subscribe(struct nfsk_nl *nl)
 {
+	int err = nfsk_nl_talk(nl, nfsk_nl_request(nl, NFSKETCH_CMD_STATS_GET, 0),
+			       NULL, NULL);
+
+	if (err)
+		return err;
 	if (mnl_socket_setsockopt(nl->sk, NETLINK_ADD_MEMBERSHIP,
 				  &nl->events_group, sizeof(nl->events_group)) < 0) {
 		fprintf(stderr, "nfsketch: join events group: %s\n", strerror(errno));

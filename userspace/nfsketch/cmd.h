@@ -31,6 +31,7 @@ int cmd_top(struct cli *c, int argc, char **argv);
 int cmd_query(struct cli *c, int argc, char **argv);
 int cmd_sketch(struct cli *c, int argc, char **argv);
 int cmd_reset(struct cli *c, int argc, char **argv);
+int cmd_enable(struct cli *c, int argc, char **argv);
 int cmd_monitor(struct cli *c, int argc, char **argv);
 int cmd_watch(struct cli *c, int argc, char **argv);
 int cmd_replay(struct cli *c, int argc, char **argv);

@@ -16,6 +16,8 @@ static void config_usage_print(FILE *f)
 
 	fputs("Usage: nfsketch [-j [-p]] config get\n"
 	      "       nfsketch config set KEY=VALUE...\n"
+	      "get also shows whether this namespace is monitored (monitor on|off;\n"
+	      "see `nfsketch enable -h`).\n"
 	      "Keys (the same names as /sys/kernel/nfsketch/, which holds the\n"
 	      "defaults for new namespaces, and as the module's parameters):\n", f);
 	for (i = 0; i < NFSK_NR_TUNABLES; i++) {
@@ -73,14 +75,21 @@ static int config_cb(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *tb[NFSKETCH_A_CONFIG_MAX + 1];
 	struct cli *c = data;
 	const struct nlattr *a;
+	int monitor = -1;	/* absent: a module from before the choice */
 	unsigned int i;
 
 	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) == NFSKETCH_A_MONITOR)
+			monitor = mnl_attr_get_u8(a) == NFSKETCH_MONITOR_ON;
 		if (mnl_attr_get_type(a) != NFSKETCH_A_CONFIG)
 			continue;
 		nfsk_nl_parse_nest(a, tb, NFSKETCH_A_CONFIG_MAX);
 		if (c->json)
 			json_obj_open(&c->j, NULL);
+		if (monitor >= 0 && c->json)
+			json_bool(&c->j, "monitor", monitor);
+		else if (monitor >= 0)
+			printf("%-18s %s\n", "monitor", monitor ? "on" : "off");
 		for (i = 0; i < NFSK_NR_TUNABLES; i++) {
 			const struct nfsk_tunable *t = &nfsk_tunables[i];
 

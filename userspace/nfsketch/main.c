@@ -29,6 +29,7 @@ static const char main_usage[] =
 	"  query           Count-Min estimate of one flow in the last window\n"
 	"  sketch          raw Count-Min rows of the last window\n"
 	"  reset           clear history and totals\n"
+	"  enable, disable start or stop monitoring this namespace\n"
 	"  monitor         print events (windows, alerts, routes) as they come\n"
 	"  watch           live terminal view\n"
 	"  replay FILE     offline: the same sketch core over a pcap/pcapng\n"
@@ -47,6 +48,8 @@ static const struct command {
 	{ "query", cmd_query },
 	{ "sketch", cmd_sketch },
 	{ "reset", cmd_reset },
+	{ "enable", cmd_enable },
+	{ "disable", cmd_enable },
 	{ "monitor", cmd_monitor },
 	{ "watch", cmd_watch },
 	{ "replay", cmd_replay },

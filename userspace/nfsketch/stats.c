@@ -18,7 +18,8 @@ static const char stats_usage[] =
 	"       nfsketch [-j [-p]] stats --all-netns\n"
 	"Totals of this network namespace since load or reset.\n"
 	"  --all-netns   the same for every namespace of ip netns (/run/netns),\n"
-	"                each under its name\n"
+	"                each under its name; one not monitored is listed as\n"
+	"                monitor off, not enabled\n"
 	"  --prometheus  Prometheus text exposition: the totals and the last\n"
 	"                closed window's gauges (nfsketch_* metrics)\n";
 
@@ -101,6 +102,30 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* CONFIG_GET's monitor attribute: 1 on, 0 off, -1 absent. */
+static int monitor_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(a) == NFSKETCH_A_MONITOR)
+			*(int *)data = mnl_attr_get_u8(a) == NFSKETCH_MONITOR_ON;
+	return MNL_CB_OK;
+}
+
+/* A namespace not monitored: listed as such, not enabled by reading it. */
+static void stats_not_monitored(struct cli *c, const char *netns)
+{
+	if (c->json) {
+		json_obj_open(&c->j, NULL);
+		json_str(&c->j, "netns", netns);
+		json_bool(&c->j, "monitor", false);
+		json_obj_close(&c->j);
+	} else {
+		printf("netns %s\n  %-18s off\n", netns, "monitor");
+	}
+}
+
 static int netns_filter(const struct dirent *d)
 {
 	return d->d_name[0] != '.';
@@ -109,7 +134,9 @@ static int netns_filter(const struct dirent *d)
 /*
  * Every namespace of ip netns in turn, as `ip -all netns exec` visits them:
  * a new socket in each (a socket stays in the namespace it was made in),
- * then back to the caller's namespace. Exit 1 when any one failed.
+ * then back to the caller's namespace. Exit 1 when any one failed. One
+ * not monitored is listed so, and not enabled (netns_monitor=on-demand
+ * would enable every namespace of the host at once).
  */
 static int stats_all_netns(struct cli *c)
 {
@@ -137,9 +164,18 @@ static int stats_all_netns(struct cli *c)
 			nfsk_nl_close(&c->nl);
 			ret = EXIT_RUNTIME;
 		} else {
-			nlh = nfsk_nl_request(&c->nl, NFSKETCH_CMD_STATS_GET, 0);
-			if (nfsk_nl_talk(&c->nl, nlh, stats_cb, &x))
+			int monitor = -1;
+
+			nlh = nfsk_nl_request(&c->nl, NFSKETCH_CMD_CONFIG_GET, 0);
+			if (nfsk_nl_talk(&c->nl, nlh, monitor_cb, &monitor))
 				ret = EXIT_RUNTIME;
+			if (!monitor) {
+				stats_not_monitored(c, x.netns);
+			} else {
+				nlh = nfsk_nl_request(&c->nl, NFSKETCH_CMD_STATS_GET, 0);
+				if (nfsk_nl_talk(&c->nl, nlh, stats_cb, &x))
+					ret = EXIT_RUNTIME;
+			}
 			nfsk_nl_close(&c->nl);
 		}
 		if (setns(self, CLONE_NEWNET)) {

@@ -42,6 +42,7 @@ enum nfsketch_cmd {
 	NFSKETCH_CMD_ALERT_NTF,		/* multicast "events" */
 	NFSKETCH_CMD_ROUTE_NTF,		/* multicast "events" */
 	NFSKETCH_CMD_WINDOW_NTF,	/* multicast "events" */
+	NFSKETCH_CMD_MONITOR_SET,	/* doit, admin: NFSKETCH_A_MONITOR */
 
 	__NFSKETCH_CMD_MAX,
 	NFSKETCH_CMD_MAX = __NFSKETCH_CMD_MAX - 1
@@ -72,6 +73,9 @@ enum nfsketch_attr {
 	NFSKETCH_A_WITH_TOPK,		/* flag: WINDOW_GET with each window's
 					 * top flows (needs CAP_NET_ADMIN)
 					 */
+	NFSKETCH_A_MONITOR,		/* u8: enum nfsketch_monitor;
+					 * MONITOR_SET, CONFIG_GET reply
+					 */
 
 	__NFSKETCH_A_MAX,
 	NFSKETCH_A_MAX = __NFSKETCH_A_MAX - 1
@@ -83,6 +87,14 @@ enum nfsketch_topk_by {
 
 	__NFSKETCH_TOPK_BY_MAX,
 	NFSKETCH_TOPK_BY_MAX = __NFSKETCH_TOPK_BY_MAX - 1
+};
+
+enum nfsketch_monitor {
+	NFSKETCH_MONITOR_OFF,
+	NFSKETCH_MONITOR_ON,
+
+	__NFSKETCH_MONITOR_MAX,
+	NFSKETCH_MONITOR_MAX = __NFSKETCH_MONITOR_MAX - 1
 };
 
 enum nfsketch_stats_attr {
