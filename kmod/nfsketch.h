@@ -92,6 +92,10 @@ struct nfsk_config {
 	u32	route_track_max;
 	u32	withdraw_burst_permille;
 	u32	withdraw_burst_min;
+	u32	bgp_sessions;
+	u32	bgp_hold_ms;
+	u32	bgp_silence_permille;
+	u32	bgp_retrans_min;
 };
 
 #define NFSK_NR_PARAMS	NFSK_NR_TUNABLES

@@ -64,3 +64,11 @@ NFSK_TUNABLE(withdraw_burst_permille, WITHDRAW_BURST_PERMILLE, 1, 1000, 500, fal
 	     "ROUTE_WITHDRAW_BURST: withdrawn per mille of a table's routes of one protocol")
 NFSK_TUNABLE(withdraw_burst_min, WITHDRAW_BURST_MIN, 1, 0xffffffff, 100, false, false,
 	     "ROUTE_WITHDRAW_BURST: at least this many withdrawals")
+NFSK_TUNABLE(bgp_sessions, BGP_SESSIONS, 8, 4096, 64, true, false,
+	     "BGP sessions (TCP port 179 connections) tracked per namespace; a new table forgets them")
+NFSK_TUNABLE(bgp_hold_ms, BGP_HOLD_MS, 3000, 65535000, 90000, false, false,
+	     "BGP_SESSION: the hold time assumed for every session, ms")
+NFSK_TUNABLE(bgp_silence_permille, BGP_SILENCE_PERMILLE, 1, 1000, 667, false, false,
+	     "BGP_SESSION silent: no new data from one end for this per mille of bgp_hold_ms")
+NFSK_TUNABLE(bgp_retrans_min, BGP_RETRANS_MIN, 1, 0xffffffff, 3, false, false,
+	     "BGP_SESSION retransmissions: at least this many in a window, and twice the baseline")
