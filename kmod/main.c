@@ -59,9 +59,13 @@ static int __net_init nfsk_net_init(struct net *net)
 	if (err)
 		goto err_events_exit;
 
-	err = nfsk_hooks_register(net);
+	err = nfsk_bgp_init(nn);
 	if (err)
 		goto err_window_free;
+
+	err = nfsk_hooks_register(net);
+	if (err)
+		goto err_bgp_exit;
 
 	err = nfsk_routes_register(nn);
 	if (err)
@@ -74,6 +78,8 @@ err_hooks_unregister:
 	nfsk_hooks_unregister(net);
 	/* hooks of this namespace may still be running on other CPUs */
 	synchronize_net();
+err_bgp_exit:
+	nfsk_bgp_exit(nn);
 err_window_free:
 	nfsk_window_free(nn);
 err_events_exit:
@@ -104,6 +110,7 @@ static void __net_exit nfsk_net_exit(struct net *net)
 	nfsk_window_stop(nn);
 	nfsk_events_exit(nn);
 	nfsk_window_free(nn);
+	nfsk_bgp_exit(nn);
 	nfsk_routes_free(nn->routes);
 	kfree(nn->routes);
 	free_percpu(nn->stats);
@@ -173,6 +180,11 @@ MODULE_VERSION(NFSKETCH_VERSION);
 /* Memory of one namespace: its own and what each of its parts holds. */
 u64 nfsk_net_mem_bytes(struct nfsk_net *nn)
 {
+	u32 sessions;
+	u64 full, evicted, bgp_mem;
+
+	nfsk_bgp_stats(nn, &sessions, &full, &evicted, &bgp_mem);
 	return sizeof(*nn) + nfsk_routes_mem_bytes(nn->routes) +
-	       nfsk_events_mem_bytes(nn->events) + nfsk_window_mem_bytes(nn);
+	       nfsk_events_mem_bytes(nn->events) + nfsk_window_mem_bytes(nn) +
+	       bgp_mem;
 }

@@ -10,7 +10,8 @@
 
 const char *const flag_names[] = {
 	"VOLUME_SPIKE", "ENTROPY_SHIFT", "HEAVY_HITTER", "ROUTE_CHURN",
-	"ROUTE_FLAP", "ROUTE_WITHDRAW_BURST", "DEFAULT_ROUTE_LOST", NULL,
+	"ROUTE_FLAP", "ROUTE_WITHDRAW_BURST", "DEFAULT_ROUTE_LOST",
+	"ROUTE_MORE_SPECIFIC", "BGP_SESSION", NULL,
 };
 
 const char *fmt_addr(uint8_t family, const uint8_t *addr, char *buf)

@@ -119,6 +119,11 @@ enum nfsketch_stats_attr {
 					 * own alert, counted in a ROUTE_FLAP
 					 * summary alert (ALERT_UNNAMED)
 					 */
+	NFSKETCH_A_STATS_BGP_SESSIONS,	/* u32: BGP sessions tracked now */
+	NFSKETCH_A_STATS_BGP_FULL,	/* u64: sessions not tracked: their
+					 * bucket held only live ones
+					 */
+	NFSKETCH_A_STATS_BGP_EVICTED,	/* u64: sessions evicted for new ones */
 
 	__NFSKETCH_A_STATS_MAX,
 	NFSKETCH_A_STATS_MAX = __NFSKETCH_A_STATS_MAX - 1
@@ -204,6 +209,7 @@ enum nfsketch_flag {
 	NFSKETCH_FLAG_ROUTE_FLAP	= 1U << 4,
 	NFSKETCH_FLAG_ROUTE_WITHDRAW_BURST = 1U << 5,
 	NFSKETCH_FLAG_DEFAULT_ROUTE_LOST = 1U << 6,
+	NFSKETCH_FLAG_ROUTE_MORE_SPECIFIC = 1U << 7,
 	NFSKETCH_FLAG_BGP_SESSION	= 1U << 8,
 
 	NFSKETCH_FLAG_MASK		= (1U << 9) - 1
