@@ -134,36 +134,38 @@ void nfsk_bgp_discard(struct nfsk_bgp *fresh)
 		nfsk_bgp_free(fresh);
 }
 
-/* The TCP header of a segment of family @pf: its offset, or -1. */
-static int nfsk_bgp_thoff(const struct sk_buff *skb, u8 pf)
+/* The TCP header of an IPv4 segment: its offset, or -1. */
+static int nfsk_bgp_thoff4(const struct sk_buff *skb, int nhoff)
 {
-	int nhoff = skb_network_offset(skb);
+	const struct iphdr *iph;
+	struct iphdr _iph;
 
-	if (pf == NFPROTO_IPV4) {
-		struct iphdr _iph;
-		const struct iphdr *iph;
+	iph = skb_header_pointer(skb, nhoff, sizeof(_iph), &_iph);
+	if (!iph || iph->protocol != IPPROTO_TCP ||
+	    (iph->frag_off & htons(IP_OFFSET)))
+		return -1;
+	return nhoff + iph->ihl * 4;
+}
 
-		iph = skb_header_pointer(skb, nhoff, sizeof(_iph), &_iph);
-		if (!iph || iph->protocol != IPPROTO_TCP ||
-		    (iph->frag_off & htons(IP_OFFSET)))
-			return -1;
-		return nhoff + iph->ihl * 4;
-	} else {
-		__be16 frag_off;
-		u8 nexthdr;
-		int off;
+/* The same for IPv6, past the extension headers as the flow key's parse. */
+static int nfsk_bgp_thoff6(const struct sk_buff *skb, int nhoff)
+{
+	const u8 *nh;
+	__be16 frag_off;
+	u8 nexthdr;
+	int off;
 
-		if (!skb_header_pointer(skb, nhoff + offsetof(struct ipv6hdr,
-							      nexthdr),
-					1, &nexthdr))
-			return -1;
-		off = ipv6_skip_exthdr(skb, nhoff + sizeof(struct ipv6hdr),
-				       &nexthdr, &frag_off);
-		if (off < 0 || nexthdr != IPPROTO_TCP ||
-		    (frag_off & htons(~0x7)))
-			return -1;
-		return off;
-	}
+	/* a linear skb is read in place: the copy is only for a paged one */
+	nh = skb_header_pointer(skb, nhoff + offsetof(struct ipv6hdr, nexthdr),
+				1, &nexthdr);
+	if (!nh)
+		return -1;
+	nexthdr = *nh;
+	off = ipv6_skip_exthdr(skb, nhoff + sizeof(struct ipv6hdr), &nexthdr,
+			       &frag_off);
+	if (off < 0 || nexthdr != IPPROTO_TCP || (frag_off & htons(~0x7)))
+		return -1;
+	return off;
 }
 
 /*
@@ -184,7 +186,9 @@ void nfsk_bgp_packet(struct nfsk_net *nn, const struct sk_buff *skb, u8 pf,
 
 	if (key->proto != IPPROTO_TCP || !t)
 		return;
-	thoff = nfsk_bgp_thoff(skb, pf);
+	thoff = pf == NFPROTO_IPV4 ?
+		nfsk_bgp_thoff4(skb, skb_network_offset(skb)) :
+		nfsk_bgp_thoff6(skb, skb_network_offset(skb));
 	if (thoff < 0)
 		return;
 	th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
