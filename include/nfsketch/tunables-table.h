@@ -65,7 +65,7 @@ NFSK_TUNABLE(withdraw_burst_permille, WITHDRAW_BURST_PERMILLE, 1, 1000, 500, fal
 NFSK_TUNABLE(withdraw_burst_min, WITHDRAW_BURST_MIN, 1, 0xffffffff, 100, false, false,
 	     "ROUTE_WITHDRAW_BURST: at least this many withdrawals")
 NFSK_TUNABLE(bgp_sessions, BGP_SESSIONS, 8, 4096, 64, true, false,
-	     "BGP sessions (TCP port 179 connections) tracked per namespace; a new table forgets them")
+	     "BGP sessions (TCP port 179) tracked per namespace; a change forgets them")
 NFSK_TUNABLE(bgp_hold_ms, BGP_HOLD_MS, 3000, 65535000, 90000, false, false,
 	     "BGP_SESSION: the hold time assumed for every session, ms")
 NFSK_TUNABLE(bgp_silence_permille, BGP_SILENCE_PERMILLE, 1, 1000, 667, false, false,
