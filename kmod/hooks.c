@@ -38,6 +38,9 @@ static unsigned int nfsk_hook(void *priv, struct sk_buff *skb,
 	complete = nfsk_parse(skb, state->pf, &key);
 
 	local_bh_disable();
+	/* BGP session health: the one compare every other packet pays */
+	if (unlikely(nfsk_bgp_ports(key.sport, key.dport)) && complete)
+		nfsk_bgp_packet(nn, skb, state->pf, &key);
 	sk = rcu_dereference(nn->sketch);
 	if (likely(sk)) {
 		struct nfsk_cpu *cpu = this_cpu_ptr(sk->cpu);

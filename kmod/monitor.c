@@ -121,9 +121,13 @@ static int nfsk_monitor_up(struct nfsk_net *nn)
 	if (err)
 		goto err_events_exit;
 
-	err = nfsk_hooks_register(nn->net);
+	err = nfsk_bgp_init(nn);
 	if (err)
 		goto err_window_free;
+
+	err = nfsk_hooks_register(nn->net);
+	if (err)
+		goto err_bgp_exit;
 
 	err = nfsk_routes_register(nn);
 	if (err)
@@ -138,6 +142,8 @@ err_hooks_unregister:
 	nfsk_hooks_unregister(nn->net);
 	/* hooks of this namespace may still be running on other CPUs */
 	synchronize_net();
+err_bgp_exit:
+	nfsk_bgp_exit(nn);
 err_window_free:
 	nfsk_window_free(nn);
 err_events_exit:
@@ -166,6 +172,7 @@ static void nfsk_monitor_free(struct nfsk_net *nn)
 	nfsk_window_stop(nn);
 	nfsk_events_exit(nn);
 	nfsk_window_free(nn);
+	nfsk_bgp_exit(nn);
 	nfsk_routes_free(nn->routes);
 	kfree(nn->routes);
 	free_percpu(nn->stats);

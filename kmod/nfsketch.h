@@ -30,12 +30,19 @@
  *    other files go through routes.c's accessors;
  *  - nn->events->lock (a BH spinlock, events.c) guards the paced event
  *    queue, fed by the window close and the fib notifier;
+ *  - the BGP session table (bgp.c) is published with RCU in nn->bgp and
+ *    replaced whole by CONFIG_SET under nn->lock; each bucket of
+ *    NFSK_BGP_WAYS sessions has a spinlock, taken by the hooks (BH
+ *    disabled, only for segments with port 179) and, with spin_lock_bh(),
+ *    by the window close, STATS_GET and the BGP_GET dump. Under it nothing
+ *    else is taken; the alerts are queued after it is dropped. The rules
+ *    the hooks read (nn->bgp_cfg) are WRITE_ONCE/READ_ONCE;
  * and, module-wide, nfsk_defaults_lock (a mutex, config.c) guards the
  * defaults new namespaces start from.
- * Order: nn->monitor_lock before nn->lock; nn->lock before routes->lock
- * and before events->lock; routes->lock
- * and events->lock are never held together (routes.c queues an event after
- * dropping its lock); nfsk_defaults_lock is taken alone. No lock is held
+ * Order: nn->monitor_lock before nn->lock; nn->lock before routes->lock,
+ * before a BGP bucket lock and before events->lock; routes->lock, a BGP
+ * bucket lock and events->lock are never held together (routes.c queues an
+ * event after dropping its lock); nfsk_defaults_lock is taken alone. No lock is held
  * while waiting for a grace period: the window close waits in
  * queue_rcu_work() between its two works.
  */
@@ -64,6 +71,7 @@
 #include <nfsketch/route_class.h>
 #include <nfsketch/route_anom.h>
 #include <nfsketch/more_spec.h>
+#include <nfsketch/bgp.h>
 #include <nfsketch/flags.h>
 #include <nfsketch/pace.h>
 #include <nfsketch/tunables.h>
@@ -104,6 +112,10 @@ struct nfsk_config {
 	u32	withdraw_burst_permille;
 	u32	withdraw_burst_min;
 	u32	more_specific;
+	u32	bgp_sessions;
+	u32	bgp_hold_ms;
+	u32	bgp_silence_permille;
+	u32	bgp_retrans_min;
 };
 
 #define NFSK_NR_PARAMS	NFSK_NR_TUNABLES
@@ -414,6 +426,8 @@ struct nfsk_net {
 	struct nfsk_detect_result	detect[NFSK_SERIES_MAX];
 	struct nfsk_routes		*routes;
 	struct nfsk_events		*events;
+	struct nfsk_bgp __rcu		*bgp;		/* bgp.c */
+	struct nfsk_bgp_cfg		bgp_cfg;	/* READ_ONCE */
 };
 
 extern unsigned int nfsk_net_id;
@@ -424,6 +438,23 @@ static inline struct nfsk_net *nfsk_pernet(const struct net *net)
 }
 
 bool nfsk_parse(const struct sk_buff *skb, u8 pf, struct nfsk_flow_key *key);
+
+/* ---- BGP sessions (bgp.c) ---------------------------------------------- */
+
+struct nfsk_bgp;
+int nfsk_bgp_init(struct nfsk_net *nn);
+void nfsk_bgp_exit(struct nfsk_net *nn);
+struct nfsk_bgp *nfsk_bgp_prepare(struct nfsk_net *nn,
+				  const struct nfsk_config *cfg);
+void nfsk_bgp_commit(struct nfsk_net *nn, const struct nfsk_config *cfg,
+		     struct nfsk_bgp *fresh);
+void nfsk_bgp_discard(struct nfsk_bgp *fresh);
+void nfsk_bgp_packet(struct nfsk_net *nn, const struct sk_buff *skb, u8 pf,
+		     const struct nfsk_flow_key *key);
+void nfsk_bgp_close_window(struct nfsk_net *nn, struct nfsk_window *win);
+void nfsk_bgp_stats(struct nfsk_net *nn, u32 *sessions, u64 *full,
+		    u64 *evicted, u64 *mem_bytes);
+bool nfsk_bgp_next(struct nfsk_net *nn, u32 *pos, struct nfsk_bgp_sess *out);
 int nfsk_hooks_register(struct net *net);
 void nfsk_hooks_unregister(struct net *net);
 

@@ -30,12 +30,12 @@ void nfsk_msg_check_size(const struct sk_buff *msg, size_t size, u8 cmd)
 }
 
 /*
- * STATS: 19 u64 (5 of them the events', 7 the routes') and 7 u32 (2 of
- * them the route set's)
+ * STATS: 21 u64 (5 of them the events', 7 the routes', 2 the BGP
+ * table's) and 8 u32 (2 of them the route set's, 1 the BGP table's)
  */
 size_t nfsk_stats_size(void)
 {
-	return nla_total_size(0) + 19 * U64_ATTR + 7 * U32_ATTR;
+	return nla_total_size(0) + 21 * U64_ATTR + 8 * U32_ATTR;
 }
 
 int nfsk_stats_put(struct sk_buff *msg, struct nfsk_net *nn)
@@ -43,14 +43,16 @@ int nfsk_stats_put(struct sk_buff *msg, struct nfsk_net *nn)
 	struct nfsk_events_counts ev;
 	struct nfsk_route_stats rs;
 	u64 packets, bytes, truncated;
+	u64 bgp_full, bgp_evicted, bgp_mem;
 	struct nlattr *nest;
-	u32 routes[2];
+	u32 routes[2], bgp_sessions;
 
 	lockdep_assert_held(&nn->lock);
 	nfsk_stats_sum(nn, &packets, &bytes, &truncated);
 	nfsk_routes_table_size(nn->routes, routes);
 	nfsk_routes_flap_stats(nn->routes, &rs);
 	nfsk_events_counts(nn->events, &ev);
+	nfsk_bgp_stats(nn, &bgp_sessions, &bgp_full, &bgp_evicted, &bgp_mem);
 
 	nest = nla_nest_start(msg, NFSKETCH_A_STATS);
 	if (!nest)
@@ -103,7 +105,12 @@ int nfsk_stats_put(struct sk_buff *msg, struct nfsk_net *nn)
 	    nla_put_u32(msg, NFSKETCH_A_STATS_ROUTE_TRACK_UNTRACKED,
 			rs.track_untracked) ||
 	    nla_put_u64_64bit(msg, NFSKETCH_A_STATS_FLAP_UNNAMED,
-			      ev.flap_unnamed, NFSKETCH_A_STATS_PAD))
+			      ev.flap_unnamed, NFSKETCH_A_STATS_PAD) ||
+	    nla_put_u32(msg, NFSKETCH_A_STATS_BGP_SESSIONS, bgp_sessions) ||
+	    nla_put_u64_64bit(msg, NFSKETCH_A_STATS_BGP_FULL, bgp_full,
+			      NFSKETCH_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, NFSKETCH_A_STATS_BGP_EVICTED, bgp_evicted,
+			      NFSKETCH_A_STATS_PAD))
 		goto nla_put_failure;
 	nla_nest_end(msg, nest);
 	return 0;

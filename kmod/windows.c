@@ -225,6 +225,7 @@ static void nfsk_close_annotate(void *arg, struct nfsk_window *win)
 
 	win->start_real_ns = nn->window_start_real_ns;
 	nfsk_routes_close_window(nn->routes, win);
+	nfsk_bgp_close_window(nn, win);
 }
 
 static void nfsk_close_closed(void *arg, const struct nfsk_window *win)
@@ -486,6 +487,7 @@ int nfsk_window_configure(struct nfsk_net *nn, const struct nfsk_config *cfg,
 {
 	struct nfsk_sketch *cur, *sk = NULL;
 	struct nfsk_hist_buf *hb = NULL;
+	struct nfsk_bgp *bgp;
 	struct nfsk_hash_key k;
 	u32 old_ms = nn->cfg.window_ms;
 	int err;
@@ -511,14 +513,23 @@ int nfsk_window_configure(struct nfsk_net *nn, const struct nfsk_config *cfg,
 			return -ENOMEM;
 		}
 	}
+	bgp = nfsk_bgp_prepare(nn, cfg);
+	if (IS_ERR(bgp)) {
+		nfsk_sketch_free(sk);
+		nfsk_hist_buf_free(hb);
+		NL_SET_ERR_MSG_MOD(extack, "no memory for the BGP session table");
+		return PTR_ERR(bgp);
+	}
 	err = nfsk_routes_configure(nn->routes, cfg);
 	if (err) {
 		nfsk_sketch_free(sk);
 		nfsk_hist_buf_free(hb);
+		nfsk_bgp_discard(bgp);
 		NL_SET_ERR_MSG_MOD(extack, "invalid flap damping thresholds");
 		return err;
 	}
 	nfsk_events_configure(nn->events, cfg);
+	nfsk_bgp_commit(nn, cfg, bgp);
 
 	if (sk) {
 		nfsk_sketch_free(nn->pending_sketch);

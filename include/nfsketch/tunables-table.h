@@ -66,3 +66,11 @@ NFSK_TUNABLE(withdraw_burst_min, WITHDRAW_BURST_MIN, 1, 0xffffffff, 100, false, 
 	     "ROUTE_WITHDRAW_BURST: at least this many withdrawals")
 NFSK_TUNABLE(more_specific, MORE_SPECIFIC, 0, 1, 1, false, false,
 	     "1: ROUTE_MORE_SPECIFIC when a new prefix lies inside a shorter one going elsewhere")
+NFSK_TUNABLE(bgp_sessions, BGP_SESSIONS, 8, 4096, 64, true, false,
+	     "BGP sessions (TCP port 179) tracked per namespace; a change forgets them")
+NFSK_TUNABLE(bgp_hold_ms, BGP_HOLD_MS, 3000, 65535000, 90000, false, false,
+	     "BGP_SESSION: the hold time assumed for every session, ms")
+NFSK_TUNABLE(bgp_silence_permille, BGP_SILENCE_PERMILLE, 1, 1000, 667, false, false,
+	     "BGP_SESSION silent: no new data from one end for this per mille of bgp_hold_ms")
+NFSK_TUNABLE(bgp_retrans_min, BGP_RETRANS_MIN, 1, 0xffffffff, 3, false, false,
+	     "BGP_SESSION retransmissions: at least this many in a window, and twice the baseline")

@@ -39,7 +39,7 @@ static const char exporter_usage[] =
 	"                          address (IPv4 and IPv6)\n"
 	"Run one per namespace (ip netns exec NS nfsketch exporter ...).\n";
 
-#define NFLAGS		8
+#define NFLAGS		9
 _Static_assert(NFSKETCH_FLAG_MASK == (1U << NFLAGS) - 1, "flag count");
 
 /* Window size histograms: upper bounds, powers of ten. */

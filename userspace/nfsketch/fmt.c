@@ -11,7 +11,7 @@
 const char *const flag_names[] = {
 	"VOLUME_SPIKE", "ENTROPY_SHIFT", "HEAVY_HITTER", "ROUTE_CHURN",
 	"ROUTE_FLAP", "ROUTE_WITHDRAW_BURST", "DEFAULT_ROUTE_LOST",
-	"ROUTE_MORE_SPECIFIC", NULL,
+	"ROUTE_MORE_SPECIFIC", "BGP_SESSION", NULL,
 };
 
 const char *const series_name[NSERIES] = {

@@ -31,7 +31,9 @@ static const char monitor_usage[] =
 	"            the prefix for ROUTE_FLAP, the route, table and protocol for\n"
 	"            ROUTE_WITHDRAW_BURST and DEFAULT_ROUTE_LOST, and what\n"
 	"            happened to the default route; for ROUTE_MORE_SPECIFIC the\n"
-	"            new prefix, its cover and how they differ)\n"
+	"            new prefix, its cover and how they differ; the TCP\n"
+	"            connection, its segments and the reason - retrans, reset,\n"
+	"            closed, silent - for BGP_SESSION)\n"
 	"  [route]   a route was added, deleted or replaced; under load the\n"
 	"            kernel coalesces route events into one summary\n"
 	"With -j, one JSON object per line: {\"type\":\"window\",\"window\":{...}},\n"
@@ -106,17 +108,20 @@ static const char *flag_name(uint32_t flag)
 }
 
 /*
- * DEFAULT_ROUTE_LOST's and ROUTE_MORE_SPECIFIC's reason bits by name:
- * "withdrawn", "nexthop,protocol"
+ * An alert's reason bits by name: DEFAULT_ROUTE_LOST and ROUTE_MORE_SPECIFIC
+ * "withdrawn", "nexthop,protocol"; BGP_SESSION "retrans", "reset", "closed", "silent".
  */
-static const char *reason_str(uint32_t reason, char *buf, size_t len)
+static const char *reason_str(uint32_t flag, uint32_t reason, char *buf,
+			      size_t len)
 {
-	static const char *const names[] = { "withdrawn", "nexthop", "protocol" };
+	static const char *const dflt[] = { "withdrawn", "nexthop", "protocol", NULL };
+	static const char *const bgp[] = { "retrans", "reset", "closed", "silent", NULL };
+	const char *const *names = flag == NFSKETCH_FLAG_BGP_SESSION ? bgp : dflt;
 	size_t off = 0;
 	unsigned int i;
 
 	buf[0] = '\0';
-	for (i = 0; i < 3 && off < len; i++)
+	for (i = 0; names[i] && off < len; i++)
 		if (reason & (1U << i))
 			off += snprintf(buf + off, len - off, "%s%s",
 					off ? "," : "", names[i]);
@@ -217,7 +222,7 @@ static void print_alert(struct cli *c, const struct nlattr *nest)
 			json_u64(&c->j, "unnamed", nfsk_nl_u64(tb[NFSKETCH_A_ALERT_UNNAMED]));
 		if (tb[NFSKETCH_A_ALERT_REASON])
 			json_str(&c->j, "reason",
-				 reason_str(nfsk_nl_u64(tb[NFSKETCH_A_ALERT_REASON]),
+				 reason_str(flag, nfsk_nl_u64(tb[NFSKETCH_A_ALERT_REASON]),
 					    buf, sizeof(buf)));
 		if (tb[NFSKETCH_A_ALERT_COVER])
 			print_cover(c, tb[NFSKETCH_A_ALERT_COVER]);
@@ -232,6 +237,26 @@ static void print_alert(struct cli *c, const struct nlattr *nest)
 		fprintf(c->out, " (%s)",
 			fmt_time_ms(nfsk_nl_u64(tb[NFSKETCH_A_ALERT_START_REALTIME_NS]),
 				    buf, sizeof(buf)));
+	if (flag == NFSKETCH_FLAG_BGP_SESSION) {
+		uint32_t r = nfsk_nl_u64(tb[NFSKETCH_A_ALERT_REASON]);
+		char why[64];
+
+		fprintf(c->out, " session %s segments %" PRIu64 " %s %" PRIu64,
+			tb[NFSKETCH_A_ALERT_FLOW] ? flow_str(ftb, buf, sizeof(buf)) : "?",
+			tb[NFSKETCH_A_ALERT_FLOW] ?
+			nfsk_nl_u64(ftb[NFSKETCH_A_FLOW_PACKETS]) : 0,
+			reason_str(flag, r, why, sizeof(why)),
+			nfsk_nl_u64(tb[NFSKETCH_A_ALERT_VALUE]));
+		if (r == NFSKETCH_BGP_SILENT)
+			fprintf(c->out, " ms (limit %" PRIu64 " ms)\n",
+				nfsk_nl_u64(tb[NFSKETCH_A_ALERT_BASELINE]));
+		else if (r == NFSKETCH_BGP_RETRANS)
+			fprintf(c->out, " (baseline %" PRIu64 " per window)\n",
+				nfsk_nl_u64(tb[NFSKETCH_A_ALERT_BASELINE]));
+		else
+			fputc('\n', c->out);
+		return;
+	}
 	if (tb[NFSKETCH_A_ALERT_SERIES])
 		fprintf(c->out, " %s %" PRIu64 " baseline %" PRIu64 " score %.2f sigma",
 		       series < NSERIES ? series_name[series] : "?",
@@ -255,7 +280,7 @@ static void print_alert(struct cli *c, const struct nlattr *nest)
 			nfsk_nl_u64(tb[NFSKETCH_A_ALERT_VALUE]),
 			nfsk_nl_u64(tb[NFSKETCH_A_ALERT_BASELINE]));
 	if (tb[NFSKETCH_A_ALERT_REASON])
-		fprintf(c->out, " %s", reason_str(nfsk_nl_u64(tb[NFSKETCH_A_ALERT_REASON]),
+		fprintf(c->out, " %s", reason_str(flag, nfsk_nl_u64(tb[NFSKETCH_A_ALERT_REASON]),
 						   buf, sizeof(buf)));
 	if (tb[NFSKETCH_A_ALERT_COVER])
 		print_cover(c, tb[NFSKETCH_A_ALERT_COVER]);
@@ -410,7 +435,8 @@ static void alert_fields(const struct nlattr *nest, struct event_fields *f)
 		char rb[40];
 
 		event_fields_add(f, "REASON", "%s",
-				 reason_str(nfsk_nl_u64(tb[NFSKETCH_A_ALERT_REASON]),
+				 reason_str(nfsk_nl_u64(tb[NFSKETCH_A_ALERT_FLAG]),
+					    nfsk_nl_u64(tb[NFSKETCH_A_ALERT_REASON]),
 					    rb, sizeof(rb)));
 	}
 }

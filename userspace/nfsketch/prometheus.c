@@ -167,6 +167,15 @@ int prom_snapshot(FILE *out, struct nfsk_nl *nl, unsigned int opts)
 	stat_metric(out, &p, NFSKETCH_A_STATS_ROUTE_TRACK_UNTRACKED,
 		    "nfsketch_route_track_untracked", "gauge",
 		    "Present routes the set does not hold; while above 0 the route sizes may be approximate.");
+	stat_metric(out, &p, NFSKETCH_A_STATS_BGP_SESSIONS,
+		    "nfsketch_bgp_sessions", "gauge",
+		    "BGP sessions (TCP port 179 connections) tracked.");
+	stat_metric(out, &p, NFSKETCH_A_STATS_BGP_FULL,
+		    "nfsketch_bgp_full_total", "counter",
+		    "BGP sessions not tracked: their bucket held only live sessions.");
+	stat_metric(out, &p, NFSKETCH_A_STATS_BGP_EVICTED,
+		    "nfsketch_bgp_evicted_total", "counter",
+		    "BGP sessions evicted (closed or idle past the hold time) for new ones.");
 	/* the exporter counts alerts per flag from the events instead */
 	if (!(opts & PROM_NO_ALERTS_TOTAL))
 		stat_metric(out, &p, NFSKETCH_A_STATS_ALERTS, "nfsketch_alerts_total",

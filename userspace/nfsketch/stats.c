@@ -53,6 +53,9 @@ static const struct stats_field {
 	{ NFSKETCH_A_STATS_ROUTE_TRACK_FULL,	"route_track_full" },
 	{ NFSKETCH_A_STATS_ROUTE_TRACK_NOMEM,	"route_track_nomem" },
 	{ NFSKETCH_A_STATS_ROUTE_TRACK_UNTRACKED, "route_track_untracked" },
+	{ NFSKETCH_A_STATS_BGP_SESSIONS,	"bgp_sessions" },
+	{ NFSKETCH_A_STATS_BGP_FULL,		"bgp_full" },
+	{ NFSKETCH_A_STATS_BGP_EVICTED,		"bgp_evicted" },
 };
 
 /* One namespace's answer; netns: its name with --all-netns, else NULL. */

@@ -131,6 +131,11 @@ enum nfsketch_stats_attr {
 					 * own alert, counted in a ROUTE_FLAP
 					 * summary alert (ALERT_UNNAMED)
 					 */
+	NFSKETCH_A_STATS_BGP_SESSIONS,	/* u32: BGP sessions tracked now */
+	NFSKETCH_A_STATS_BGP_FULL,	/* u64: sessions not tracked: their
+					 * bucket held only live ones
+					 */
+	NFSKETCH_A_STATS_BGP_EVICTED,	/* u64: sessions evicted for new ones */
 
 	__NFSKETCH_A_STATS_MAX,
 	NFSKETCH_A_STATS_MAX = __NFSKETCH_A_STATS_MAX - 1
@@ -217,8 +222,9 @@ enum nfsketch_flag {
 	NFSKETCH_FLAG_ROUTE_WITHDRAW_BURST = 1U << 5,
 	NFSKETCH_FLAG_DEFAULT_ROUTE_LOST = 1U << 6,
 	NFSKETCH_FLAG_ROUTE_MORE_SPECIFIC = 1U << 7,
+	NFSKETCH_FLAG_BGP_SESSION	= 1U << 8,
 
-	NFSKETCH_FLAG_MASK		= (1U << 8) - 1
+	NFSKETCH_FLAG_MASK		= (1U << 9) - 1
 };
 
 /*
@@ -230,6 +236,14 @@ enum nfsketch_default_reason {
 	NFSKETCH_DEFAULT_WITHDRAWN	= 1U << 0,	/* it is gone */
 	NFSKETCH_DEFAULT_NEXTHOP	= 1U << 1,	/* first next hop changed */
 	NFSKETCH_DEFAULT_PROTOCOL	= 1U << 2,	/* its protocol changed */
+};
+
+/* BGP_SESSION: what the session did in the window (ALERT_REASON). */
+enum nfsketch_bgp_reason {
+	NFSKETCH_BGP_RETRANS		= 1U << 0,	/* retransmissions */
+	NFSKETCH_BGP_RESET		= 1U << 1,	/* a RST */
+	NFSKETCH_BGP_CLOSED		= 1U << 2,	/* a FIN */
+	NFSKETCH_BGP_SILENT		= 1U << 3,	/* no new data */
 };
 
 enum nfsketch_flow_attr {
@@ -316,6 +330,12 @@ enum nfsketch_config_attr {
 						    */
 	NFSKETCH_A_CONFIG_WITHDRAW_BURST_MIN, /* u32: fewest withdrawals */
 	NFSKETCH_A_CONFIG_MORE_SPECIFIC, /* u32: 1 = ROUTE_MORE_SPECIFIC on */
+	NFSKETCH_A_CONFIG_BGP_SESSIONS,	/* u32: BGP sessions tracked, power
+					 * of two
+					 */
+	NFSKETCH_A_CONFIG_BGP_HOLD_MS,	/* u32: BGP hold time assumed */
+	NFSKETCH_A_CONFIG_BGP_SILENCE_PERMILLE, /* u32: of the hold time */
+	NFSKETCH_A_CONFIG_BGP_RETRANS_MIN, /* u32: fewest retransmissions */
 
 	__NFSKETCH_A_CONFIG_MAX,
 	NFSKETCH_A_CONFIG_MAX = __NFSKETCH_A_CONFIG_MAX - 1
@@ -369,6 +389,14 @@ enum nfsketch_sketch_attr {
  *    nfsketch_default_reason: NEXTHOP for the first next hop's gateway or
  *    device, PROTOCOL), VALUE and BASELINE the cover's and the new route's
  *    protocol, SCORE 0. One alert per such ADD.
+ *  - BGP_SESSION: FLOW is the TCP connection on port 179 (SRC and SPORT
+ *    one end, DST and DPORT the other; PACKETS its segments ever), REASON
+ *    one enum nfsketch_bgp_reason bit, one alert per session and reason
+ *    raised in the window: RETRANS: VALUE the window's retransmitted
+ *    segments, BASELINE the session's mean per window; RESET, CLOSED:
+ *    VALUE the RSTs or FINs of the window, BASELINE 0; SILENT: VALUE the
+ *    milliseconds without new data from one end, BASELINE the limit it
+ *    passed (bgp_silence_permille of bgp_hold_ms). SCORE 0.
  */
 enum nfsketch_alert_attr {
 	NFSKETCH_A_ALERT_UNSPEC,
@@ -391,7 +419,9 @@ enum nfsketch_alert_attr {
 					 */
 	NFSKETCH_A_ALERT_REASON,	/* u32: DEFAULT_ROUTE_LOST,
 					 * ROUTE_MORE_SPECIFIC: enum
-					 * nfsketch_default_reason bits
+					 * nfsketch_default_reason bits;
+					 * BGP_SESSION: enum
+					 * nfsketch_bgp_reason
 					 */
 	NFSKETCH_A_ALERT_COVER,		/* nest: ROUTE_MORE_SPECIFIC's cover
 					 * (route attributes FAMILY, DST,

@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * bgp.h - BGP session health from the data path: the TCP connections on
+ * port 179 the hooks see, one session each (the address pair and ports,
+ * either direction), judged at every window close.
+ *
+ * Per direction the session keeps the highest end sequence number seen
+ * (seq + payload + SYN + FIN). A segment that carries sequence space (data,
+ * SYN or FIN) and whose end is not after that highest end, in serial
+ * arithmetic (RFC 1982, as the kernel's before()/after()), is a
+ * retransmission; one whose end is after it is new and moves it (a segment
+ * that overlaps old and new data is new). Pure ACKs are neither.
+ *
+ * At a window close a session raises BGP_SESSION, with one reason bit each:
+ *  RETRANS  its retransmissions of the window are at least retrans_min and
+ *           more than twice its baseline, the mean of its past windows
+ *           (an EWMA with weight 1/8, in 1/256ths);
+ *  RESET    a RST was seen in the window;
+ *  CLOSED   a FIN was seen in the window;
+ *  SILENT   a direction that has sent data sent nothing new for longer
+ *           than silence_permille of the hold time. The hold time is not
+ *           parsed from OPEN (it may be negotiated down and is in neither
+ *           peer's segments after OPEN): hold_ms is the operator's, the
+ *           same for every session. Once per silence: new data re-arms it.
+ * A BGP KEEPALIVE (19 bytes every hold/3) is new data, so a quiet session
+ * that keeps alive is not silent.
+ *
+ * The table is set-associative: NFSK_BGP_WAYS sessions per bucket, buckets
+ * chosen by a symmetric hash of the connection, so both directions meet in
+ * one bucket and a caller can lock per bucket. A new connection takes a free
+ * way, else evicts the least recently seen session of its bucket that is
+ * closed (RST or FIN seen) or idle for longer than the hold time (counted:
+ * evicted), else is not tracked (counted: full). A session closed and idle
+ * for longer than the hold time is freed at a window close.
+ *
+ * Pure logic, integers only, no allocation; not thread-safe (the caller
+ * serialises per bucket).
+ */
+#ifndef _NFSKETCH_BGP_H
+#define _NFSKETCH_BGP_H
+
+#include <nfsketch/compat.h>
+#include <nfsketch/series.h>
+
+#define NFSK_BGP_PORT		179
+#define NFSK_BGP_WAYS		8	/* sessions per bucket */
+
+/* TCP header flags byte (offset 13) */
+#define NFSK_TCP_FIN		0x01
+#define NFSK_TCP_SYN		0x02
+#define NFSK_TCP_RST		0x04
+#define NFSK_TCP_ACK		0x10
+
+enum nfsk_bgp_reason {
+	NFSK_BGP_RETRANS	= NFSKETCH_BGP_RETRANS,
+	NFSK_BGP_RESET		= NFSKETCH_BGP_RESET,
+	NFSK_BGP_CLOSED		= NFSKETCH_BGP_CLOSED,
+	NFSK_BGP_SILENT		= NFSKETCH_BGP_SILENT,
+};
+
+struct nfsk_bgp_cfg {
+	u64	hold_ns;		/* bgp_hold_ms */
+	u32	silence_permille;	/* of the hold time */
+	u32	retrans_min;		/* fewest retransmissions flagged */
+};
+
+/* One TCP segment as the hooks parsed it. */
+struct nfsk_bgp_seg {
+	u8	src[16];	/* IPv4 as IPv4-mapped IPv6 */
+	u8	dst[16];
+	u16	sport;		/* network order, as in the flow key */
+	u16	dport;
+	u8	family;		/* NFSK_AF_INET or NFSK_AF_INET6 */
+	u8	tcp_flags;	/* NFSK_TCP_* */
+	u32	seq;
+	u32	len;		/* payload bytes */
+	u64	now_ns;
+};
+
+struct nfsk_bgp_dir {
+	u64	last_ns;	/* any segment; 0: none yet */
+	u64	last_new_ns;	/* new data; 0: none yet */
+	u32	max_end;	/* highest end sequence seen */
+	u8	have_end;
+	u8	silent;		/* SILENT raised for this silence */
+	u8	pad[2];
+};
+
+struct nfsk_bgp_sess {
+	u8	addr[2][16];	/* side 0 sorts before side 1 */
+	u16	port[2];	/* network order */
+	u8	family;
+	u8	used;
+	u8	closed;		/* NFSK_BGP_RESET | _CLOSED seen, ever */
+	u8	pad;
+	struct nfsk_bgp_dir dir[2];	/* [i]: segments sent by side i */
+	u64	segments;	/* all time */
+	u64	retrans;	/* all time */
+	u32	win_retrans;	/* this window */
+	u32	win_rst;
+	u32	win_fin;
+	u32	base256;	/* retransmissions per window, EWMA, x256 */
+};
+
+struct nfsk_bgp_bucket {
+	struct nfsk_bgp_sess	s[NFSK_BGP_WAYS];
+	u64	full;		/* new sessions not tracked */
+	u64	evicted;	/* sessions evicted for a new one */
+};
+
+/* What a window close found in one session; reasons 0 when nothing. */
+struct nfsk_bgp_verdict {
+	u32	reasons;	/* NFSK_BGP_* */
+	u32	retrans;	/* of the window */
+	u32	baseline;	/* retransmissions per window, rounded */
+	u32	rst;		/* RSTs of the window */
+	u32	fin;		/* FINs of the window */
+	u64	silence_ms;	/* SILENT: the longest silence */
+	u64	threshold_ms;	/* SILENT: what it exceeded */
+};
+
+void nfsk_bgp_cfg_default(struct nfsk_bgp_cfg *cfg);
+
+/* Port 179 as the flow key holds it: its two bytes in wire order. */
+static inline u16 nfsk_bgp_port_wire(void)
+{
+	const union { u8 b[2]; u16 v; } u = { { NFSK_BGP_PORT >> 8,
+						 NFSK_BGP_PORT & 0xff } };
+
+	return u.v;
+}
+
+/* Is either port 179? One branch on the hot path (the ports are parsed). */
+static inline bool nfsk_bgp_ports(u16 sport, u16 dport)
+{
+	u16 p = nfsk_bgp_port_wire();
+
+	return (sport == p) | (dport == p);
+}
+
+/* The bucket of @seg's connection among @nbuckets (a power of two). */
+u32 nfsk_bgp_bucket_of(const struct nfsk_bgp_seg *seg, u32 nbuckets);
+
+/*
+ * Account @seg in bucket @b: find its session or make one (eviction as
+ * above). Returns the session, or NULL when the bucket is full.
+ */
+struct nfsk_bgp_sess *nfsk_bgp_segment(struct nfsk_bgp_bucket *b,
+				       const struct nfsk_bgp_cfg *cfg,
+				       const struct nfsk_bgp_seg *seg);
+
+/*
+ * Window close at @now_ns for one session: judge it, fold its window into
+ * its baseline, start the next window; frees the slot of a session closed
+ * and idle for longer than the hold time. Returns v->reasons.
+ */
+u32 nfsk_bgp_close(struct nfsk_bgp_sess *s, const struct nfsk_bgp_cfg *cfg,
+		   u64 now_ns, struct nfsk_bgp_verdict *v);
+
+/* The side (0 or 1) of the session whose address is @addr, port @port. */
+static inline u32 nfsk_bgp_side(const struct nfsk_bgp_sess *s, const u8 *addr,
+				u16 port)
+{
+	return !memcmp(s->addr[1], addr, 16) && s->port[1] == port;
+}
+
+#endif /* _NFSKETCH_BGP_H */

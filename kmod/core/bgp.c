@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bgp.c - BGP session health from the data path (bgp.h): the per-session
+ * state a TCP segment on port 179 updates, the retransmission rule and the
+ * window-close verdict.
+ */
+#include <nfsketch/bgp.h>
+#include <nfsketch/flow.h>
+#include <nfsketch/tunables.h>
+
+#define NFSK_BGP_EWMA_SHIFT	3	/* baseline weight 1/8 */
+
+void nfsk_bgp_cfg_default(struct nfsk_bgp_cfg *cfg)
+{
+	cfg->hold_ns = (u64)nfsk_tunables[NFSK_T_bgp_hold_ms].def * 1000000;
+	cfg->silence_permille = nfsk_tunables[NFSK_T_bgp_silence_permille].def;
+	cfg->retrans_min = nfsk_tunables[NFSK_T_bgp_retrans_min].def;
+}
+
+/* Serial number arithmetic (RFC 1982), as the kernel's after(). */
+static bool seq_after(u32 a, u32 b)
+{
+	return (s32)(b - a) < 0;
+}
+
+static u32 rd32(const u8 *p)
+{
+	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
+}
+
+/* Symmetric in the two ends, so both directions meet in one bucket. */
+u32 nfsk_bgp_bucket_of(const struct nfsk_bgp_seg *seg, u32 nbuckets)
+{
+	u32 a = 0, b = 0, i, h;
+
+	for (i = 0; i < 16; i += 4) {
+		a = a * 0x9e3779b1U + rd32(seg->src + i);
+		b = b * 0x9e3779b1U + rd32(seg->dst + i);
+	}
+	a += seg->sport;
+	b += seg->dport;
+	h = (a ^ b) + (a + b) * 0x85ebca6bU;
+	h ^= h >> 15;
+	h *= 0xc2b2ae35U;
+	h ^= h >> 13;
+	return h & (nbuckets - 1);
+}
+
+/* Side 0 is the end whose (address, port) sorts first. */
+static int end_cmp(const u8 *a, u16 ap, const u8 *b, u16 bp)
+{
+	int c = memcmp(a, b, 16);
+
+	if (c)
+		return c;
+	return (int)ap - (int)bp;
+}
+
+static bool sess_is(const struct nfsk_bgp_sess *s,
+		    const struct nfsk_bgp_seg *seg, u32 *side)
+{
+	if (!s->used || s->family != seg->family)
+		return false;
+	if (s->port[0] == seg->sport && s->port[1] == seg->dport &&
+	    !memcmp(s->addr[0], seg->src, 16) &&
+	    !memcmp(s->addr[1], seg->dst, 16)) {
+		*side = 0;
+		return true;
+	}
+	if (s->port[1] == seg->sport && s->port[0] == seg->dport &&
+	    !memcmp(s->addr[1], seg->src, 16) &&
+	    !memcmp(s->addr[0], seg->dst, 16)) {
+		*side = 1;
+		return true;
+	}
+	return false;
+}
+
+static u64 sess_last(const struct nfsk_bgp_sess *s)
+{
+	return s->dir[0].last_ns > s->dir[1].last_ns ? s->dir[0].last_ns :
+						       s->dir[1].last_ns;
+}
+
+static void sess_init(struct nfsk_bgp_sess *s, const struct nfsk_bgp_seg *seg,
+		      u32 *side)
+{
+	memset(s, 0, sizeof(*s));
+	s->used = 1;
+	s->family = seg->family;
+	if (end_cmp(seg->src, seg->sport, seg->dst, seg->dport) <= 0) {
+		memcpy(s->addr[0], seg->src, 16);
+		memcpy(s->addr[1], seg->dst, 16);
+		s->port[0] = seg->sport;
+		s->port[1] = seg->dport;
+		*side = 0;
+	} else {
+		memcpy(s->addr[0], seg->dst, 16);
+		memcpy(s->addr[1], seg->src, 16);
+		s->port[0] = seg->dport;
+		s->port[1] = seg->sport;
+		*side = 1;
+	}
+}
+
+/* Find @seg's session in @b, or a way for it; NULL: none may be taken. */
+static struct nfsk_bgp_sess *sess_get(struct nfsk_bgp_bucket *b,
+				      const struct nfsk_bgp_cfg *cfg,
+				      const struct nfsk_bgp_seg *seg, u32 *side)
+{
+	struct nfsk_bgp_sess *free = NULL, *victim = NULL;
+	u64 victim_last = 0;
+	u32 i;
+
+	for (i = 0; i < NFSK_BGP_WAYS; i++) {
+		struct nfsk_bgp_sess *s = &b->s[i];
+		u64 last;
+
+		if (sess_is(s, seg, side))
+			return s;
+		if (!s->used) {
+			if (!free)
+				free = s;
+			continue;
+		}
+		last = sess_last(s);
+		if (!s->closed && seg->now_ns - last <= cfg->hold_ns)
+			continue;	/* alive: never evicted */
+		if (!victim || last < victim_last) {
+			victim = s;
+			victim_last = last;
+		}
+	}
+	if (!free && victim) {
+		free = victim;
+		b->evicted++;
+	}
+	if (!free) {
+		b->full++;
+		return NULL;
+	}
+	sess_init(free, seg, side);
+	return free;
+}
+
+static void dir_segment(struct nfsk_bgp_sess *s, struct nfsk_bgp_dir *d,
+			const struct nfsk_bgp_seg *seg)
+{
+	u32 span = seg->len + !!(seg->tcp_flags & NFSK_TCP_SYN) +
+		   !!(seg->tcp_flags & NFSK_TCP_FIN);
+	u32 end = seg->seq + span;
+
+	d->last_ns = seg->now_ns;
+	if (!span)
+		return;		/* a pure ACK: no sequence space */
+	if (d->have_end && !seq_after(end, d->max_end)) {
+		s->retrans++;
+		s->win_retrans++;
+		return;
+	}
+	d->max_end = end;
+	d->have_end = 1;
+	if (seg->len) {
+		d->last_new_ns = seg->now_ns;
+		d->silent = 0;
+	}
+}
+
+struct nfsk_bgp_sess *nfsk_bgp_segment(struct nfsk_bgp_bucket *b,
+				       const struct nfsk_bgp_cfg *cfg,
+				       const struct nfsk_bgp_seg *seg)
+{
+	struct nfsk_bgp_sess *s;
+	u32 side;
+
+	s = sess_get(b, cfg, seg, &side);
+	if (!s)
+		return NULL;
+	/*
+	 * A connection opened again on the same ends after a RST or FIN is a
+	 * new session: its sequence numbers start afresh.
+	 */
+	if (s->closed && (seg->tcp_flags & (NFSK_TCP_SYN | NFSK_TCP_ACK)) ==
+	    NFSK_TCP_SYN)
+		sess_init(s, seg, &side);
+	s->segments++;
+	dir_segment(s, &s->dir[side], seg);
+	if (seg->tcp_flags & NFSK_TCP_RST) {
+		s->win_rst++;
+		s->closed |= NFSK_BGP_RESET;
+	}
+	if (seg->tcp_flags & NFSK_TCP_FIN) {
+		s->win_fin++;
+		s->closed |= NFSK_BGP_CLOSED;
+	}
+	return s;
+}
+
+static u64 ns_to_ms(u64 ns)
+{
+	return nfsk_div_u64(ns, 1000000);
+}
+
+static void judge_silence(struct nfsk_bgp_sess *s,
+			  const struct nfsk_bgp_cfg *cfg, u64 now_ns,
+			  struct nfsk_bgp_verdict *v)
+{
+	u64 limit = nfsk_div_u64(cfg->hold_ns * cfg->silence_permille, 1000);
+	u32 i;
+
+	if (s->closed)
+		return;		/* an ended session is not silent */
+	for (i = 0; i < 2; i++) {
+		struct nfsk_bgp_dir *d = &s->dir[i];
+		u64 quiet;
+
+		if (!d->last_new_ns || now_ns < d->last_new_ns)
+			continue;
+		quiet = now_ns - d->last_new_ns;
+		if (quiet <= limit || d->silent)
+			continue;
+		d->silent = 1;
+		v->reasons |= NFSK_BGP_SILENT;
+		if (ns_to_ms(quiet) > v->silence_ms)
+			v->silence_ms = ns_to_ms(quiet);
+		v->threshold_ms = ns_to_ms(limit);
+	}
+}
+
+u32 nfsk_bgp_close(struct nfsk_bgp_sess *s, const struct nfsk_bgp_cfg *cfg,
+		   u64 now_ns, struct nfsk_bgp_verdict *v)
+{
+	u64 r256;
+
+	memset(v, 0, sizeof(*v));
+	if (!s->used)
+		return 0;
+	v->retrans = s->win_retrans;
+	v->baseline = (s->base256 + 128) >> 8;
+	v->rst = s->win_rst;
+	v->fin = s->win_fin;
+	r256 = (u64)s->win_retrans << 8;
+	if (s->win_retrans >= cfg->retrans_min && r256 > 2 * (u64)s->base256)
+		v->reasons |= NFSK_BGP_RETRANS;
+	if (s->win_rst)
+		v->reasons |= NFSK_BGP_RESET;
+	if (s->win_fin)
+		v->reasons |= NFSK_BGP_CLOSED;
+	judge_silence(s, cfg, now_ns, v);
+
+	/* base += (r - base) / 8, saturating at the u32's range */
+	r256 += (u64)s->base256 * ((1 << NFSK_BGP_EWMA_SHIFT) - 1);
+	r256 >>= NFSK_BGP_EWMA_SHIFT;
+	s->base256 = r256 > 0xffffffffULL ? 0xffffffffU : (u32)r256;
+	s->win_retrans = 0;
+	s->win_rst = 0;
+	s->win_fin = 0;
+	if (s->closed && !v->reasons && now_ns - sess_last(s) > cfg->hold_ns)
+		s->used = 0;
+	return v->reasons;
+}

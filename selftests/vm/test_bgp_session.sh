@@ -1,0 +1,202 @@
+#!/bin/bash
+# BGP session health from the data path: two bird2 peers (AS 65001 in A,
+# AS 65002 in B, passive) over IPv4 and IPv6, eBGP multihop through a
+# router namespace R whose hooks see their TCP segments; hold 9 s,
+# keepalive 3 s, windows of 1 s in R, bgp_hold_ms 9000 (silence limit
+# 6003 ms).
+#  1. established sessions over 30+ windows: no BGP_SESSION anywhere;
+#  2. a blackhole (nft drop of port 179 in R's forward chain): BGP_SESSION
+#     (retrans or silent) for both sessions, raised at a window close
+#     before bird's hold timer took the session down (bird's own log of
+#     the state change, in ms, the guest's one clock);
+#     the FINs bird sends then give closed;
+#  3. `birdc restart` of the re-established IPv4 session: BGP_SESSION with
+#     reason closed or reset for that connection.
+# Oracle: bird's own view, `birdc show protocols`, polled.
+. "$(dirname "$0")/lib.sh"
+
+load_module || { not_ok "insmod"; tap_done; exit 1; }
+tmp=$(mktemp -d)
+on_exit rm -rf "$tmp"
+
+a=$(make_ns bgpa)
+r=$(make_ns bgpr)
+b=$(make_ns bgpb)
+link() {	# link NS1 IF1 NS2 IF2
+	ip link add "$2" netns "$1" type veth peer name "$4" netns "$3" || return 1
+	ip -n "$1" link set "$2" up
+	ip -n "$3" link set "$4" up
+}
+ia=ba$NFSK_ID ra=bra$NFSK_ID rb=brb$NFSK_ID ib=bb$NFSK_ID
+link "$a" "${ia:0:15}" "$r" "${ra:0:15}"
+link "$r" "${rb:0:15}" "$b" "${ib:0:15}"
+add_addr "$a" "${ia:0:15}" 10.61.1.1/24
+add_addr "$a" "${ia:0:15}" fd61:1::1/64
+add_addr "$r" "${ra:0:15}" 10.61.1.254/24
+add_addr "$r" "${ra:0:15}" fd61:1::fe/64
+add_addr "$r" "${rb:0:15}" 10.61.2.254/24
+add_addr "$r" "${rb:0:15}" fd61:2::fe/64
+add_addr "$b" "${ib:0:15}" 10.61.2.2/24
+add_addr "$b" "${ib:0:15}" fd61:2::2/64
+ip -n "$a" route add default via 10.61.1.254
+ip -n "$a" -6 route add default via fd61:1::fe
+ip -n "$b" route add default via 10.61.2.254
+ip -n "$b" -6 route add default via fd61:2::fe
+ip netns exec "$r" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+
+nsr() { ip netns exec "$r" "$NFSK" "$@"; }
+nsr config set window_ms=1000 bgp_hold_ms=9000 bgp_silence_permille=667 \
+	bgp_retrans_min=3 >/dev/null
+ip netns exec "$r" "$NFSK" -j monitor >"$tmp/mon" 2>/dev/null &
+on_exit kill $!
+check "monitor listening" wait_windows "$r" 2
+
+# bird_conf NAME ROUTER-ID LOCAL4 LOCAL6 AS PEER4 PEER6 PEER-AS EXTRA
+bird_conf() {
+	local p
+	cat >"$tmp/$1.conf" <<CONF
+router id $2;
+log "$tmp/$1.log" all;
+timeformat log iso long ms;
+debug protocols { states };
+protocol device {}
+CONF
+	for p in 4 6; do
+		local l n
+		if [ $p = 4 ]; then l=$3 n=$6; else l=$4 n=$7; fi
+		cat >>"$tmp/$1.conf" <<CONF
+protocol bgp peer$p {
+	local $l as $5;
+	neighbor $n as $8;
+	multihop 2;
+	hold time 9;
+	keepalive time 3;
+	connect retry time 2;
+	error wait time 1, 2;
+	$9
+	ipv$p { import none; export none; };
+}
+CONF
+	done
+}
+bird_conf a 10.61.1.1 10.61.1.1 fd61:1::1 65001 10.61.2.2 fd61:2::2 65002 ""
+bird_conf b 10.61.2.2 10.61.2.2 fd61:2::2 65002 10.61.1.1 fd61:1::1 65001 "passive on;"
+for n in a b; do
+	ns=$a
+	[ $n = b ] && ns=$b
+	ip netns exec "$ns" bird -c "$tmp/$n.conf" -s "$tmp/$n.ctl" -P "$tmp/$n.pid"
+	on_exit 'kill $(cat '"$tmp/$n"'.pid)'
+done
+# state N PROTO: bird's state of PROTO in A or B ("Established", ...)
+state() {
+	birdc -s "$tmp/$1.ctl" show protocols "$2" 2>/dev/null |
+		awk -v p="$2" '$1 == p { print $NF }'
+}
+# down_ns PROTO AFTER: when bird (A or B, the earlier) logged PROTO leaving
+# the up state after AFTER (ns since the epoch); empty if it did not
+down_ns() {
+	local n t first=
+	for n in a b; do
+		while read -r t; do
+			t=$(date -d "$t" +%s%N)
+			[ "$t" -gt "$2" ] || continue
+			[ -z "$first" ] || [ "$t" -lt "$first" ] && first=$t
+			break
+		done < <(awk -v p="$1:" '$4 == p && tolower($0) ~ /state changed to stop/ { print $1, $2 }' \
+			"$tmp/$n.log")
+	done
+	echo "$first"
+}
+up() { [ "$(state a "$1")" = Established ] && [ "$(state b "$1")" = Established ]; }
+both_up() { up peer4 && up peer6; }
+check "bird: both sessions Established" wait_for 60 both_up
+
+# alerts AFTER: BGP_SESSION alerts of windows after AFTER, one a line:
+# "family src sport dst dport reason value baseline"
+alerts() {
+	jq -r --argjson w "$1" 'select(.type == "alert" and
+		.alert.flag == "BGP_SESSION" and .alert.window_id > $w) |
+		"\(.alert.flow.family) \(.alert.flow.src) \(.alert.flow.sport) \(.alert.flow.dst) \(.alert.flow.dport) \(.alert.reason) \(.alert.value) \(.alert.baseline) \(.alert.window_start_realtime_ns)"' \
+		"$tmp/mon"
+}
+open_id() { nsr -j stats | jq -r .window_id; }
+flagged_after() {
+	nsr -j windows | jq -r --argjson w "$1" \
+		'[.[] | select(.id > $w and (.flag_names | index("BGP_SESSION")))] | length'
+}
+
+# 1. clean: 30 windows after both sessions are up (and the open window
+# of their establishment) raise nothing.
+sleep_windows=32
+w0=$(open_id)
+check "30+ windows with the sessions up" wait_windows "$r" $sleep_windows 120
+check "bird: sessions stayed Established" both_up
+check_eq "clean: no BGP_SESSION alert" "" "$(alerts "$w0")"
+check_eq "clean: no window flagged BGP_SESSION" 0 "$(flagged_after "$w0")"
+check_eq "stats: two sessions tracked" 2 "$(nsr -j stats | jq -r .bgp_sessions)"
+
+# 2. blackhole: the flag comes while bird still says Established.
+w1=$(open_id)
+t_bh=$(date +%s%N)
+ip netns exec "$r" nft -f - <<NFT
+table inet nfsk_bh {
+	chain bh_forward {
+		type filter hook forward priority 0;
+		tcp dport 179 drop
+		tcp sport 179 drop
+	}
+}
+NFT
+both_alerted() {
+	alerts "$w1" | awk '$1 == 4' | grep -q . &&
+		alerts "$w1" | awk '$1 == 6' | grep -q .
+}
+check "blackhole: BGP_SESSION for both sessions" wait_for 60 both_alerted
+down() { [ "$(state a "$1")" != Established ] && [ "$(state b "$1")" != Established ]; }
+both_down() { down peer4 && down peer6; }
+check "bird: the hold timer took both sessions down" wait_for 60 both_down
+alerts "$w1" | sed 's/^/# /'
+# The first alert of each session: its window closed (start + 1 s) before
+# the earlier of A's and B's bird saw the session go down.
+for p in 4 6; do
+	first=$(alerts "$w1" | awk -v f=$p '$1 == f' | head -n 1)
+	flag_ns=$(( $(echo "$first" | awk '{ print $9 }') + 1000000000 ))
+	down_ns=$(down_ns peer$p "$t_bh")
+	echo "# IPv$p: blackhole at $t_bh, flag at $flag_ns, bird down at ${down_ns:-?}"
+	check "blackhole: IPv$p flag $(( (down_ns - flag_ns) / 1000000 )) ms before bird's session went down" \
+		test -n "$down_ns" -a "$flag_ns" -lt "${down_ns:-0}"
+	check_eq "blackhole: IPv$p first reason is retrans or silent" 1 \
+		"$(echo "$first" | awk '$6 == "retrans" || $6 == "silent" { print 1 }')"
+	check_eq "blackhole: IPv$p, 179 on the far end" "$p 179" \
+		"$(echo "$first" | awk '{ print $1, $5 }')"
+done
+check "the window with the first alert is flagged BGP_SESSION" \
+	test "$(flagged_after "$w1")" -ge 1
+
+# 3. reset: the sessions come back; a restart closes the IPv4 one.
+ip netns exec "$r" nft delete table inet nfsk_bh
+check "bird: sessions Established again" wait_for 120 both_up
+wait_windows "$r" 3
+# the connections now up, by A's port (old ones may still send their FIN
+# as the blackhole lifts: they are other connections)
+port_of() {
+	ip netns exec "$a" ss -Htn state established "dst $1" |
+		awk '{ print $3 }' | sed 's/.*://' | head -n 1
+}
+p4=$(port_of 10.61.2.2)
+p6=$(port_of "[fd61:2::2]")
+check "ss: the new connections' ports ($p4, $p6)" test -n "$p4" -a -n "$p6"
+w2=$(open_id)
+birdc -s "$tmp/a.ctl" restart peer4 >/dev/null
+closed() {
+	alerts "$w2" | awk -v p="$p4" '$1 == 4 && $3 == p &&
+		($6 == "closed" || $6 == "reset")' | grep -q .
+}
+check "restart: BGP_SESSION closed or reset for that IPv4 connection" wait_for 60 closed
+alerts "$w2" | sed 's/^/# /'
+check_eq "restart: no alert for the IPv6 connection" "" \
+	"$(alerts "$w2" | awk -v p="$p6" '$1 == 6 && $3 == p')"
+nsr stats | grep bgp_ | sed 's/^/# /'
+
+check "rmmod" unload_module
+tap_done
