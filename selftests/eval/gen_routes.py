@@ -30,9 +30,10 @@ SCENARIO, episodes at 40 % and 70 % of the run:
                     the third withdrawal of each crosses the suppress
                     threshold (penalty 1000 per withdrawal, half-life
                     15 min: 1000 + 999 + 998 > 2000)
-  withdraw30, withdraw60  30 % / 60 % of the BGP IPv4 routes withdrawn in
-                    one second (a session loss), re-announced 15 windows
-                    later: two anomalous windows per episode
+  withdraw30, withdraw60  30 % / 60 % of the BGP IPv4 routes (first
+                    episode) and of the BGP IPv6 routes (second) withdrawn
+                    in one second (a session loss), re-announced 15 windows
+                    later: the re-announcement is an episode of its own
   default           the IPv4 default route withdrawn (restored 10 windows
                     later: a route coming back is no anomaly), then the
                     IPv6 default's gateway changed
@@ -171,22 +172,31 @@ def main():
                     g.add(g.at(w + 2), "add %s via %s dev 2 proto bgp" % (v4(i), GW[g.gw[i]]),
                           True, w + 2)
     if kind == "mass_withdrawal":
+        # a share of a protocol's table: the BGP IPv4 routes (never
+        # withdrawn ones: surely present), then the BGP IPv6 routes; no
+        # prefix is withdrawn twice
         for n, s in enumerate(starts):
-            # a share of the BGP IPv4 routes present now (fresh ones: the
-            # background's withdrawn prefixes may be away)
-            k = int(round(N_V4 * size / 100.0))
-            pool = [i for i in g.fresh]
-            g.rng.shuffle(pool)
-            gone = pool[:k]
-            for i in gone:
-                g.fresh.remove(i)
-            t = T0 + (s - 1) * SEC + SEC // 4
             back = s + 15
-            for j, i in enumerate(gone):
-                g.add(t + j * 100000, "del %s" % v4(i), True, s)   # 0.1 ms apart
-            for j, i in enumerate(gone):
-                g.add(T0 + (back - 1) * SEC + SEC // 4 + j * 100000,
-                      "add %s via %s dev 2 proto bgp" % (v4(i), GW[g.gw[i]]), True, back)
+            t = T0 + (s - 1) * SEC + SEC // 4
+            t2 = T0 + (back - 1) * SEC + SEC // 4
+            if n == 0:
+                k = int(round(N_V4 * size / 100.0))
+                pool = list(g.fresh)
+                g.rng.shuffle(pool)
+                gone = pool[:k]
+                left = set(gone)
+                g.fresh = [i for i in g.fresh if i not in left]
+                dels = ["del %s" % v4(i) for i in gone]
+                adds = ["add %s via %s dev 2 proto bgp" % (v4(i), GW[g.gw[i]]) for i in gone]
+            else:
+                k = int(round(N_V6 * size / 100.0))
+                gone = g.rng.sample(range(N_V6), k)
+                dels = ["del %s" % v6(i) for i in gone]
+                adds = ["add %s via %s dev 2 proto bgp" % (v6(i), GW6[0]) for i in gone]
+            for j, line in enumerate(dels):        # 0.1 ms apart
+                g.add(t + j * 100000, line, True, s)
+            for j, line in enumerate(adds):
+                g.add(t2 + j * 100000, line, True, back)
             episodes.append({"start": back, "end": back, "readvertise": True})
     if scen == "default":
         s1, s2 = starts
