@@ -16,9 +16,9 @@
 #   make bench      native benchmark of the portable core: speed (ns and
 #                   callgrind instructions per packet, ratios) and accuracy
 #   make bench-callgrind  only the instructions per packet (valgrind)
-#   make eval       detection quality on labelled generated traffic:
-#                   build/eval/table.md and an SVG per scenario
-#                   (selftests/eval/; EVAL_RUNS, EVAL_WINDOWS)
+#   make eval       detection quality on labelled generated traffic and
+#                   route events: build/eval/table.md and an SVG per
+#                   scenario (selftests/eval/; EVAL_RUNS, EVAL_WINDOWS)
 #   make install    module into $(DESTDIR)/lib/modules/$(KVER)/extra, CLI,
 #                   man pages, completion, systemd units under
 #                   $(DESTDIR)$(PREFIX) (install.mk); make uninstall
