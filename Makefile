@@ -16,6 +16,11 @@
 #   make bench      native benchmark of the portable core: speed (ns and
 #                   callgrind instructions per packet, ratios) and accuracy
 #   make bench-callgrind  only the instructions per packet (valgrind)
+#   make bench-vm   the module's in-kernel cost in the VM, indicative (TCG):
+#                   pktgen through a veth, phases no module / nfsketch /
+#                   conntrack / both alternated in one boot per kernel
+#                   (BENCH_VM_KERNELS, default 6.1 6.12); table printed and
+#                   in build/bench-vm/result.md (not in make check)
 #   make eval       detection quality on labelled generated traffic and
 #                   route events: build/eval/table.md and an SVG per
 #                   scenario (selftests/eval/; EVAL_RUNS, EVAL_WINDOWS)
@@ -61,7 +66,7 @@ CORE_TESTS	:= $(patsubst selftests/core/%.c,$(BUILD)/tests/%,$(wildcard selftest
 ASAN_TESTS	:= $(patsubst selftests/core/%.c,$(BUILD)/tests-asan/%,$(wildcard selftests/core/test_*.c))
 
 .PHONY: all module tools test-tools deps check check-core check-asan check-vm check-stress check-scale \
-	check-debug demo lint bench bench-callgrind clean install uninstall ksft eval check-eval
+	check-debug demo lint bench bench-callgrind bench-vm clean install uninstall ksft eval check-eval
 
 all: module tools
 
@@ -191,6 +196,13 @@ bench: $(BUILD)/bench
 
 bench-callgrind: $(BUILD)/bench
 	@userspace/bench/callgrind.sh $(BUILD)/bench
+
+# scripts/bench-vm.sh builds the module for each kernel (vm-run.sh); the
+# guest needs the CLI (the module's own count is one of the oracles).
+# Sizes: BENCH_VM_PKTS, BENCH_VM_ROUNDS, BENCH_VM_FLOWS.
+BENCH_VM_KERNELS ?= 6.1 6.12
+bench-vm: tools
+	@scripts/bench-vm.sh $(BENCH_VM_KERNELS)
 
 # ---- detection evaluation (not in make check; check-eval is its short form)
 EVAL_RUNS	?= 5

@@ -33,6 +33,11 @@
 #   kernel panics, when a loaded host starves the emulator (seen on 6.12).
 # - Fails by default: a run that times out, crashes or never writes its
 #   result is a failure.
+# - NFSK_VM_ICOUNT=SHIFT (make bench-vm): the guest's clock counts its
+#   instructions (QEMU -icount, 2^SHIFT ns each; single-threaded TCG, which
+#   icount needs), so that its timings do not depend on the host's load.
+#   One vCPU: with two, QEMU 7.2's icount never brought the second one up
+#   (the boot stopped at "Booting SMP configuration").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
@@ -132,10 +137,14 @@ printf '%s\n' "${tests[@]}" >"$run/tests"
 echo "$(realpath "$ko")" >"$run/ko"
 echo "$test_timeout" >"$run/timeout"
 
+accel=(-accel tcg,thread=multi -smp 2)
+[ -z "${NFSK_VM_ICOUNT:-}" ] ||
+	accel=(-accel tcg,thread=single -icount "shift=$NFSK_VM_ICOUNT,sleep=off" -smp 1)
+
 start=$(date +%s.%N)
 set +e
 timeout -k 10 "$timeout_s" qemu-system-x86_64 \
-	-machine q35 -accel tcg,thread=multi -cpu max -smp 2 -m "$mem" \
+	-machine q35 "${accel[@]}" -cpu max -m "$mem" \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 no_timer_check nfsk.run=$run nfsk.top=$top nfsk.guest=$top/scripts/vm-guest.sh $append" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
