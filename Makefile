@@ -21,9 +21,9 @@
 #                   conntrack / both alternated in one boot per kernel
 #                   (BENCH_VM_KERNELS, default 6.1); table printed and
 #                   in build/bench-vm/result.md (not in make check)
-#   make eval       detection quality on labelled generated traffic:
-#                   build/eval/table.md and an SVG per scenario
-#                   (selftests/eval/; EVAL_RUNS, EVAL_WINDOWS)
+#   make eval       detection quality on labelled generated traffic and
+#                   route events: build/eval/table.md and an SVG per
+#                   scenario (selftests/eval/; EVAL_RUNS, EVAL_WINDOWS)
 #   make install    module into $(DESTDIR)/lib/modules/$(KVER)/extra, CLI,
 #                   man pages, completion, systemd units under
 #                   $(DESTDIR)$(PREFIX) (install.mk); make uninstall

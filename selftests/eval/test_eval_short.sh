@@ -36,13 +36,13 @@ then ok "scorer counts a hand-made prediction as its oracle says"; else not_ok "
 
 # 2. generator + replay + scorer, end to end
 if python3 selftests/eval/eval.py --runs 1 --windows 200 --profiles defaults \
-	--scenarios clean,flood20,syn100,hh --out "$out" --tap >"$out/tap" 2>"$out/log"; then
-	ok "eval pipeline ran (4 scenarios, 200 windows)"
+	--scenarios clean,flood20,syn100,hh,withdraw60 --out "$out" --tap >"$out/tap" 2>"$out/log"; then
+	ok "eval pipeline ran (5 scenarios, one of routes, 200 windows)"
 else
 	not_ok "eval pipeline: $(tail -3 "$out/log")"
 fi
 sed 's/^/# /' "$out/tap"
-for s in flood20 hh; do
+for s in flood20 hh withdraw60; do
 	if python3 -c "
 import json, sys
 r = json.load(open('$out/results.json'))['defaults/$s']
@@ -52,7 +52,19 @@ sys.exit(0 if r['episodes_found'] >= 1 else 1)"; then
 		not_ok "$s: no injected episode flagged"
 	fi
 done
-for s in clean flood20 syn100 hh; do
+# 60 % of the BGP table withdrawn in a second: over withdraw_burst_permille
+# (500) by the rule's definition, so WITHDRAW_BURST in each withdrawal window
+if python3 -c "
+import json, sys
+r = json.load(open('$out/results.json'))['defaults/withdraw60']
+b = r['detectors']['ROUTE_WITHDRAW_BURST']
+print('# burst tp %d fp %d' % (b['tp'], b['fp']))
+sys.exit(0 if b['tp'] == 2 and b['fp'] == 0 else 1)"; then
+	ok "withdraw60: ROUTE_WITHDRAW_BURST in both withdrawal windows, nowhere else"
+else
+	not_ok "withdraw60: ROUTE_WITHDRAW_BURST not exactly in the two withdrawal windows"
+fi
+for s in clean flood20 syn100 hh withdraw60; do
 	if [ -s "$out/defaults-$s.svg" ] && grep -q '</svg>' "$out/defaults-$s.svg"; then
 		ok "$s: SVG written"
 	else

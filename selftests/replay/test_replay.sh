@@ -399,6 +399,117 @@ check "--window-ms 100 --history 4 --min-history 2 --cms-width 64 --sah-entries 
 check "-h lists the tunables with the table's range and default" bash -c '
 "$1" replay -h | grep -q "^  --window-ms .*(100..3600000, default 10000)" && "$1" replay -h | grep -q "^  --min-history .*(2..4096, default 12)"' _ "$NFSK"
 
+# ---- route events (--routes): the core's route rules, by their definitions --
+# A route file written here event by event; what each rule must make of it
+# follows from the rules' definitions (route_anom.h, flap.h: RFC 2439), not
+# from the replay: WITHDRAW_BURST when withdrawn * 1000 > withdraw_burst_
+# permille (500) * the group's routes and withdrawn >= withdraw_burst_min
+# (100), once per group and window; DEFAULT_ROUTE_LOST on a default route
+# withdrawn or given another next hop; ROUTE_FLAP when a prefix's penalty
+# (1000 per withdrawal, half-life 15 min) first exceeds 2000.
+python3 - "$tmp/routes.txt" <<'PY'
+import sys
+T = 1700000000 * 10**9
+s = lambda x: T + int(round(x * 1e9))
+ev = []
+for i in range(400):
+    ev.append((s(0), "base 10.%d.%d.0/24 via 192.0.2.1 dev 2 proto bgp" % (i // 256, i % 256)))
+    ev.append((s(0), "base 2001:db8:%x::/48 via fe80::1 dev 2 proto bgp" % i))
+for i in range(150):
+    ev.append((s(0), "base 172.16.%d.0/24 via 192.0.2.2 dev 3 proto ospf" % i))
+ev.append((s(0), "base default via 192.0.2.1 dev 2 proto static"))
+ev.append((s(0), "base ::/0 via fe80::1 dev 2 proto ra"))
+ev.append((s(0), "base 10.99.0.0/24 via 192.0.2.1 dev 2 proto bgp"))
+for k in range(1, 31):   # background: one static route comes and goes
+    ev.append((s(k + 0.1), "add 198.51.100.%d via 192.0.2.9 proto static" % k))
+    ev.append((s(k + 0.2), "del 198.51.100.%d" % k))
+for i in range(300):     # 300 of 400 bgp: one burst, window 6
+    ev.append((s(5.5), "del 10.%d.%d.0/24" % (i // 256, i % 256)))
+for i in range(99):      # 99 of 150 ospf: under withdraw_burst_min
+    ev.append((s(7.5), "del 172.16.%d.0/24 proto ospf" % i))
+for i in range(100):     # 100 of 400 IPv6 bgp: 250 per mille
+    ev.append((s(8.5), "del 2001:db8:%x::/48" % i))
+ev.append((s(10.5), "replace default via 192.0.2.1 dev 2 proto static"))   # same
+ev.append((s(11.5), "replace default via 192.0.2.254 dev 2 proto static")) # lost: 12
+ev.append((s(13.5), "del default"))                                          # lost: 14
+ev.append((s(15.5), "del ::/0"))                                             # lost: 16
+for x, v in ((20.2, "del"), (20.7, "add"), (21.2, "del"), (21.7, "add"),
+             (22.2, "del"), (22.7, "add"), (23.2, "del")):
+    ev.append((s(x), "%s 10.99.0.0/24 via 192.0.2.1 dev 2 proto bgp" % v))
+for i in range(300, 360):   # 60 of the last 100 bgp: under the minimum
+    ev.append((s(25.5), "del 10.%d.%d.0/24" % (i // 256, i % 256)))
+ev.sort(key=lambda e: e[0])
+with open(sys.argv[1], "w") as f:
+    f.write("# nfsketch replay --routes: hand-made episodes\n")
+    for t, l in ev:
+        f.write("%d %s\n" % (t, l))
+PY
+"$NFSK" -j replay --routes "$tmp/routes.txt" --window-ms 1000 >"$tmp/routes.json" 2>"$tmp/routes.err"
+check "--routes alone: exit 0" test $? -eq 0
+CHECK_ROUTES='
+import json, math, sys
+r = json.load(open(sys.argv[1]))
+w = {x["id"]: x for x in r["windows"] if "id" in x}
+bad = 0
+def fl(name): return sorted(i for i, x in w.items() if name in x["flag_names"])
+def want(what, got, exp):
+    global bad
+    if got != exp:
+        print("%s: got %s, want %s" % (what, got, exp)); bad = 1
+want("WITHDRAW_BURST windows", fl("ROUTE_WITHDRAW_BURST"), [6])
+want("DEFAULT_ROUTE_LOST windows", fl("DEFAULT_ROUTE_LOST"), [12, 14, 16])
+want("ROUTE_FLAP windows", fl("ROUTE_FLAP"), [23])
+rs = lambda i, f: [x for x in w[i]["reasons"] if x["flag"] == f]
+b = rs(6, "ROUTE_WITHDRAW_BURST")
+# the group: 400 bgp routes + 10.99.0.0/24; the withdrawal that crosses is
+# the smallest n with n*1000 > 500*401 and n >= 100
+n = min(n for n in range(1, 402) if n * 1000 > 500 * 401 and n >= 100)
+want("burst reasons", [(x["value"], x["routes"], x["protocol"]) for x in b], [(n, 401, "bgp")])
+d = [rs(i, "DEFAULT_ROUTE_LOST")[0] for i in (12, 14, 16)]
+want("default lost: why", [(x["prefix"], x["withdrawn"], x["nexthop_changed"]) for x in d],
+     [("0.0.0.0/0", False, True), ("0.0.0.0/0", True, False), ("::/0", True, False)])
+f = rs(23, "ROUTE_FLAP")
+p = 0.0
+for dt in (0, 1, 1):     # withdrawals at 20.2, 21.2, 22.2 s: RFC 2439 decay
+    p = p * 2 ** (-dt / 900.0) + 1000
+want("flap reason prefix", [x["prefix"] for x in f], ["10.99.0.0/24"])
+if not f or abs(f[0]["value"] - p) > 2 or f[0]["threshold"] != 2000:
+    print("flap penalty %s, want %.1f > 2000" % (f and f[0]["value"], p)); bad = 1
+want("window 6 ipv4 del/add", (w[6]["routes"]["ipv4"]["del"], w[6]["routes"]["ipv4"]["add"]), (301, 1))
+want("window 9 ipv6 del", w[9]["routes"]["ipv6"]["del"], 100)
+sm = r["summary"]["routes"]
+want("sizes at the end", (sm["size_ipv4"], sm["size_ipv6"]), (400 + 150 + 1 + 1 - 300 - 99 - 1 - 1 - 60, 400 + 1 - 100 - 1))
+want("baseline lines", sm["baseline"], 400 * 2 + 150 + 3)
+sys.exit(bad)'
+check "--routes: exactly the flags the rules define (1 burst for 300 of 400, none for 99 of 150 or 100 of 400; 3 defaults lost; 1 flap at the 3rd withdrawal), with their reasons and counts" \
+	py "$CHECK_ROUTES" "$tmp/routes.json"
+"$NFSK" replay --routes "$tmp/routes.txt" --window-ms 1000 >"$tmp/routes.out" 2>&1
+check "--routes text: the burst and its reason" grep -q "ROUTE_WITHDRAW_BURST: 10.0.200.0/24 table 254 proto bgp, 201 of 401 routes withdrawn" "$tmp/routes.out"
+"$NFSK" -j replay --routes "$tmp/routes.txt" --window-ms 1000 --withdraw-burst-permille 200 --withdraw-burst-min 50 >"$tmp/routes2.json"
+check "--withdraw-burst-permille 200 --withdraw-burst-min 50: 100 of 400 IPv6 and 99 of 150 ospf become bursts, 60 of 100 too" \
+	py 'import json,sys; w=[x["id"] for x in json.load(open(sys.argv[1]))["windows"] if "ROUTE_WITHDRAW_BURST" in x.get("flag_names",[])]; print(w); sys.exit(w != [6, 8, 9, 26])' "$tmp/routes2.json"
+# merged with a capture: routes timed inside the capture land in its windows
+start=$(replay "$tmp/eth.pcap" | python3 -c 'import json,sys; print(json.load(sys.stdin)["summary"]["start_unix_ns"])')
+{ echo "$start base 10.1.0.0/16 proto bgp"; echo "$((start + 1500000000)) del 10.1.0.0/16"
+  echo "$((start + 1600000000)) add 10.2.0.0/16 proto bgp"; } >"$tmp/merge.txt"
+replay "$tmp/eth.pcap" >"$tmp/pcap-only.json"
+replay "$tmp/eth.pcap" --routes "$tmp/merge.txt" >"$tmp/merged.json"
+check "capture + --routes: the same packets per window, the route events in window 2 (idle in the capture alone)" py '
+import json, sys
+a = json.load(open(sys.argv[1]))["windows"]; b = json.load(open(sys.argv[2]))["windows"]
+pa = {x["id"]: x["packets"] for x in a if "id" in x}; pb = {x["id"]: x["packets"] for x in b if "id" in x}
+w2 = [x for x in b if x.get("id") == 2][0]["routes"]["ipv4"]
+print(pa, pb, w2)
+same = all(pb.get(i) == v for i, v in pa.items()) and all(v == 0 for i, v in pb.items() if i not in pa)
+sys.exit(not (same and 2 not in pa and w2["del"] == 1 and w2["add"] == 1 and w2["size"] == 1))' "$tmp/pcap-only.json" "$tmp/merged.json"
+printf '1700000000000000000 add 10.0.0.0/8\n1600000000000000000 del 10.0.0.0/8\n' >"$tmp/back.txt"
+check "--routes: time going backwards: exit 1" rc_is 1 "$NFSK" replay --routes "$tmp/back.txt"
+check "--routes: the message names file and line" grep -q "back.txt:2: time goes backwards" "$tmp/rc.err"
+printf '1700000000000000000 add 10.0.0.0/33\n' >"$tmp/bad.txt"
+check "--routes: bad prefix: exit 1" rc_is 1 "$NFSK" replay --routes "$tmp/bad.txt"
+check "--routes: bad prefix: the message names file, line and word" grep -q "bad.txt:1: bad prefix '10.0.0.0/33'" "$tmp/rc.err"
+check "--routes and FILE both stdin: exit 2" rc_is 2 "$NFSK" replay - --routes -
+
 # ---- errors and usage ------------------------------------------------------
 check "missing file: exit 1" rc_is 1 "$NFSK" replay "$tmp/nonexistent.pcap"
 check "missing file: the message names it" grep -q "nonexistent.pcap: No such file" "$tmp/rc.err"
@@ -436,6 +547,16 @@ for i in range(20):      # cut anywhere
     open("%s/cut%02d.pcap" % (sys.argv[2], i), "wb").write(d[:r.randrange(24, len(d))])
 PY
 	asan_bad=0 asan_runs=0
+	for fmt in "" -j; do	# the route input, the hand-made episodes
+		asan_runs=$((asan_runs + 1))
+		# shellcheck disable=SC2086
+		"$ASAN_NFSK" $fmt replay "$tmp/eth.pcap" --routes "$tmp/routes.txt" --window-ms 1000 \
+			>/dev/null 2>"$tmp/asan.err"
+		if grep -qE "AddressSanitizer|runtime error|LeakSanitizer" "$tmp/asan.err"; then
+			asan_bad=$((asan_bad + 1))
+			echo "# routes: $(grep -m1 -E "AddressSanitizer|runtime error|LeakSanitizer" "$tmp/asan.err")"
+		fi
+	done
 	for f in "$CASES"/* "$tmp"/*.cap "$tmp/mut"/*; do
 		for fmt in "" -j; do
 			asan_runs=$((asan_runs + 1))

@@ -47,16 +47,23 @@
 #include "cmd.h"
 #include "fmt.h"
 #include "pcap_parse.h"
+#include "route_in.h"
 
 /* The key without --key: "nfsketch-replay!" in ASCII (README). */
 #define REPLAY_DEFAULT_KEY	"6e66736b657463682d7265706c617921"
 
 static const char replay_usage[] =
 	"Usage: nfsketch [-j [-p]] replay FILE [FILTER] [OPTIONS]\n"
+	"       nfsketch [-j [-p]] replay [FILE [FILTER]] --routes RFILE [OPTIONS]\n"
 	"Run the module's sketch core offline over a pcap or pcapng file\n"
 	"(Ethernet with VLAN tags, Linux cooked SLL/SLL2, raw IPv4/IPv6) and\n"
 	"print each window the module would have closed, then a summary.\n"
 	"FILTER: a libpcap filter expression (as tcpdump's), e.g. 'udp port 53'.\n"
+	"  --routes RFILE     route events, alone or merged by time with FILE\n"
+	"                     ('-': stdin), one a line:\n"
+	"                     <time_ns> base|add|replace|append|del <prefix>\n"
+	"                     [via GW] [dev IFINDEX] [proto P] [table T]\n"
+	"                     [nexthops N]  (time: Unix ns, not decreasing)\n"
 	"  --key HEX|random   32 hex digits, as `config set hash_key=`, or a\n"
 	"                     random key (default: " REPLAY_DEFAULT_KEY ")\n"
 	"  --sketch           print the raw CMS rows of the last window only\n"
@@ -78,6 +85,9 @@ static const enum nfsk_tunable_id replay_tunables[] = {
 	NFSK_T_density_w, NFSK_T_density_k, NFSK_T_min_history,
 	NFSK_T_hh_permille, NFSK_T_min_packets, NFSK_T_min_bytes,
 	NFSK_T_min_entropy_delta, NFSK_T_drift_w, NFSK_T_drift_slope_permille,
+	NFSK_T_min_route_events, NFSK_T_flap_half_life_ms, NFSK_T_flap_suppress,
+	NFSK_T_flap_reuse, NFSK_T_withdraw_burst_permille,
+	NFSK_T_withdraw_burst_min,
 };
 #define N_REPLAY_TUNABLES	ARRAY_SIZE(replay_tunables)
 
@@ -101,6 +111,10 @@ struct replay {
 	struct nfsk_detect_result res[NFSK_SERIES_MAX];
 	u64			window_ns;
 	bool			sketch;
+	/* --routes */
+	const char		*routes;
+	struct route_in		ri;
+	bool			have_routes;
 	/* --query: what, in which window, and the answer */
 	const char		*query;
 	u64			query_window;
@@ -195,6 +209,8 @@ static void replay_free(struct replay *r)
 	free(r->dscratch);
 	if (r->have_filter)
 		pcap_freecode(&r->filter);
+	if (r->have_routes)
+		ri_free(&r->ri);
 }
 
 static void print_flow_json(struct json *j, const struct nfsk_flow_stat *fs)
@@ -263,6 +279,54 @@ static void print_detect_json(struct json *j, const struct nfsk_detect_result *d
 	json_bool(j, "flagged", d->flagged);
 }
 
+/* The route flags' reasons: the event that raised each (its alert). */
+static void print_route_reasons_json(struct replay *r)
+{
+	struct json *j = &r->c->j;
+	char pfx[INET6_ADDRSTRLEN + 8], pb[8], ob[8];
+	u32 i;
+
+	for (i = 0; i < r->ri.nreasons; i++) {
+		const struct ri_reason *x = &r->ri.reasons[i];
+
+		json_obj_open(j, NULL);
+		json_str(j, "flag", flag_names[nfsk_fls64(x->flag)]);
+		json_str(j, "prefix", ri_prefix_str(x->family, x->addr, x->plen,
+						    pfx, sizeof(pfx)));
+		json_u64(j, "table", x->table);
+		json_str(j, "protocol", ri_proto_name(x->protocol, pb, sizeof(pb)));
+		json_u64(j, "time_unix_ns", x->time_ns);
+		switch (x->flag) {
+		case NFSK_FLAG_ROUTE_FLAP:
+			json_str(j, "series", "flap_penalty");
+			json_str(j, "detector", "rfc2439_suppress");
+			json_u64(j, "value", x->value);
+			json_u64(j, "threshold", x->threshold);
+			break;
+		case NFSK_FLAG_ROUTE_WITHDRAW_BURST:
+			json_str(j, "series", "withdrawn");
+			json_str(j, "detector", "withdraw_burst");
+			json_u64(j, "value", x->value);
+			json_u64(j, "routes", x->threshold);
+			json_u64(j, "threshold_permille",
+				 r->ri.anom.cfg.burst_permille);
+			json_u64(j, "share_permille",
+				 x->threshold ? (u64)x->value * 1000 / x->threshold : 0);
+			break;
+		default:
+			json_str(j, "series", "default_route");
+			json_str(j, "detector", "default_route");
+			json_str(j, "old_protocol", ri_proto_name(x->old_protocol,
+								  ob, sizeof(ob)));
+			json_bool(j, "withdrawn", x->reason & NFSK_RA_WITHDRAWN);
+			json_bool(j, "nexthop_changed", x->reason & NFSK_RA_NEXTHOP);
+			json_bool(j, "protocol_changed", x->reason & NFSK_RA_PROTOCOL);
+			break;
+		}
+		json_obj_close(j);
+	}
+}
+
 /* Why each flag of @w was raised: series, value, baseline, detector. */
 static void print_reasons_json(struct replay *r, const struct nfsk_window *w)
 {
@@ -319,7 +383,11 @@ static void print_reasons_json(struct replay *r, const struct nfsk_window *w)
 		json_str(j, "dst", fmt_addr(fs->key.family, fs->key.daddr, a));
 		json_obj_close(j);
 	}
+	if (r->have_routes)
+		print_route_reasons_json(r);
 	json_arr_close(j);
+	if (r->have_routes)
+		json_u64(j, "route_reasons_dropped", r->ri.reasons_dropped);
 }
 
 static void print_window_json(struct replay *r, const struct nfsk_window *w)
@@ -356,6 +424,18 @@ static void print_window_json(struct replay *r, const struct nfsk_window *w)
 	json_u64(j, "sah_p_fx32", w->sah.p_fx);
 	json_double(j, "sah_p", w->sah.p_fx / 4294967296.0);
 	json_u64(j, "cms_check_fail", w->cms_check_fail);
+	if (r->have_routes) {
+		json_obj_open(j, "routes");
+		for (i = 0; i < NFSK_RC_FAMILIES; i++) {
+			json_obj_open(j, i == NFSK_RC_V4 ? "ipv4" : "ipv6");
+			json_u64(j, "add", w->route_add[i]);
+			json_u64(j, "del", w->route_del[i]);
+			json_u64(j, "replace", w->route_replace[i]);
+			json_u64(j, "size", w->routes[i]);
+			json_obj_close(j);
+		}
+		json_obj_close(j);
+	}
 	json_u64(j, "flags", w->flags);
 	json_arr_open(j, "flag_names");
 	for (i = 0; flag_names[i]; i++)
@@ -396,6 +476,33 @@ static void print_window_text(struct replay *r, const struct nfsk_window *w)
 	       w->proto[NFSK_PROTO_OTHER], w->family[NFSK_FAM_V4],
 	       w->family[NFSK_FAM_V6], w->src_entropy / 1000.0,
 	       w->dst_entropy / 1000.0);
+	if (r->have_routes) {
+		char pfx[INET6_ADDRSTRLEN + 8], pb[8];
+
+		printf("  routes: ipv4 +%u -%u ~%u size %u, ipv6 +%u -%u ~%u size %u\n",
+		       w->route_add[0], w->route_del[0], w->route_replace[0],
+		       w->routes[0], w->route_add[1], w->route_del[1],
+		       w->route_replace[1], w->routes[1]);
+		for (i = 0; i < r->ri.nreasons; i++) {
+			const struct ri_reason *x = &r->ri.reasons[i];
+
+			printf("  %s: %s table %u proto %s", flag_names[nfsk_fls64(x->flag)],
+			       ri_prefix_str(x->family, x->addr, x->plen, pfx,
+					     sizeof(pfx)), x->table,
+			       ri_proto_name(x->protocol, pb, sizeof(pb)));
+			if (x->flag == NFSK_FLAG_ROUTE_FLAP)
+				printf(", penalty %u > suppress %u\n", x->value,
+				       x->threshold);
+			else if (x->flag == NFSK_FLAG_ROUTE_WITHDRAW_BURST)
+				printf(", %u of %u routes withdrawn\n", x->value,
+				       x->threshold);
+			else
+				printf(",%s%s%s\n",
+				       x->reason & NFSK_RA_WITHDRAWN ? " withdrawn" : "",
+				       x->reason & NFSK_RA_NEXTHOP ? " next hop changed" : "",
+				       x->reason & NFSK_RA_PROTOCOL ? " protocol changed" : "");
+		}
+	}
 	if (!w->ntop)
 		return;
 	printf("  %-39s %-39s %-6s %5s %5s %10s %7s %10s %8s\n", "src", "dst",
@@ -462,9 +569,19 @@ static void replay_close_closed(void *arg, const struct nfsk_window *win)
 		print_window_text(r, win);
 }
 
+/* The route counts and flags, as the kernel's nfsk_close_annotate(). */
+static void replay_close_annotate(void *arg, struct nfsk_window *win)
+{
+	struct replay *r = arg;
+
+	if (r->have_routes)
+		ri_close_window(&r->ri, win);
+}
+
 static const struct nfsk_close_ops replay_close_ops = {
-	.bank	= replay_close_bank,
-	.closed	= replay_close_closed,
+	.bank		= replay_close_bank,
+	.annotate	= replay_close_annotate,
+	.closed		= replay_close_closed,
 };
 
 /* Close the open window with the kernel's sequence (kmod/core/close.c). */
@@ -488,6 +605,8 @@ static void close_window(struct replay *r)
 
 	r->last_id = nfsk_window_close(&close, r->cur + 1, r->cur * r->window_ns,
 				       r->window_ns)->id;
+	if (r->have_routes)
+		ri_reasons_reset(&r->ri);
 	r->closed++;
 	r->cur++;
 }
@@ -541,6 +660,11 @@ static void skip_idle(struct replay *r, u64 n)
 	memset(r->idle, 0, sizeof(*r->idle));
 	r->idle->length_ns = r->window_ns;
 	nfsk_window_fold(r->idle, &r->wcms, banks, 1, &r->g, r->scratch);
+	if (r->have_routes) {
+		/* no event since the close before: only the table sizes */
+		for (i = 0; i < NFSK_RC_FAMILIES; i++)
+			r->idle->routes[i] = r->ri.tab.size[i];
+	}
 
 	push_from = n > r->hist_len ? n - r->hist_len : 0;
 	for (i = 0; i < n; i++) {
@@ -596,12 +720,15 @@ static void count_frame(struct replay *r, int dlt,
 	}
 }
 
-static void replay_packet(struct replay *r, int dlt,
-			  const struct pcap_pkthdr *h, const u8 *data, u64 ts)
+/*
+ * Move the clock to a record of time @ts (a packet or a route event),
+ * closing the windows it ends; false when the record is out of order and
+ * is to be folded nowhere.
+ */
+static bool replay_advance(struct replay *r, u64 ts)
 {
 	u64 open_start, idx;
 
-	r->records++;
 	if (!r->started) {
 		r->started = true;
 		r->t0 = ts;
@@ -612,7 +739,7 @@ static void replay_packet(struct replay *r, int dlt,
 		/* after a step back, until the clock is back where it was */
 		if (ts < r->max_ts) {
 			r->out_of_order++;
-			return;
+			return false;
 		}
 		r->stepped = false;
 	}
@@ -622,7 +749,7 @@ static void replay_packet(struct replay *r, int dlt,
 		if (open_start - ts > r->window_ns) {
 			r->out_of_order++;	/* folded nowhere */
 			r->stepped = true;
-			return;
+			return false;
 		}
 		r->late++;			/* folded into the open window */
 	} else {
@@ -633,11 +760,71 @@ static void replay_packet(struct replay *r, int dlt,
 				skip_idle(r, idx - r->cur);
 		}
 	}
+	return true;
+}
+
+/* Route events up to time @until (all of them: ~0), in their windows. */
+static int replay_routes(struct replay *r, u64 until)
+{
+	u64 ts;
+	int rc;
+
+	if (!r->have_routes)
+		return 0;
+	while ((rc = ri_peek(&r->ri, &ts)) == 1 && ts <= until) {
+		/*
+		 * Before later packets, so in order unless the capture's clock
+		 * stepped back: then into the open window, as a late record.
+		 */
+		if (!r->started || (ts >= r->t0 + r->cur * r->window_ns &&
+				    !(r->stepped && ts < r->max_ts)))
+			replay_advance(r, ts);
+		ri_apply(&r->ri);
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+static void replay_packet(struct replay *r, int dlt,
+			  const struct pcap_pkthdr *h, const u8 *data, u64 ts)
+{
+	r->records++;
+	if (!replay_advance(r, ts))
+		return;
 	if (r->have_filter && !pcap_offline_filter(&r->filter, h, data)) {
 		r->filtered++;
 		return;
 	}
 	count_frame(r, dlt, h, data);
+}
+
+static void print_routes_summary(struct replay *r)
+{
+	const struct route_in *ri = &r->ri;
+	struct json *j = &r->c->j;
+
+	if (!r->c->json) {
+		printf("routes %s: %" PRIu64 " events (%" PRIu64
+		       " baseline); table ipv4 %u, ipv6 %u; %" PRIu64
+		       " suppress crossings (ROUTE_FLAP), %" PRIu64
+		       " withdraw bursts, %" PRIu64 " default routes lost\n",
+		       r->routes, ri->events, ri->baseline,
+		       ri->tab.size[NFSK_RC_V4], ri->tab.size[NFSK_RC_V6],
+		       ri->suppress_crossings, ri->bursts, ri->defaults_lost);
+		return;
+	}
+	json_obj_open(j, "routes");
+	json_str(j, "file", r->routes);
+	json_u64(j, "events", ri->events);
+	json_u64(j, "baseline", ri->baseline);
+	json_u64(j, "size_ipv4", ri->tab.size[NFSK_RC_V4]);
+	json_u64(j, "size_ipv6", ri->tab.size[NFSK_RC_V6]);
+	json_u64(j, "nexthop_changes", ri->tab.nexthop_changes);
+	json_u64(j, "suppress_crossings", ri->suppress_crossings);
+	json_u64(j, "withdraw_bursts", ri->bursts);
+	json_u64(j, "defaults_lost", ri->defaults_lost);
+	json_u64(j, "flap_evictions", ri->flap.evictions);
+	json_u64(j, "anomaly_untracked", ri->anom.untracked);
+	json_obj_close(j);
 }
 
 static void print_summary(struct replay *r, int dlt, const char *key_hex,
@@ -653,7 +840,8 @@ static void print_summary(struct replay *r, int dlt, const char *key_hex,
 		json_bool(j, "complete", r->complete);
 		if (!r->complete)
 			json_str(j, "reason", r->reason);
-		json_str(j, "linktype", rp_linktype_name(dlt));
+		if (dlt >= 0)
+			json_str(j, "linktype", rp_linktype_name(dlt));
 		json_str(j, "key", key_hex);
 		if (filter)
 			json_str(j, "filter", filter);
@@ -682,7 +870,23 @@ static void print_summary(struct replay *r, int dlt, const char *key_hex,
 			json_u64(j, "start_unix_ns", r->t0);
 			json_str(j, "start", fmt_rfc3339(r->t0, false, a, sizeof(a)));
 		}
+		if (r->have_routes)
+			print_routes_summary(r);
 		json_obj_close(j);
+		return;
+	}
+	if (r->have_routes)
+		print_routes_summary(r);
+	if (dlt < 0) {
+		printf("summary: %" PRIu64 " windows of %.3fs", r->closed,
+		       r->window_ns / 1e9);
+		if (r->empty_windows)
+			printf(" (%" PRIu64 " empty)", r->empty_windows);
+		if (r->started)
+			printf(" from %s", fmt_rfc3339(r->t0, false, a, sizeof(a)));
+		putchar('\n');
+		if (!r->complete)
+			printf("incomplete: %s\n", r->reason);
 		return;
 	}
 	printf("summary: %" PRIu64 " packets read (%s): %" PRIu64 " IP, %" PRIu64
@@ -812,7 +1016,7 @@ static int parse_num(const char *s, u64 *out)
 }
 
 enum {
-	OPT_KEY = 256, OPT_SKETCH, OPT_TOP, OPT_QUERY, OPT_WINDOW,
+	OPT_KEY = 256, OPT_SKETCH, OPT_TOP, OPT_QUERY, OPT_WINDOW, OPT_ROUTES,
 	OPT_TUNABLE = 512,	/* + enum nfsk_tunable_id */
 };
 
@@ -825,6 +1029,7 @@ static struct option *replay_options(char names[][40])
 		{ "sketch",	no_argument, NULL, OPT_SKETCH },
 		{ "query",	required_argument, NULL, OPT_QUERY },
 		{ "window",	required_argument, NULL, OPT_WINDOW },
+		{ "routes",	required_argument, NULL, OPT_ROUTES },
 		{ "help",	no_argument, NULL, 'h' },
 	};
 	struct option *o;
@@ -1107,6 +1312,9 @@ int cmd_replay(struct cli *c, int argc, char **argv)
 		case OPT_SKETCH:
 			r.sketch = true;
 			break;
+		case OPT_ROUTES:
+			r.routes = optarg;
+			break;
 		case OPT_QUERY:
 			r.query = optarg;
 			if (parse_query(&r, optarg)) {
@@ -1167,9 +1375,14 @@ int cmd_replay(struct cli *c, int argc, char **argv)
 	if (!nfsk_geom_ok(&r.g))	/* the table's ranges imply it */
 		return cli_usage_error(replay_usage, "bad geometry");
 
-	if (optind >= argc)
-		return cli_usage_error(replay_usage, "replay needs a FILE");
-	r.file = argv[optind++];
+	if (optind >= argc && !r.routes)
+		return cli_usage_error(replay_usage,
+				       "replay needs a FILE or --routes RFILE");
+	if (optind < argc && r.routes && !strcmp(argv[optind], "-") &&
+	    !strcmp(r.routes, "-"))
+		return cli_usage_error(replay_usage,
+				       "FILE and --routes cannot both be stdin");
+	r.file = optind < argc ? argv[optind++] : NULL;
 	if (optind < argc) {
 		/* the rest is the filter, as tcpdump joins its arguments */
 		size_t len = 1;
@@ -1208,35 +1421,54 @@ int cmd_replay(struct cli *c, int argc, char **argv)
 	r.hk.k1 = le64toh(r.hk.k1);
 	nfsk_hash_key_expand(&r.hk);
 
-	p = open_capture(r.file, &r.pcapng);
-	if (!p) {
-		free(filter);
-		return EXIT_RUNTIME;
-	}
-	dlt = pcap_datalink(p);
-	if (!rp_linktype_ok(dlt)) {
-		const char *n = pcap_datalink_val_to_name(dlt);
+	p = NULL;
+	dlt = -1;
+	if (r.file) {
+		p = open_capture(r.file, &r.pcapng);
+		if (!p) {
+			free(filter);
+			return EXIT_RUNTIME;
+		}
+		dlt = pcap_datalink(p);
+		if (!rp_linktype_ok(dlt)) {
+			const char *n = pcap_datalink_val_to_name(dlt);
 
-		fprintf(stderr,
-			"nfsketch: replay: %s: unsupported link type %d (%s); supported: Ethernet, Linux SLL, SLL2, raw IPv4/IPv6\n",
-			r.file, dlt, n ? n : "unknown");
-		pcap_close(p);
-		free(filter);
-		return EXIT_RUNTIME;
-	}
-	if (filter) {
-		if (pcap_compile(p, &r.filter, filter, 1,
-				 PCAP_NETMASK_UNKNOWN) < 0) {
-			fprintf(stderr, "nfsketch: replay: %s: filter '%s': %s\n",
-				r.file, filter, pcap_geterr(p));
+			fprintf(stderr,
+				"nfsketch: replay: %s: unsupported link type %d (%s); supported: Ethernet, Linux SLL, SLL2, raw IPv4/IPv6\n",
+				r.file, dlt, n ? n : "unknown");
 			pcap_close(p);
 			free(filter);
-			return EXIT_USAGE;
+			return EXIT_RUNTIME;
 		}
-		r.have_filter = true;
+		if (filter) {
+			if (pcap_compile(p, &r.filter, filter, 1,
+					 PCAP_NETMASK_UNKNOWN) < 0) {
+				fprintf(stderr, "nfsketch: replay: %s: filter '%s': %s\n",
+					r.file, filter, pcap_geterr(p));
+				pcap_close(p);
+				free(filter);
+				return EXIT_USAGE;
+			}
+			r.have_filter = true;
+		}
+	}
+	if (r.routes) {
+		/* the flap table's seed from the key, as the bank's PRNG */
+		if (ri_open(&r.ri, r.routes, vals,
+			    r.hk.k1 ^ (r.hk.k0 << 1) ^ 0x7f4a7c159e3779b9ULL)) {
+			if (p)
+				pcap_close(p);
+			replay_free(&r);
+			free(filter);
+			return EXIT_RUNTIME;
+		}
+		r.have_routes = true;
+		if (!r.file)
+			r.file = r.routes;	/* for the messages */
 	}
 	if (replay_init(&r)) {
-		pcap_close(p);
+		if (p)
+			pcap_close(p);
 		replay_free(&r);
 		free(filter);
 		return EXIT_RUNTIME;
@@ -1248,22 +1480,33 @@ int cmd_replay(struct cli *c, int argc, char **argv)
 		json_obj_open(&c->j, NULL);
 		json_arr_open(&c->j, "windows");
 	} else {
-		printf("replay %s: key %s%s\n", r.file, key_hex,
+		printf("replay %s%s%s: key %s%s\n", p ? r.file : "",
+		       p && r.routes ? ", routes " : r.routes ? "routes " : "",
+		       r.routes ? r.routes : "", key_hex,
 		       default_key ?
 		       " (the fixed default; --key random for a random one)" : "");
 	}
-	while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
+	rc = 1;
+	while (p && (rc = pcap_next_ex(p, &h, &data)) == 1) {
 		ts = record_ns(&r, h);
 		if (r.pcapng && !ts) {
 			r.no_timestamp++;
 			ts = r.started ? r.last_ts : first_timestamp(&r);
 		}
 		r.last_ts = ts;
+		if (replay_routes(&r, ts))
+			break;
 		replay_packet(&r, dlt, h, data, ts);
 	}
-	if (rc == PCAP_ERROR) {
+	if (p && rc == PCAP_ERROR) {
 		set_incomplete(&r, p);
 		fprintf(stderr, "nfsketch: replay: %s: %s\n", r.file, r.reason);
+		ret = EXIT_RUNTIME;
+	}
+	if (replay_routes(&r, ~0ULL)) {
+		r.complete = false;
+		snprintf(r.reason, sizeof(r.reason), "%s:%lu: bad line",
+			 r.routes, r.ri.line);
 		ret = EXIT_RUNTIME;
 	}
 	if (r.started)
@@ -1294,7 +1537,8 @@ int cmd_replay(struct cli *c, int argc, char **argv)
 			json_end(&c->j);
 		}
 	}
-	pcap_close(p);
+	if (p)
+		pcap_close(p);
 	replay_free(&r);
 	free(filter);
 	return ret;
