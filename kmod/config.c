@@ -28,6 +28,10 @@ static const u16 nfsk_config_offsets[NFSK_NR_PARAMS] = {
 static struct netlink_range_validation nfsk_config_ranges[NFSK_NR_PARAMS] __ro_after_init;
 struct nla_policy nfsk_config_policy[NFSKETCH_A_CONFIG_MAX + 1] __ro_after_init = {
 	[NFSKETCH_A_CONFIG_HASH_KEY]	= NLA_POLICY_EXACT_LEN(NFSK_HASH_KEY_LEN),
+	[NFSKETCH_A_CONFIG_KEY_FINGERPRINT] = {
+		.type = NLA_REJECT,
+		.reject_message = "the key fingerprint is read-only",
+	},
 };
 
 /*
@@ -192,10 +196,13 @@ int nfsk_config_apply(struct nfsk_config *cfg, struct nlattr **tb,
 
 size_t nfsk_config_size(void)
 {
-	return nla_total_size(0) + NFSK_NR_PARAMS * nla_total_size(sizeof(u32));
+	return nla_total_size(0) + NFSK_NR_PARAMS * nla_total_size(sizeof(u32)) +
+	       NFSK_U64_ATTR_SIZE;
 }
 
-int nfsk_config_put(struct sk_buff *msg, const struct nfsk_config *cfg)
+/* @key_fp: the fingerprint of the key in force (never the key) */
+int nfsk_config_put(struct sk_buff *msg, const struct nfsk_config *cfg,
+		    u64 key_fp)
 {
 	struct nlattr *nest;
 	unsigned int i;
@@ -210,6 +217,11 @@ int nfsk_config_put(struct sk_buff *msg, const struct nfsk_config *cfg)
 			nla_nest_cancel(msg, nest);
 			return -EMSGSIZE;
 		}
+	}
+	if (nla_put_u64_64bit(msg, NFSKETCH_A_CONFIG_KEY_FINGERPRINT, key_fp,
+			      NFSKETCH_A_CONFIG_PAD)) {
+		nla_nest_cancel(msg, nest);
+		return -EMSGSIZE;
 	}
 	nla_nest_end(msg, nest);
 	return 0;
