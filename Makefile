@@ -124,15 +124,18 @@ $(BUILD)/tests-cli/watch_render: selftests/cli/watch_render.c $(CLI_SRCS) $(NL_L
 		'-D_GNU_SOURCE=' -DNFSKETCH_CLI_VERSION='"test"' $(LDFLAGS_USER) -o $@ $< $(NL_LIB_SRCS) \
 		userspace/replay/*.c $(CORE_SRCS) -lmnl -lpcap -lsystemd -lm
 
-check-core: $(CORE_TESTS) $(BUILD)/tests-cli/json_emit $(BUILD)/tests-cli/watch_render
+check-core: $(CORE_TESTS) $(BUILD)/tests-cli/json_emit $(BUILD)/tests-cli/watch_render \
+		$(BUILD)/nfsketch
 	@NFSK_JSON_EMIT=$(BUILD)/tests-cli/json_emit \
 		NFSK_WATCH_RENDER=$(BUILD)/tests-cli/watch_render \
+		NFSK=$(BUILD)/nfsketch \
 		scripts/run-tap.sh core $(CORE_TESTS) selftests/cli/test_json.sh \
-		selftests/cli/test_watch.sh
+		selftests/cli/test_watch.sh selftests/cli/test_merge.sh
 
-check-asan: $(ASAN_TESTS) $(BUILD)/tests-cli-asan/json_emit
-	@NFSK_JSON_EMIT=$(BUILD)/tests-cli-asan/json_emit scripts/run-tap.sh asan \
-		$(ASAN_TESTS) selftests/cli/test_json.sh
+check-asan: $(ASAN_TESTS) $(BUILD)/tests-cli-asan/json_emit $(BUILD)/nfsketch-asan
+	@NFSK_JSON_EMIT=$(BUILD)/tests-cli-asan/json_emit NFSK=$(BUILD)/nfsketch-asan \
+		scripts/run-tap.sh asan $(ASAN_TESTS) selftests/cli/test_json.sh \
+		selftests/cli/test_merge.sh
 
 check-vm: module tools $(BUILD)/nfsk_libnl_client
 	@NFSK_KVER=$(KVER) scripts/vm-run.sh

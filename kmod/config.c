@@ -22,16 +22,14 @@ static const u16 nfsk_config_offsets[NFSK_NR_PARAMS] = {
 };
 
 /*
+ * KEY_FINGERPRINT is read-only: having no entry (NLA_UNSPEC), strict
+ * parsing refuses it in a CONFIG_SET with extack "Unsupported attribute".
  * Filled from the table once at module init, before the family is
  * registered: the policy's ranges are the table's, not a copy of them.
  */
 static struct netlink_range_validation nfsk_config_ranges[NFSK_NR_PARAMS] __ro_after_init;
 struct nla_policy nfsk_config_policy[NFSKETCH_A_CONFIG_MAX + 1] __ro_after_init = {
 	[NFSKETCH_A_CONFIG_HASH_KEY]	= NLA_POLICY_EXACT_LEN(NFSK_HASH_KEY_LEN),
-	[NFSKETCH_A_CONFIG_KEY_FINGERPRINT] = {
-		.type = NLA_REJECT,
-		.reject_message = "the key fingerprint is read-only",
-	},
 };
 
 /*
