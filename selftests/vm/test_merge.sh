@@ -15,35 +15,8 @@ on_exit rm -rf "$tmp"
 KEY=0123456789abcdef0011223344556677
 KEY2=77665544332211000123456789abcdef
 
-# router NAME: a namespace with a sink behind a veth, 10.96.0.1 -> .2 (the
-# same addresses in both: the fleet sees one flow), static neighbours, the
-# sink's port unreachables dropped: only the test's datagrams are counted.
-router() {
-	local r s ir is
-	r=$(make_ns "$1") || return 1
-	s=$(make_ns "$1s") || return 1
-	ir=m$1$NFSK_ID is=n$1$NFSK_ID
-	ir=${ir:0:15} is=${is:0:15}
-	no_ipv6 "$r"
-	no_ipv6 "$s"
-	ip link add "$ir" netns "$r" type veth peer name "$is" netns "$s" || return 1
-	ip -n "$r" link set "$ir" up
-	ip -n "$s" link set "$is" up
-	ip -n "$r" addr add 10.96.0.1/24 dev "$ir"
-	ip -n "$s" addr add 10.96.0.2/24 dev "$is"
-	ip -n "$r" neigh replace 10.96.0.2 lladdr \
-		"$(ip -n "$s" -j link show "$is" | jq -r '.[0].address')" dev "$ir" nud permanent
-	ip -n "$s" neigh replace 10.96.0.1 lladdr \
-		"$(ip -n "$r" -j link show "$ir" | jq -r '.[0].address')" dev "$is" nud permanent
-	ip netns exec "$s" nft -f - <<NFT || return 1
-table inet nfsk_test {
-	chain out { type filter hook output priority 0; icmp type destination-unreachable drop; }
-}
-NFT
-	echo "$r"
-}
-r1=$(router r1)
-r2=$(router r2)
+r1=$(sender_ns r1)
+r2=$(sender_ns r2)
 check "two routers" test -n "$r1" -a -n "$r2"
 
 R() { local ns=$1; shift; ip netns exec "$ns" "$NFSK" "$@"; }
@@ -75,18 +48,6 @@ R "$r1" -j config get >"$tmp/cfg.json"
 check "config get never shows the key" \
 	eval "! grep -qi -e '$KEY' -e hash_key '$tmp/cfg.json' '$tmp/cfg.txt'"
 
-# send NS N PAYLOAD SPORT DPORT: N datagrams 10.96.0.1:SPORT -> .2:DPORT
-send() {
-	ip netns exec "$1" python3 - "$2" "$3" "$4" "$5" <<'PY'
-import socket, sys
-n, pl, sp, dp = map(int, sys.argv[1:])
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("10.96.0.1", sp))
-for i in range(n):
-    s.sendto(b"x" * pl, ("10.96.0.2", dp))
-PY
-}
-
 # window NS SENDS...: a long empty window, the datagrams, closed by the
 # test; the sketch of exactly that window into $tmp/NS.json. Again (up to
 # three times) when the window closed by itself meanwhile.
@@ -107,9 +68,9 @@ window() {
 }
 N1=300 N2=200 NG=80 PL=100
 check "router 1: a window with $N1 datagrams of flow F" \
-	window "$r1" "send $r1 $N1 $PL 5000 6000"
+	window "$r1" "send_udp $r1 $N1 $PL 5000 6000"
 check "router 2: a window with $N2 of F and $NG of G" \
-	window "$r2" "send $r2 $N2 $PL 5000 6000; send $r2 $NG $PL 5001 6001"
+	window "$r2" "send_udp $r2 $N2 $PL 5000 6000; send_udp $r2 $NG $PL 5001 6001"
 check_eq "sketch -j carries the shared fingerprint" "$want" \
 	"$(jq -r .key_fingerprint "$tmp/$r1.json")"
 
@@ -133,7 +94,7 @@ check "top candidates: F first, held <= sent <= estimate" \
 # ---- another key: refused ------------------------------------------------
 R "$r2" config set hash_key=$KEY2
 cp "$tmp/$r2.json" "$tmp/r2-key1.json"
-check "router 2 with another key: a window" window "$r2" "send $r2 10 $PL 5000 6000"
+check "router 2 with another key: a window" window "$r2" "send_udp $r2 10 $PL 5000 6000"
 "$NFSK" merge "$tmp/$r1.json" "$tmp/$r2.json" >/dev/null 2>"$tmp/err"
 check_eq "merge of another key's dump: exit 1" 1 $?
 sed 's/^/# /' "$tmp/err"

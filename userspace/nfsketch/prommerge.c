@@ -21,32 +21,38 @@ struct prom_family {
 	FILE	*sf;
 };
 
-static struct prom_family *family_get(struct prom_family **fams, size_t *n,
+/*
+ * Each family allocated on its own: its memstream keeps the addresses of
+ * ->samples and ->len, which must not move when the list grows.
+ */
+static struct prom_family *family_get(struct prom_family ***fams, size_t *n,
 				      const char *name, size_t nlen)
 {
-	struct prom_family *f, *grown;
+	struct prom_family *f, **grown;
 	size_t i;
 
 	for (i = 0; i < *n; i++)
-		if (strlen((*fams)[i].name) == nlen &&
-		    !strncmp((*fams)[i].name, name, nlen))
-			return &(*fams)[i];
+		if (strlen((*fams)[i]->name) == nlen &&
+		    !strncmp((*fams)[i]->name, name, nlen))
+			return (*fams)[i];
 	grown = realloc(*fams, (*n + 1) * sizeof(**fams));
 	if (!grown)
 		return NULL;
 	*fams = grown;
-	f = &grown[(*n)++];
-	memset(f, 0, sizeof(*f));
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return NULL;
 	f->name = strndup(name, nlen);
 	f->sf = open_memstream(&f->samples, &f->len);
 	if (!f->name || !f->sf) {
-		(*n)--;
 		free(f->name);
 		if (f->sf)
 			fclose(f->sf);
 		free(f->samples);
+		free(f);
 		return NULL;
 	}
+	grown[(*n)++] = f;
 	return f;
 }
 
@@ -67,7 +73,7 @@ static void put_label_value(FILE *out, const char *v)
 int prom_merge_labelled(FILE *out, const char *label,
 			const char *const *values, char *const *texts, size_t n)
 {
-	struct prom_family *fams = NULL, *cur;
+	struct prom_family **fams = NULL, *cur;
 	size_t nf = 0, i;
 	int err = 0;
 
@@ -114,7 +120,7 @@ int prom_merge_labelled(FILE *out, const char *label,
 		}
 	}
 	for (i = 0; i < nf; i++) {
-		struct prom_family *f = &fams[i];
+		struct prom_family *f = fams[i];
 
 		if (fclose(f->sf))
 			err = -1;
@@ -129,6 +135,7 @@ int prom_merge_labelled(FILE *out, const char *label,
 		free(f->help);
 		free(f->type);
 		free(f->samples);
+		free(f);
 	}
 	free(fams);
 	return err;
