@@ -2,7 +2,7 @@
 # Runs inside the VM for `make demo`: load the module, make mixed traffic
 # between two namespaces, then a flood towards one address and a burst of
 # route changes, and show what an operator sees.
-. "$NFSK_TOP/selftests/vm/lib.sh"
+. "$NFSK_TOP/scripts/guest-lib.sh"
 
 show() {
 	echo

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include "fmt.h"
 #include "json.h"
 #include "nl.h"
 
@@ -51,9 +52,6 @@ const char *flow_str(const struct nlattr **tb, char *buf, size_t len);
 void flow_json(struct cli *c, const char *key, const struct nlattr **tb);
 /* Window nests (monitor.c): JSON object (closed) and one line of text. */
 void window_json(struct cli *c, const char *key, const struct nlattr **tb);
-/* Names of the detector series, in enum nfsketch_series order. */
-extern const char *const series_name[];
-#define NSERIES		5
 /* The scores of a WINDOW_SCORE nest; false (all 0) if there is none. */
 bool window_scores(const struct nlattr *nest, int64_t score[NSERIES]);
 void window_line(const struct nlattr **tb, char *buf, size_t len);

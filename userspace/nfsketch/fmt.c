@@ -13,6 +13,14 @@ const char *const flag_names[] = {
 	"ROUTE_FLAP", "ROUTE_WITHDRAW_BURST", "DEFAULT_ROUTE_LOST", NULL,
 };
 
+const char *const series_name[NSERIES] = {
+	[NFSKETCH_SERIES_PACKETS]	= "packets",
+	[NFSKETCH_SERIES_BYTES]		= "bytes",
+	[NFSKETCH_SERIES_SRC_ENTROPY]	= "src_entropy",
+	[NFSKETCH_SERIES_DST_ENTROPY]	= "dst_entropy",
+	[NFSKETCH_SERIES_ROUTE_EVENTS]	= "route_events",
+};
+
 const char *fmt_addr(uint8_t family, const uint8_t *addr, char *buf)
 {
 	if (family == AF_INET)

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <linux/nfsketch.h>
 
 #define ADDR_STR_LEN	46
 
@@ -27,5 +28,8 @@ const char *fmt_time_ms(uint64_t unix_ns, char *buf, size_t len);
 uint64_t now_unix_ns(void);
 /* Each flag name, NULL-terminated, in bit order. */
 extern const char *const flag_names[];
+/* Each detector series' name, indexed by enum nfsketch_series. */
+#define NSERIES		(NFSKETCH_SERIES_MAX + 1)
+extern const char *const series_name[NSERIES];
 
 #endif

@@ -110,9 +110,6 @@ const char *prom_flag_label(unsigned int bit, char *buf, size_t len)
 
 int prom_snapshot(FILE *out, struct nfsk_nl *nl, unsigned int opts)
 {
-	static const char *const series[] = {
-		"packets", "bytes", "src_entropy", "dst_entropy", "route_events",
-	};
 	struct prom p = { 0 };
 	struct nlmsghdr *nlh;
 	unsigned int i;
@@ -250,7 +247,7 @@ int prom_snapshot(FILE *out, struct nfsk_nl *nl, unsigned int opts)
 		     "Detector score of the last closed window: (value - mean) / sigma.");
 		for (i = 0; i < 5; i++)
 			fprintf(out, "nfsketch_window_score_sigmas{series=\"%s\"} %.3f\n",
-			       series[i], p.score[i] / 1000.0);
+			       series_name[i], p.score[i] / 1000.0);
 	}
 out:
 	return 0;

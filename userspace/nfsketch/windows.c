@@ -17,10 +17,6 @@ static const char windows_usage[] =
 	"  -t, --top      each window's top flows too, by bytes (held bytes and\n"
 	"                 packets, exact since admitted); needs CAP_NET_ADMIN\n";
 
-const char *const series_name[NSERIES] = {
-	"packets", "bytes", "src_entropy", "dst_entropy", "route_events",
-};
-
 static const struct {
 	unsigned int	attr;
 	const char	*name;

@@ -82,10 +82,6 @@ static const enum nfsk_tunable_id replay_tunables[] = {
 };
 #define N_REPLAY_TUNABLES	ARRAY_SIZE(replay_tunables)
 
-static const char *const series_names[] = {
-	"packets", "bytes", "src_entropy", "dst_entropy", "route_events",
-};
-
 struct replay {
 	struct cli		*c;
 	const char		*file;
@@ -278,7 +274,7 @@ static void print_reasons_json(struct replay *r, const struct nfsk_window *w)
 
 	json_obj_open(j, "detect");
 	for (s = 0; s < NFSK_SERIES_MAX; s++) {
-		json_obj_open(j, series_names[s]);
+		json_obj_open(j, series_name[s]);
 		print_detect_json(j, &r->res[s]);
 		json_obj_close(j);
 	}
@@ -291,7 +287,7 @@ static void print_reasons_json(struct replay *r, const struct nfsk_window *w)
 			continue;
 		json_obj_open(j, NULL);
 		json_str(j, "flag", flag_names[nfsk_fls64(nfsk_detect_series_flag(s))]);
-		json_str(j, "series", series_names[s]);
+		json_str(j, "series", series_name[s]);
 		json_str(j, "detector", hits_name(d->hits));
 		json_u64(j, "value", d->value);
 		json_u64(j, "baseline_mean_milli", d->mean_milli);
@@ -370,11 +366,11 @@ static void print_window_json(struct replay *r, const struct nfsk_window *w)
 	json_arr_close(j);
 	json_obj_open(j, "score_milli_sigma");
 	for (i = 0; i < NFSK_SERIES_MAX; i++)
-		json_s64(j, series_names[i], w->score[i]);
+		json_s64(j, series_name[i], w->score[i]);
 	json_obj_close(j);
 	json_obj_open(j, "score_sigma");
 	for (i = 0; i < NFSK_SERIES_MAX; i++)
-		json_fixed(j, series_names[i], w->score[i], 3);
+		json_fixed(j, series_name[i], w->score[i], 3);
 	json_obj_close(j);
 	print_reasons_json(r, w);
 	json_arr_open(j, "top");
