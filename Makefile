@@ -121,6 +121,17 @@ $(BUILD)/tests-cli-asan/json_emit: selftests/cli/json_emit.c userspace/lib/json.
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_USER) $(ASAN_FLAGS) -Iuserspace/lib $(LDFLAGS_USER) -o $@ $< userspace/lib/json.c
 
+# exporter --netns all's regrouping, driven by selftests/cli/test_prommerge.sh
+PROM_MERGE_SRCS := selftests/cli/prom_merge_run.c userspace/nfsketch/prommerge.c
+$(BUILD)/tests-cli/prom_merge_run: $(PROM_MERGE_SRCS) userspace/nfsketch/promtext.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_USER) -Iuserspace/lib -Iuserspace/nfsketch $(LDFLAGS_USER) -o $@ $(PROM_MERGE_SRCS)
+
+$(BUILD)/tests-cli-asan/prom_merge_run: $(PROM_MERGE_SRCS) userspace/nfsketch/promtext.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_USER) $(ASAN_FLAGS) -Iuserspace/lib -Iuserspace/nfsketch $(LDFLAGS_USER) \
+		-o $@ $(PROM_MERGE_SRCS)
+
 # watch's screen from fixtures, driven by selftests/cli/test_watch.sh
 $(BUILD)/tests-cli/watch_render: selftests/cli/watch_render.c $(CLI_SRCS) $(NL_LIB_SRCS) \
 		$(CORE_SRCS) $(CORE_HDRS) $(CLI_HDRS)
@@ -129,15 +140,21 @@ $(BUILD)/tests-cli/watch_render: selftests/cli/watch_render.c $(CLI_SRCS) $(NL_L
 		'-D_GNU_SOURCE=' -DNFSKETCH_CLI_VERSION='"test"' $(LDFLAGS_USER) -o $@ $< $(NL_LIB_SRCS) \
 		userspace/replay/*.c $(CORE_SRCS) -lmnl -lpcap -lsystemd -lm
 
-check-core: $(CORE_TESTS) $(BUILD)/tests-cli/json_emit $(BUILD)/tests-cli/watch_render
+check-core: $(CORE_TESTS) $(BUILD)/tests-cli/json_emit $(BUILD)/tests-cli/watch_render \
+		$(BUILD)/nfsketch $(BUILD)/tests-cli/prom_merge_run
 	@NFSK_JSON_EMIT=$(BUILD)/tests-cli/json_emit \
 		NFSK_WATCH_RENDER=$(BUILD)/tests-cli/watch_render \
+		NFSK=$(BUILD)/nfsketch NFSK_PROM_MERGE=$(BUILD)/tests-cli/prom_merge_run \
 		scripts/run-tap.sh core $(CORE_TESTS) selftests/cli/test_json.sh \
-		selftests/cli/test_watch.sh
+		selftests/cli/test_watch.sh selftests/cli/test_merge.sh \
+		selftests/cli/test_prommerge.sh
 
-check-asan: $(ASAN_TESTS) $(BUILD)/tests-cli-asan/json_emit
-	@NFSK_JSON_EMIT=$(BUILD)/tests-cli-asan/json_emit scripts/run-tap.sh asan \
-		$(ASAN_TESTS) selftests/cli/test_json.sh
+check-asan: $(ASAN_TESTS) $(BUILD)/tests-cli-asan/json_emit $(BUILD)/nfsketch-asan \
+		$(BUILD)/tests-cli-asan/prom_merge_run
+	@NFSK_JSON_EMIT=$(BUILD)/tests-cli-asan/json_emit NFSK=$(BUILD)/nfsketch-asan \
+		NFSK_PROM_MERGE=$(BUILD)/tests-cli-asan/prom_merge_run \
+		scripts/run-tap.sh asan $(ASAN_TESTS) selftests/cli/test_json.sh \
+		selftests/cli/test_merge.sh selftests/cli/test_prommerge.sh
 
 check-vm: module tools $(BUILD)/nfsk_libnl_client
 	@NFSK_KVER=$(KVER) scripts/vm-run.sh

@@ -22,6 +22,8 @@ static const u16 nfsk_config_offsets[NFSK_NR_PARAMS] = {
 };
 
 /*
+ * KEY_FINGERPRINT is read-only: having no entry (NLA_UNSPEC), strict
+ * parsing refuses it in a CONFIG_SET with extack "Unsupported attribute".
  * Filled from the table once at module init, before the family is
  * registered: the policy's ranges are the table's, not a copy of them.
  */
@@ -192,10 +194,13 @@ int nfsk_config_apply(struct nfsk_config *cfg, struct nlattr **tb,
 
 size_t nfsk_config_size(void)
 {
-	return nla_total_size(0) + NFSK_NR_PARAMS * nla_total_size(sizeof(u32));
+	return nla_total_size(0) + NFSK_NR_PARAMS * nla_total_size(sizeof(u32)) +
+	       NFSK_U64_ATTR_SIZE;
 }
 
-int nfsk_config_put(struct sk_buff *msg, const struct nfsk_config *cfg)
+/* @key_fp: the fingerprint of the key in force (never the key), or NULL */
+int nfsk_config_put(struct sk_buff *msg, const struct nfsk_config *cfg,
+		    const u64 *key_fp)
 {
 	struct nlattr *nest;
 	unsigned int i;
@@ -210,6 +215,12 @@ int nfsk_config_put(struct sk_buff *msg, const struct nfsk_config *cfg)
 			nla_nest_cancel(msg, nest);
 			return -EMSGSIZE;
 		}
+	}
+	if (key_fp &&
+	    nla_put_u64_64bit(msg, NFSKETCH_A_CONFIG_KEY_FINGERPRINT, *key_fp,
+			      NFSKETCH_A_CONFIG_PAD)) {
+		nla_nest_cancel(msg, nest);
+		return -EMSGSIZE;
 	}
 	nla_nest_end(msg, nest);
 	return 0;

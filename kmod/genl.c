@@ -150,13 +150,21 @@ static int nfsk_cmd_stats_get(struct sk_buff *skb, struct genl_info *info)
 
 /* ---- CONFIG_GET / CONFIG_SET ------------------------------------------- */
 
+/*
+ * The fingerprint is the key in force: a pending one once CONFIG_SET gave
+ * it; a namespace not monitored has no sketch, hence no fingerprint.
+ */
 static int nfsk_fill_config(struct sk_buff *msg, struct nfsk_net *nn,
 			    struct genl_info *info)
 {
+	const struct nfsk_sketch *sk;
+
 	if (nla_put_u8(msg, NFSKETCH_A_MONITOR, READ_ONCE(nn->monitored) ?
 		       NFSKETCH_MONITOR_ON : NFSKETCH_MONITOR_OFF))
 		return -EMSGSIZE;
-	return nfsk_config_put(msg, &nn->cfg);
+	sk = nn->pending_sketch ?:
+	     rcu_dereference_protected(nn->sketch, lockdep_is_held(&nn->lock));
+	return nfsk_config_put(msg, &nn->cfg, sk ? &sk->key_fp : NULL);
 }
 
 static int nfsk_cmd_config_get(struct sk_buff *skb, struct genl_info *info)
@@ -690,7 +698,7 @@ static int nfsk_dump_windows(struct sk_buff *skb, struct netlink_callback *cb)
 static size_t nfsk_sketch_msg_size(u32 cols)
 {
 	return NLMSG_HDRLEN + GENL_HDRLEN + nla_total_size(0) +
-	       NFSK_U64_ATTR_SIZE + 4 * nla_total_size(sizeof(u32)) +
+	       2 * NFSK_U64_ATTR_SIZE + 4 * nla_total_size(sizeof(u32)) +
 	       nla_total_size(cols * sizeof(u32)) +
 	       nla_total_size(cols * sizeof(u64));
 }
@@ -760,6 +768,9 @@ static int nfsk_dump_sketch(struct sk_buff *skb, struct netlink_callback *cb)
 		    nla_put_u32(skb, NFSKETCH_A_SKETCH_WIDTH, cms->width) ||
 		    nla_put_u32(skb, NFSKETCH_A_SKETCH_ROW, row) ||
 		    nla_put_u32(skb, NFSKETCH_A_SKETCH_OFFSET, col) ||
+		    nla_put_u64_64bit(skb, NFSKETCH_A_SKETCH_KEY_FINGERPRINT,
+				      nn->last_sketch->key_fp,
+				      NFSKETCH_A_SKETCH_PAD) ||
 		    nla_put(skb, NFSKETCH_A_SKETCH_PACKETS, n * sizeof(u32),
 			    nfsk_cms_row_packets(cms, row) + col) ||
 		    nla_put(skb, NFSKETCH_A_SKETCH_BYTES, n * sizeof(u64),

@@ -138,7 +138,8 @@ int nfsk_modparams_check(void);
 int nfsk_config_apply(struct nfsk_config *cfg, struct nlattr **tb,
 		      bool *rebuild, struct netlink_ext_ack *extack);
 size_t nfsk_config_size(void);
-int nfsk_config_put(struct sk_buff *msg, const struct nfsk_config *cfg);
+int nfsk_config_put(struct sk_buff *msg, const struct nfsk_config *cfg,
+		    const u64 *key_fp);
 
 struct nfsk_events;
 struct nfsk_net;
@@ -360,6 +361,7 @@ struct nfsk_sketch {
 	struct nfsk_hash_key	key;
 
 	/* window close only */
+	u64			key_fp;		/* nfsk_hash_key_fingerprint() */
 	struct nfsk_geom	geom;
 	struct nfsk_cms		wcms;		/* sum of the last fold */
 	void			*wcms_mem;

@@ -127,6 +127,7 @@ struct nfsk_sketch *nfsk_sketch_alloc(const struct nfsk_config *cfg,
 		sk->key.k1 = get_random_u64();
 	}
 	nfsk_hash_key_expand(&sk->key);
+	sk->key_fp = nfsk_hash_key_fingerprint(&sk->key);
 
 	sk->cpu = alloc_percpu_gfp(struct nfsk_cpu, GFP_KERNEL_ACCOUNT);
 	if (!sk->cpu)

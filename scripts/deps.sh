@@ -19,8 +19,8 @@ pkgs=(
 	# build
 	build-essential make gcc pkg-config bc xz-utils
 	libmnl-dev libnl-genl-3-dev libpcap-dev libsystemd-dev
-	# nfsketch exporter (HTTP) and export --ipfix
-	libmicrohttpd-dev libfixbuf-dev
+	# nfsketch exporter (HTTP), export --ipfix, merge (reads JSON dumps)
+	libmicrohttpd-dev libfixbuf-dev libjansson-dev
 	# the guest kernel, its headers, and its source (kselftest_harness.h,
 	# checkpatch.pl)
 	linux-image-amd64 linux-headers-amd64 linux-source

@@ -3,8 +3,9 @@
 NL_LIB_SRCS	:= $(wildcard userspace/lib/*.c)
 CLI_SRCS	:= $(wildcard userspace/nfsketch/*.c userspace/replay/*.c)
 CLI_HDRS	:= $(wildcard userspace/lib/*.h userspace/nfsketch/*.h userspace/replay/*.h)
-# exporter (libmicrohttpd) and export --ipfix (libfixbuf, on glib)
-CLI_PKGS	:= libmicrohttpd libfixbuf
+# exporter (libmicrohttpd), export --ipfix (libfixbuf, on glib), merge's
+# reading of JSON dumps (jansson)
+CLI_PKGS	:= libmicrohttpd libfixbuf jansson
 CLI_PKG_CFLAGS	= $(shell pkg-config --cflags $(CLI_PKGS))
 CLI_PKG_LIBS	= $(shell pkg-config --libs $(CLI_PKGS))
 CLI_VERSION	:= $(shell sed -n 's/^\#define NFSKETCH_VERSION[^"]*"\(.*\)"/\1/p' kmod/nfsketch.h)

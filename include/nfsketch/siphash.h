@@ -27,6 +27,13 @@ struct nfsk_hash_key {
 
 void nfsk_hash_key_expand(struct nfsk_hash_key *hk);
 
+/*
+ * A one-way 64-bit digest of the key (SipHash-2-4 as a PRF of a fixed
+ * label): published so that routers can check they share a key, and
+ * `nfsketch merge` that its dumps do, without the key being shown.
+ */
+u64 nfsk_hash_key_fingerprint(const struct nfsk_hash_key *hk);
+
 /* SipHash over bytes, little-endian as in the paper (reference vectors). */
 u64 nfsk_siphash24(const struct nfsk_hash_key *hk, const void *data,
 		   u32 len);

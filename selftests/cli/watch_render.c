@@ -31,6 +31,7 @@
 
 int cmd_exporter(struct cli *c, int argc, char **argv) { return EXIT_USAGE; }
 int cmd_export(struct cli *c, int argc, char **argv) { return EXIT_USAGE; }
+int cmd_merge(struct cli *c, int argc, char **argv) { return EXIT_USAGE; }
 
 static char buf[65536];
 

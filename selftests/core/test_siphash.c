@@ -202,4 +202,34 @@ TEST(key_expand_deterministic)
 	ASSERT_NE(a.addr[0], b.addr[0]);
 }
 
+/*
+ * The published fingerprint: a function of k0/k1 alone (the same however
+ * the rest was expanded), moved by any bit of either, and none of the
+ * words a sketch hashes with (which would give those away).
+ */
+TEST(key_fingerprint)
+{
+	struct nfsk_hash_key a, b;
+	u64 fp;
+	int bit, i;
+
+	trace_hash_key(&a, 7);
+	fp = nfsk_hash_key_fingerprint(&a);
+	memset(&b, 0xa5, sizeof(b));
+	b.k0 = a.k0;
+	b.k1 = a.k1;
+	ASSERT_EQ(fp, nfsk_hash_key_fingerprint(&b));
+	ASSERT_NE(fp, a.k0);
+	ASSERT_NE(fp, a.k1);
+	for (i = 0; i < NFSK_MS_KEY_WORDS; i++)
+		ASSERT_NE(fp, a.ms[i]);
+	for (i = 0; i < NFSK_ADDR_KEY_WORDS; i++)
+		ASSERT_NE(fp, a.addr[i]);
+	for (bit = 0; bit < 128; bit++) {
+		b.k0 = a.k0 ^ (bit < 64 ? 1ULL << bit : 0);
+		b.k1 = a.k1 ^ (bit >= 64 ? 1ULL << (bit - 64) : 0);
+		ASSERT_NE(fp, nfsk_hash_key_fingerprint(&b)) TH_LOG("bit %d", bit);
+	}
+}
+
 TEST_HARNESS_MAIN

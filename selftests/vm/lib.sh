@@ -20,6 +20,47 @@ check_eq() {
 	fi
 }
 
+# sender_ns NAME: a namespace that sends to a sink namespace behind a veth,
+# 10.96.0.1 -> 10.96.0.2 (the same addresses in every such pair), static
+# neighbours, IPv6 off, the sink's port unreachables dropped: only the
+# datagrams the test sends cross its hooks. Prints the sender's name.
+sender_ns() {
+	local r s ir is
+	r=$(make_ns "$1") || return 1
+	s=$(make_ns "$1s") || return 1
+	ir=m$1$NFSK_ID is=n$1$NFSK_ID
+	ir=${ir:0:15} is=${is:0:15}
+	no_ipv6 "$r"
+	no_ipv6 "$s"
+	ip link add "$ir" netns "$r" type veth peer name "$is" netns "$s" || return 1
+	ip -n "$r" link set "$ir" up
+	ip -n "$s" link set "$is" up
+	ip -n "$r" addr add 10.96.0.1/24 dev "$ir"
+	ip -n "$s" addr add 10.96.0.2/24 dev "$is"
+	ip -n "$r" neigh replace 10.96.0.2 lladdr \
+		"$(ip -n "$s" -j link show "$is" | jq -r '.[0].address')" dev "$ir" nud permanent
+	ip -n "$s" neigh replace 10.96.0.1 lladdr \
+		"$(ip -n "$r" -j link show "$ir" | jq -r '.[0].address')" dev "$is" nud permanent
+	ip netns exec "$s" nft -f - <<NFT || return 1
+table inet nfsk_test {
+	chain out { type filter hook output priority 0; icmp type destination-unreachable drop; }
+}
+NFT
+	echo "$r"
+}
+
+# send_udp NS N PAYLOAD SPORT DPORT: N datagrams 10.96.0.1:SPORT -> .2:DPORT
+send_udp() {
+	ip netns exec "$1" python3 - "$2" "$3" "$4" "$5" <<'PY'
+import socket, sys
+n, pl, sp, dp = map(int, sys.argv[1:])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("10.96.0.1", sp))
+for i in range(n):
+    s.sendto(b"x" * pl, ("10.96.0.2", dp))
+PY
+}
+
 # stat NS FIELD: one field of `nfsketch -j stats` in namespace NS.
 stat() {
 	ip netns exec "$1" "$NFSK" -j stats | jq -r ".$2"

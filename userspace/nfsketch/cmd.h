@@ -56,14 +56,10 @@ void window_json(struct cli *c, const char *key, const struct nlattr **tb);
 /* The scores of a WINDOW_SCORE nest; false (all 0) if there is none. */
 bool window_scores(const struct nlattr *nest, int64_t score[NSERIES]);
 void window_line(const struct nlattr **tb, char *buf, size_t len);
-/*
- * Print a Count-Min sketch, rows row-major (sketch.c); `nfsketch sketch` and
- * `nfsketch replay --sketch` both print with it, so their JSON is identical:
- * {"window_id":N,"depth":D,"width":W,"rows":[{"row":0,"packets":[..],"bytes":[..]},..]}
- */
-void sketch_print(struct cli *c, uint64_t window_id, uint32_t depth,
-		  uint32_t width, const uint32_t *packets, const uint64_t *bytes);
+/* Count-Min dumps: sketch.c prints, merge.c reads (sketchdump.h). */
+int cmd_merge(struct cli *c, int argc, char **argv);
 int parse_proto(const char *s);
+int parse_port(const char *s);
 
 /* Shared helpers. */
 int cli_open(struct cli *c);

@@ -2,6 +2,7 @@
 /* nfsketch config get|set: this namespace's configuration. */
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,6 +106,17 @@ static int config_cb(const struct nlmsghdr *nlh, void *data)
 			} else
 				printf("%-18s %llu\n", t->name,
 				       (unsigned long long)nfsk_nl_u64(tb[t->attr]));
+		}
+		/* read-only: equal on routers whose sketches merge */
+		if (tb[NFSKETCH_A_CONFIG_KEY_FINGERPRINT]) {
+			char fp[17];
+
+			snprintf(fp, sizeof(fp), "%016" PRIx64,
+				 nfsk_nl_u64(tb[NFSKETCH_A_CONFIG_KEY_FINGERPRINT]));
+			if (c->json)
+				json_str(&c->j, "key_fingerprint", fp);
+			else
+				printf("%-18s %s\n", "key_fingerprint", fp);
 		}
 		if (c->json) {
 			json_obj_close(&c->j);

@@ -28,6 +28,40 @@ void evsub_close(struct evsub *e)
 	nfsk_nl_close(&e->nl);
 }
 
+int evsub_read(struct evsub *e,
+	       void (*cb)(uint8_t cmd, const struct nlmsghdr *nlh, void *data),
+	       void *data)
+{
+	int fd = mnl_socket_get_fd(e->nl.sk);
+	const struct nlmsghdr *h;
+	int n;
+
+	n = recv(fd, e->nl.buf, NFSK_NL_BUF_SIZE, MSG_DONTWAIT);
+	if (n < 0) {
+		if (errno == EINTR || errno == EAGAIN)
+			return 0;
+		if (errno == ENOBUFS) {
+			e->overruns++;
+			fprintf(stderr, "nfsketch: warning: events lost, socket "
+				"receive buffer overrun (%llu so far)\n", e->overruns);
+			return 0;
+		}
+		fprintf(stderr, "nfsketch: receive: %s\n", strerror(errno));
+		return -1;
+	}
+	/* nlmsg_len checked as the unsigned it is (see monitor.c) */
+	for (h = (const void *)e->nl.buf;
+	     n >= (int)sizeof(*h) && h->nlmsg_len >= sizeof(*h) +
+	     sizeof(struct genlmsghdr) && h->nlmsg_len <= (unsigned int)n;
+	     h = mnl_nlmsg_next(h, &n)) {
+		const struct genlmsghdr *g = mnl_nlmsg_get_payload(h);
+
+		if (h->nlmsg_type == e->nl.family_id)
+			cb(g->cmd, h, data);
+	}
+	return 0;
+}
+
 int evsub_loop(struct evsub *e, volatile sig_atomic_t *stop,
 	       const sigset_t *orig,
 	       void (*cb)(uint8_t cmd, const struct nlmsghdr *nlh, void *data),
@@ -37,7 +71,6 @@ int evsub_loop(struct evsub *e, volatile sig_atomic_t *stop,
 
 	while (!*stop) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		const struct nlmsghdr *h;
 		int n;
 
 		n = ppoll(&pfd, 1, NULL, orig);
@@ -47,29 +80,8 @@ int evsub_loop(struct evsub *e, volatile sig_atomic_t *stop,
 			fprintf(stderr, "nfsketch: poll: %s\n", strerror(errno));
 			return -1;
 		}
-		n = recv(fd, e->nl.buf, NFSK_NL_BUF_SIZE, MSG_DONTWAIT);
-		if (n < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			if (errno == ENOBUFS) {
-				e->overruns++;
-				fprintf(stderr, "nfsketch: warning: events lost, socket "
-					"receive buffer overrun (%llu so far)\n", e->overruns);
-				continue;
-			}
-			fprintf(stderr, "nfsketch: receive: %s\n", strerror(errno));
+		if (evsub_read(e, cb, data))
 			return -1;
-		}
-		/* nlmsg_len checked as the unsigned it is (see monitor.c) */
-		for (h = (const void *)e->nl.buf;
-		     n >= (int)sizeof(*h) && h->nlmsg_len >= sizeof(*h) +
-		     sizeof(struct genlmsghdr) && h->nlmsg_len <= (unsigned int)n;
-		     h = mnl_nlmsg_next(h, &n)) {
-			const struct genlmsghdr *g = mnl_nlmsg_get_payload(h);
-
-			if (h->nlmsg_type == e->nl.family_id)
-				cb(g->cmd, h, data);
-		}
 	}
 	return 0;
 }

@@ -20,6 +20,14 @@ int evsub_open(struct evsub *e);
 void evsub_close(struct evsub *e);
 
 /*
+ * One receive (without waiting) and its messages to @cb: 0, or -1 on a
+ * receive error (printed). Lost events (ENOBUFS) are counted, not errors.
+ */
+int evsub_read(struct evsub *e,
+	       void (*cb)(uint8_t cmd, const struct nlmsghdr *nlh, void *data),
+	       void *data);
+
+/*
  * Receive until *stop (set by a signal, waited for with @orig as in
  * cli_catch_signals()) or an error; @cb gets each message of the family
  * with its genl cmd. 0 on stop, -1 on a receive error (printed).

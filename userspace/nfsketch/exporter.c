@@ -7,10 +7,18 @@
  * adds the namespace totals and the last window's gauges, written by the
  * same code as `stats --prometheus` (prometheus.c).
  *
+ * With --netns all, one such set per namespace of ip netns (/run/netns),
+ * each sample labelled netns="NAME": the list is rescanned every second
+ * and at each scrape, so namespaces created or deleted meanwhile are
+ * followed (a namespace's counters start when it is first seen).
+ *
  * Threads: the main thread receives events and updates the counters; the
  * HTTP thread of libmicrohttpd (one, MHD_USE_INTERNAL_POLLING_THREAD)
- * answers scrapes with its own request socket. ex->lock protects the
- * counters; the request socket belongs to the HTTP thread alone.
+ * answers scrapes with its own request socket(s). exporter_lock protects
+ * the counters and the namespace list; a request socket is the HTTP
+ * thread's alone. Both threads add namespaces (setns() is per thread), only
+ * the main thread frees them, so its event sockets stay valid while it
+ * polls them unlocked.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -18,7 +26,14 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <netdb.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
+#include <poll.h>
+#include <sched.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,14 +45,18 @@
 #include "promtext.h"
 
 static const char exporter_usage[] =
-	"Usage: nfsketch exporter --listen ADDR:PORT\n"
+	"Usage: nfsketch exporter --listen ADDR:PORT [--netns all]\n"
 	"Serve Prometheus metrics of this network namespace on\n"
 	"http://ADDR:PORT/metrics until SIGINT/SIGTERM, counting every event in\n"
 	"between scrapes (alerts per flag, packets per protocol and family, route\n"
 	"events per kind and protocol, window size histograms).\n"
 	"  -l, --listen ADDR:PORT  127.0.0.1:9917, [::1]:9917, or :9917 for every\n"
 	"                          address (IPv4 and IPv6)\n"
-	"Run one per namespace (ip netns exec NS nfsketch exporter ...).\n";
+	"  --netns all             every namespace of ip netns (/run/netns) at\n"
+	"                          once, each series labelled netns=\"NAME\";\n"
+	"                          namespaces created or deleted while running\n"
+	"                          are followed\n"
+	"Without --netns all: this namespace (-n NETNS or ip netns exec).\n";
 
 #define NFLAGS		9
 _Static_assert(NFSKETCH_FLAG_MASK == (1U << NFLAGS) - 1, "flag count");
@@ -57,10 +76,18 @@ struct histo {
 	uint64_t	count, sum;
 };
 
+static pthread_mutex_t exporter_lock = PTHREAD_MUTEX_INITIALIZER;
+
 struct exporter {
-	pthread_mutex_t	lock;
 	struct evsub	ev;
-	/* counters from the events, under lock */
+	/* --netns all: the namespace, its identity, and the list */
+	char		name[NAME_MAX + 1];
+	dev_t		dev;
+	ino_t		ino;
+	int		nsfd;
+	bool		gone;		/* deleted (or its socket failed) */
+	struct exporter	*next;
+	/* counters from the events, under exporter_lock */
 	uint64_t	alerts[NFLAGS];
 	uint64_t	flagged_windows[NFLAGS];
 	uint64_t	windows;
@@ -147,7 +174,7 @@ static void exporter_event(uint8_t cmd, const struct nlmsghdr *nlh, void *data)
 	struct exporter *ex = data;
 	const struct nlattr *a;
 
-	pthread_mutex_lock(&ex->lock);
+	pthread_mutex_lock(&exporter_lock);
 	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
 		unsigned int t = mnl_attr_get_type(a);
 
@@ -158,7 +185,7 @@ static void exporter_event(uint8_t cmd, const struct nlmsghdr *nlh, void *data)
 		else if (cmd == NFSKETCH_CMD_ROUTE_NTF && t == NFSKETCH_A_ROUTE)
 			on_route(ex, a);
 	}
-	pthread_mutex_unlock(&ex->lock);
+	pthread_mutex_unlock(&exporter_lock);
 }
 
 /* RTPROT_* names as in iproute2's rt_protos, else the number. */
@@ -259,20 +286,24 @@ static void write_counters(FILE *out, const struct exporter *ex)
 		    "Bytes per closed window.", &ex->win_bytes, byte_le);
 }
 
-static char *scrape(struct exporter *ex, size_t *len)
+/*
+ * One namespace's series: totals and last window from the kernel, then the
+ * event counters. @locked: exporter_lock is held (--netns all), else taken
+ * for the counters only. @nsfd: the namespace to open a request socket in
+ * (-1: this thread's).
+ */
+static void scrape_ns(FILE *out, struct exporter *ex, bool locked, int nsfd,
+		      int selffd)
 {
-	char *buf = NULL;
-	FILE *out = open_memstream(&buf, len);
 	bool up = false;
 
-	if (!out)
-		return NULL;
-	prom_head(out, "nfsketch_build_info", "gauge",
-		  "Always 1; the nfsketch CLI's version as a label.");
-	fprintf(out, "nfsketch_build_info{version=\"%s\"} 1\n", NFSKETCH_CLI_VERSION);
 	/* the module may have gone and come back: reopen on failure */
-	if (!ex->req_open)
-		ex->req_open = !nfsk_nl_open(&ex->req);
+	if (!ex->req_open) {
+		if (nsfd < 0 || !setns(nsfd, CLONE_NEWNET))
+			ex->req_open = !nfsk_nl_open(&ex->req);
+		if (nsfd >= 0 && setns(selffd, CLONE_NEWNET))
+			perror("nfsketch: exporter: back to its own network namespace");
+	}
 	if (ex->req_open) {
 		up = !prom_snapshot(out, &ex->req, PROM_NO_ALERTS_TOTAL);
 		if (!up) {
@@ -283,14 +314,240 @@ static char *scrape(struct exporter *ex, size_t *len)
 	prom_head(out, "nfsketch_up", "gauge",
 		  "1 if the module answered this scrape's requests.");
 	fprintf(out, "nfsketch_up %d\n", up);
-	pthread_mutex_lock(&ex->lock);
+	if (!locked)
+		pthread_mutex_lock(&exporter_lock);
 	write_counters(out, ex);
-	pthread_mutex_unlock(&ex->lock);
+	if (!locked)
+		pthread_mutex_unlock(&exporter_lock);
+}
+
+/* --netns all: the namespaces followed, and the exporter's own */
+static struct exporter *ns_list;
+static bool ns_all;
+static int ns_self = -1;
+
+static void ns_free(struct exporter *ex)
+{
+	evsub_close(&ex->ev);
+	if (ex->req_open)
+		nfsk_nl_close(&ex->req);
+	close(ex->nsfd);
+	free(ex);
+}
+
+static int ns_filter(const struct dirent *d)
+{
+	return d->d_name[0] != '.';
+}
+
+/*
+ * A new namespace: its event and request sockets, made inside it. NULL
+ * when it cannot be entered or the module does not answer there (the next
+ * rescan tries again).
+ */
+static struct exporter *ns_add(const char *name, const struct stat *st)
+{
+	struct exporter *ex = calloc(1, sizeof(*ex));
+	char path[PATH_MAX];
+
+	if (!ex)
+		return NULL;
+	snprintf(ex->name, sizeof(ex->name), "%s", name);
+	ex->dev = st->st_dev;
+	ex->ino = st->st_ino;
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	ex->nsfd = open(path, O_RDONLY | O_CLOEXEC);
+	if (ex->nsfd < 0 || setns(ex->nsfd, CLONE_NEWNET)) {
+		if (ex->nsfd >= 0)
+			close(ex->nsfd);
+		free(ex);
+		return NULL;
+	}
+	if (evsub_open(&ex->ev)) {
+		close(ex->nsfd);
+		free(ex);
+		ex = NULL;
+	} else {
+		ex->req_open = !nfsk_nl_open(&ex->req);
+	}
+	if (setns(ns_self, CLONE_NEWNET))
+		perror("nfsketch: exporter: back to its own network namespace");
+	return ex;
+}
+
+/*
+ * The list against /run/netns, exporter_lock held: new names (or a name
+ * now of another namespace) added, vanished ones marked gone.
+ */
+static void ns_rescan(void)
+{
+	struct dirent **names = NULL;
+	struct exporter *ex;
+	int n, i;
+
+	n = scandir("/run/netns", &names, ns_filter, alphasort);
+	if (n < 0)
+		n = 0;
+	for (ex = ns_list; ex; ex = ex->next) {
+		struct stat st;
+		char path[PATH_MAX];
+
+		snprintf(path, sizeof(path), "/run/netns/%s", ex->name);
+		if (stat(path, &st) || st.st_dev != ex->dev || st.st_ino != ex->ino)
+			ex->gone = true;
+	}
+	for (i = 0; i < n; i++) {
+		char path[PATH_MAX];
+		struct stat st;
+
+		snprintf(path, sizeof(path), "/run/netns/%s", names[i]->d_name);
+		for (ex = ns_list; ex; ex = ex->next)
+			if (!ex->gone && !strcmp(ex->name, names[i]->d_name))
+				break;
+		if (!ex && !stat(path, &st)) {
+			ex = ns_add(names[i]->d_name, &st);
+			if (ex) {
+				ex->next = ns_list;
+				ns_list = ex;
+			}
+		}
+		free(names[i]);
+	}
+	free(names);
+}
+
+/* Every namespace's series under one HELP/TYPE per family (prommerge.c). */
+static void scrape_all(FILE *out)
+{
+	struct exporter *ex;
+	const char **vals = NULL;
+	char **texts = NULL;
+	size_t n = 0, cap = 0, i;
+
+	pthread_mutex_lock(&exporter_lock);
+	ns_rescan();
+	for (ex = ns_list; ex; ex = ex->next) {
+		size_t len;
+		FILE *m;
+
+		if (ex->gone)
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 8;
+			vals = realloc(vals, cap * sizeof(*vals));
+			texts = realloc(texts, cap * sizeof(*texts));
+			if (!vals || !texts)
+				break;
+		}
+		texts[n] = NULL;
+		m = open_memstream(&texts[n], &len);
+		if (!m)
+			break;
+		scrape_ns(m, ex, true, ex->nsfd, ns_self);
+		if (fclose(m)) {
+			free(texts[n]);
+			break;
+		}
+		vals[n++] = ex->name;
+	}
+	prom_head(out, "nfsketch_exporter_namespaces", "gauge",
+		  "Network namespaces of ip netns followed by this exporter.");
+	fprintf(out, "nfsketch_exporter_namespaces %zu\n", n);
+	if (vals && texts)
+		prom_merge_labelled(out, "netns", vals, texts, n);
+	pthread_mutex_unlock(&exporter_lock);
+	for (i = 0; i < n; i++)
+		free(texts[i]);
+	free(texts);
+	free(vals);
+}
+
+static char *scrape(struct exporter *ex, size_t *len)
+{
+	char *buf = NULL;
+	FILE *out = open_memstream(&buf, len);
+
+	if (!out)
+		return NULL;
+	prom_head(out, "nfsketch_build_info", "gauge",
+		  "Always 1; the nfsketch CLI's version as a label.");
+	fprintf(out, "nfsketch_build_info{version=\"%s\"} 1\n", NFSKETCH_CLI_VERSION);
+	if (ns_all)
+		scrape_all(out);
+	else
+		scrape_ns(out, ex, false, -1, -1);
 	if (fclose(out)) {
 		free(buf);
 		return NULL;
 	}
 	return buf;
+}
+
+/*
+ * --netns all: receive every namespace's events; rescan each second, free
+ * what is gone. A socket that fails is dropped and made anew by the next
+ * rescan (counters of that namespace start again: a counter reset).
+ */
+static int ns_loop(volatile sig_atomic_t *stop, const sigset_t *orig)
+{
+	const struct timespec second = { .tv_sec = 1 };
+	struct pollfd *pfd = NULL;
+	struct exporter **who = NULL;
+	size_t n, cap = 0, i;
+	int ret = 0;
+
+	while (!*stop) {
+		struct exporter **pp, *ex;
+
+		pthread_mutex_lock(&exporter_lock);
+		ns_rescan();
+		for (pp = &ns_list; (ex = *pp);) {
+			if (ex->gone) {
+				*pp = ex->next;
+				ns_free(ex);
+			} else {
+				pp = &ex->next;
+			}
+		}
+		n = 0;
+		for (ex = ns_list; ex; ex = ex->next) {
+			if (n == cap) {
+				cap = cap ? 2 * cap : 8;
+				pfd = realloc(pfd, cap * sizeof(*pfd));
+				who = realloc(who, cap * sizeof(*who));
+				if (!pfd || !who) {
+					pthread_mutex_unlock(&exporter_lock);
+					ret = -1;
+					goto out;
+				}
+			}
+			pfd[n].fd = mnl_socket_get_fd(ex->ev.nl.sk);
+			pfd[n].events = POLLIN;
+			pfd[n].revents = 0;
+			who[n++] = ex;
+		}
+		pthread_mutex_unlock(&exporter_lock);
+		if (ppoll(pfd, n, &second, orig) < 0) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "nfsketch: poll: %s\n", strerror(errno));
+			ret = -1;
+			break;
+		}
+		for (i = 0; i < n; i++) {
+			if (!pfd[i].revents)
+				continue;
+			if (evsub_read(&who[i]->ev, exporter_event, who[i])) {
+				pthread_mutex_lock(&exporter_lock);
+				who[i]->gone = true;
+				pthread_mutex_unlock(&exporter_lock);
+			}
+		}
+	}
+out:
+	free(pfd);
+	free(who);
+	return ret;
 }
 
 static enum MHD_Result http_cb(void *cls, struct MHD_Connection *conn,
@@ -375,6 +632,7 @@ int cmd_exporter(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "listen", required_argument, NULL, 'l' },
+		{ "netns", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -395,6 +653,13 @@ int cmd_exporter(struct cli *c, int argc, char **argv)
 		case 'l':
 			listen = optarg;
 			break;
+		case 'N':
+			if (strcmp(optarg, "all"))
+				return cli_usage_error(exporter_usage,
+						       "--netns takes 'all' (one namespace: nfsketch -n NETNS exporter), not '%s'",
+						       optarg);
+			ns_all = true;
+			break;
 		case 'h':
 			fputs(exporter_usage, stdout);
 			return 0;
@@ -414,10 +679,16 @@ int cmd_exporter(struct cli *c, int argc, char **argv)
 	if (c->json)
 		return cli_usage_error(exporter_usage, "exporter writes no JSON");
 
-	pthread_mutex_init(&ex.lock, NULL);
 	cli_catch_signals(exporter_signal, &orig);
-	if (evsub_open(&ex.ev))
+	if (ns_all) {
+		ns_self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+		if (ns_self < 0) {
+			perror("nfsketch: /proc/self/ns/net");
+			return EXIT_RUNTIME;
+		}
+	} else if (evsub_open(&ex.ev)) {
 		return EXIT_RUNTIME;
+	}
 	if (any || ss.ss_family == AF_INET6)
 		flags |= any ? MHD_USE_DUAL_STACK : MHD_USE_IPv6;
 	if (any)
@@ -430,14 +701,29 @@ int cmd_exporter(struct cli *c, int argc, char **argv)
 	if (!d) {
 		fprintf(stderr, "nfsketch: cannot listen on %s: %s\n", listen,
 			strerror(errno));
-		evsub_close(&ex.ev);
+		if (!ns_all)
+			evsub_close(&ex.ev);
 		return EXIT_RUNTIME;
 	}
-	fprintf(stderr, "nfsketch: exporter on http://%s/metrics\n", listen);
-	ret = evsub_loop(&ex.ev, &exporter_stop, &orig, exporter_event, &ex);
+	fprintf(stderr, "nfsketch: exporter on http://%s/metrics%s\n", listen,
+		ns_all ? " (every network namespace of ip netns)" : "");
+	if (ns_all)
+		ret = ns_loop(&exporter_stop, &orig);
+	else
+		ret = evsub_loop(&ex.ev, &exporter_stop, &orig, exporter_event, &ex);
 	MHD_stop_daemon(d);
-	evsub_close(&ex.ev);
-	if (ex.req_open)
-		nfsk_nl_close(&ex.req);
+	if (ns_all) {
+		while (ns_list) {
+			struct exporter *next = ns_list->next;
+
+			ns_free(ns_list);
+			ns_list = next;
+		}
+		close(ns_self);
+	} else {
+		evsub_close(&ex.ev);
+		if (ex.req_open)
+			nfsk_nl_close(&ex.req);
+	}
 	return ret ? EXIT_RUNTIME : 0;
 }

@@ -28,6 +28,7 @@ static const char main_usage[] =
 	"  top             heaviest flows of the last window\n"
 	"  query           Count-Min estimate of one flow in the last window\n"
 	"  sketch          raw Count-Min rows of the last window\n"
+	"  merge DUMP...   sum `sketch -j` dumps of a fleet sharing one key\n"
 	"  reset           clear history and totals\n"
 	"  enable, disable start or stop monitoring this namespace\n"
 	"  monitor         print events (windows, alerts, routes) as they come\n"
@@ -47,6 +48,7 @@ static const struct command {
 	{ "top", cmd_top },
 	{ "query", cmd_query },
 	{ "sketch", cmd_sketch },
+	{ "merge", cmd_merge },
 	{ "reset", cmd_reset },
 	{ "enable", cmd_enable },
 	{ "disable", cmd_enable },

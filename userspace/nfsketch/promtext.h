@@ -36,4 +36,12 @@ const char *prom_flag_label(unsigned int bit, char *buf, size_t len);
  */
 int prom_snapshot(FILE *out, struct nfsk_nl *nl, unsigned int opts);
 
+/*
+ * Write the @n expositions @texts (modified: split in place) as one, each
+ * sample of texts[i] with the label @label="values[i]" first, each family
+ * once (prommerge.c). 0, or -1 when out of memory.
+ */
+int prom_merge_labelled(FILE *out, const char *label,
+			const char *const *values, char *const *texts, size_t n);
+
 #endif

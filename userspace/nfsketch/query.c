@@ -53,7 +53,7 @@ int parse_proto(const char *s)
 	return *end || v > 255 ? -1 : (int)v;
 }
 
-static int parse_port(const char *s)
+int parse_port(const char *s)
 {
 	unsigned long v;
 	char *end;

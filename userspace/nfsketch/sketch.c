@@ -7,53 +7,107 @@
 #include <string.h>
 #include <linux/nfsketch.h>
 #include <nfsketch/tunables.h>
+#include <sys/socket.h>
 #include "cmd.h"
+#include "fmt.h"
+#include "sketchdump.h"
 
 static const char sketch_usage[] =
 	"Usage: nfsketch [-j [-p]] sketch\n"
 	"The summed Count-Min sketch of the last closed window, every row and\n"
-	"column. Text: per row the sum (each row sums to the window's total),\n"
-	"the largest cell and the cells in use. JSON:\n"
-	"  {\"window_id\":N,\"depth\":D,\"width\":W,\"rows\":[{\"row\":0,\n"
-	"   \"packets\":[...],\"bytes\":[...]},...]}\n"
-	"the same format as `nfsketch replay --sketch`. Needs CAP_NET_ADMIN.\n";
+	"column, with the fingerprint of its hash key and the window's held\n"
+	"(top) flows. Text: per row the sum (each row sums to the window's\n"
+	"total), the largest cell and the cells in use. JSON:\n"
+	"  {\"window_id\":N,\"depth\":D,\"width\":W,\"key_fingerprint\":\"HEX\",\n"
+	"   \"rows\":[{\"row\":0,\"packets\":[...],\"bytes\":[...]},...],\n"
+	"   \"top\":[{\"family\":4,\"src\":..,\"packets\":..,\"bytes\":..},...]}\n"
+	"the format of `nfsketch replay --sketch`, read by `nfsketch merge`.\n"
+	"Needs CAP_NET_ADMIN.\n";
 
 struct sketch_buf {
 	uint64_t	window_id;
+	uint64_t	key_fp;
 	uint32_t	depth;
 	uint32_t	width;
-	uint32_t	*packets;	/* depth * width, row-major */
+	uint64_t	*packets;	/* depth * width, row-major */
 	uint64_t	*bytes;
 	uint64_t	cells;		/* cells received, to check completeness */
 	bool		bad;
+	struct sketch_flow *top;	/* the window's held flows */
+	size_t		ntop;
 };
 
+void sketch_flow_json(struct cli *c, const struct sketch_flow *f)
+{
+	char a[ADDR_STR_LEN], pb[8];
+
+	json_u64(&c->j, "family", f->family == AF_INET ? 4 : 6);
+	json_str(&c->j, "src", fmt_addr(f->family, f->src, a));
+	json_str(&c->j, "dst", fmt_addr(f->family, f->dst, a));
+	json_u64(&c->j, "proto", f->proto);
+	json_str(&c->j, "proto_name", fmt_proto(f->proto, pb, sizeof(pb)));
+	json_u64(&c->j, "sport", f->sport);
+	json_u64(&c->j, "dport", f->dport);
+}
+
+/* "udp 10.0.0.1:5000 -> 10.0.0.2:6000", as `top` and `query` print flows */
+const char *sketch_flow_str(const struct sketch_flow *f, char *buf, size_t len)
+{
+	char s[ADDR_STR_LEN], d[ADDR_STR_LEN], pbuf[8];
+	bool v6 = f->family != AF_INET;
+	const char *pb = fmt_proto(f->proto, pbuf, sizeof(pbuf));
+
+	fmt_addr(f->family, f->src, s);
+	fmt_addr(f->family, f->dst, d);
+	if (f->proto == 1 || f->proto == 58)
+		snprintf(buf, len, "%s %s -> %s type %u code %u", pb, s, d,
+			 f->sport, f->dport);
+	else if (f->sport || f->dport)
+		snprintf(buf, len, v6 ? "%s [%s]:%u -> [%s]:%u" : "%s %s:%u -> %s:%u",
+			 pb, s, f->sport, d, f->dport);
+	else
+		snprintf(buf, len, "%s %s -> %s", pb, s, d);
+	return buf;
+}
+
 /*
- * Print a sketch; shared with `nfsketch replay --sketch`, so that the two
- * print byte-identical JSON for the same sketch.
+ * Print a dump; shared with `nfsketch replay --sketch` and `nfsketch merge
+ * -j`, so that all three print the same JSON for the same sketch.
  */
-void sketch_print(struct cli *c, uint64_t window_id, uint32_t depth,
-		  uint32_t width, const uint32_t *packets, const uint64_t *bytes)
+void sketch_print(struct cli *c, const struct sketch_dump *d)
 {
 	uint32_t r, i;
+	char fp[17];
+	size_t k;
 
+	snprintf(fp, sizeof(fp), "%016" PRIx64, d->key_fp);
 	if (c->json) {
 		json_obj_open(&c->j, NULL);
-		json_u64(&c->j, "window_id", window_id);
-		json_u64(&c->j, "depth", depth);
-		json_u64(&c->j, "width", width);
+		json_u64(&c->j, "window_id", d->window_id);
+		json_u64(&c->j, "depth", d->depth);
+		json_u64(&c->j, "width", d->width);
+		json_str(&c->j, "key_fingerprint", fp);
 		json_arr_open(&c->j, "rows");
-		for (r = 0; r < depth; r++) {
+		for (r = 0; r < d->depth; r++) {
 			json_obj_open(&c->j, NULL);
 			json_u64(&c->j, "row", r);
 			json_arr_open(&c->j, "packets");
-			for (i = 0; i < width; i++)
-				json_u64(&c->j, NULL, packets[(size_t)r * width + i]);
+			for (i = 0; i < d->width; i++)
+				json_u64(&c->j, NULL, d->packets[(size_t)r * d->width + i]);
 			json_arr_close(&c->j);
 			json_arr_open(&c->j, "bytes");
-			for (i = 0; i < width; i++)
-				json_u64(&c->j, NULL, bytes[(size_t)r * width + i]);
+			for (i = 0; i < d->width; i++)
+				json_u64(&c->j, NULL, d->bytes[(size_t)r * d->width + i]);
 			json_arr_close(&c->j);
+			json_obj_close(&c->j);
+		}
+		json_arr_close(&c->j);
+		json_arr_open(&c->j, "top");
+		for (k = 0; k < d->ntop; k++) {
+			json_obj_open(&c->j, NULL);
+			sketch_flow_json(c, &d->top[k]);
+			json_u64(&c->j, "packets", d->top[k].packets);
+			json_u64(&c->j, "bytes", d->top[k].bytes);
 			json_obj_close(&c->j);
 		}
 		json_arr_close(&c->j);
@@ -61,17 +115,16 @@ void sketch_print(struct cli *c, uint64_t window_id, uint32_t depth,
 		json_end(&c->j);
 		return;
 	}
-	printf("window %" PRIu64 ": Count-Min sketch, depth %u x width %u\n",
-	       window_id, depth, width);
+	printf("window %" PRIu64 ": Count-Min sketch, depth %u x width %u, "
+	       "key fingerprint %s\n", d->window_id, d->depth, d->width, fp);
 	printf("%4s %12s %14s %10s %12s %12s\n", "row", "packets", "bytes",
 	       "max cell", "max bytes", "cells used");
-	for (r = 0; r < depth; r++) {
-		uint64_t psum = 0, bsum = 0, bmax = 0, used = 0;
-		uint32_t pmax = 0;
+	for (r = 0; r < d->depth; r++) {
+		uint64_t psum = 0, bsum = 0, bmax = 0, used = 0, pmax = 0;
 
-		for (i = 0; i < width; i++) {
-			uint32_t p = packets[(size_t)r * width + i];
-			uint64_t b = bytes[(size_t)r * width + i];
+		for (i = 0; i < d->width; i++) {
+			uint64_t p = d->packets[(size_t)r * d->width + i];
+			uint64_t b = d->bytes[(size_t)r * d->width + i];
 
 			psum += p;
 			bsum += b;
@@ -81,10 +134,11 @@ void sketch_print(struct cli *c, uint64_t window_id, uint32_t depth,
 				bmax = b;
 			used += p || b;
 		}
-		printf("%4u %12" PRIu64 " %14" PRIu64 " %10u %12" PRIu64
+		printf("%4u %12" PRIu64 " %14" PRIu64 " %10" PRIu64 " %12" PRIu64
 		       " %6" PRIu64 " (%4.1f%%)\n", r, psum, bsum, pmax, bmax, used,
-		       width ? 100.0 * used / width : 0);
+		       d->width ? 100.0 * used / d->width : 0);
 	}
+	printf("%zu held flow%s\n", d->ntop, d->ntop == 1 ? "" : "s");
 }
 
 static int sketch_cb(const struct nlmsghdr *nlh, void *data)
@@ -94,7 +148,7 @@ static int sketch_cb(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *a;
 
 	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
-		uint32_t depth, width, row, off, np, nb;
+		uint32_t depth, width, row, off, np, nb, i;
 
 		if (mnl_attr_get_type(a) != NFSKETCH_A_SKETCH)
 			continue;
@@ -113,6 +167,7 @@ static int sketch_cb(const struct nlmsghdr *nlh, void *data)
 		}
 		if (!s->packets) {
 			s->window_id = nfsk_nl_u64(tb[NFSKETCH_A_SKETCH_WINDOW_ID]);
+			s->key_fp = nfsk_nl_u64(tb[NFSKETCH_A_SKETCH_KEY_FINGERPRINT]);
 			s->depth = depth;
 			s->width = width;
 			s->packets = calloc((size_t)depth * width, sizeof(*s->packets));
@@ -126,14 +181,19 @@ static int sketch_cb(const struct nlmsghdr *nlh, void *data)
 		nb = mnl_attr_get_payload_len(tb[NFSKETCH_A_SKETCH_BYTES]) / sizeof(uint64_t);
 		if (depth != s->depth || width != s->width || row >= depth ||
 		    np != nb || off > width || np > width - off ||
-		    nfsk_nl_u64(tb[NFSKETCH_A_SKETCH_WINDOW_ID]) != s->window_id) {
+		    nfsk_nl_u64(tb[NFSKETCH_A_SKETCH_WINDOW_ID]) != s->window_id ||
+		    nfsk_nl_u64(tb[NFSKETCH_A_SKETCH_KEY_FINGERPRINT]) != s->key_fp) {
 			s->bad = true;
 			continue;
 		}
 		/* the payloads are 4-byte aligned only: copy, do not cast */
-		memcpy(s->packets + (size_t)row * width + off,
-		       mnl_attr_get_payload(tb[NFSKETCH_A_SKETCH_PACKETS]),
-		       (size_t)np * sizeof(uint32_t));
+		for (i = 0; i < np; i++) {
+			uint32_t p;
+
+			memcpy(&p, (const uint8_t *)mnl_attr_get_payload(tb[NFSKETCH_A_SKETCH_PACKETS]) +
+			       (size_t)i * sizeof(p), sizeof(p));
+			s->packets[(size_t)row * width + off + i] = p;
+		}
 		memcpy(s->bytes + (size_t)row * width + off,
 		       mnl_attr_get_payload(tb[NFSKETCH_A_SKETCH_BYTES]),
 		       (size_t)nb * sizeof(uint64_t));
@@ -142,8 +202,59 @@ static int sketch_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* The window's held flows (TOPK_GET of that window): merge's candidates. */
+static int sketch_top_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *wtb[NFSKETCH_A_WINDOW_MAX + 1];
+	const struct nlattr *tb[NFSKETCH_A_FLOW_MAX + 1];
+	struct sketch_buf *s = data;
+	const struct nlattr *a, *f;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) != NFSKETCH_A_WINDOW)
+			continue;
+		nfsk_nl_parse_nest(a, wtb, NFSKETCH_A_WINDOW_MAX);
+		if (nfsk_nl_u64(wtb[NFSKETCH_A_WINDOW_ID]) != s->window_id ||
+		    !wtb[NFSKETCH_A_WINDOW_TOPK]) {
+			s->bad = true;
+			continue;
+		}
+		mnl_attr_for_each_nested(f, wtb[NFSKETCH_A_WINDOW_TOPK]) {
+			struct sketch_flow *fl, *grown;
+
+			if (mnl_attr_get_type(f) != NFSKETCH_A_FLOW)
+				continue;
+			flow_parse(f, tb);
+			if (!tb[NFSKETCH_A_FLOW_SRC] || !tb[NFSKETCH_A_FLOW_DST] ||
+			    mnl_attr_get_payload_len(tb[NFSKETCH_A_FLOW_SRC]) != 16 ||
+			    mnl_attr_get_payload_len(tb[NFSKETCH_A_FLOW_DST]) != 16) {
+				s->bad = true;
+				continue;
+			}
+			grown = realloc(s->top, (s->ntop + 1) * sizeof(*s->top));
+			if (!grown) {
+				errno = ENOMEM;
+				return MNL_CB_ERROR;
+			}
+			s->top = grown;
+			fl = &s->top[s->ntop++];
+			memset(fl, 0, sizeof(*fl));
+			fl->family = nfsk_nl_u64(tb[NFSKETCH_A_FLOW_FAMILY]);
+			memcpy(fl->src, mnl_attr_get_payload(tb[NFSKETCH_A_FLOW_SRC]), 16);
+			memcpy(fl->dst, mnl_attr_get_payload(tb[NFSKETCH_A_FLOW_DST]), 16);
+			fl->proto = nfsk_nl_u64(tb[NFSKETCH_A_FLOW_PROTO]);
+			fl->sport = nfsk_nl_u64(tb[NFSKETCH_A_FLOW_SPORT]);
+			fl->dport = nfsk_nl_u64(tb[NFSKETCH_A_FLOW_DPORT]);
+			fl->packets = nfsk_nl_u64(tb[NFSKETCH_A_FLOW_PACKETS]);
+			fl->bytes = nfsk_nl_u64(tb[NFSKETCH_A_FLOW_BYTES]);
+		}
+	}
+	return MNL_CB_OK;
+}
+
 static void sketch_free(struct sketch_buf *s)
 {
+	free(s->top);
 	free(s->packets);
 	free(s->bytes);
 	memset(s, 0, sizeof(*s));
@@ -195,7 +306,25 @@ int cmd_sketch(struct cli *c, int argc, char **argv)
 		sketch_free(&s);
 		return EXIT_RUNTIME;
 	}
-	sketch_print(c, s.window_id, s.depth, s.width, s.packets, s.bytes);
+	/* all the window's held flows, not only the first topk of a TOPK_GET */
+	nlh = nfsk_nl_request(&c->nl, NFSKETCH_CMD_TOPK_GET, 0);
+	mnl_attr_put_u64(nlh, NFSKETCH_A_SELECT_WINDOW, s.window_id);
+	if (nfsk_nl_talk(&c->nl, nlh, sketch_top_cb, &s) || s.bad) {
+		fprintf(stderr, "nfsketch: the held flows of window %" PRIu64
+			" are not available\n", s.window_id);
+		sketch_free(&s);
+		return EXIT_RUNTIME;
+	}
+	{
+		struct sketch_dump d = {
+			.window_id = s.window_id, .key_fp = s.key_fp,
+			.depth = s.depth, .width = s.width,
+			.packets = s.packets, .bytes = s.bytes,
+			.top = s.top, .ntop = s.ntop,
+		};
+
+		sketch_print(c, &d);
+	}
 	sketch_free(&s);
 	return 0;
 }

@@ -45,6 +45,7 @@
 #include <nfsketch/tunables.h>
 #include <nfsketch/window.h>
 #include "cmd.h"
+#include "sketchdump.h"
 #include "fmt.h"
 #include "pcap_parse.h"
 #include "route_in.h"
@@ -144,6 +145,7 @@ struct replay {
 	u64			cur;		/* index of the open window */
 	u64			closed;		/* windows closed, idle included */
 	u64			last_id;
+	const struct nfsk_window *last_win;	/* in the ring: its top flows */
 	/* summary */
 	u64			records;
 	u64			ip;
@@ -603,8 +605,9 @@ static void close_window(struct replay *r)
 		.arg		= r,
 	};
 
-	r->last_id = nfsk_window_close(&close, r->cur + 1, r->cur * r->window_ns,
-				       r->window_ns)->id;
+	r->last_win = nfsk_window_close(&close, r->cur + 1,
+					r->cur * r->window_ns, r->window_ns);
+	r->last_id = r->last_win->id;
 	if (r->have_routes)
 		ri_reasons_reset(&r->ri);
 	r->closed++;
@@ -930,16 +933,53 @@ static void print_summary(struct replay *r, int dlt, const char *key_hex,
 		printf("incomplete: %s\n", r->reason);
 }
 
+/* JSON through the CLI's printer: `nfsketch merge` reads both alike. */
+static void sketch_print_replay(struct replay *r)
+{
+	const struct nfsk_cms *cms = &r->wcms;
+	size_t cells = (size_t)cms->depth * cms->width, i;
+	u32 ntop = r->last_win ? r->last_win->ntop : 0;
+	struct sketch_flow *top = calloc(ntop ? ntop : 1, sizeof(*top));
+	u64 *packets = calloc(cells, sizeof(*packets));
+	struct sketch_dump d = {
+		.window_id = r->last_id, .key_fp = nfsk_hash_key_fingerprint(&r->hk),
+		.depth = cms->depth, .width = cms->width,
+		.packets = packets, .bytes = cms->bytes, .top = top, .ntop = ntop,
+	};
+
+	if (!top || !packets) {
+		fprintf(stderr, "nfsketch: replay: out of memory\n");
+		exit(EXIT_RUNTIME);
+	}
+	for (i = 0; i < cells; i++)
+		packets[i] = cms->packets[i];
+	for (i = 0; i < ntop; i++) {
+		const struct nfsk_flow_stat *fs = &r->last_win->top[i];
+
+		top[i].family = fs->key.family;
+		memcpy(top[i].src, fs->key.saddr, 16);
+		memcpy(top[i].dst, fs->key.daddr, 16);
+		top[i].proto = fs->key.proto;
+		top[i].sport = ntohs(fs->key.sport);
+		top[i].dport = ntohs(fs->key.dport);
+		top[i].packets = fs->packets;
+		top[i].bytes = fs->bytes;
+	}
+	sketch_print(r->c, &d);
+	free(top);
+	free(packets);
+}
+
 /* The window CMS of the last closed window, as `nfsketch -j sketch`. */
 static void print_sketch(struct replay *r)
 {
 	const struct nfsk_cms *cms = &r->wcms;
-	struct json *j = &r->c->j;
 	u32 row, col;
 
 	if (!r->c->json) {
-		printf("window %" PRIu64 " depth %u width %u\n", r->last_id,
-		       cms->depth, cms->width);
+		printf("window %" PRIu64 " depth %u width %u key fingerprint %016"
+		       PRIx64 "\n", r->last_id, cms->depth, cms->width,
+		       nfsk_hash_key_fingerprint(&r->hk));
 		for (row = 0; row < cms->depth; row++) {
 			const u32 *p = nfsk_cms_row_packets(cms, row);
 			const u64 *b = nfsk_cms_row_bytes(cms, row);
@@ -954,30 +994,7 @@ static void print_sketch(struct replay *r)
 		}
 		return;
 	}
-	json_obj_open(j, NULL);
-	json_u64(j, "window_id", r->last_id);
-	json_u64(j, "depth", cms->depth);
-	json_u64(j, "width", cms->width);
-	json_arr_open(j, "rows");
-	for (row = 0; row < cms->depth; row++) {
-		const u32 *p = nfsk_cms_row_packets(cms, row);
-		const u64 *b = nfsk_cms_row_bytes(cms, row);
-
-		json_obj_open(j, NULL);
-		json_u64(j, "row", row);
-		json_arr_open(j, "packets");
-		for (col = 0; col < cms->width; col++)
-			json_u64(j, NULL, p[col]);
-		json_arr_close(j);
-		json_arr_open(j, "bytes");
-		for (col = 0; col < cms->width; col++)
-			json_u64(j, NULL, b[col]);
-		json_arr_close(j);
-		json_obj_close(j);
-	}
-	json_arr_close(j);
-	json_obj_close(j);
-	json_end(j);
+	sketch_print_replay(r);
 }
 
 static void print_tunables_help(void)

@@ -336,6 +336,11 @@ enum nfsketch_config_attr {
 	NFSKETCH_A_CONFIG_BGP_HOLD_MS,	/* u32: BGP hold time assumed */
 	NFSKETCH_A_CONFIG_BGP_SILENCE_PERMILLE, /* u32: of the hold time */
 	NFSKETCH_A_CONFIG_BGP_RETRANS_MIN, /* u32: fewest retransmissions */
+	NFSKETCH_A_CONFIG_KEY_FINGERPRINT, /* u64: read-only, a one-way
+					    * digest of the hash key (never
+					    * the key): equal on routers
+					    * whose sketches can be merged
+					    */
 
 	__NFSKETCH_A_CONFIG_MAX,
 	NFSKETCH_A_CONFIG_MAX = __NFSKETCH_A_CONFIG_MAX - 1
@@ -351,6 +356,7 @@ enum nfsketch_sketch_attr {
 	NFSKETCH_A_SKETCH_OFFSET,	/* u32: first column in this message */
 	NFSKETCH_A_SKETCH_PACKETS,	/* binary: u32[] in host order */
 	NFSKETCH_A_SKETCH_BYTES,	/* binary: u64[] in host order */
+	NFSKETCH_A_SKETCH_KEY_FINGERPRINT, /* u64: of the window's hash key */
 
 	__NFSKETCH_A_SKETCH_MAX,
 	NFSKETCH_A_SKETCH_MAX = __NFSKETCH_A_SKETCH_MAX - 1
