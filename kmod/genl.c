@@ -88,8 +88,9 @@ static int nfsk_check_admin(const struct sk_buff *skb, struct net *net,
 }
 
 /*
- * A reply of one message built by @fill under nn->lock; with @monitored,
- * of a monitored namespace (enabled on demand), under monitor_lock too.
+ * A reply of one message built by @fill under monitor_lock and nn->lock;
+ * with @monitored, of a monitored namespace (enabled on demand), else of
+ * the namespace as it is (a disable cannot free its state meanwhile).
  */
 static int nfsk_reply(struct genl_info *info, u8 cmd, size_t size,
 		      bool monitored,
@@ -115,12 +116,13 @@ static int nfsk_reply(struct genl_info *info, u8 cmd, size_t size,
 		err = nfsk_monitor_begin(nn, info->extack);
 		if (err)
 			goto err_free_msg;
+	} else {
+		nfsk_monitor_hold(nn);
 	}
 	mutex_lock(&nn->lock);
 	err = fill(msg, nn, info);
 	mutex_unlock(&nn->lock);
-	if (monitored)
-		nfsk_monitor_end(nn);
+	nfsk_monitor_end(nn);
 	WARN_ONCE(err == -EMSGSIZE, "nfsketch cmd %u: reply of %zu too small\n",
 		  cmd, size);
 	if (err)

@@ -127,7 +127,7 @@ static int nfsk_monitor_up(struct nfsk_net *nn)
 
 	err = nfsk_hooks_register(nn->net);
 	if (err)
-		goto err_bgp_exit;
+		goto err_hooks_sync;
 
 	err = nfsk_routes_register(nn);
 	if (err)
@@ -140,9 +140,13 @@ static int nfsk_monitor_up(struct nfsk_net *nn)
 
 err_hooks_unregister:
 	nfsk_hooks_unregister(nn->net);
-	/* hooks of this namespace may still be running on other CPUs */
+err_hooks_sync:
+	/*
+	 * Hooks of this namespace may still be running on other CPUs: also
+	 * after a failed registration, which unregisters the hooks it had
+	 * registered without waiting for them.
+	 */
 	synchronize_net();
-err_bgp_exit:
 	nfsk_bgp_exit(nn);
 err_window_free:
 	nfsk_window_free(nn);
@@ -156,6 +160,20 @@ err_free_stats:
 	free_percpu(nn->stats);
 	nfsk_monitor_zero(nn);
 	return err;
+}
+
+/*
+ * Why nfsk_monitor_up() failed: memory, or a registration (the fib
+ * notifier gives up with -EBUSY while the tables keep changing during its
+ * replay).
+ */
+static void nfsk_monitor_up_failed(int err, struct netlink_ext_ack *extack)
+{
+	if (err == -ENOMEM)
+		NL_SET_ERR_MSG_MOD(extack, "no memory to enable monitoring");
+	else
+		NL_SET_ERR_MSG_MOD(extack,
+				   "enabling monitoring failed registering the hooks or the fib notifier; try again");
 }
 
 /* Removes the producers: no new hook run or notification after this. */
@@ -232,8 +250,7 @@ int nfsk_monitor_set(struct nfsk_net *nn, bool on,
 	if (on && !nn->monitored) {
 		err = nfsk_monitor_up(nn);
 		if (err)
-			NL_SET_ERR_MSG_MOD(extack,
-					   "no memory to enable monitoring");
+			nfsk_monitor_up_failed(err, extack);
 	} else if (!on && nn->monitored) {
 		nfsk_monitor_stop_producers(nn);
 		/* a hook or a notification may still be running */
@@ -265,10 +282,19 @@ int nfsk_monitor_begin(struct nfsk_net *nn, struct netlink_ext_ack *extack)
 	err = nfsk_monitor_up(nn);
 	if (!err)
 		return 0;
-	NL_SET_ERR_MSG_MOD(extack, "no memory to enable monitoring");
+	nfsk_monitor_up_failed(err, extack);
 unlock:
 	mutex_unlock(&nn->monitor_lock);
 	return err;
+}
+
+/*
+ * Holds monitor_lock without enabling: the state stays as it is (monitored
+ * or not, not freed meanwhile) until nfsk_monitor_end().
+ */
+void nfsk_monitor_hold(struct nfsk_net *nn)
+{
+	mutex_lock(&nn->monitor_lock);
 }
 
 void nfsk_monitor_end(struct nfsk_net *nn)

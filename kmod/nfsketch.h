@@ -7,7 +7,8 @@
  *    monitored and everything that exists only while it is (stats, sketch,
  *    history, routes, events): enable and disable take it, and so does
  *    every netlink request reading that state, for the whole request (one
- *    dumpit call), through nfsk_monitor_begin()/nfsk_monitor_end(). The
+ *    dumpit call), through nfsk_monitor_begin() (or nfsk_monitor_hold(),
+ *    which does not enable: CONFIG_GET)/nfsk_monitor_end(). The
  *    packet path and the fib notifier never take it: a namespace not
  *    monitored has no hooks and no notifier registered at all, and disable
  *    unregisters them and waits a grace period before freeing. The works
@@ -34,7 +35,7 @@
  *    replaced whole by CONFIG_SET under nn->lock; each bucket of
  *    NFSK_BGP_WAYS sessions has a spinlock, taken by the hooks (BH
  *    disabled, only for segments with port 179) and, with spin_lock_bh(),
- *    by the window close, STATS_GET and the BGP_GET dump. Under it nothing
+ *    by the window close and STATS_GET. Under it nothing
  *    else is taken; the alerts are queued after it is dropped. The rules
  *    the hooks read (nn->bgp_cfg) are WRITE_ONCE/READ_ONCE;
  * and, module-wide, nfsk_defaults_lock (a mutex, config.c) guards the
@@ -42,9 +43,12 @@
  * Order: nn->monitor_lock before nn->lock; nn->lock before routes->lock,
  * before a BGP bucket lock and before events->lock; routes->lock, a BGP
  * bucket lock and events->lock are never held together (routes.c queues an
- * event after dropping its lock); nfsk_defaults_lock is taken alone. No lock is held
- * while waiting for a grace period: the window close waits in
- * queue_rcu_work() between its two works.
+ * event after dropping its lock); nfsk_defaults_lock is taken alone.
+ * nn->monitor_lock is the one lock held while waiting for a grace period
+ * (disable: synchronize_net(), the fib notifier's unregistration, the
+ * works' flush) and is taken before RTNL (enable registers the fib
+ * notifier); nothing holding RTNL takes it. The window close holds no lock
+ * while it waits: it waits in queue_rcu_work() between its two works.
  */
 #ifndef _NFSKETCH_KMOD_H
 #define _NFSKETCH_KMOD_H
@@ -500,6 +504,7 @@ void nfsk_monitor_net_exit(struct nfsk_net *nn);
 int nfsk_monitor_set(struct nfsk_net *nn, bool on,
 		     struct netlink_ext_ack *extack);
 int nfsk_monitor_begin(struct nfsk_net *nn, struct netlink_ext_ack *extack);
+void nfsk_monitor_hold(struct nfsk_net *nn);
 void nfsk_monitor_end(struct nfsk_net *nn);
 int nfsk_netns_monitor_show(char *buf);
 int nfsk_netns_monitor_store(const char *buf);

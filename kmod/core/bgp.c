@@ -124,7 +124,12 @@ static struct nfsk_bgp_sess *sess_get(struct nfsk_bgp_bucket *b,
 			continue;
 		}
 		last = sess_last(s);
-		if (!s->closed && seg->now_ns - last <= cfg->hold_ns)
+		/*
+		 * now was read before the bucket lock: another CPU may have
+		 * stored a later last since; that session is alive too.
+		 */
+		if (!s->closed &&
+		    (last >= seg->now_ns || seg->now_ns - last <= cfg->hold_ns))
 			continue;	/* alive: never evicted */
 		if (!victim || last < victim_last) {
 			victim = s;
@@ -255,7 +260,8 @@ u32 nfsk_bgp_close(struct nfsk_bgp_sess *s, const struct nfsk_bgp_cfg *cfg,
 	s->win_retrans = 0;
 	s->win_rst = 0;
 	s->win_fin = 0;
-	if (s->closed && !v->reasons && now_ns - sess_last(s) > cfg->hold_ns)
+	if (s->closed && !v->reasons && sess_last(s) < now_ns &&
+	    now_ns - sess_last(s) > cfg->hold_ns)
 		s->used = 0;
 	return v->reasons;
 }
