@@ -65,7 +65,7 @@ NFSK_TUNABLE(withdraw_burst_permille, WITHDRAW_BURST_PERMILLE, 1, 1000, 500, fal
 NFSK_TUNABLE(withdraw_burst_min, WITHDRAW_BURST_MIN, 1, 0xffffffff, 100, false, false,
 	     "ROUTE_WITHDRAW_BURST: at least this many withdrawals")
 NFSK_TUNABLE(more_specific, MORE_SPECIFIC, 0, 1, 1, false, false,
-	     "1: ROUTE_MORE_SPECIFIC when a new prefix lies inside a shorter one going elsewhere")
+	     "1: ROUTE_MORE_SPECIFIC for a new prefix inside a shorter one going elsewhere")
 NFSK_TUNABLE(bgp_sessions, BGP_SESSIONS, 8, 4096, 64, true, false,
 	     "BGP sessions (TCP port 179) tracked per namespace; a change forgets them")
 NFSK_TUNABLE(bgp_hold_ms, BGP_HOLD_MS, 3000, 65535000, 90000, false, false,
@@ -73,4 +73,4 @@ NFSK_TUNABLE(bgp_hold_ms, BGP_HOLD_MS, 3000, 65535000, 90000, false, false,
 NFSK_TUNABLE(bgp_silence_permille, BGP_SILENCE_PERMILLE, 1, 1000, 667, false, false,
 	     "BGP_SESSION silent: no new data from one end for this per mille of bgp_hold_ms")
 NFSK_TUNABLE(bgp_retrans_min, BGP_RETRANS_MIN, 1, 0xffffffff, 3, false, false,
-	     "BGP_SESSION retransmissions: at least this many in a window, and twice the baseline")
+	     "BGP_SESSION retrans: at least this many in a window, and twice the baseline")
