@@ -28,7 +28,14 @@ check "config get shows a 16-digit key fingerprint" \
 check_eq "two namespaces start with different (random) keys" 1 \
 	"$([ "$fp0" != "$(R "$r2" -j config get | jq -r .key_fingerprint)" ] && echo 1)"
 for r in "$r1" "$r2"; do
-	R "$r" config set hash_key=$KEY
+	R "$r" config set hash_key=$KEY window_ms=1000
+done
+# The key makes a new sketch, whose Sample-and-Hold starts at p = 2^-16 (a
+# sample per 64 KiB: this test's flows would be held by chance) and doubles
+# p at each window that held little: ten short empty windows bring it to
+# its ceiling, 2^-8 (a sample per 256 bytes), before the traffic.
+for r in "$r1" "$r2"; do
+	check "$r: ten windows closed since the new key" wait_windows "$r" 10 60
 done
 python3 - "$tmp/one.pcap" <<'PY'
 import struct, sys
