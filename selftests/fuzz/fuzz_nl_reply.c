@@ -31,11 +31,13 @@
 #include "../../userspace/nfsketch/windows.c"
 
 /*
- * exporter and export (libmicrohttpd, libfixbuf) are not linked here: their
- * event parsing is not fuzzed yet; stubs for main.c's command table.
+ * exporter and export (libmicrohttpd, libfixbuf) and merge (jansson, no
+ * netlink) are not linked here: their input is not fuzzed yet; stubs for
+ * main.c's command table.
  */
 int cmd_exporter(struct cli *c, int argc, char **argv) { return EXIT_USAGE; }
 int cmd_export(struct cli *c, int argc, char **argv) { return EXIT_USAGE; }
+int cmd_merge(struct cli *c, int argc, char **argv) { return EXIT_USAGE; }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -105,9 +107,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* twice: the second message is checked against the first */
 		sketch_cb(nlh, &s);
 		sketch_cb(nlh, &s);
-		if (s.packets && !s.bad)
-			sketch_print(&c, s.window_id, s.depth, s.width,
-				     s.packets, s.bytes);
+		if (s.packets && !s.bad) {
+			struct sketch_dump d = {
+				.window_id = s.window_id, .key_fp = s.key_fp,
+				.depth = s.depth, .width = s.width,
+				.packets = s.packets, .bytes = s.bytes,
+				.top = s.top, .ntop = s.ntop,
+			};
+
+			sketch_print(&c, &d);
+		}
 		sketch_free(&s);
 		break;
 	}
