@@ -311,7 +311,7 @@ static void print_route_reasons_json(struct replay *r)
 			json_u64(j, "value", x->value);
 			json_u64(j, "routes", x->threshold);
 			json_u64(j, "threshold_permille",
-				 r->ri.anom.cfg.burst_permille);
+				 r->ri.core.anom.cfg.burst_permille);
 			json_u64(j, "share_permille",
 				 x->threshold ? (u64)x->value * 1000 / x->threshold : 0);
 			break;
@@ -666,7 +666,7 @@ static void skip_idle(struct replay *r, u64 n)
 	if (r->have_routes) {
 		/* no event since the close before: only the table sizes */
 		for (i = 0; i < NFSK_RC_FAMILIES; i++)
-			r->idle->routes[i] = r->ri.tab.size[i];
+			r->idle->routes[i] = r->ri.core.tab.size[i];
 	}
 
 	push_from = n > r->hist_len ? n - r->hist_len : 0;
@@ -811,7 +811,7 @@ static void print_routes_summary(struct replay *r)
 		       " suppress crossings (ROUTE_FLAP), %" PRIu64
 		       " withdraw bursts, %" PRIu64 " default routes lost\n",
 		       r->routes, ri->events, ri->baseline,
-		       ri->tab.size[NFSK_RC_V4], ri->tab.size[NFSK_RC_V6],
+		       ri->core.tab.size[NFSK_RC_V4], ri->core.tab.size[NFSK_RC_V6],
 		       ri->suppress_crossings, ri->bursts, ri->defaults_lost);
 		return;
 	}
@@ -819,14 +819,14 @@ static void print_routes_summary(struct replay *r)
 	json_str(j, "file", r->routes);
 	json_u64(j, "events", ri->events);
 	json_u64(j, "baseline", ri->baseline);
-	json_u64(j, "size_ipv4", ri->tab.size[NFSK_RC_V4]);
-	json_u64(j, "size_ipv6", ri->tab.size[NFSK_RC_V6]);
-	json_u64(j, "nexthop_changes", ri->tab.nexthop_changes);
+	json_u64(j, "size_ipv4", ri->core.tab.size[NFSK_RC_V4]);
+	json_u64(j, "size_ipv6", ri->core.tab.size[NFSK_RC_V6]);
+	json_u64(j, "nexthop_changes", ri->core.tab.nexthop_changes);
 	json_u64(j, "suppress_crossings", ri->suppress_crossings);
 	json_u64(j, "withdraw_bursts", ri->bursts);
 	json_u64(j, "defaults_lost", ri->defaults_lost);
-	json_u64(j, "flap_evictions", ri->flap.evictions);
-	json_u64(j, "anomaly_untracked", ri->anom.untracked);
+	json_u64(j, "flap_evictions", ri->core.flap.evictions);
+	json_u64(j, "anomaly_untracked", ri->core.anom.untracked);
 	json_obj_close(j);
 }
 

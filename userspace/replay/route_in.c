@@ -23,13 +23,12 @@
  *            nsiblings + 1); default 1
  *   '#' starts a comment; blank lines are skipped.
  *
- * Each event goes through the core's calls in kmod/routes.c's order under
- * its lock: the set's prior -> nfsk_route_classify() -> nfsk_ra_event()
- * (kmod/anomalies.c's struct nfsk_ra_route) -> store in the set ->
- * nfsk_flap_event() at the event's time; window close is
- * nfsk_routes_close_window()'s. The set is unbounded here (tsearch(3), the
- * C library's tree), so every prefix is known: the kernel's too, up to its
- * route_track_max.
+ * Each event goes through nfsk_route_event() (kmod/core/route_event.c) as
+ * kmod/routes.c's do: the set's prior -> the core (classification,
+ * anomalies, flap penalty at the event's time) -> store in the set; window
+ * close is nfsk_route_close_window(), the kernel's too. The set is
+ * unbounded here (tsearch(3), the C library's tree), so every prefix is
+ * known: the kernel's too, up to its route_track_max.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -99,13 +98,8 @@ int ri_open(struct route_in *ri, const char *file, const u32 *vals, u64 seed)
 
 	memset(ri, 0, sizeof(*ri));
 	ri->file = file;
-	/* kmod/routes.c's nfsk_flap_cfg_of() */
-	nfsk_flap_cfg_default(&fc);
-	fc.half_life_ns = (u64)vals[NFSK_T_flap_half_life_ms] * 1000000;
-	fc.suppress = vals[NFSK_T_flap_suppress];
-	fc.reuse = vals[NFSK_T_flap_reuse];
-	if (fc.ceiling < fc.suppress)
-		fc.ceiling = fc.suppress;
+	nfsk_route_flap_cfg(&fc, vals[NFSK_T_flap_half_life_ms],
+			    vals[NFSK_T_flap_suppress], vals[NFSK_T_flap_reuse]);
 	if (!nfsk_flap_cfg_ok(&fc)) {
 		fprintf(stderr, "nfsketch: replay: --flap-reuse must be below --flap-suppress\n");
 		return -1;
@@ -115,10 +109,12 @@ int ri_open(struct route_in *ri, const char *file, const u32 *vals, u64 seed)
 		fprintf(stderr, "nfsketch: replay: out of memory\n");
 		return -1;
 	}
-	nfsk_flap_init(&ri->flap, &fc, RI_FLAP_ENTRIES, seed, ri->flap_mem);
+	nfsk_flap_init(&ri->core.flap, &fc, RI_FLAP_ENTRIES, seed, ri->flap_mem);
+	/* ROUTE_MORE_SPECIFIC is not judged here: no cover lookup yet */
+	memset(&rc, 0, sizeof(rc));
 	rc.burst_permille = vals[NFSK_T_withdraw_burst_permille];
 	rc.burst_min = vals[NFSK_T_withdraw_burst_min];
-	nfsk_ra_init(&ri->anom, &rc);
+	nfsk_ra_init(&ri->core.anom, &rc);
 	ri->f = strcmp(file, "-") ? fopen(file, "r") : stdin;
 	if (!ri->f) {
 		fprintf(stderr, "nfsketch: replay: %s: %s\n", file, strerror(errno));
@@ -414,17 +410,10 @@ static void ri_store(struct route_in *ri, struct ri_route *held,
 void ri_apply(struct route_in *ri)
 {
 	struct ri_event *e = &ri->next;
-	enum nfsk_rc_family fam = e->key.family == NFSK_AF_INET ? NFSK_RC_V4 :
-								   NFSK_RC_V6;
 	struct ri_route probe, *held = NULL;
-	struct nfsk_flap_verdict fv;
-	struct nfsk_ra_verdict av;
-	struct nfsk_rc_prefix prior;
-	struct nfsk_rc_verdict v;
-	struct nfsk_ra_route rt;
+	struct nfsk_route_verdict rv;
+	struct nfsk_route_ev ev;
 	void **found;
-	u32 nsiblings, size;
-	s32 delta;
 
 	if (!ri->have_next)
 		return;
@@ -438,74 +427,46 @@ void ri_apply(struct route_in *ri)
 	/* a del names the route's own protocol unless the line does */
 	if (!e->have_proto && e->fib == NFSK_RC_FIB_DEL && held)
 		e->protocol = held->protocol;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.key = e->key;
+	ev.now_ns = e->time_ns;
 	/* IPv6 notifies nsiblings; IPv4 a multipath route as one alias */
-	nsiblings = fam == NFSK_RC_V6 ? e->nexthops - 1 : 0;
-
-	nfsk_route_prior(&prior, held, held ? held->nexthops : 0,
-			 nfsk_route_untracked(&ri->tab, ri->entries));
-	size = ri->tab.size[fam];
-	nfsk_route_classify(&ri->tab, fam, e->fib, nsiblings, &prior,
-			    e->baseline, &v);
-	delta = (s32)(ri->tab.size[fam] - size);
-	/* kmod/anomalies.c's nfsk_anom_route() */
-	memset(&rt, 0, sizeof(rt));
-	rt.table = e->key.table;
-	rt.family = fam;
-	rt.plen = e->key.plen;
-	rt.protocol = e->protocol;
-	rt.event = v.event;
-	rt.delta = delta > 0 ? 1 : delta < 0 ? -1 : 0;
-	rt.baseline = e->baseline;
-	rt.prior_known = !!held;
-	rt.prior_protocol = held ? held->protocol : 0;
-	rt.nexthops = fam == NFSK_RC_V6 ? v.next.nexthops :
-			(u16)(e->nexthops > 0xffff ? 0xffff : e->nexthops);
-	rt.sibling_only = e->fib == NFSK_RC_FIB_APPEND ||
-			  (e->fib == NFSK_RC_FIB_DEL && v.event == NFSK_RC_REPLACE);
-	rt.oif = e->oif;
-	memcpy(rt.gw, e->gw, sizeof(rt.gw));
-	nfsk_ra_event(&ri->anom, &rt, &av);
-
-	ri_store(ri, held, &e->key, &v.next, e->protocol);
-	nfsk_flap_event(&ri->flap, &e->key, (enum nfsk_flap_event)v.event,
-			e->time_ns, &fv);
-	nfsk_flap_set_route(&ri->flap, &e->key, e->protocol, v.next.nexthops);
-	if (!v.report)
+	ev.nsiblings = e->key.family != NFSK_AF_INET ? e->nexthops - 1 : 0;
+	ev.oif = e->oif;
+	memcpy(ev.gw, e->gw, sizeof(ev.gw));
+	ev.nexthops = (u16)(e->nexthops > 0xffff ? 0xffff : e->nexthops);
+	ev.fib = e->fib;
+	ev.protocol = e->protocol;
+	ev.baseline = e->baseline;
+	ev.held = !!held;
+	ev.held_protocol = held ? held->protocol : 0;
+	nfsk_route_prior(&ev.prior, held, held ? held->nexthops : 0,
+			 nfsk_route_untracked(&ri->core.tab, ri->entries));
+	nfsk_route_event(&ri->core, &ev, NULL, NULL, &rv);
+	ri_store(ri, held, &e->key, &rv.rc.next, e->protocol);
+	if (!rv.rc.report)
 		return;
-	if (fv.crossed) {
-		ri->flap_crossed++;
+	if (rv.emit & NFSK_FLAG_ROUTE_FLAP) {
 		ri->suppress_crossings++;
-		ri_reason_add(ri, e, NFSK_FLAG_ROUTE_FLAP, fv.penalty,
-			      ri->flap.cfg.suppress, 0, 0);
+		ri_reason_add(ri, e, NFSK_FLAG_ROUTE_FLAP, rv.flap.penalty,
+			      ri->core.flap.cfg.suppress, 0, 0);
 	}
-	if (av.flags & NFSK_FLAG_ROUTE_WITHDRAW_BURST) {
+	if (rv.emit & NFSK_FLAG_ROUTE_WITHDRAW_BURST) {
 		ri->bursts++;
 		ri_reason_add(ri, e, NFSK_FLAG_ROUTE_WITHDRAW_BURST,
-			      av.withdrawn, av.routes, 0, 0);
+			      rv.ra.withdrawn, rv.ra.routes, 0, 0);
 	}
-	if (av.flags & NFSK_FLAG_DEFAULT_ROUTE_LOST) {
+	if (rv.emit & NFSK_FLAG_DEFAULT_ROUTE_LOST) {
 		ri->defaults_lost++;
 		ri_reason_add(ri, e, NFSK_FLAG_DEFAULT_ROUTE_LOST, 0, 0,
-			      av.reason, av.old_protocol);
+			      rv.ra.reason, rv.ra.old_protocol);
 	}
 }
 
 void ri_close_window(struct route_in *ri, struct nfsk_window *win)
 {
-	u32 ev[NFSK_RC_FAMILIES][NFSK_RC_EVENTS];
-	unsigned int f;
-
-	nfsk_route_window_take(&ri->tab, ev);
-	for (f = 0; f < NFSK_RC_FAMILIES; f++) {
-		win->route_add[f] = ev[f][NFSK_RC_ADD];
-		win->route_del[f] = ev[f][NFSK_RC_DEL];
-		win->route_replace[f] = ev[f][NFSK_RC_REPLACE];
-		win->routes[f] = ri->tab.size[f];
-	}
-	if (ri->flap_crossed)
-		win->flags |= NFSK_FLAG_ROUTE_FLAP;
-	win->flags |= nfsk_ra_window_close(&ri->anom);
-	ri->flap_crossed = 0;
+	nfsk_route_close_window(&ri->core, win);
 }
 
 void ri_reasons_reset(struct route_in *ri)

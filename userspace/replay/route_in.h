@@ -12,10 +12,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
-#include <nfsketch/flap.h>
-#include <nfsketch/route_anom.h>
-#include <nfsketch/route_class.h>
-#include <nfsketch/window.h>
+#include <nfsketch/route_event.h>
 
 /* Why a route flag was raised in the open window (its alert's content). */
 struct ri_reason {
@@ -54,13 +51,10 @@ struct route_in {
 	bool			failed;		/* a bad line: no more events */
 	struct ri_event		next;
 	/* the core's state, as struct nfsk_routes holds it in the kernel */
-	struct nfsk_rc_tables	tab;
-	struct nfsk_flap_table	flap;
-	void			*flap_mem;
-	struct nfsk_ra_state	anom;
+	struct nfsk_route_core	core;
+	void			*flap_mem;	/* core.flap's entries */
 	void			*set;		/* tsearch() root: present routes */
 	u32			entries;
-	u32			flap_crossed;	/* this window */
 	/* the open window's route reasons */
 	struct ri_reason	reasons[RI_REASONS_MAX];
 	u32			nreasons;
