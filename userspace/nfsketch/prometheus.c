@@ -77,6 +77,101 @@ static void win_metric(FILE *out, const struct prom *p, unsigned int attr,
 	fprintf(out, "%s %" PRIu64 "\n", name, p->win[attr]);
 }
 
+#define PROM_N(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* A sample of one attribute: the attribute and its metric. */
+struct prom_metric {
+	unsigned int	attr;
+	const char	*name;
+	const char	*type;
+	const char	*help;
+};
+
+static void stat_metrics(FILE *out, const struct prom *p,
+			 const struct prom_metric *m, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		stat_metric(out, p, m[i].attr, m[i].name, m[i].type, m[i].help);
+}
+
+static const struct prom_metric prom_stats_head[] = {
+	{ NFSKETCH_A_STATS_PACKETS, "nfsketch_packets_total", "counter",
+	  "Packets seen by the hooks since load or reset." },
+	{ NFSKETCH_A_STATS_BYTES, "nfsketch_bytes_total", "counter",
+	  "Bytes (IP length) seen by the hooks since load or reset." },
+	{ NFSKETCH_A_STATS_TRUNCATED, "nfsketch_truncated_packets_total", "counter",
+	  "Packets too short to parse since load or reset." },
+	{ NFSKETCH_A_STATS_WINDOWS, "nfsketch_windows_total", "counter",
+	  "Windows closed." },
+	{ NFSKETCH_A_STATS_WINDOW_ID, "nfsketch_open_window_id", "gauge",
+	  "Id of the window now open." },
+	{ NFSKETCH_A_STATS_HISTORY_LEN, "nfsketch_history_windows", "gauge",
+	  "Closed windows held in the history ring." },
+	{ NFSKETCH_A_STATS_MEM_BYTES, "nfsketch_memory_bytes", "gauge",
+	  "Memory used by this namespace's sketches, tables and history." },
+	{ NFSKETCH_A_STATS_CPUS, "nfsketch_cpus", "gauge",
+	  "Per-CPU banks." },
+};
+
+/* after the per-family route sizes */
+static const struct prom_metric prom_stats_tail[] = {
+	{ NFSKETCH_A_STATS_EVENTS_SENT, "nfsketch_events_sent_total", "counter",
+	  "Events sent to the events multicast group." },
+	{ NFSKETCH_A_STATS_EVENTS_COALESCED, "nfsketch_events_coalesced_total", "counter",
+	  "Route events coalesced into summaries under load." },
+	{ NFSKETCH_A_STATS_EVENTS_DROPPED, "nfsketch_events_dropped_total", "counter",
+	  "Events dropped (queue full or pacing)." },
+	{ NFSKETCH_A_STATS_ROUTE_TRACK_ENTRIES, "nfsketch_route_track_entries", "gauge",
+	  "Present routes held in the set that makes add vs replace and the sizes exact." },
+	{ NFSKETCH_A_STATS_ROUTE_TRACK_BYTES, "nfsketch_route_track_bytes", "gauge",
+	  "Memory of that set: entries and hash buckets." },
+	{ NFSKETCH_A_STATS_ROUTE_TRACK_FULL, "nfsketch_route_track_full_total", "counter",
+	  "Routes not tracked: the set was at route_track_max." },
+	{ NFSKETCH_A_STATS_ROUTE_TRACK_NOMEM, "nfsketch_route_track_nomem_total", "counter",
+	  "Routes not tracked: no memory for their entry." },
+	{ NFSKETCH_A_STATS_ROUTE_TRACK_UNTRACKED, "nfsketch_route_track_untracked", "gauge",
+	  "Present routes the set does not hold; while above 0 the route sizes may be approximate." },
+	{ NFSKETCH_A_STATS_BGP_SESSIONS, "nfsketch_bgp_sessions", "gauge",
+	  "BGP sessions (TCP port 179 connections) tracked." },
+	{ NFSKETCH_A_STATS_BGP_FULL, "nfsketch_bgp_full_total", "counter",
+	  "BGP sessions not tracked: their bucket held only live sessions." },
+	{ NFSKETCH_A_STATS_BGP_EVICTED, "nfsketch_bgp_evicted_total", "counter",
+	  "BGP sessions evicted (closed or idle past the hold time) for new ones." },
+};
+
+static void win_metrics(FILE *out, const struct prom *p,
+			const struct prom_metric *m, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		win_metric(out, p, m[i].attr, m[i].name, m[i].help);
+}
+
+/* of the last closed window, after its id and length */
+static const struct prom_metric prom_window_counts[] = {
+	{ NFSKETCH_A_WINDOW_PACKETS, "nfsketch_window_packets", "gauge",
+	  "Packets in the last closed window." },
+	{ NFSKETCH_A_WINDOW_BYTES, "nfsketch_window_bytes", "gauge",
+	  "Bytes in the last closed window." },
+	{ NFSKETCH_A_WINDOW_TRUNCATED, "nfsketch_window_truncated_packets", "gauge",
+	  "Packets too short to parse in the last closed window." },
+};
+
+/* Sample-and-Hold's, after the route events */
+static const struct prom_metric prom_window_sah[] = {
+	{ NFSKETCH_A_WINDOW_SAH_HITS, "nfsketch_window_sah_hits", "gauge",
+	  "Sample-and-Hold: packets of held flows in the last closed window." },
+	{ NFSKETCH_A_WINDOW_SAH_MISSES, "nfsketch_window_sah_misses", "gauge",
+	  "Sample-and-Hold: packets of flows not held in the last closed window." },
+	{ NFSKETCH_A_WINDOW_SAH_FULL, "nfsketch_window_sah_full", "gauge",
+	  "Sample-and-Hold: sampled flows not admitted, table full." },
+	{ NFSKETCH_A_WINDOW_SAH_HELD, "nfsketch_window_sah_flows", "gauge",
+	  "Sample-and-Hold: flows held in the last closed window." },
+};
+
 const struct prom_attr_label prom_protos[NPROM_PROTOS] = {
 	{ NFSKETCH_A_WINDOW_TCP, "tcp", NULL }, { NFSKETCH_A_WINDOW_UDP, "udp", NULL },
 	{ NFSKETCH_A_WINDOW_ICMP, "icmp", NULL }, { NFSKETCH_A_WINDOW_ICMPV6, "icmpv6", NULL },
@@ -122,22 +217,7 @@ int prom_snapshot(FILE *out, struct nfsk_nl *nl, unsigned int opts)
 	if (nfsk_nl_talk(nl, nlh, prom_window_cb, &p))
 		return -1;
 
-	stat_metric(out, &p, NFSKETCH_A_STATS_PACKETS, "nfsketch_packets_total", "counter",
-		    "Packets seen by the hooks since load or reset.");
-	stat_metric(out, &p, NFSKETCH_A_STATS_BYTES, "nfsketch_bytes_total", "counter",
-		    "Bytes (IP length) seen by the hooks since load or reset.");
-	stat_metric(out, &p, NFSKETCH_A_STATS_TRUNCATED, "nfsketch_truncated_packets_total",
-		    "counter", "Packets too short to parse since load or reset.");
-	stat_metric(out, &p, NFSKETCH_A_STATS_WINDOWS, "nfsketch_windows_total", "counter",
-		    "Windows closed.");
-	stat_metric(out, &p, NFSKETCH_A_STATS_WINDOW_ID, "nfsketch_open_window_id", "gauge",
-		    "Id of the window now open.");
-	stat_metric(out, &p, NFSKETCH_A_STATS_HISTORY_LEN, "nfsketch_history_windows", "gauge",
-		    "Closed windows held in the history ring.");
-	stat_metric(out, &p, NFSKETCH_A_STATS_MEM_BYTES, "nfsketch_memory_bytes", "gauge",
-		    "Memory used by this namespace's sketches, tables and history.");
-	stat_metric(out, &p, NFSKETCH_A_STATS_CPUS, "nfsketch_cpus", "gauge",
-		    "Per-CPU banks.");
+	stat_metrics(out, &p, prom_stats_head, PROM_N(prom_stats_head));
 	if (p.st_has[NFSKETCH_A_STATS_ROUTES4] || p.st_has[NFSKETCH_A_STATS_ROUTES6]) {
 		prom_head(out, "nfsketch_routes", "gauge", "Routes in the table, per family.");
 		fprintf(out, "nfsketch_routes{family=\"ipv4\"} %" PRIu64 "\n",
@@ -145,37 +225,7 @@ int prom_snapshot(FILE *out, struct nfsk_nl *nl, unsigned int opts)
 		fprintf(out, "nfsketch_routes{family=\"ipv6\"} %" PRIu64 "\n",
 		       p.st[NFSKETCH_A_STATS_ROUTES6]);
 	}
-	stat_metric(out, &p, NFSKETCH_A_STATS_EVENTS_SENT, "nfsketch_events_sent_total",
-		    "counter", "Events sent to the events multicast group.");
-	stat_metric(out, &p, NFSKETCH_A_STATS_EVENTS_COALESCED,
-		    "nfsketch_events_coalesced_total", "counter",
-		    "Route events coalesced into summaries under load.");
-	stat_metric(out, &p, NFSKETCH_A_STATS_EVENTS_DROPPED, "nfsketch_events_dropped_total",
-		    "counter", "Events dropped (queue full or pacing).");
-	stat_metric(out, &p, NFSKETCH_A_STATS_ROUTE_TRACK_ENTRIES,
-		    "nfsketch_route_track_entries", "gauge",
-		    "Present routes held in the set that makes add vs replace and the sizes exact.");
-	stat_metric(out, &p, NFSKETCH_A_STATS_ROUTE_TRACK_BYTES,
-		    "nfsketch_route_track_bytes", "gauge",
-		    "Memory of that set: entries and hash buckets.");
-	stat_metric(out, &p, NFSKETCH_A_STATS_ROUTE_TRACK_FULL,
-		    "nfsketch_route_track_full_total", "counter",
-		    "Routes not tracked: the set was at route_track_max.");
-	stat_metric(out, &p, NFSKETCH_A_STATS_ROUTE_TRACK_NOMEM,
-		    "nfsketch_route_track_nomem_total", "counter",
-		    "Routes not tracked: no memory for their entry.");
-	stat_metric(out, &p, NFSKETCH_A_STATS_ROUTE_TRACK_UNTRACKED,
-		    "nfsketch_route_track_untracked", "gauge",
-		    "Present routes the set does not hold; while above 0 the route sizes may be approximate.");
-	stat_metric(out, &p, NFSKETCH_A_STATS_BGP_SESSIONS,
-		    "nfsketch_bgp_sessions", "gauge",
-		    "BGP sessions (TCP port 179 connections) tracked.");
-	stat_metric(out, &p, NFSKETCH_A_STATS_BGP_FULL,
-		    "nfsketch_bgp_full_total", "counter",
-		    "BGP sessions not tracked: their bucket held only live sessions.");
-	stat_metric(out, &p, NFSKETCH_A_STATS_BGP_EVICTED,
-		    "nfsketch_bgp_evicted_total", "counter",
-		    "BGP sessions evicted (closed or idle past the hold time) for new ones.");
+	stat_metrics(out, &p, prom_stats_tail, PROM_N(prom_stats_tail));
 	/* the exporter counts alerts per flag from the events instead */
 	if (!(opts & PROM_NO_ALERTS_TOTAL))
 		stat_metric(out, &p, NFSKETCH_A_STATS_ALERTS, "nfsketch_alerts_total",
@@ -191,12 +241,7 @@ int prom_snapshot(FILE *out, struct nfsk_nl *nl, unsigned int opts)
 		fprintf(out, "nfsketch_window_duration_seconds %.9f\n",
 		       p.win[NFSKETCH_A_WINDOW_LENGTH_NS] / 1e9);
 	}
-	win_metric(out, &p, NFSKETCH_A_WINDOW_PACKETS, "nfsketch_window_packets",
-		   "Packets in the last closed window.");
-	win_metric(out, &p, NFSKETCH_A_WINDOW_BYTES, "nfsketch_window_bytes",
-		   "Bytes in the last closed window.");
-	win_metric(out, &p, NFSKETCH_A_WINDOW_TRUNCATED, "nfsketch_window_truncated_packets",
-		   "Packets too short to parse in the last closed window.");
+	win_metrics(out, &p, prom_window_counts, PROM_N(prom_window_counts));
 	prom_head(out, "nfsketch_window_protocol_packets", "gauge",
 	     "Packets per L4 protocol in the last closed window.");
 	for (i = 0; i < NPROM_PROTOS; i++)
@@ -228,14 +273,7 @@ int prom_snapshot(FILE *out, struct nfsk_nl *nl, unsigned int opts)
 	       p.win[NFSKETCH_A_WINDOW_ROUTES4]);
 	fprintf(out, "nfsketch_window_routes{family=\"ipv6\"} %" PRIu64 "\n",
 	       p.win[NFSKETCH_A_WINDOW_ROUTES6]);
-	win_metric(out, &p, NFSKETCH_A_WINDOW_SAH_HITS, "nfsketch_window_sah_hits",
-		   "Sample-and-Hold: packets of held flows in the last closed window.");
-	win_metric(out, &p, NFSKETCH_A_WINDOW_SAH_MISSES, "nfsketch_window_sah_misses",
-		   "Sample-and-Hold: packets of flows not held in the last closed window.");
-	win_metric(out, &p, NFSKETCH_A_WINDOW_SAH_FULL, "nfsketch_window_sah_full",
-		   "Sample-and-Hold: sampled flows not admitted, table full.");
-	win_metric(out, &p, NFSKETCH_A_WINDOW_SAH_HELD, "nfsketch_window_sah_flows",
-		   "Sample-and-Hold: flows held in the last closed window.");
+	win_metrics(out, &p, prom_window_sah, PROM_N(prom_window_sah));
 	if (p.win_has[NFSKETCH_A_WINDOW_SAH_PROB]) {
 		prom_head(out, "nfsketch_window_sah_sampling_probability", "gauge",
 		     "Sample-and-Hold byte sampling probability of the last window.");

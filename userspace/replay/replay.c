@@ -49,6 +49,7 @@
 #include "fmt.h"
 #include "pcap_parse.h"
 #include "route_in.h"
+#include "rtnames.h"
 
 /* The key without --key: "nfsketch-replay!" in ASCII (README). */
 #define REPLAY_DEFAULT_KEY	"6e66736b657463682d7265706c617921"
@@ -296,7 +297,7 @@ static void print_route_reasons_json(struct replay *r)
 		json_str(j, "prefix", ri_prefix_str(x->family, x->addr, x->plen,
 						    pfx, sizeof(pfx)));
 		json_u64(j, "table", x->table);
-		json_str(j, "protocol", ri_proto_name(x->protocol, pb, sizeof(pb)));
+		json_str(j, "protocol", rtname_protocol_fixed(x->protocol, pb, sizeof(pb)));
 		json_u64(j, "time_unix_ns", x->time_ns);
 		switch (x->flag) {
 		case NFSK_FLAG_ROUTE_FLAP:
@@ -318,7 +319,7 @@ static void print_route_reasons_json(struct replay *r)
 		default:
 			json_str(j, "series", "default_route");
 			json_str(j, "detector", "default_route");
-			json_str(j, "old_protocol", ri_proto_name(x->old_protocol,
+			json_str(j, "old_protocol", rtname_protocol_fixed(x->old_protocol,
 								  ob, sizeof(ob)));
 			json_bool(j, "withdrawn", x->reason & NFSK_RA_WITHDRAWN);
 			json_bool(j, "nexthop_changed", x->reason & NFSK_RA_NEXTHOP);
@@ -491,7 +492,7 @@ static void print_window_text(struct replay *r, const struct nfsk_window *w)
 			printf("  %s: %s table %u proto %s", flag_names[nfsk_fls64(x->flag)],
 			       ri_prefix_str(x->family, x->addr, x->plen, pfx,
 					     sizeof(pfx)), x->table,
-			       ri_proto_name(x->protocol, pb, sizeof(pb)));
+			       rtname_protocol_fixed(x->protocol, pb, sizeof(pb)));
 			if (x->flag == NFSK_FLAG_ROUTE_FLAP)
 				printf(", penalty %u > suppress %u\n", x->value,
 				       x->threshold);

@@ -42,6 +42,7 @@
 #include <nfsketch/series.h>
 #include <nfsketch/tunables.h>
 #include "route_in.h"
+#include "rtnames.h"
 
 #define RI_FLAP_ENTRIES	1024	/* the kernel's NFSK_FLAP_ENTRIES */
 #define RI_RTPROT_BOOT	3
@@ -52,26 +53,6 @@ struct ri_route {
 	u16			nexthops;
 	u8			protocol;
 };
-
-static const struct { unsigned int id; const char *name; } ri_protos[] = {
-	{ 0, "unspec" }, { 1, "redirect" }, { 2, "kernel" }, { 3, "boot" },
-	{ 4, "static" }, { 8, "gated" }, { 9, "ra" }, { 10, "mrt" },
-	{ 11, "zebra" }, { 12, "bird" }, { 13, "dnrouted" }, { 14, "xorp" },
-	{ 15, "ntk" }, { 16, "dhcp" }, { 17, "mrouted" }, { 18, "keepalived" },
-	{ 42, "babel" }, { 99, "openr" }, { 186, "bgp" }, { 187, "isis" },
-	{ 188, "ospf" }, { 189, "rip" }, { 192, "eigrp" },
-};
-
-const char *ri_proto_name(unsigned int p, char *buf, size_t len)
-{
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(ri_protos); i++)
-		if (ri_protos[i].id == p)
-			return ri_protos[i].name;
-	snprintf(buf, len, "%u", p);
-	return buf;
-}
 
 const char *ri_prefix_str(u8 family, const u8 *addr, u8 plen, char *buf,
 			  size_t len)
@@ -199,14 +180,13 @@ static bool ri_parse_prefix(const char *s, struct nfsk_flap_key *k)
 
 static bool ri_parse_proto(const char *s, u8 *p)
 {
-	unsigned int i;
+	int id = rtname_protocol_fixed_id(s);
 	u64 v;
 
-	for (i = 0; i < ARRAY_SIZE(ri_protos); i++)
-		if (!strcmp(s, ri_protos[i].name)) {
-			*p = (u8)ri_protos[i].id;
-			return true;
-		}
+	if (id >= 0) {
+		*p = (u8)id;
+		return true;
+	}
 	if (!ri_num(s, 255, &v))
 		return false;
 	*p = (u8)v;

@@ -82,8 +82,6 @@ void ri_apply(struct route_in *ri);
 void ri_close_window(struct route_in *ri, struct nfsk_window *win);
 /* The next window's reasons start empty. */
 void ri_reasons_reset(struct route_in *ri);
-/* RTPROT_* name as iproute2's, else the number in @buf. */
-const char *ri_proto_name(unsigned int p, char *buf, size_t len);
 /* "10.0.0.0/8", "2001:db8::/32" */
 const char *ri_prefix_str(u8 family, const u8 *addr, u8 plen, char *buf,
 			  size_t len);
