@@ -9,8 +9,10 @@
  *
  * What a notification means for its prefix (add, delete, replace; a
  * nexthop coming or going is a replace) and the per-family table sizes are
- * the core's (kmod/core/route_class.c); this file maps the notifier's
- * events onto it. What the core needs to know of a prefix (present,
+ * the core's (kmod/core/route_class.c), and so is the whole order of a
+ * notification through the core, anomalies and flap penalty included
+ * (nfsk_route_event(), kmod/core/route_event.c: the replay runs the same);
+ * this file maps the notifier's events onto it and emits what it returns. What the core needs to know of a prefix (present,
  * nexthops of the first route) and its protocol come from the set of
  * present routes (route_set.c, every prefix up to route_track_max); the
  * bounded flap table keeps only the RFC 2439 penalties. A prefix the set

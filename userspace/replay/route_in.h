@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * route_in.h - `nfsketch replay --routes FILE`: timestamped route events
- * fed into the core's route code as kmod/routes.c and kmod/anomalies.c feed
+ * fed into the core's route code (nfsk_route_event()) as kmod/routes.c feeds
  * it from the fib notifier (classification, flap penalties, withdraw bursts,
  * lost default routes), with a set of present routes of its own standing in
  * for the kernel's rhashtable (kmod/route_set.c). Line format in route_in.c
