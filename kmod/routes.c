@@ -12,10 +12,11 @@
  * the core's (kmod/core/route_class.c), and so is the whole order of a
  * notification through the core, anomalies and flap penalty included
  * (nfsk_route_event(), kmod/core/route_event.c: the replay runs the same);
- * this file maps the notifier's events onto it and emits what it returns. What the core needs to know of a prefix (present,
- * nexthops of the first route) and its protocol come from the set of
- * present routes (route_set.c, every prefix up to route_track_max); the
- * bounded flap table keeps only the RFC 2439 penalties. A prefix the set
+ * this file maps the notifier's events onto it and emits what it returns.
+ * What the core needs to know of a prefix (present, nexthops of the first
+ * route) and its protocol come from the set of present routes
+ * (route_set.c, every prefix up to route_track_max); the bounded flap
+ * table keeps only the RFC 2439 penalties. A prefix the set
  * could not hold is classified from the notification alone.
  *
  * A prefix whose penalty crosses the suppress threshold raises its own
