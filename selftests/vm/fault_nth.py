@@ -245,7 +245,20 @@ def run(out, op, arg):
     # every built-in one), so walk N down from the total count of the
     # operation, and stop once TAIL_STOP faults in a row after the module's
     # hit the kernel's own allocations.
+    #
+    # Scan mode (netns: NFSK_FAULT_SCAN=S): the module's pernet init runs
+    # among the subsystems', before the devices' (the loopback's are many),
+    # so it is neither first nor last: every S-th N from the total down
+    # finds where the module's allocations are, then every N from S below
+    # the lowest such hit to S above the highest.
     tail = os.environ.get("NFSK_FAULT_TAIL") == "1"
+    scan = int(os.environ.get("NFSK_FAULT_SCAN", "0"))
+    if scan:
+        tail = True
+    todo = None
+    fine = False
+    hits = []
+    tried_n = set()
     total = None
     streak = 0
     seen_mod = False
@@ -256,7 +269,27 @@ def run(out, op, arg):
         if tried > MAX_N:
             report(False, "%s: more than %d faults" % (op, MAX_N))
             break
-        if tail:
+        if scan and total is not None:
+            if todo is None:
+                todo = list(range(total, 0, -scan))
+            if not todo and not fine:
+                fine = True
+                if hits:
+                    lo, hi = max(1, min(hits) - scan + 1), min(total, max(hits) + scan - 1)
+                    todo = [m for m in range(hi, lo - 1, -1) if m not in tried_n]
+                    print("# %s: the module's allocations between n=%d and n=%d of %d; every n there"
+                          % (op, min(hits), max(hits), total), flush=True)
+                else:
+                    report(False, "%s: no fault of every %d-th of %d allocations hit nfsketch"
+                           % (op, scan, total))
+            if not todo:
+                print("# %s: scan done, %d of %d allocations tried" % (op, len(tried_n), total), flush=True)
+                break
+            n = todo.pop(0)
+            tried_n.add(n)
+        elif scan:
+            n = BIG
+        elif tail:
             n = BIG if total is None else (total if n == BIG else n - 1)
             if n < 1 or (seen_mod and streak >= TAIL_STOP):
                 print("# %s: tail walk stopped at n=%d of %s" % (op, n, total), flush=True)
@@ -367,7 +400,8 @@ def run(out, op, arg):
                 # this try's own count, not one by one down to it
                 if op == "insmod" and module_loaded():
                     os.system("rmmod nfsketch")
-                n = min(n, n - left + 1)
+                if not scan:
+                    n = min(n, n - left + 1)
                 continue
             report(err == 0, "%s: completes when the %d-th allocation is not reached (%s, %d allocations)"
                    % (op, n, ename(err), n - left))
@@ -383,6 +417,7 @@ def run(out, op, arg):
             n_module += 1
             seen_mod = True
             streak = 0
+            hits.append(n)
         elif seen_mod:
             streak += 1
         bad = []
