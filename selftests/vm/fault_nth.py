@@ -272,16 +272,18 @@ def run(out, op, arg):
         if scan and total is not None:
             if todo is None:
                 todo = list(range(total, 0, -scan))
-            if not todo and not fine:
-                fine = True
+            if not todo:
+                # every n within S of a hit, again while hits widen it
                 if hits:
                     lo, hi = max(1, min(hits) - scan + 1), min(total, max(hits) + scan - 1)
                     todo = [m for m in range(hi, lo - 1, -1) if m not in tried_n]
-                    print("# %s: the module's allocations between n=%d and n=%d of %d; every n there"
-                          % (op, min(hits), max(hits), total), flush=True)
-                else:
+                    if todo:
+                        print("# %s: the module's allocations seen between n=%d and n=%d of %d; "
+                              "every n from %d to %d" % (op, min(hits), max(hits), total, lo, hi), flush=True)
+                elif not fine:
                     report(False, "%s: no fault of every %d-th of %d allocations hit nfsketch"
                            % (op, scan, total))
+                fine = True
             if not todo:
                 print("# %s: scan done, %d of %d allocations tried" % (op, len(tried_n), total), flush=True)
                 break
