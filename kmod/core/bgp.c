@@ -265,3 +265,14 @@ u32 nfsk_bgp_close(struct nfsk_bgp_sess *s, const struct nfsk_bgp_cfg *cfg,
 		s->used = 0;
 	return v->reasons;
 }
+
+u32 nfsk_bgp_state(const struct nfsk_bgp_sess *s)
+{
+	if (s->closed & NFSK_BGP_RESET)
+		return NFSKETCH_BGP_STATE_RESET;
+	if (s->closed & NFSK_BGP_CLOSED)
+		return NFSKETCH_BGP_STATE_CLOSED;
+	if (s->dir[0].silent || s->dir[1].silent)
+		return NFSKETCH_BGP_STATE_SILENT;
+	return NFSKETCH_BGP_STATE_OPEN;
+}
