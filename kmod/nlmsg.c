@@ -128,7 +128,7 @@ size_t nfsk_bgp_size(void)
 	       5 * U64_ATTR + 4 * U32_ATTR;
 }
 
-static u64 nfsk_ms_since(u64 now, u64 then)
+static u64 nfsk_age_ms(u64 now, u64 then)
 {
 	return now > then ? div_u64(now - then, NSEC_PER_MSEC) : 0;
 }
@@ -159,17 +159,17 @@ int nfsk_bgp_put(struct sk_buff *msg, const struct nfsk_bgp_sess *s, u64 now)
 	    nla_put_u32(msg, NFSKETCH_A_BGP_WIN_RST, s->win_rst) ||
 	    nla_put_u32(msg, NFSKETCH_A_BGP_WIN_FIN, s->win_fin) ||
 	    nla_put_u64_64bit(msg, NFSKETCH_A_BGP_AGE_MS,
-			      nfsk_ms_since(now, max(d[0].last_ns, d[1].last_ns)),
+			      nfsk_age_ms(now, max(d[0].last_ns, d[1].last_ns)),
 			      NFSKETCH_A_BGP_PAD))
 		goto nla_put_failure;
 	if (d[0].last_new_ns &&
 	    nla_put_u64_64bit(msg, NFSKETCH_A_BGP_SRC_DATA_AGE_MS,
-			      nfsk_ms_since(now, d[0].last_new_ns),
+			      nfsk_age_ms(now, d[0].last_new_ns),
 			      NFSKETCH_A_BGP_PAD))
 		goto nla_put_failure;
 	if (d[1].last_new_ns &&
 	    nla_put_u64_64bit(msg, NFSKETCH_A_BGP_DST_DATA_AGE_MS,
-			      nfsk_ms_since(now, d[1].last_new_ns),
+			      nfsk_age_ms(now, d[1].last_new_ns),
 			      NFSKETCH_A_BGP_PAD))
 		goto nla_put_failure;
 	nla_nest_end(msg, nest);

@@ -32,6 +32,9 @@
  * closed (RST or FIN seen) or idle for longer than the hold time (counted:
  * evicted), else is not tracked (counted: full). A session closed and idle
  * for longer than the hold time is freed at a window close.
+ * A pure SYN on the ends of a tracked session starts it afresh (a new
+ * connection: after a RST or FIN, or a peer restarted with its RST lost),
+ * unless it repeats the SYN that direction sent (a retransmission).
  *
  * Pure logic, integers only, no allocation; not thread-safe (the caller
  * serialises per bucket).

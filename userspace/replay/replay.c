@@ -315,6 +315,17 @@ static void print_route_reasons_json(struct replay *r)
 			json_u64(j, "share_permille",
 				 x->threshold ? (u64)x->value * 1000 / x->threshold : 0);
 			break;
+		case NFSK_FLAG_ROUTE_MORE_SPECIFIC:
+			json_str(j, "series", "more_specific");
+			json_str(j, "detector", "more_specific");
+			json_str(j, "cover", ri_prefix_str(x->family, x->cover.addr,
+							   x->cover.plen, pfx,
+							   sizeof(pfx)));
+			json_str(j, "cover_protocol",
+				 ri_proto_name(x->cover.protocol, ob, sizeof(ob)));
+			json_bool(j, "nexthop_differs", x->reason & NFSK_MS_NEXTHOP);
+			json_bool(j, "protocol_differs", x->reason & NFSK_MS_PROTOCOL);
+			break;
 		default:
 			json_str(j, "series", "default_route");
 			json_str(j, "detector", "default_route");
@@ -479,7 +490,8 @@ static void print_window_text(struct replay *r, const struct nfsk_window *w)
 	       w->family[NFSK_FAM_V6], w->src_entropy / 1000.0,
 	       w->dst_entropy / 1000.0);
 	if (r->have_routes) {
-		char pfx[INET6_ADDRSTRLEN + 8], pb[8];
+		char pfx[INET6_ADDRSTRLEN + 8], cpfx[INET6_ADDRSTRLEN + 8];
+		char pb[8], cb[8];
 
 		printf("  routes: ipv4 +%u -%u ~%u size %u, ipv6 +%u -%u ~%u size %u\n",
 		       w->route_add[0], w->route_del[0], w->route_replace[0],
@@ -498,6 +510,13 @@ static void print_window_text(struct replay *r, const struct nfsk_window *w)
 			else if (x->flag == NFSK_FLAG_ROUTE_WITHDRAW_BURST)
 				printf(", %u of %u routes withdrawn\n", x->value,
 				       x->threshold);
+			else if (x->flag == NFSK_FLAG_ROUTE_MORE_SPECIFIC)
+				printf(", under %s proto %s,%s%s\n",
+				       ri_prefix_str(x->family, x->cover.addr,
+						     x->cover.plen, cpfx, sizeof(cpfx)),
+				       ri_proto_name(x->cover.protocol, cb, sizeof(cb)),
+				       x->reason & NFSK_MS_NEXTHOP ? " next hop differs" : "",
+				       x->reason & NFSK_MS_PROTOCOL ? " protocol differs" : "");
 			else
 				printf(",%s%s%s\n",
 				       x->reason & NFSK_RA_WITHDRAWN ? " withdrawn" : "",
@@ -809,10 +828,12 @@ static void print_routes_summary(struct replay *r)
 		printf("routes %s: %" PRIu64 " events (%" PRIu64
 		       " baseline); table ipv4 %u, ipv6 %u; %" PRIu64
 		       " suppress crossings (ROUTE_FLAP), %" PRIu64
-		       " withdraw bursts, %" PRIu64 " default routes lost\n",
+		       " withdraw bursts, %" PRIu64 " default routes lost, %"
+		       PRIu64 " more-specifics\n",
 		       r->routes, ri->events, ri->baseline,
 		       ri->tab.size[NFSK_RC_V4], ri->tab.size[NFSK_RC_V6],
-		       ri->suppress_crossings, ri->bursts, ri->defaults_lost);
+		       ri->suppress_crossings, ri->bursts, ri->defaults_lost,
+		       ri->more_specifics);
 		return;
 	}
 	json_obj_open(j, "routes");
@@ -825,6 +846,7 @@ static void print_routes_summary(struct replay *r)
 	json_u64(j, "suppress_crossings", ri->suppress_crossings);
 	json_u64(j, "withdraw_bursts", ri->bursts);
 	json_u64(j, "defaults_lost", ri->defaults_lost);
+	json_u64(j, "more_specifics", ri->more_specifics);
 	json_u64(j, "flap_evictions", ri->flap.evictions);
 	json_u64(j, "anomaly_untracked", ri->anom.untracked);
 	json_obj_close(j);

@@ -52,6 +52,7 @@ struct ri_route {
 	struct nfsk_flap_key	key;
 	u16			nexthops;
 	u8			protocol;
+	u32			nh_fp;	/* nfsk_ms_nh_fp() of its first next hop */
 };
 
 static const struct { unsigned int id; const char *name; } ri_protos[] = {
@@ -118,6 +119,7 @@ int ri_open(struct route_in *ri, const char *file, const u32 *vals, u64 seed)
 	nfsk_flap_init(&ri->flap, &fc, RI_FLAP_ENTRIES, seed, ri->flap_mem);
 	rc.burst_permille = vals[NFSK_T_withdraw_burst_permille];
 	rc.burst_min = vals[NFSK_T_withdraw_burst_min];
+	rc.more_specific = vals[NFSK_T_more_specific];
 	nfsk_ra_init(&ri->anom, &rc);
 	ri->f = strcmp(file, "-") ? fopen(file, "r") : stdin;
 	if (!ri->f) {
@@ -353,15 +355,17 @@ int ri_peek(struct route_in *ri, u64 *time_ns)
 	return 1;
 }
 
-static void ri_reason_add(struct route_in *ri, const struct ri_event *e,
-			  u32 flag, u32 value, u32 threshold, u32 reason,
-			  u8 old_protocol)
+/* The reason recorded, or NULL when the window has no room left (counted). */
+static struct ri_reason *ri_reason_add(struct route_in *ri,
+				       const struct ri_event *e, u32 flag,
+				       u32 value, u32 threshold, u32 reason,
+				       u8 old_protocol)
 {
 	struct ri_reason *r;
 
 	if (ri->nreasons == RI_REASONS_MAX) {
 		ri->reasons_dropped++;
-		return;
+		return NULL;
 	}
 	r = &ri->reasons[ri->nreasons++];
 	memset(r, 0, sizeof(*r));
@@ -376,24 +380,32 @@ static void ri_reason_add(struct route_in *ri, const struct ri_event *e,
 	r->threshold = threshold;
 	r->reason = reason;
 	r->time_ns = e->time_ns;
+	return r;
 }
 
-/* The set's part of kmod/route_set.c: nfsk_route_set_store(). */
+/*
+ * The set's part of kmod/route_set.c: nfsk_route_set_store(); @nh_fp NULL
+ * when the event touched an IPv6 sibling only (the first next hop stays).
+ */
 static void ri_store(struct route_in *ri, struct ri_route *held,
 		     const struct nfsk_flap_key *k,
-		     const struct nfsk_rc_prefix *next, u8 protocol)
+		     const struct nfsk_rc_prefix *next, u8 protocol,
+		     const u32 *nh_fp)
 {
 	struct ri_route *e;
 
 	if (held && next->present) {
 		held->nexthops = next->nexthops;
 		held->protocol = protocol;
+		if (nh_fp)
+			held->nh_fp = *nh_fp;
 		return;
 	}
 	if (held) {
 		tdelete(held, &ri->set, ri_cmp);
 		free(held);
 		ri->entries--;
+		nfsk_ms_plen_del(&ri->plens, k);
 		return;
 	}
 	if (!next->present)
@@ -404,11 +416,31 @@ static void ri_store(struct route_in *ri, struct ri_route *held,
 	e->key = *k;
 	e->nexthops = next->nexthops;
 	e->protocol = protocol;
+	e->nh_fp = nh_fp ? *nh_fp : 0;
 	if (!tsearch(e, &ri->set, ri_cmp)) {
 		free(e);
 		return;
 	}
 	ri->entries++;
+	nfsk_ms_plen_add(&ri->plens, k);
+}
+
+/* kmod/route_set.c's nfsk_route_set_find_hop(), for nfsk_ms_judge() */
+static bool ri_find_hop(void *ctx, const struct nfsk_flap_key *k,
+			struct nfsk_ms_hop *hop)
+{
+	struct route_in *ri = ctx;
+	struct ri_route probe, *e;
+	void **found;
+
+	probe.key = *k;
+	found = tfind(&probe, &ri->set, ri_cmp);
+	if (!found)
+		return false;
+	e = *found;
+	hop->nh_fp = e->nh_fp;
+	hop->protocol = e->protocol;
+	return true;
 }
 
 void ri_apply(struct route_in *ri)
@@ -423,7 +455,7 @@ void ri_apply(struct route_in *ri)
 	struct nfsk_rc_verdict v;
 	struct nfsk_ra_route rt;
 	void **found;
-	u32 nsiblings, size;
+	u32 nsiblings, size, nh_fp = nfsk_ms_nh_fp(e->oif, e->gw);
 	s32 delta;
 
 	if (!ri->have_next)
@@ -465,8 +497,17 @@ void ri_apply(struct route_in *ri)
 	rt.oif = e->oif;
 	memcpy(rt.gw, e->gw, sizeof(rt.gw));
 	nfsk_ra_event(&ri->anom, &rt, &av);
+	/* kmod/anomalies.c's nfsk_anom_more_specific(), before the store */
+	if (nfsk_ra_more_specific_due(&ri->anom, &rt)) {
+		struct nfsk_ms_hop hop = { .nh_fp = nh_fp, .protocol = e->protocol };
+		struct nfsk_ms_cover c;
 
-	ri_store(ri, held, &e->key, &v.next, e->protocol);
+		nfsk_ms_judge(&ri->plens, &e->key, &hop, ri_find_hop, ri, &c);
+		nfsk_ra_more_specific(&ri->anom, &c, &av);
+	}
+
+	ri_store(ri, held, &e->key, &v.next, e->protocol,
+		 rt.sibling_only ? NULL : &nh_fp);
 	nfsk_flap_event(&ri->flap, &e->key, (enum nfsk_flap_event)v.event,
 			e->time_ns, &fv);
 	nfsk_flap_set_route(&ri->flap, &e->key, e->protocol, v.next.nexthops);
@@ -487,6 +528,15 @@ void ri_apply(struct route_in *ri)
 		ri->defaults_lost++;
 		ri_reason_add(ri, e, NFSK_FLAG_DEFAULT_ROUTE_LOST, 0, 0,
 			      av.reason, av.old_protocol);
+	}
+	if (av.flags & NFSK_FLAG_ROUTE_MORE_SPECIFIC) {
+		struct ri_reason *x;
+
+		ri->more_specifics++;
+		x = ri_reason_add(ri, e, NFSK_FLAG_ROUTE_MORE_SPECIFIC, 0, 0,
+				  av.cover.reason, 0);
+		if (x)
+			x->cover = av.cover;
 	}
 }
 

@@ -3,7 +3,7 @@
  * route_in.h - `nfsketch replay --routes FILE`: timestamped route events
  * fed into the core's route code as kmod/routes.c and kmod/anomalies.c feed
  * it from the fib notifier (classification, flap penalties, withdraw bursts,
- * lost default routes), with a set of present routes of its own standing in
+ * lost default routes, more-specifics), with a set of present routes of its own standing in
  * for the kernel's rhashtable (kmod/route_set.c). Line format in route_in.c
  * and the README.
  */
@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <nfsketch/flap.h>
+#include <nfsketch/more_spec.h>
 #include <nfsketch/route_anom.h>
 #include <nfsketch/route_class.h>
 #include <nfsketch/window.h>
@@ -28,8 +29,11 @@ struct ri_reason {
 	u32	table;
 	u32	value;		/* flap: penalty; burst: withdrawn */
 	u32	threshold;	/* flap: suppress; burst: routes of the group */
-	u32	reason;		/* DEFAULT_ROUTE_LOST: NFSK_RA_* bits */
+	u32	reason;		/* DEFAULT_ROUTE_LOST: NFSK_RA_* bits;
+				 * MORE_SPECIFIC: NFSK_MS_* bits
+				 */
 	u64	time_ns;	/* of the event, Unix ns */
+	struct nfsk_ms_cover cover;	/* MORE_SPECIFIC: the cover */
 };
 
 #define RI_REASONS_MAX	16
@@ -59,6 +63,7 @@ struct route_in {
 	void			*flap_mem;
 	struct nfsk_ra_state	anom;
 	void			*set;		/* tsearch() root: present routes */
+	struct nfsk_ms_plens	plens;		/* the set's prefix lengths */
 	u32			entries;
 	u32			flap_crossed;	/* this window */
 	/* the open window's route reasons */
@@ -71,6 +76,7 @@ struct route_in {
 	u64			suppress_crossings;
 	u64			bursts;
 	u64			defaults_lost;
+	u64			more_specifics;
 };
 
 /*
