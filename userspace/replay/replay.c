@@ -47,6 +47,7 @@
 #include "cmd.h"
 #include "sketchdump.h"
 #include "fmt.h"
+#include "bgp_in.h"
 #include "pcap_parse.h"
 #include "route_in.h"
 
@@ -88,7 +89,8 @@ static const enum nfsk_tunable_id replay_tunables[] = {
 	NFSK_T_min_entropy_delta, NFSK_T_drift_w, NFSK_T_drift_slope_permille,
 	NFSK_T_min_route_events, NFSK_T_flap_half_life_ms, NFSK_T_flap_suppress,
 	NFSK_T_flap_reuse, NFSK_T_withdraw_burst_permille,
-	NFSK_T_withdraw_burst_min,
+	NFSK_T_withdraw_burst_min, NFSK_T_more_specific, NFSK_T_bgp_sessions,
+	NFSK_T_bgp_hold_ms, NFSK_T_bgp_silence_permille, NFSK_T_bgp_retrans_min,
 };
 #define N_REPLAY_TUNABLES	ARRAY_SIZE(replay_tunables)
 
@@ -116,6 +118,8 @@ struct replay {
 	const char		*routes;
 	struct route_in		ri;
 	bool			have_routes;
+	struct bgp_in		bgp;		/* port 179 of the capture */
+	bool			have_bgp;
 	/* --query: what, in which window, and the answer */
 	const char		*query;
 	u64			query_window;
@@ -213,6 +217,8 @@ static void replay_free(struct replay *r)
 		pcap_freecode(&r->filter);
 	if (r->have_routes)
 		ri_free(&r->ri);
+	if (r->have_bgp)
+		bi_free(&r->bgp);
 }
 
 static void print_flow_json(struct json *j, const struct nfsk_flow_stat *fs)
@@ -340,6 +346,40 @@ static void print_route_reasons_json(struct replay *r)
 	}
 }
 
+/* BGP_SESSION: one reason per session and reason bit, as the alerts. */
+static void print_bgp_reasons_json(struct replay *r)
+{
+	struct json *j = &r->c->j;
+	char a[ADDR_STR_LEN];
+	u32 i, bit;
+
+	for (i = 0; i < r->bgp.nreasons; i++) {
+		const struct bi_reason *x = &r->bgp.reasons[i];
+
+		for (bit = 1; bit <= NFSK_BGP_SILENT; bit <<= 1) {
+			if (!(x->v.reasons & bit))
+				continue;
+			json_obj_open(j, NULL);
+			json_str(j, "flag", "BGP_SESSION");
+			json_str(j, "series", "bgp_session");
+			json_str(j, "detector", "bgp_session");
+			json_str(j, "reason", bi_reason_name(bit));
+			json_u64(j, "family", x->sess.family == NFSK_AF_INET ? 4 : 6);
+			json_str(j, "src", fmt_addr(x->sess.family, x->sess.addr[0], a));
+			json_u64(j, "sport", ntohs(x->sess.port[0]));
+			json_str(j, "dst", fmt_addr(x->sess.family, x->sess.addr[1], a));
+			json_u64(j, "dport", ntohs(x->sess.port[1]));
+			json_u64(j, "segments", x->sess.segments);
+			json_u64(j, "value", bit == NFSK_BGP_RETRANS ? x->v.retrans :
+				 bit == NFSK_BGP_RESET ? x->v.rst :
+				 bit == NFSK_BGP_CLOSED ? x->v.fin : x->v.silence_ms);
+			json_u64(j, "baseline", bit == NFSK_BGP_RETRANS ? x->v.baseline :
+				 bit == NFSK_BGP_SILENT ? x->v.threshold_ms : 0);
+			json_obj_close(j);
+		}
+	}
+}
+
 /* Why each flag of @w was raised: series, value, baseline, detector. */
 static void print_reasons_json(struct replay *r, const struct nfsk_window *w)
 {
@@ -398,9 +438,13 @@ static void print_reasons_json(struct replay *r, const struct nfsk_window *w)
 	}
 	if (r->have_routes)
 		print_route_reasons_json(r);
+	if (r->have_bgp)
+		print_bgp_reasons_json(r);
 	json_arr_close(j);
 	if (r->have_routes)
 		json_u64(j, "route_reasons_dropped", r->ri.reasons_dropped);
+	if (r->have_bgp)
+		json_u64(j, "bgp_reasons_dropped", r->bgp.reasons_dropped);
 }
 
 static void print_window_json(struct replay *r, const struct nfsk_window *w)
@@ -524,6 +568,26 @@ static void print_window_text(struct replay *r, const struct nfsk_window *w)
 				       x->reason & NFSK_RA_PROTOCOL ? " protocol changed" : "");
 		}
 	}
+	for (i = 0; r->have_bgp && i < r->bgp.nreasons; i++) {
+		const struct bi_reason *x = &r->bgp.reasons[i];
+		const struct nfsk_bgp_verdict *v = &x->v;
+
+		printf("  BGP_SESSION: %s:%u -> %s:%u, segments %" PRIu64 ":",
+		       fmt_addr(x->sess.family, x->sess.addr[0], a),
+		       ntohs(x->sess.port[0]),
+		       fmt_addr(x->sess.family, x->sess.addr[1], b),
+		       ntohs(x->sess.port[1]), x->sess.segments);
+		if (v->reasons & NFSK_BGP_RETRANS)
+			printf(" retrans %u (baseline %u)", v->retrans, v->baseline);
+		if (v->reasons & NFSK_BGP_RESET)
+			printf(" reset %u", v->rst);
+		if (v->reasons & NFSK_BGP_CLOSED)
+			printf(" closed %u", v->fin);
+		if (v->reasons & NFSK_BGP_SILENT)
+			printf(" silent %" PRIu64 " ms > %" PRIu64 " ms", v->silence_ms,
+			       v->threshold_ms);
+		printf("\n");
+	}
 	if (!w->ntop)
 		return;
 	printf("  %-39s %-39s %-6s %5s %5s %10s %7s %10s %8s\n", "src", "dst",
@@ -597,6 +661,10 @@ static void replay_close_annotate(void *arg, struct nfsk_window *win)
 
 	if (r->have_routes)
 		ri_close_window(&r->ri, win);
+	/* kmod/windows.c's nfsk_bgp_close_window(), at the window's end */
+	if (r->have_bgp)
+		win->flags |= bi_close_window(&r->bgp,
+					      r->t0 + (r->cur + 1) * r->window_ns);
 }
 
 static const struct nfsk_close_ops replay_close_ops = {
@@ -629,6 +697,8 @@ static void close_window(struct replay *r)
 	r->last_id = r->last_win->id;
 	if (r->have_routes)
 		ri_reasons_reset(&r->ri);
+	if (r->have_bgp)
+		bi_reasons_reset(&r->bgp);
 	r->closed++;
 	r->cur++;
 }
@@ -713,7 +783,7 @@ static void skip_idle(struct replay *r, u64 n)
 }
 
 static void count_frame(struct replay *r, int dlt,
-			const struct pcap_pkthdr *h, const u8 *data)
+			const struct pcap_pkthdr *h, const u8 *data, u64 ts)
 {
 	struct rp_result res;
 
@@ -723,6 +793,8 @@ static void count_frame(struct replay *r, int dlt,
 		r->bytes += res.len;
 		r->proto_unknown += res.proto_unknown;
 		nfsk_bank_update(&r->bank, &r->hk, &res.key, res.len);
+		if (r->have_bgp)
+			bi_frame(&r->bgp, &res, ts);
 		break;
 	case RP_TRUNCATED:
 		r->truncated++;
@@ -816,7 +888,7 @@ static void replay_packet(struct replay *r, int dlt,
 		r->filtered++;
 		return;
 	}
-	count_frame(r, dlt, h, data);
+	count_frame(r, dlt, h, data, ts);
 }
 
 static void print_routes_summary(struct replay *r)
@@ -897,11 +969,24 @@ static void print_summary(struct replay *r, int dlt, const char *key_hex,
 		}
 		if (r->have_routes)
 			print_routes_summary(r);
+		if (r->have_bgp) {
+			json_obj_open(j, "bgp");
+			json_u64(j, "segments", r->bgp.segments);
+			json_u64(j, "header_cut", r->bgp.cut);
+			json_u64(j, "untracked", r->bgp.untracked);
+			json_u64(j, "sessions_flagged", r->bgp.raised);
+			json_obj_close(j);
+		}
 		json_obj_close(j);
 		return;
 	}
 	if (r->have_routes)
 		print_routes_summary(r);
+	if (r->have_bgp && r->bgp.segments)
+		printf("bgp: %" PRIu64 " segments on port 179 (%" PRIu64
+		       " untracked, %" PRIu64 " headers cut), %" PRIu64
+		       " BGP_SESSION verdicts\n", r->bgp.segments,
+		       r->bgp.untracked, r->bgp.cut, r->bgp.raised);
 	if (dlt < 0) {
 		printf("summary: %" PRIu64 " windows of %.3fs", r->closed,
 		       r->window_ns / 1e9);
@@ -1504,6 +1589,15 @@ int cmd_replay(struct cli *c, int argc, char **argv)
 		r.have_routes = true;
 		if (!r.file)
 			r.file = r.routes;	/* for the messages */
+	}
+	if (p) {
+		if (bi_open(&r.bgp, vals)) {
+			pcap_close(p);
+			replay_free(&r);
+			free(filter);
+			return EXIT_RUNTIME;
+		}
+		r.have_bgp = true;
 	}
 	if (replay_init(&r)) {
 		if (p)
