@@ -742,7 +742,7 @@ sys.exit(not (sorted(got, key=key) == sorted(o["flags"], key=key) and
 check "BGP capture text: the retransmissions, the reset and the silence" bash -c '
 grep -q "BGP_SESSION: 10.0.0.1:40000 -> 10.0.0.2:179, segments .*: retrans 5 (baseline 0)" "$1" &&
 grep -q "BGP_SESSION: 10.0.0.1:40000 -> 10.0.0.2:179, segments .*: reset 1" "$1" &&
-grep -q "BGP_SESSION: 2001:db8::1:40001 -> 2001:db8::2:179, segments .*: silent " "$1"' _ "$tmp/bgp.out"
+grep -q "BGP_SESSION: \[2001:db8::1\]:40001 -> \[2001:db8::2\]:179, segments .*: silent " "$1"' _ "$tmp/bgp.out"
 
 # ---- errors and usage ------------------------------------------------------
 check "missing file: exit 1" rc_is 1 "$NFSK" replay "$tmp/nonexistent.pcap"

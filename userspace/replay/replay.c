@@ -572,8 +572,11 @@ static void print_window_text(struct replay *r, const struct nfsk_window *w)
 		const struct bi_reason *x = &r->bgp.reasons[i];
 		const struct nfsk_bgp_verdict *v = &x->v;
 
-		printf("  BGP_SESSION: %s:%u -> %s:%u, segments %" PRIu64 ":",
-		       fmt_addr(x->sess.family, x->sess.addr[0], a),
+		const char *fm = x->sess.family == NFSK_AF_INET ?
+			"  BGP_SESSION: %s:%u -> %s:%u, segments %" PRIu64 ":" :
+			"  BGP_SESSION: [%s]:%u -> [%s]:%u, segments %" PRIu64 ":";
+
+		printf(fm, fmt_addr(x->sess.family, x->sess.addr[0], a),
 		       ntohs(x->sess.port[0]),
 		       fmt_addr(x->sess.family, x->sess.addr[1], b),
 		       ntohs(x->sess.port[1]), x->sess.segments);
