@@ -449,7 +449,8 @@ void nfsk_bgp_packet(struct nfsk_net *nn, const struct sk_buff *skb, u8 pf,
 		     const struct nfsk_flow_key *key);
 void nfsk_bgp_close_window(struct nfsk_net *nn, struct nfsk_window *win);
 void nfsk_bgp_stats(struct nfsk_net *nn, u32 *sessions, u64 *full,
-		    u64 *evicted, u64 *mem_bytes);
+		    u64 *evicted);
+u64 nfsk_bgp_mem_bytes(struct nfsk_net *nn);
 bool nfsk_bgp_next(struct nfsk_net *nn, u32 *pos, struct nfsk_bgp_sess *out);
 int nfsk_hooks_register(struct net *net);
 void nfsk_hooks_unregister(struct net *net);
@@ -514,6 +515,8 @@ int nfsk_route_put(struct sk_buff *msg, int attr,
 		   const struct nfsk_route_rec *rec);
 size_t nfsk_route_summary_size(void);
 int nfsk_route_summary_put(struct sk_buff *msg, u64 time_ns, u64 coalesced);
+size_t nfsk_bgp_size(void);
+int nfsk_bgp_put(struct sk_buff *msg, const struct nfsk_bgp_sess *s, u64 now);
 size_t nfsk_alert_size(void);
 int nfsk_alert_put(struct sk_buff *msg, const struct nfsk_alert_rec *a);
 void nfsk_msg_check_size(const struct sk_buff *msg, size_t size, u8 cmd);

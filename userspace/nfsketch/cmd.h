@@ -27,6 +27,7 @@ struct cli {
 int cmd_stats(struct cli *c, int argc, char **argv);
 int cmd_windows(struct cli *c, int argc, char **argv);
 int cmd_routes(struct cli *c, int argc, char **argv);
+int cmd_bgp(struct cli *c, int argc, char **argv);
 int cmd_config(struct cli *c, int argc, char **argv);
 int cmd_top(struct cli *c, int argc, char **argv);
 int cmd_query(struct cli *c, int argc, char **argv);

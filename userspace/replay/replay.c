@@ -47,6 +47,7 @@
 #include "cmd.h"
 #include "sketchdump.h"
 #include "fmt.h"
+#include "bgp_in.h"
 #include "pcap_parse.h"
 #include "route_in.h"
 #include "rtnames.h"
@@ -89,7 +90,8 @@ static const enum nfsk_tunable_id replay_tunables[] = {
 	NFSK_T_min_entropy_delta, NFSK_T_drift_w, NFSK_T_drift_slope_permille,
 	NFSK_T_min_route_events, NFSK_T_flap_half_life_ms, NFSK_T_flap_suppress,
 	NFSK_T_flap_reuse, NFSK_T_withdraw_burst_permille,
-	NFSK_T_withdraw_burst_min,
+	NFSK_T_withdraw_burst_min, NFSK_T_more_specific, NFSK_T_bgp_sessions,
+	NFSK_T_bgp_hold_ms, NFSK_T_bgp_silence_permille, NFSK_T_bgp_retrans_min,
 };
 #define N_REPLAY_TUNABLES	ARRAY_SIZE(replay_tunables)
 
@@ -117,6 +119,8 @@ struct replay {
 	const char		*routes;
 	struct route_in		ri;
 	bool			have_routes;
+	struct bgp_in		bgp;		/* port 179 of the capture */
+	bool			have_bgp;
 	/* --query: what, in which window, and the answer */
 	const char		*query;
 	u64			query_window;
@@ -214,6 +218,8 @@ static void replay_free(struct replay *r)
 		pcap_freecode(&r->filter);
 	if (r->have_routes)
 		ri_free(&r->ri);
+	if (r->have_bgp)
+		bi_free(&r->bgp);
 }
 
 static void print_flow_json(struct json *j, const struct nfsk_flow_stat *fs)
@@ -316,6 +322,17 @@ static void print_route_reasons_json(struct replay *r)
 			json_u64(j, "share_permille",
 				 x->threshold ? (u64)x->value * 1000 / x->threshold : 0);
 			break;
+		case NFSK_FLAG_ROUTE_MORE_SPECIFIC:
+			json_str(j, "series", "more_specific");
+			json_str(j, "detector", "more_specific");
+			json_str(j, "cover", ri_prefix_str(x->family, x->cover.addr,
+							   x->cover.plen, pfx,
+							   sizeof(pfx)));
+			json_str(j, "cover_protocol",
+				 rtname_protocol_fixed(x->cover.protocol, ob, sizeof(ob)));
+			json_bool(j, "nexthop_differs", x->reason & NFSK_MS_NEXTHOP);
+			json_bool(j, "protocol_differs", x->reason & NFSK_MS_PROTOCOL);
+			break;
 		default:
 			json_str(j, "series", "default_route");
 			json_str(j, "detector", "default_route");
@@ -327,6 +344,40 @@ static void print_route_reasons_json(struct replay *r)
 			break;
 		}
 		json_obj_close(j);
+	}
+}
+
+/* BGP_SESSION: one reason per session and reason bit, as the alerts. */
+static void print_bgp_reasons_json(struct replay *r)
+{
+	struct json *j = &r->c->j;
+	char a[ADDR_STR_LEN];
+	u32 i, bit;
+
+	for (i = 0; i < r->bgp.nreasons; i++) {
+		const struct bi_reason *x = &r->bgp.reasons[i];
+
+		for (bit = 1; bit <= NFSK_BGP_SILENT; bit <<= 1) {
+			if (!(x->v.reasons & bit))
+				continue;
+			json_obj_open(j, NULL);
+			json_str(j, "flag", "BGP_SESSION");
+			json_str(j, "series", "bgp_session");
+			json_str(j, "detector", "bgp_session");
+			json_str(j, "reason", bi_reason_name(bit));
+			json_u64(j, "family", x->sess.family == NFSK_AF_INET ? 4 : 6);
+			json_str(j, "src", fmt_addr(x->sess.family, x->sess.addr[0], a));
+			json_u64(j, "sport", ntohs(x->sess.port[0]));
+			json_str(j, "dst", fmt_addr(x->sess.family, x->sess.addr[1], a));
+			json_u64(j, "dport", ntohs(x->sess.port[1]));
+			json_u64(j, "segments", x->sess.segments);
+			json_u64(j, "value", bit == NFSK_BGP_RETRANS ? x->v.retrans :
+				 bit == NFSK_BGP_RESET ? x->v.rst :
+				 bit == NFSK_BGP_CLOSED ? x->v.fin : x->v.silence_ms);
+			json_u64(j, "baseline", bit == NFSK_BGP_RETRANS ? x->v.baseline :
+				 bit == NFSK_BGP_SILENT ? x->v.threshold_ms : 0);
+			json_obj_close(j);
+		}
 	}
 }
 
@@ -388,9 +439,13 @@ static void print_reasons_json(struct replay *r, const struct nfsk_window *w)
 	}
 	if (r->have_routes)
 		print_route_reasons_json(r);
+	if (r->have_bgp)
+		print_bgp_reasons_json(r);
 	json_arr_close(j);
 	if (r->have_routes)
 		json_u64(j, "route_reasons_dropped", r->ri.reasons_dropped);
+	if (r->have_bgp)
+		json_u64(j, "bgp_reasons_dropped", r->bgp.reasons_dropped);
 }
 
 static void print_window_json(struct replay *r, const struct nfsk_window *w)
@@ -480,7 +535,8 @@ static void print_window_text(struct replay *r, const struct nfsk_window *w)
 	       w->family[NFSK_FAM_V6], w->src_entropy / 1000.0,
 	       w->dst_entropy / 1000.0);
 	if (r->have_routes) {
-		char pfx[INET6_ADDRSTRLEN + 8], pb[8];
+		char pfx[INET6_ADDRSTRLEN + 8], cpfx[INET6_ADDRSTRLEN + 8];
+		char pb[8], cb[8];
 
 		printf("  routes: ipv4 +%u -%u ~%u size %u, ipv6 +%u -%u ~%u size %u\n",
 		       w->route_add[0], w->route_del[0], w->route_replace[0],
@@ -499,12 +555,42 @@ static void print_window_text(struct replay *r, const struct nfsk_window *w)
 			else if (x->flag == NFSK_FLAG_ROUTE_WITHDRAW_BURST)
 				printf(", %u of %u routes withdrawn\n", x->value,
 				       x->threshold);
+			else if (x->flag == NFSK_FLAG_ROUTE_MORE_SPECIFIC)
+				printf(", under %s proto %s,%s%s\n",
+				       ri_prefix_str(x->family, x->cover.addr,
+						     x->cover.plen, cpfx, sizeof(cpfx)),
+				       rtname_protocol_fixed(x->cover.protocol, cb, sizeof(cb)),
+				       x->reason & NFSK_MS_NEXTHOP ? " next hop differs" : "",
+				       x->reason & NFSK_MS_PROTOCOL ? " protocol differs" : "");
 			else
 				printf(",%s%s%s\n",
 				       x->reason & NFSK_RA_WITHDRAWN ? " withdrawn" : "",
 				       x->reason & NFSK_RA_NEXTHOP ? " next hop changed" : "",
 				       x->reason & NFSK_RA_PROTOCOL ? " protocol changed" : "");
 		}
+	}
+	for (i = 0; r->have_bgp && i < r->bgp.nreasons; i++) {
+		const struct bi_reason *x = &r->bgp.reasons[i];
+		const struct nfsk_bgp_verdict *v = &x->v;
+
+		const char *fm = x->sess.family == NFSK_AF_INET ?
+			"  BGP_SESSION: %s:%u -> %s:%u, segments %" PRIu64 ":" :
+			"  BGP_SESSION: [%s]:%u -> [%s]:%u, segments %" PRIu64 ":";
+
+		printf(fm, fmt_addr(x->sess.family, x->sess.addr[0], a),
+		       ntohs(x->sess.port[0]),
+		       fmt_addr(x->sess.family, x->sess.addr[1], b),
+		       ntohs(x->sess.port[1]), x->sess.segments);
+		if (v->reasons & NFSK_BGP_RETRANS)
+			printf(" retrans %u (baseline %u)", v->retrans, v->baseline);
+		if (v->reasons & NFSK_BGP_RESET)
+			printf(" reset %u", v->rst);
+		if (v->reasons & NFSK_BGP_CLOSED)
+			printf(" closed %u", v->fin);
+		if (v->reasons & NFSK_BGP_SILENT)
+			printf(" silent %" PRIu64 " ms > %" PRIu64 " ms", v->silence_ms,
+			       v->threshold_ms);
+		printf("\n");
 	}
 	if (!w->ntop)
 		return;
@@ -579,6 +665,10 @@ static void replay_close_annotate(void *arg, struct nfsk_window *win)
 
 	if (r->have_routes)
 		ri_close_window(&r->ri, win);
+	/* kmod/windows.c's nfsk_bgp_close_window(), at the window's end */
+	if (r->have_bgp)
+		win->flags |= bi_close_window(&r->bgp,
+					      r->t0 + (r->cur + 1) * r->window_ns);
 }
 
 static const struct nfsk_close_ops replay_close_ops = {
@@ -611,6 +701,8 @@ static void close_window(struct replay *r)
 	r->last_id = r->last_win->id;
 	if (r->have_routes)
 		ri_reasons_reset(&r->ri);
+	if (r->have_bgp)
+		bi_reasons_reset(&r->bgp);
 	r->closed++;
 	r->cur++;
 }
@@ -695,7 +787,7 @@ static void skip_idle(struct replay *r, u64 n)
 }
 
 static void count_frame(struct replay *r, int dlt,
-			const struct pcap_pkthdr *h, const u8 *data)
+			const struct pcap_pkthdr *h, const u8 *data, u64 ts)
 {
 	struct rp_result res;
 
@@ -705,6 +797,8 @@ static void count_frame(struct replay *r, int dlt,
 		r->bytes += res.len;
 		r->proto_unknown += res.proto_unknown;
 		nfsk_bank_update(&r->bank, &r->hk, &res.key, res.len);
+		if (r->have_bgp)
+			bi_frame(&r->bgp, &res, ts);
 		break;
 	case RP_TRUNCATED:
 		r->truncated++;
@@ -798,7 +892,7 @@ static void replay_packet(struct replay *r, int dlt,
 		r->filtered++;
 		return;
 	}
-	count_frame(r, dlt, h, data);
+	count_frame(r, dlt, h, data, ts);
 }
 
 static void print_routes_summary(struct replay *r)
@@ -810,10 +904,12 @@ static void print_routes_summary(struct replay *r)
 		printf("routes %s: %" PRIu64 " events (%" PRIu64
 		       " baseline); table ipv4 %u, ipv6 %u; %" PRIu64
 		       " suppress crossings (ROUTE_FLAP), %" PRIu64
-		       " withdraw bursts, %" PRIu64 " default routes lost\n",
+		       " withdraw bursts, %" PRIu64 " default routes lost, %"
+		       PRIu64 " more-specifics\n",
 		       r->routes, ri->events, ri->baseline,
 		       ri->core.tab.size[NFSK_RC_V4], ri->core.tab.size[NFSK_RC_V6],
-		       ri->suppress_crossings, ri->bursts, ri->defaults_lost);
+		       ri->suppress_crossings, ri->bursts, ri->defaults_lost,
+		       ri->more_specifics);
 		return;
 	}
 	json_obj_open(j, "routes");
@@ -826,6 +922,7 @@ static void print_routes_summary(struct replay *r)
 	json_u64(j, "suppress_crossings", ri->suppress_crossings);
 	json_u64(j, "withdraw_bursts", ri->bursts);
 	json_u64(j, "defaults_lost", ri->defaults_lost);
+	json_u64(j, "more_specifics", ri->more_specifics);
 	json_u64(j, "flap_evictions", ri->core.flap.evictions);
 	json_u64(j, "anomaly_untracked", ri->core.anom.untracked);
 	json_obj_close(j);
@@ -876,11 +973,24 @@ static void print_summary(struct replay *r, int dlt, const char *key_hex,
 		}
 		if (r->have_routes)
 			print_routes_summary(r);
+		if (r->have_bgp) {
+			json_obj_open(j, "bgp");
+			json_u64(j, "segments", r->bgp.segments);
+			json_u64(j, "header_cut", r->bgp.cut);
+			json_u64(j, "untracked", r->bgp.untracked);
+			json_u64(j, "sessions_flagged", r->bgp.raised);
+			json_obj_close(j);
+		}
 		json_obj_close(j);
 		return;
 	}
 	if (r->have_routes)
 		print_routes_summary(r);
+	if (r->have_bgp && r->bgp.segments)
+		printf("bgp: %" PRIu64 " segments on port 179 (%" PRIu64
+		       " untracked, %" PRIu64 " headers cut), %" PRIu64
+		       " BGP_SESSION verdicts\n", r->bgp.segments,
+		       r->bgp.untracked, r->bgp.cut, r->bgp.raised);
 	if (dlt < 0) {
 		printf("summary: %" PRIu64 " windows of %.3fs", r->closed,
 		       r->window_ns / 1e9);
@@ -1483,6 +1593,15 @@ int cmd_replay(struct cli *c, int argc, char **argv)
 		r.have_routes = true;
 		if (!r.file)
 			r.file = r.routes;	/* for the messages */
+	}
+	if (p) {
+		if (bi_open(&r.bgp, vals)) {
+			pcap_close(p);
+			replay_free(&r);
+			free(filter);
+			return EXIT_RUNTIME;
+		}
+		r.have_bgp = true;
 	}
 	if (replay_init(&r)) {
 		if (p)

@@ -52,6 +52,7 @@ struct ri_route {
 	struct nfsk_flap_key	key;
 	u16			nexthops;
 	u8			protocol;
+	u32			nh_fp;	/* nfsk_ms_nh_fp() of its first next hop */
 };
 
 const char *ri_prefix_str(u8 family, const u8 *addr, u8 plen, char *buf,
@@ -91,10 +92,10 @@ int ri_open(struct route_in *ri, const char *file, const u32 *vals, u64 seed)
 		return -1;
 	}
 	nfsk_flap_init(&ri->core.flap, &fc, RI_FLAP_ENTRIES, seed, ri->flap_mem);
-	/* ROUTE_MORE_SPECIFIC is not judged here: no cover lookup yet */
 	memset(&rc, 0, sizeof(rc));
 	rc.burst_permille = vals[NFSK_T_withdraw_burst_permille];
 	rc.burst_min = vals[NFSK_T_withdraw_burst_min];
+	rc.more_specific = vals[NFSK_T_more_specific];
 	nfsk_ra_init(&ri->core.anom, &rc);
 	ri->f = strcmp(file, "-") ? fopen(file, "r") : stdin;
 	if (!ri->f) {
@@ -329,15 +330,17 @@ int ri_peek(struct route_in *ri, u64 *time_ns)
 	return 1;
 }
 
-static void ri_reason_add(struct route_in *ri, const struct ri_event *e,
-			  u32 flag, u32 value, u32 threshold, u32 reason,
-			  u8 old_protocol)
+/* The reason recorded, or NULL when the window has no room left (counted). */
+static struct ri_reason *ri_reason_add(struct route_in *ri,
+				       const struct ri_event *e, u32 flag,
+				       u32 value, u32 threshold, u32 reason,
+				       u8 old_protocol)
 {
 	struct ri_reason *r;
 
 	if (ri->nreasons == RI_REASONS_MAX) {
 		ri->reasons_dropped++;
-		return;
+		return NULL;
 	}
 	r = &ri->reasons[ri->nreasons++];
 	memset(r, 0, sizeof(*r));
@@ -352,24 +355,32 @@ static void ri_reason_add(struct route_in *ri, const struct ri_event *e,
 	r->threshold = threshold;
 	r->reason = reason;
 	r->time_ns = e->time_ns;
+	return r;
 }
 
-/* The set's part of kmod/route_set.c: nfsk_route_set_store(). */
+/*
+ * The set's part of kmod/route_set.c: nfsk_route_set_store(); @nh_fp NULL
+ * when the event touched an IPv6 sibling only (the first next hop stays).
+ */
 static void ri_store(struct route_in *ri, struct ri_route *held,
 		     const struct nfsk_flap_key *k,
-		     const struct nfsk_rc_prefix *next, u8 protocol)
+		     const struct nfsk_rc_prefix *next, u8 protocol,
+		     const u32 *nh_fp)
 {
 	struct ri_route *e;
 
 	if (held && next->present) {
 		held->nexthops = next->nexthops;
 		held->protocol = protocol;
+		if (nh_fp)
+			held->nh_fp = *nh_fp;
 		return;
 	}
 	if (held) {
 		tdelete(held, &ri->set, ri_cmp);
 		free(held);
 		ri->entries--;
+		nfsk_ms_plen_del(&ri->plens, k);
 		return;
 	}
 	if (!next->present)
@@ -380,11 +391,40 @@ static void ri_store(struct route_in *ri, struct ri_route *held,
 	e->key = *k;
 	e->nexthops = next->nexthops;
 	e->protocol = protocol;
+	e->nh_fp = nh_fp ? *nh_fp : 0;
 	if (!tsearch(e, &ri->set, ri_cmp)) {
 		free(e);
 		return;
 	}
 	ri->entries++;
+	nfsk_ms_plen_add(&ri->plens, k);
+}
+
+/* kmod/route_set.c's nfsk_route_set_find_hop(), for nfsk_ms_judge() */
+static bool ri_find_hop(void *ctx, const struct nfsk_flap_key *k,
+			struct nfsk_ms_hop *hop)
+{
+	struct route_in *ri = ctx;
+	struct ri_route probe, *e;
+	void **found;
+
+	probe.key = *k;
+	found = tfind(&probe, &ri->set, ri_cmp);
+	if (!found)
+		return false;
+	e = *found;
+	hop->nh_fp = e->nh_fp;
+	hop->protocol = e->protocol;
+	return true;
+}
+
+/* nfsk_route_event()'s cover lookup: kmod/route_set.c's over this set. */
+static u32 ri_cover(void *ctx, const struct nfsk_flap_key *k,
+		    const struct nfsk_ms_hop *hop, struct nfsk_ms_cover *c)
+{
+	struct route_in *ri = ctx;
+
+	return nfsk_ms_judge(&ri->plens, k, hop, ri_find_hop, ri, c);
 }
 
 void ri_apply(struct route_in *ri)
@@ -423,8 +463,9 @@ void ri_apply(struct route_in *ri)
 	ev.held_protocol = held ? held->protocol : 0;
 	nfsk_route_prior(&ev.prior, held, held ? held->nexthops : 0,
 			 nfsk_route_untracked(&ri->core.tab, ri->entries));
-	nfsk_route_event(&ri->core, &ev, NULL, NULL, &rv);
-	ri_store(ri, held, &e->key, &rv.rc.next, e->protocol);
+	nfsk_route_event(&ri->core, &ev, ri_cover, ri, &rv);
+	ri_store(ri, held, &e->key, &rv.rc.next, e->protocol,
+		 rv.sibling_only ? NULL : &rv.nh_fp);
 	if (!rv.rc.report)
 		return;
 	if (rv.emit & NFSK_FLAG_ROUTE_FLAP) {
@@ -441,6 +482,15 @@ void ri_apply(struct route_in *ri)
 		ri->defaults_lost++;
 		ri_reason_add(ri, e, NFSK_FLAG_DEFAULT_ROUTE_LOST, 0, 0,
 			      rv.ra.reason, rv.ra.old_protocol);
+	}
+	if (rv.emit & NFSK_FLAG_ROUTE_MORE_SPECIFIC) {
+		struct ri_reason *x;
+
+		ri->more_specifics++;
+		x = ri_reason_add(ri, e, NFSK_FLAG_ROUTE_MORE_SPECIFIC, 0, 0,
+				  rv.ra.cover.reason, 0);
+		if (x)
+			x->cover = rv.ra.cover;
 	}
 }
 

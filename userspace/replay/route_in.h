@@ -3,7 +3,7 @@
  * route_in.h - `nfsketch replay --routes FILE`: timestamped route events
  * fed into the core's route code (nfsk_route_event()) as kmod/routes.c feeds
  * it from the fib notifier (classification, flap penalties, withdraw bursts,
- * lost default routes), with a set of present routes of its own standing in
+ * lost default routes, more-specifics), with a set of present routes of its own standing in
  * for the kernel's rhashtable (kmod/route_set.c). Line format in route_in.c
  * and the README.
  */
@@ -25,8 +25,11 @@ struct ri_reason {
 	u32	table;
 	u32	value;		/* flap: penalty; burst: withdrawn */
 	u32	threshold;	/* flap: suppress; burst: routes of the group */
-	u32	reason;		/* DEFAULT_ROUTE_LOST: NFSK_RA_* bits */
+	u32	reason;		/* DEFAULT_ROUTE_LOST: NFSK_RA_* bits;
+				 * MORE_SPECIFIC: NFSK_MS_* bits
+				 */
 	u64	time_ns;	/* of the event, Unix ns */
+	struct nfsk_ms_cover cover;	/* MORE_SPECIFIC: the cover */
 };
 
 #define RI_REASONS_MAX	16
@@ -54,6 +57,7 @@ struct route_in {
 	struct nfsk_route_core	core;
 	void			*flap_mem;	/* core.flap's entries */
 	void			*set;		/* tsearch() root: present routes */
+	struct nfsk_ms_plens	plens;		/* the set's prefix lengths */
 	u32			entries;
 	/* the open window's route reasons */
 	struct ri_reason	reasons[RI_REASONS_MAX];
@@ -65,6 +69,7 @@ struct route_in {
 	u64			suppress_crossings;
 	u64			bursts;
 	u64			defaults_lost;
+	u64			more_specifics;
 };
 
 /*
