@@ -87,9 +87,9 @@ w=$(windows_closed "$a")
 check "the long window started" wait_for 120 windows_at_least "$a" $((w + 1))
 
 in_ns=$a
-NFSK_FAULT_UNDO=cms_width=2048,history=360
-fault config_set cms_width=8192,history=400
-NFSK_FAULT_UNDO=cms_width=2048,cms_depth=4
+NFSK_FAULT_UNDO=cms_width=8192,history=360
+fault config_set cms_width=16384,history=400
+NFSK_FAULT_UNDO=cms_width=8192,cms_depth=2
 fault config_set cms_width=64,cms_depth=1
 for op in dump_windows dump_sketch dump_routes topk stats config_get; do
 	fault "$op"
