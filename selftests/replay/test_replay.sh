@@ -210,9 +210,9 @@ assert list(s) == ["window_id", "depth", "width", "key_fingerprint", "rows", "to
 assert re.fullmatch("[0-9a-f]{16}", s["key_fingerprint"]), s["key_fingerprint"]
 k = lambda f: (f["src"], f["dst"], f["proto"], f["sport"], f["dport"], f["packets"], f["bytes"])
 assert sorted(map(k, s["top"])) == sorted(map(k, w["top"])) and s["top"], (s["top"], w["top"])
-assert (s["window_id"], s["depth"], s["width"]) == (4, 4, 2048), (s["window_id"], s["depth"], s["width"])
+assert (s["window_id"], s["depth"], s["width"]) == (4, 2, 8192), (s["window_id"], s["depth"], s["width"])
 for i, r in enumerate(s["rows"]):
-    assert r["row"] == i and len(r["packets"]) == 2048 and len(r["bytes"]) == 2048
+    assert r["row"] == i and len(r["packets"]) == 8192 and len(r["bytes"]) == 8192
     assert sum(r["packets"]) == w["packets"] - w["truncated"], (sum(r["packets"]), w["packets"])
     assert sum(r["bytes"]) == w["bytes"], (sum(r["bytes"]), w["bytes"])
 ' "$tmp/sketch.json" "$tmp/eth.json"
@@ -229,7 +229,7 @@ sys.exit(not (s["depth"] == 2 and s["width"] == 64 and len(s["rows"]) == 2 and l
 check "another key gives another sketch" bash -c '! cmp -s "$1" "$2"' _ "$tmp/sketch.json" "$tmp/sketch.key2.json"
 "$NFSK" replay "$tmp/eth.pcap" --key "$KEY" --window-ms 1000 --sketch >"$tmp/sketch.txt"
 check "--sketch text: header and 2 lines per row" \
-	bash -c 'head -1 "$1" | grep -q "^window 4 depth 4 width 2048 key fingerprint [0-9a-f]\{16\}$" && [ $(wc -l <"$1") -eq 9 ]' _ "$tmp/sketch.txt"
+	bash -c 'head -1 "$1" | grep -q "^window 4 depth 2 width 8192 key fingerprint [0-9a-f]\{16\}$" && [ $(wc -l <"$1") -eq 5 ]' _ "$tmp/sketch.txt"
 "$NFSK" -j replay "$tmp/eth.pcap" --window-ms 1000 --key random >"$tmp/eth.rand.json"
 check "--key random: same totals" py "$CHECK_ORACLE" "$tmp/eth.oracle" "$tmp/eth.rand.json"
 "$NFSK" -j replay "$tmp/eth.pcap" --window-ms 1000 --key random >"$tmp/eth.rand2.json"

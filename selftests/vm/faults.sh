@@ -108,9 +108,9 @@ check "the long window started" open_long_window "$a"
 
 in_ns=$a
 if want config_set; then
-	NFSK_FAULT_UNDO=cms_width=2048,history=360
-	fault config_set cms_width=8192,history=400
-	NFSK_FAULT_UNDO=cms_width=2048,cms_depth=4
+	NFSK_FAULT_UNDO=cms_width=8192,history=360
+	fault config_set cms_width=16384,history=400
+	NFSK_FAULT_UNDO=cms_width=8192,cms_depth=2
 	fault config_set cms_width=64,cms_depth=1
 fi
 if want dumps; then

@@ -115,7 +115,7 @@ done
 echo "window_ms=$($N -j config get | jq .window_ms)"
 echo "packets=$($N -j stats | jq .packets)"
 # memory is the host's: larger than its defaults needs the initial namespace
-err=$($N config set cms_width=4096 2>&1 >/dev/null)
+err=$($N config set cms_width=16384 2>&1 >/dev/null)
 echo "grow=$?"
 echo "stderr of grow: $err"
 $N config set cms_width=1024 history=100 2>/dev/null
