@@ -18,12 +18,24 @@
  *  RESET    a RST was seen in the window;
  *  CLOSED   a FIN was seen in the window;
  *  SILENT   a direction that has sent data sent nothing new for longer
- *           than silence_permille of the hold time. The hold time is not
- *           parsed from OPEN (it may be negotiated down and is in neither
- *           peer's segments after OPEN): hold_ms is the operator's, the
- *           same for every session. Once per silence: new data re-arms it.
+ *           than silence_permille of the session's hold time (below).
+ *           Once per silence: new data re-arms it.
  * A BGP KEEPALIVE (19 bytes every hold/3) is new data, so a quiet session
  * that keeps alive is not silent.
+ *
+ * The hold time is learned from the BGP OPEN messages on the wire (RFC
+ * 4271 4.2): each end proposes one, the session uses the smaller. An OPEN
+ * is read only when it starts at the segment's first payload byte and lies
+ * wholly within the segment (no stream reassembly: an OPEN split across
+ * segments, or behind another message, is not seen). A proposal of 1 or 2 s
+ * is invalid (RFC 4271 4.2) and ignored; 0 means no KEEPALIVEs, so the
+ * session is never judged silent. Until both OPENs are seen the one seen is
+ * used (the negotiated value is at most that proposal, and a proposal of 0
+ * makes it 0 whatever the other end says). A session none of whose OPENs
+ * was seen (the module loaded on an established session, the OPEN cut or
+ * lost) uses the operator's bgp_hold_ms (cfg->hold_ns). The same hold time
+ * bounds idleness for eviction and freeing below (bgp_hold_ms where it is
+ * 0: such a session may rightly stay idle for ever).
  *
  * The table is set-associative: NFSK_BGP_WAYS sessions per bucket, buckets
  * chosen by a symmetric hash of the connection, so both directions meet in
@@ -67,6 +79,13 @@ struct nfsk_bgp_cfg {
 	u32	retrans_min;		/* fewest retransmissions flagged */
 };
 
+/* A BGP message header (marker, length, type) and OPEN's fields. */
+#define NFSK_BGP_MARKER_LEN	16
+#define NFSK_BGP_MSG_MAX	4096	/* RFC 4271 4.1 */
+#define NFSK_BGP_TYPE_OPEN	1
+#define NFSK_BGP_OPEN_MIN	29	/* an OPEN's least length */
+#define NFSK_BGP_OPEN_HEAD	24	/* marker .. Hold Time: bytes read */
+
 /* One TCP segment as the hooks parsed it. */
 struct nfsk_bgp_seg {
 	u8	src[16];	/* IPv4 as IPv4-mapped IPv6 */
@@ -78,6 +97,13 @@ struct nfsk_bgp_seg {
 	u32	seq;
 	u32	len;		/* payload bytes */
 	u64	now_ns;
+	/*
+	 * The payload's first head_len bytes (head_len may be less than len,
+	 * or 0 with head NULL): the caller passes at least NFSK_BGP_OPEN_HEAD
+	 * when len >= NFSK_BGP_OPEN_MIN, so that an OPEN is seen.
+	 */
+	const u8 *head;
+	u32	head_len;
 };
 
 struct nfsk_bgp_dir {
@@ -95,7 +121,7 @@ struct nfsk_bgp_sess {
 	u8	family;
 	u8	used;
 	u8	closed;		/* NFSK_BGP_RESET | _CLOSED seen, ever */
-	u8	pad;
+	u8	opens;		/* bit i: side i's OPEN seen */
 	struct nfsk_bgp_dir dir[2];	/* [i]: segments sent by side i */
 	u64	segments;	/* all time */
 	u64	retrans;	/* all time */
@@ -103,6 +129,7 @@ struct nfsk_bgp_sess {
 	u32	win_rst;
 	u32	win_fin;
 	u32	base256;	/* retransmissions per window, EWMA, x256 */
+	u16	open_hold_s[2];	/* [i]: side i's proposal, if opens bit i */
 };
 
 struct nfsk_bgp_bucket {
@@ -140,6 +167,21 @@ static inline bool nfsk_bgp_ports(u16 sport, u16 dport)
 
 	return (sport == p) | (dport == p);
 }
+
+/*
+ * The Hold Time (seconds, 0 or 3..65535) a BGP OPEN proposes, if the
+ * payload's first @avail bytes at @p start one that lies wholly within the
+ * @len payload bytes of its segment; -1 if not (not an OPEN, a bad marker,
+ * length or version, cut, or an invalid hold time of 1 or 2).
+ */
+s32 nfsk_bgp_open_hold(const u8 *p, u32 avail, u32 len);
+
+/*
+ * The hold time learned from the session's OPENs in ms (0: no KEEPALIVEs)
+ * and how many OPENs it was learned from (1 or 2); 0 when none was seen
+ * (the silence rule then uses bgp_hold_ms).
+ */
+u32 nfsk_bgp_hold_ms(const struct nfsk_bgp_sess *s, u32 *ms);
 
 /* The bucket of @seg's connection among @nbuckets (a power of two). */
 u32 nfsk_bgp_bucket_of(const struct nfsk_bgp_seg *seg, u32 nbuckets);

@@ -103,6 +103,61 @@ static void sess_init(struct nfsk_bgp_sess *s, const struct nfsk_bgp_seg *seg,
 	}
 }
 
+s32 nfsk_bgp_open_hold(const u8 *p, u32 avail, u32 len)
+{
+	u32 msg_len, hold, i;
+
+	if (avail < NFSK_BGP_OPEN_HEAD || len < NFSK_BGP_OPEN_MIN ||
+	    p[18] != NFSK_BGP_TYPE_OPEN || p[19] != 4)	/* BGP-4 */
+		return -1;
+	msg_len = (u32)p[16] << 8 | p[17];
+	if (msg_len < NFSK_BGP_OPEN_MIN || msg_len > NFSK_BGP_MSG_MAX ||
+	    msg_len > len)
+		return -1;		/* not wholly in this segment */
+	for (i = 0; i < NFSK_BGP_MARKER_LEN; i++)
+		if (p[i] != 0xff)
+			return -1;
+	hold = (u32)p[22] << 8 | p[23];
+	if (hold == 1 || hold == 2)
+		return -1;		/* invalid (RFC 4271 4.2) */
+	return (s32)hold;
+}
+
+u32 nfsk_bgp_hold_ms(const struct nfsk_bgp_sess *s, u32 *ms)
+{
+	u32 n = 0, hold = 0xffff, i;
+
+	for (i = 0; i < 2; i++) {
+		if (!(s->opens & (1U << i)))
+			continue;
+		n++;
+		if (s->open_hold_s[i] < hold)
+			hold = s->open_hold_s[i];
+	}
+	*ms = n ? hold * 1000 : 0;
+	return n;
+}
+
+/*
+ * The hold time @s is judged by, ns: the one its OPENs negotiated, else
+ * bgp_hold_ms. *@none: the OPENs said 0, no KEEPALIVEs (and bgp_hold_ms is
+ * returned, to bound idleness).
+ */
+static u64 sess_hold_ns(const struct nfsk_bgp_sess *s,
+			const struct nfsk_bgp_cfg *cfg, bool *none)
+{
+	u32 ms;
+
+	*none = false;
+	if (!nfsk_bgp_hold_ms(s, &ms))
+		return cfg->hold_ns;
+	if (!ms) {
+		*none = true;
+		return cfg->hold_ns;
+	}
+	return (u64)ms * 1000000;
+}
+
 /* Find @seg's session in @b, or a way for it; NULL: none may be taken. */
 static struct nfsk_bgp_sess *sess_get(struct nfsk_bgp_bucket *b,
 				      const struct nfsk_bgp_cfg *cfg,
@@ -114,7 +169,8 @@ static struct nfsk_bgp_sess *sess_get(struct nfsk_bgp_bucket *b,
 
 	for (i = 0; i < NFSK_BGP_WAYS; i++) {
 		struct nfsk_bgp_sess *s = &b->s[i];
-		u64 last;
+		u64 last, hold;
+		bool none;
 
 		if (sess_is(s, seg, side))
 			return s;
@@ -124,12 +180,13 @@ static struct nfsk_bgp_sess *sess_get(struct nfsk_bgp_bucket *b,
 			continue;
 		}
 		last = sess_last(s);
+		hold = sess_hold_ns(s, cfg, &none);
 		/*
 		 * now was read before the bucket lock: another CPU may have
 		 * stored a later last since; that session is alive too.
 		 */
 		if (!s->closed &&
-		    (last >= seg->now_ns || seg->now_ns - last <= cfg->hold_ns))
+		    (last >= seg->now_ns || seg->now_ns - last <= hold))
 			continue;	/* alive: never evicted */
 		if (!victim || last < victim_last) {
 			victim = s;
@@ -199,6 +256,15 @@ struct nfsk_bgp_sess *nfsk_bgp_segment(struct nfsk_bgp_bucket *b,
 		sess_init(s, seg, &side);
 	s->segments++;
 	dir_segment(s, &s->dir[side], seg);
+	if (seg->head && seg->len >= NFSK_BGP_OPEN_MIN) {
+		s32 hold = nfsk_bgp_open_hold(seg->head, seg->head_len,
+					      seg->len);
+
+		if (hold >= 0) {
+			s->opens |= 1U << side;
+			s->open_hold_s[side] = (u16)hold;
+		}
+	}
 	if (seg->tcp_flags & NFSK_TCP_RST) {
 		s->win_rst++;
 		s->closed |= NFSK_BGP_RESET;
@@ -219,11 +285,13 @@ static void judge_silence(struct nfsk_bgp_sess *s,
 			  const struct nfsk_bgp_cfg *cfg, u64 now_ns,
 			  struct nfsk_bgp_verdict *v)
 {
-	u64 limit = nfsk_div_u64(cfg->hold_ns * cfg->silence_permille, 1000);
+	bool none;
+	u64 hold = sess_hold_ns(s, cfg, &none);
+	u64 limit = nfsk_div_u64(hold * cfg->silence_permille, 1000);
 	u32 i;
 
-	if (s->closed)
-		return;		/* an ended session is not silent */
+	if (s->closed || none)
+		return;		/* ended, or no KEEPALIVEs: not silent */
 	for (i = 0; i < 2; i++) {
 		struct nfsk_bgp_dir *d = &s->dir[i];
 		u64 quiet;
@@ -244,7 +312,8 @@ static void judge_silence(struct nfsk_bgp_sess *s,
 u32 nfsk_bgp_close(struct nfsk_bgp_sess *s, const struct nfsk_bgp_cfg *cfg,
 		   u64 now_ns, struct nfsk_bgp_verdict *v)
 {
-	u64 r256;
+	u64 r256, hold;
+	bool none;
 
 	memset(v, 0, sizeof(*v));
 	if (!s->used)
@@ -269,8 +338,9 @@ u32 nfsk_bgp_close(struct nfsk_bgp_sess *s, const struct nfsk_bgp_cfg *cfg,
 	s->win_retrans = 0;
 	s->win_rst = 0;
 	s->win_fin = 0;
+	hold = sess_hold_ns(s, cfg, &none);
 	if (s->closed && !v->reasons && sess_last(s) < now_ns &&
-	    now_ns - sess_last(s) > cfg->hold_ns)
+	    now_ns - sess_last(s) > hold)
 		s->used = 0;
 	return v->reasons;
 }
