@@ -181,6 +181,7 @@ void nfsk_bgp_packet(struct nfsk_net *nn, const struct sk_buff *skb, u8 pf,
 	const struct tcphdr *th;
 	struct nfsk_bgp_seg seg;
 	struct nfsk_bgp_cfg cfg;
+	u8 _head[NFSK_BGP_OPEN_HEAD];
 	struct tcphdr _th;
 	int thoff;
 
@@ -205,6 +206,14 @@ void nfsk_bgp_packet(struct nfsk_net *nn, const struct sk_buff *skb, u8 pf,
 	/* the IP layer has trimmed the skb to the datagram's length */
 	seg.len = skb->len - thoff - th->doff * 4;
 	seg.now_ns = ktime_get_ns();
+	/* an OPEN's fields, if the payload can hold one (the core judges) */
+	seg.head = NULL;
+	seg.head_len = 0;
+	if (seg.len >= NFSK_BGP_OPEN_MIN) {
+		seg.head = skb_header_pointer(skb, thoff + th->doff * 4,
+					      sizeof(_head), _head);
+		seg.head_len = seg.head ? sizeof(_head) : 0;
+	}
 	nfsk_bgp_get_cfg(nn, &cfg);
 
 	kb = &t->bkt[nfsk_bgp_bucket_of(&seg, t->nbuckets)];

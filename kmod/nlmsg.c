@@ -120,12 +120,12 @@ nla_put_failure:
 	return -EMSGSIZE;
 }
 
-/* BGP: 2 u8, 2 binary[16], 2 u16, 5 u64, 4 u32 at most, in a nest */
+/* BGP: 3 u8, 2 binary[16], 2 u16, 5 u64, 5 u32 at most, in a nest */
 size_t nfsk_bgp_size(void)
 {
-	return nla_total_size(0) + 2 * nla_total_size(sizeof(u8)) +
+	return nla_total_size(0) + 3 * nla_total_size(sizeof(u8)) +
 	       2 * nla_total_size(16) + 2 * nla_total_size(sizeof(u16)) +
-	       5 * U64_ATTR + 4 * U32_ATTR;
+	       5 * U64_ATTR + 5 * U32_ATTR;
 }
 
 static u64 nfsk_age_ms(u64 now, u64 then)
@@ -138,6 +138,7 @@ int nfsk_bgp_put(struct sk_buff *msg, const struct nfsk_bgp_sess *s, u64 now)
 {
 	const struct nfsk_bgp_dir *d = s->dir;
 	struct nlattr *nest;
+	u32 opens, hold_ms;
 
 	nest = nla_nest_start(msg, NFSKETCH_A_BGP);
 	if (!nest)
@@ -171,6 +172,10 @@ int nfsk_bgp_put(struct sk_buff *msg, const struct nfsk_bgp_sess *s, u64 now)
 	    nla_put_u64_64bit(msg, NFSKETCH_A_BGP_DST_DATA_AGE_MS,
 			      nfsk_age_ms(now, d[1].last_new_ns),
 			      NFSKETCH_A_BGP_PAD))
+		goto nla_put_failure;
+	opens = nfsk_bgp_hold_ms(s, &hold_ms);
+	if (nla_put_u8(msg, NFSKETCH_A_BGP_OPENS, opens) ||
+	    (opens && nla_put_u32(msg, NFSKETCH_A_BGP_HOLD_MS, hold_ms)))
 		goto nla_put_failure;
 	nla_nest_end(msg, nest);
 	return 0;

@@ -13,7 +13,10 @@ static const char bgp_usage[] =
 	"namespace track: both ends, state (open, silent, closed, reset), segments\n"
 	"and retransmitted segments seen, the open window's retransmissions, RSTs\n"
 	"and FINs, the retransmission baseline they are judged against, the time\n"
-	"since the last segment and since each end's last new data.\n"
+	"since the last segment and since each end's last new data, and the hold\n"
+	"time learned from the BGP OPENs seen (the smaller of the two ends'\n"
+	"proposals; \"*\": one OPEN seen, its proposal; \"none\": 0, no KEEPALIVEs,\n"
+	"never silent; \"-\": no OPEN seen, silence judged by bgp_hold_ms).\n"
 	"Needs CAP_NET_ADMIN.\n";
 
 static const char *const bgp_states[] = { "open", "silent", "closed", "reset" };
@@ -42,6 +45,20 @@ static const char *bgp_addr(const struct nlattr **tb, int addr, char *buf)
 			mnl_attr_get_payload(tb[addr]), buf);
 }
 
+/* the learned hold time: "-" (no OPEN), "none" (0), seconds ("*": one OPEN) */
+static const char *bgp_hold(const struct nlattr **tb, char *buf, size_t len)
+{
+	uint64_t opens = nfsk_nl_u64(tb[NFSKETCH_A_BGP_OPENS]);
+	uint64_t ms = nfsk_nl_u64(tb[NFSKETCH_A_BGP_HOLD_MS]);
+
+	if (!opens || !tb[NFSKETCH_A_BGP_HOLD_MS])
+		return "-";
+	if (!ms)
+		return "none";
+	snprintf(buf, len, "%.1fs%s", ms / 1e3, opens < 2 ? "*" : "");
+	return buf;
+}
+
 /* seconds with one decimal, or "-" when absent */
 static const char *bgp_age(const struct nlattr *a, char *buf, size_t len)
 {
@@ -55,7 +72,7 @@ static void bgp_print(struct cli *c, const struct nlattr *nest)
 {
 	const struct nlattr *tb[NFSKETCH_A_BGP_MAX + 1];
 	char e0[ADDR_STR_LEN + 10], e1[ADDR_STR_LEN + 10], a[ADDR_STR_LEN];
-	char age[24], d0[24], d1[24];
+	char age[24], d0[24], d1[24], hold[24];
 	uint8_t state;
 
 	nfsk_nl_parse_nest(nest, tb, NFSKETCH_A_BGP_MAX);
@@ -74,6 +91,8 @@ static void bgp_print(struct cli *c, const struct nlattr *nest)
 			{ NFSKETCH_A_BGP_AGE_MS,		"age_ms" },
 			{ NFSKETCH_A_BGP_SRC_DATA_AGE_MS,	"src_data_age_ms" },
 			{ NFSKETCH_A_BGP_DST_DATA_AGE_MS,	"dst_data_age_ms" },
+			{ NFSKETCH_A_BGP_OPENS,			"opens" },
+			{ NFSKETCH_A_BGP_HOLD_MS,		"hold_ms" },
 		};
 		unsigned int i;
 
@@ -93,7 +112,7 @@ static void bgp_print(struct cli *c, const struct nlattr *nest)
 		return;
 	}
 	fprintf(c->out, "%-46s %-46s %-6s %8" PRIu64 " %7" PRIu64 " %4" PRIu64
-		" %4" PRIu64 " %3" PRIu64 " %3" PRIu64 " %8s %8s %8s\n",
+		" %4" PRIu64 " %3" PRIu64 " %3" PRIu64 " %8s %8s %8s %7s\n",
 		bgp_end(tb, NFSKETCH_A_BGP_SRC, NFSKETCH_A_BGP_SPORT, e0, sizeof(e0)),
 		bgp_end(tb, NFSKETCH_A_BGP_DST, NFSKETCH_A_BGP_DPORT, e1, sizeof(e1)),
 		state < 4 ? bgp_states[state] : "?",
@@ -105,7 +124,8 @@ static void bgp_print(struct cli *c, const struct nlattr *nest)
 		nfsk_nl_u64(tb[NFSKETCH_A_BGP_WIN_FIN]),
 		bgp_age(tb[NFSKETCH_A_BGP_AGE_MS], age, sizeof(age)),
 		bgp_age(tb[NFSKETCH_A_BGP_SRC_DATA_AGE_MS], d0, sizeof(d0)),
-		bgp_age(tb[NFSKETCH_A_BGP_DST_DATA_AGE_MS], d1, sizeof(d1)));
+		bgp_age(tb[NFSKETCH_A_BGP_DST_DATA_AGE_MS], d1, sizeof(d1)),
+		bgp_hold(tb, hold, sizeof(hold)));
 }
 
 static int bgp_cb(const struct nlmsghdr *nlh, void *data)
@@ -133,9 +153,9 @@ int cmd_bgp(struct cli *c, int argc, char **argv)
 	if (c->json)
 		json_arr_open(&c->j, NULL);
 	else
-		fprintf(c->out, "%-46s %-46s %-6s %8s %7s %4s %4s %3s %3s %8s %8s %8s\n",
+		fprintf(c->out, "%-46s %-46s %-6s %8s %7s %4s %4s %3s %3s %8s %8s %8s %7s\n",
 			"SRC", "DST", "STATE", "SEGMENTS", "RETRANS", "WIN", "BASE",
-			"RST", "FIN", "LAST", "SRC-DATA", "DST-DATA");
+			"RST", "FIN", "LAST", "SRC-DATA", "DST-DATA", "HOLD");
 	err = nfsk_nl_talk(&c->nl, nlh, bgp_cb, c);
 	if (c->json) {
 		json_arr_close(&c->j);

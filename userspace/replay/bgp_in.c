@@ -70,6 +70,13 @@ void bi_frame(struct bgp_in *b, const struct rp_result *res, u64 ts_ns)
 	seg.seq = rd32(th + 4);
 	seg.len = res->len - res->l4off - doff * 4;
 	seg.now_ns = ts_ns;
+	/* the payload's captured bytes, for an OPEN (kmod/bgp.c reads 24) */
+	seg.head = NULL;
+	seg.head_len = 0;
+	if (res->l3avail > res->l4off + doff * 4) {
+		seg.head = th + doff * 4;
+		seg.head_len = res->l3avail - res->l4off - doff * 4;
+	}
 	b->segments++;
 	if (!nfsk_bgp_segment(&b->bkt[nfsk_bgp_bucket_of(&seg, b->nbuckets)],
 			      &b->cfg, &seg))

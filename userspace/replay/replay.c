@@ -352,7 +352,7 @@ static void print_bgp_reasons_json(struct replay *r)
 {
 	struct json *j = &r->c->j;
 	char a[ADDR_STR_LEN];
-	u32 i, bit;
+	u32 i, bit, hold_ms;
 
 	for (i = 0; i < r->bgp.nreasons; i++) {
 		const struct bi_reason *x = &r->bgp.reasons[i];
@@ -371,6 +371,9 @@ static void print_bgp_reasons_json(struct replay *r)
 			json_str(j, "dst", fmt_addr(x->sess.family, x->sess.addr[1], a));
 			json_u64(j, "dport", ntohs(x->sess.port[1]));
 			json_u64(j, "segments", x->sess.segments);
+			json_u64(j, "opens", nfsk_bgp_hold_ms(&x->sess, &hold_ms));
+			if (x->sess.opens)
+				json_u64(j, "hold_ms", hold_ms);
 			json_u64(j, "value", bit == NFSK_BGP_RETRANS ? x->v.retrans :
 				 bit == NFSK_BGP_RESET ? x->v.rst :
 				 bit == NFSK_BGP_CLOSED ? x->v.fin : x->v.silence_ms);
@@ -572,6 +575,7 @@ static void print_window_text(struct replay *r, const struct nfsk_window *w)
 	for (i = 0; r->have_bgp && i < r->bgp.nreasons; i++) {
 		const struct bi_reason *x = &r->bgp.reasons[i];
 		const struct nfsk_bgp_verdict *v = &x->v;
+		u32 opens, hold_ms;
 
 		const char *fm = x->sess.family == NFSK_AF_INET ?
 			"  BGP_SESSION: %s:%u -> %s:%u, segments %" PRIu64 ":" :
@@ -581,6 +585,10 @@ static void print_window_text(struct replay *r, const struct nfsk_window *w)
 		       ntohs(x->sess.port[0]),
 		       fmt_addr(x->sess.family, x->sess.addr[1], b),
 		       ntohs(x->sess.port[1]), x->sess.segments);
+		opens = nfsk_bgp_hold_ms(&x->sess, &hold_ms);
+		if (opens)	/* else judged by --bgp-hold-ms */
+			printf(" hold %u ms (%u OPEN%s);", hold_ms, opens,
+			       opens > 1 ? "s" : "");
 		if (v->reasons & NFSK_BGP_RETRANS)
 			printf(" retrans %u (baseline %u)", v->retrans, v->baseline);
 		if (v->reasons & NFSK_BGP_RESET)

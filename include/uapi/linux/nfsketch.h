@@ -286,6 +286,14 @@ enum nfsketch_bgp_attr {
 					 * data; absent if it sent none
 					 */
 	NFSKETCH_A_BGP_DST_DATA_AGE_MS,	/* u64: the same for DST */
+	NFSKETCH_A_BGP_OPENS,		/* u8: BGP OPENs seen (0, 1 or 2) */
+	NFSKETCH_A_BGP_HOLD_MS,		/* u32: hold time learned from the
+					 * OPENs, the smaller proposal (one
+					 * OPEN: its own), ms; 0: none (no
+					 * KEEPALIVEs, never silent); absent
+					 * if no OPEN was seen (silence is
+					 * then judged by bgp_hold_ms)
+					 */
 
 	__NFSKETCH_A_BGP_MAX,
 	NFSKETCH_A_BGP_MAX = __NFSKETCH_A_BGP_MAX - 1
@@ -378,7 +386,7 @@ enum nfsketch_config_attr {
 	NFSKETCH_A_CONFIG_BGP_SESSIONS,	/* u32: BGP sessions tracked, power
 					 * of two
 					 */
-	NFSKETCH_A_CONFIG_BGP_HOLD_MS,	/* u32: BGP hold time assumed */
+	NFSKETCH_A_CONFIG_BGP_HOLD_MS,	/* u32: BGP hold time, OPEN unseen */
 	NFSKETCH_A_CONFIG_BGP_SILENCE_PERMILLE, /* u32: of the hold time */
 	NFSKETCH_A_CONFIG_BGP_RETRANS_MIN, /* u32: fewest retransmissions */
 	NFSKETCH_A_CONFIG_KEY_FINGERPRINT, /* u64: read-only, a one-way
@@ -447,7 +455,7 @@ enum nfsketch_sketch_attr {
  *    segments, BASELINE the session's mean per window; RESET, CLOSED:
  *    VALUE the RSTs or FINs of the window, BASELINE 0; SILENT: VALUE the
  *    milliseconds without new data from one end, BASELINE the limit it
- *    passed (bgp_silence_permille of bgp_hold_ms). SCORE 0.
+ *    passed (bgp_silence_permille of the hold time). SCORE 0.
  */
 enum nfsketch_alert_attr {
 	NFSKETCH_A_ALERT_UNSPEC,
