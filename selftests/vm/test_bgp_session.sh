@@ -2,14 +2,24 @@
 # vm-timeout: 900
 # BGP session health from the data path: two bird2 peers (AS 65001 in A,
 # AS 65002 in B, passive) over IPv4 and IPv6, eBGP multihop through a
-# router namespace R whose hooks see their TCP segments; hold 9 s,
-# keepalive 3 s, windows of 1 s in R, bgp_hold_ms 9000 (silence limit
-# 6003 ms).
+# router namespace R whose hooks see their TCP segments; A proposes hold
+# 9 s, B 12 s (negotiated: 9 s), keepalive 1 s, windows of 1 s in R,
+# bgp_silence_permille 333 and bgp_hold_ms left at its default (90 s):
+# the silence limit is 2997 ms only if the hold time is learned from the
+# OPENs (29970 ms with bgp_hold_ms, after bird's 9 s hold timer).
+#  0. `nfsketch bgp -j` in R: both sessions' hold_ms is bird's negotiated
+#     hold time (`birdc show protocols all`: "Hold timer: x/9" in A and B;
+#     min(9, 12) of the configs), learned from 2 OPENs;
 #  1. established sessions over 30+ windows: no BGP_SESSION anywhere;
 #  2. a blackhole (nft drop of port 179 in R's forward chain): BGP_SESSION
 #     (retrans or silent) for both sessions, raised at a window close
 #     before bird's hold timer took the session down (bird's own log of
-#     the state change, in ms, the guest's one clock);
+#     the state change, in ms, the guest's one clock), and a silent one
+#     with the limit 2997 ms, also before it (R's hooks run before the
+#     drop: they see the KEEPALIVE sent after the blackhole came, so the
+#     last new data can be up to a keepalive interval later than the last
+#     the far bird received; a limit of 667 per mille of 9 s would come
+#     after bird's hold timer);
 #     the FINs bird sends then give closed;
 #  3. `birdc restart` of the re-established IPv4 session: BGP_SESSION with
 #     reason closed or reset for that connection.
@@ -51,13 +61,16 @@ ip -n "$b" -6 route add default via fd61:2::fe
 ip netns exec "$r" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
 
 nsr() { ip netns exec "$r" "$NFSK" "$@"; }
-nsr config set window_ms=1000 bgp_hold_ms=9000 bgp_silence_permille=667 \
+nsr config set window_ms=1000 bgp_silence_permille=333 \
 	bgp_retrans_min=3 >/dev/null
+fallback_ms=$(nsr -j config get | jq -r .bgp_hold_ms)
+check "bgp_hold_ms (${fallback_ms:-?}) is not bird's hold time 9 s" \
+	test -n "$fallback_ms" -a "$fallback_ms" != 9000
 ip netns exec "$r" "$NFSK" -j monitor >"$tmp/mon" 2>/dev/null &
 on_exit kill $!
 check "monitor listening" wait_windows "$r" 2
 
-# bird_conf NAME ROUTER-ID LOCAL4 LOCAL6 AS PEER4 PEER6 PEER-AS EXTRA
+# bird_conf NAME ROUTER-ID LOCAL4 LOCAL6 AS PEER4 PEER6 PEER-AS HOLD EXTRA
 bird_conf() {
 	local p
 	cat >"$tmp/$1.conf" <<CONF
@@ -75,18 +88,20 @@ protocol bgp peer$p {
 	local $l as $5;
 	neighbor $n as $8;
 	multihop 2;
-	hold time 9;
-	keepalive time 3;
+	hold time $9;
+	keepalive time 1;
 	connect retry time 2;
 	error wait time 1, 2;
-	$9
+	${10}
 	ipv$p { import none; export none; };
 }
 CONF
 	done
 }
-bird_conf a 10.61.1.1 10.61.1.1 fd61:1::1 65001 10.61.2.2 fd61:2::2 65002 ""
-bird_conf b 10.61.2.2 10.61.2.2 fd61:2::2 65002 10.61.1.1 fd61:1::1 65001 "passive on;"
+hold_a=9 hold_b=12
+bird_conf a 10.61.1.1 10.61.1.1 fd61:1::1 65001 10.61.2.2 fd61:2::2 65002 $hold_a ""
+bird_conf b 10.61.2.2 10.61.2.2 fd61:2::2 65002 10.61.1.1 fd61:1::1 65001 $hold_b "passive on;"
+hold_neg=$(( hold_a < hold_b ? hold_a : hold_b ))
 # per connection, by A's port: the segments A and B send on it (output
 # hook: every segment once, before R's hooks see it)
 count_conf() {	# count_conf V4-DST V6-DST A-PORT-MATCH
@@ -135,6 +150,21 @@ down_ns() {
 up() { [ "$(state a "$1")" = Established ] && [ "$(state b "$1")" = Established ]; }
 both_up() { up peer4 && up peer6; }
 check "bird: both sessions Established" wait_for 60 both_up
+
+# 0. the hold time learned from the OPENs: bird's negotiated one
+# bird_hold N PROTO: the negotiated hold time bird A or B shows, s
+bird_hold() {
+	birdc -s "$tmp/$1.ctl" show protocols all "$2" 2>/dev/null |
+		sed -n 's|^ *Hold timer: *[0-9.]*/\([0-9]*\)$|\1|p'
+}
+for p in 4 6; do
+	check_eq "bird: IPv$p hold time negotiated in A and B, min($hold_a, $hold_b)" \
+		"$hold_neg $hold_neg" "$(bird_hold a peer$p) $(bird_hold b peer$p)"
+	check_eq "bgp -j: IPv$p session's hold_ms is bird's, from 2 OPENs" \
+		"$(( $(bird_hold a peer$p) * 1000 )) 2" \
+		"$(nsr -j bgp | jq -r --argjson f $p '.[] | select(.family == $f and .state == "open") | "\(.hold_ms) \(.opens)"')"
+done
+nsr bgp | sed 's/^/# /'
 
 # alerts AFTER: BGP_SESSION alerts of windows after AFTER, one a line:
 # "family src sport dst dport reason value baseline"
@@ -199,8 +229,8 @@ check_eq "bgp: IPv4 session's ports" "$p4 179" \
 check_eq "bgp: both sessions open, no retransmissions" "open 0 open 0" \
 	"$(echo $(listed 4 "$p4" '"\(.state) \(.retrans)"' "$tmp/bgp.json") \
 		$(listed 6 "$p6" '"\(.state) \(.retrans)"' "$tmp/bgp.json"))"
-check "bgp: last data from both ends within the silence limit (6 s)" test \
-	"$(listed 4 "$p4" '[.src_data_age_ms, .dst_data_age_ms] | max' "$tmp/bgp.json")" -lt 6000
+check "bgp: last data from both ends within the silence limit (2997 ms)" test \
+	"$(listed 4 "$p4" '[.src_data_age_ms, .dst_data_age_ms] | max' "$tmp/bgp.json")" -lt 2997
 # bracketed F P: the listed segments between the counts before and after
 bracketed() {
 	local lo hi seg
@@ -247,6 +277,13 @@ for p in 4 6; do
 		"$(echo "$first" | awk '$6 == "retrans" || $6 == "silent" { print 1 }')"
 	check_eq "blackhole: IPv$p, 179 on the far end" "$p 179" \
 		"$(echo "$first" | awk '{ print $1, $5 }')"
+	# the silence, judged by the learned hold: 333 per mille of 9000 ms
+	silent=$(alerts "$w1" | awk -v f=$p '$1 == f && $6 == "silent"' | head -n 1)
+	check_eq "blackhole: IPv$p silent, limit 333 per mille of bird's hold" \
+		"$(( hold_neg * 333 ))" "$(echo "$silent" | awk '{ print $8 }')"
+	flag_ns=$(( $(echo "$silent" | awk '{ print $9 }') + 1000000000 ))
+	check "blackhole: IPv$p silent $(( (down_ns - flag_ns) / 1000000 )) ms before bird's session went down" \
+		test -n "$silent" -a -n "$down_ns" -a "$flag_ns" -lt "${down_ns:-0}"
 done
 check "the window with the first alert is flagged BGP_SESSION" \
 	test "$(flagged_after "$w1")" -ge 1
