@@ -744,6 +744,61 @@ grep -q "BGP_SESSION: 10.0.0.1:40000 -> 10.0.0.2:179, segments .*: retrans 5 (ba
 grep -q "BGP_SESSION: 10.0.0.1:40000 -> 10.0.0.2:179, segments .*: reset 1" "$1" &&
 grep -q "BGP_SESSION: \[2001:db8::1\]:40001 -> \[2001:db8::2\]:179, segments .*: silent " "$1"' _ "$tmp/bgp.out"
 
+# ---- BGP hold time from the OPENs of a capture ------------------------------
+# 10.0.0.1:40000 (A) -> 10.0.0.2:179 (B): handshake, A's OPEN proposing
+# hold 6 s, B's proposing 4 s (each alone in a segment), then a KEEPALIVE
+# from each every 0.5 s; A stops at 5.0 s, B goes on until 10 s. The
+# negotiated hold is 4 s (the smaller): 667 per mille = 2668 ms, so A is
+# silent at the window close at 8 s (quiet 3000 ms); with --bgp-hold-ms
+# 30000, the fallback, the limit would be 20010 ms and nothing raised.
+python3 - "$tmp/bgpopen.pcap" <<'PY2'
+import struct, sys
+def csum(b):
+    b += b"\0" * (len(b) % 2)
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+def frame(a, seq, flags, pl):
+    sp, dp = (40000, 179) if a else (179, 40000)
+    src, dst = (bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2]))[::1 if a else -1]
+    t = struct.pack("!HHIIBBHHH", sp, dp, seq, 1, 5 << 4, flags, 65535, 0, 0) + pl
+    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(t), 0, 0, 64, 6, 0, src, dst)
+    return b"\2\0\0\0\0\2\2\0\0\0\0\1\x08\x00" + h[:10] + struct.pack("!H", csum(h)) + h[12:] + t
+def bgp_open(hold, asn):   # RFC 4271 4.2, no optional parameters
+    return b"\xff" * 16 + struct.pack("!HBBHHIB", 29, 1, 4, asn, hold, 0x0a000001, 0)
+KA = b"\xff" * 16 + struct.pack("!HB", 19, 4)
+recs, nxt = [], {True: 1000, False: 5000}
+def seg(t, a, flags, pl=b""):
+    recs.append((t, frame(a, nxt[a], flags, pl)))
+    nxt[a] += len(pl) + (1 if flags & 2 else 0)
+seg(0.0, True, 0x02); seg(0.001, False, 0x12); seg(0.002, True, 0x10)
+seg(0.01, True, 0x18, bgp_open(6, 65001)); seg(0.02, False, 0x18, bgp_open(4, 65002))
+for i in range(1, 21):
+    t = i * 0.5
+    if t <= 5.0:
+        seg(t, True, 0x18, KA)
+    seg(t + 0.01, False, 0x18, KA)
+T0 = 1700000000
+with open(sys.argv[1], "wb") as f:
+    f.write(struct.pack("<IHHiIII", 0xa1b23c4d, 2, 4, 0, 0, 65535, 1))
+    for t, d in sorted(recs, key=lambda r: r[0]):
+        ns = int(round(t * 1e9))
+        d += b"\0" * max(0, 60 - len(d))
+        f.write(struct.pack("<IIII", T0 + ns // 10**9, ns % 10**9, len(d), len(d)) + d)
+PY2
+replay "$tmp/bgpopen.pcap" --bgp-hold-ms 30000 --bgp-silence-permille 667 >"$tmp/bgpopen.json"
+check "BGP capture with OPENs: silent by the negotiated 4 s (limit 2668 ms), not --bgp-hold-ms 30000" py '
+import json, sys
+r = json.load(open(sys.argv[1]))
+got = [(w["id"], x["reason"], x["value"], x["baseline"], x.get("hold_ms"), x.get("opens"))
+       for w in r["windows"] for x in w.get("reasons", []) if x["flag"] == "BGP_SESSION"]
+print("got", got)
+sys.exit(not (len(got) == 1 and got[0][1:] == ("silent", 3000, 2668, 4000, 2)))' "$tmp/bgpopen.json"
+"$NFSK" replay "$tmp/bgpopen.pcap" --window-ms 1000 --bgp-hold-ms 30000 >"$tmp/bgpopen.out"
+check "BGP capture with OPENs, text: the hold time and its OPENs" \
+	grep -q "BGP_SESSION: 10.0.0.1:40000 -> 10.0.0.2:179, segments .*: hold 4000 ms (2 OPENs); silent 3000 ms > 2668 ms" "$tmp/bgpopen.out"
+
 # ---- errors and usage ------------------------------------------------------
 check "missing file: exit 1" rc_is 1 "$NFSK" replay "$tmp/nonexistent.pcap"
 check "missing file: the message names it" grep -q "nonexistent.pcap: No such file" "$tmp/rc.err"
