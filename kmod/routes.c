@@ -16,6 +16,10 @@
  * bounded flap table keeps only the RFC 2439 penalties. A prefix the set
  * could not hold is classified from the notification alone.
  *
+ * Each reported event also counts in its protocol's and table's route
+ * series (the core's route_series.c: bounded slots, the rest in "other"),
+ * which the window close judges one by one.
+ *
  * A prefix whose penalty crosses the suppress threshold raises its own
  * ROUTE_FLAP alert at once (paced and counted by the events queue), with
  * the route's protocol; `routes --suppressed` lists those still suppressed.
@@ -84,6 +88,7 @@ static void nfsk_routes_record(struct nfsk_routes *r, u8 family,
 	if (!v.report)
 		goto unlock;
 
+	nfsk_rs_event(&r->rs, protocol, table);
 	rec = &r->log[r->log_next];
 	rec->time_ns = now;
 	rec->time_real_ns = ktime_get_real_ns();
@@ -226,6 +231,7 @@ void nfsk_routes_close_window(struct nfsk_routes *r, struct nfsk_window *win)
 
 	spin_lock_bh(&r->lock);
 	nfsk_route_window_take(&r->tab, ev);
+	nfsk_rs_window_take(&r->rs, &win->rs);
 	for (f = 0; f < NFSK_RC_FAMILIES; f++) {
 		win->route_add[f] = ev[f][NFSK_RC_ADD];
 		win->route_del[f] = ev[f][NFSK_RC_DEL];
@@ -260,6 +266,7 @@ void nfsk_routes_flap_stats(struct nfsk_routes *r, struct nfsk_route_stats *st)
 	st->suppressed = nfsk_flap_suppressed(&r->flap, ktime_get_ns());
 	nfsk_route_set_stats(&r->set, st);
 	st->track_untracked = nfsk_route_untracked(&r->tab, r->set.entries);
+	st->series = r->rs;
 	spin_unlock_bh(&r->lock);
 }
 
@@ -353,6 +360,7 @@ int nfsk_routes_init(struct nfsk_routes *r, const struct nfsk_config *cfg)
 	struct nfsk_flap_cfg fc;
 
 	spin_lock_init(&r->lock);
+	nfsk_rs_init(&r->rs);
 	r->window_id = 1;	/* windows.c opens window 1 first */
 	spin_lock_bh(&r->lock);
 	nfsk_anom_configure(r, cfg);

@@ -19,16 +19,17 @@
 #define _NFSKETCH_ROUTE_SERIES_H
 
 #include <nfsketch/compat.h>
+#include <uapi/linux/nfsketch.h>
 
-#define NFSK_RS_SLOTS	8			/* named slots per kind */
+#define NFSK_RS_SLOTS	NFSKETCH_RSERIES_SLOTS	/* named slots per kind */
 #define NFSK_RS_OTHER	NFSK_RS_SLOTS		/* the slot of the rest */
 #define NFSK_RS_ALL	(NFSK_RS_SLOTS + 1)	/* series per kind */
 
 /* Same values as enum nfsketch_rseries_kind in the UAPI. */
 enum nfsk_rs_kind {
-	NFSK_RS_PROTOCOL,	/* RTPROT_* */
-	NFSK_RS_TABLE,		/* routing table id */
-	NFSK_RS_KINDS,
+	NFSK_RS_PROTOCOL	= NFSKETCH_RSERIES_PROTOCOL,	/* RTPROT_* */
+	NFSK_RS_TABLE		= NFSKETCH_RSERIES_TABLE,	/* table id */
+	NFSK_RS_KINDS		= __NFSKETCH_RSERIES_MAX,
 };
 
 /* The live state: slot ids, this window's and all-time counts. */
