@@ -13,6 +13,7 @@
 #include "cmd.h"
 #include "fmt.h"
 #include "promtext.h"
+#include "rseries.h"
 
 struct prom {
 	uint64_t	st[NFSKETCH_A_STATS_MAX + 1];
@@ -21,14 +22,36 @@ struct prom {
 	bool		win_has[NFSKETCH_A_WINDOW_MAX + 1];
 	int64_t		score[NSERIES];
 	bool		has_win, has_score;
+	/* route sub-series: since load (stats), of the last window */
+	struct rseries	st_rs[PROM_RSERIES_MAX], win_rs[PROM_RSERIES_MAX];
+	unsigned int	n_st_rs, n_win_rs;
 };
+
+/* Copy the @attr RSERIES nests of @parent into @out (at most the max). */
+static unsigned int prom_rseries_collect(const struct nlattr *parent,
+					 unsigned int attr, struct rseries *out)
+{
+	const struct nlattr *a;
+	unsigned int n = 0;
+
+	mnl_attr_for_each_nested(a, parent)
+		if (mnl_attr_get_type(a) == attr && n < PROM_RSERIES_MAX)
+			rseries_parse(a, &out[n++]);
+	return n;
+}
 
 static int prom_stats_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct prom *p = data;
 
+	const struct nlattr *a;
+
 	nfsk_nl_nest_values(nlh, NFSKETCH_A_STATS, NFSKETCH_A_STATS_MAX, p->st,
 			    p->st_has);
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(a) == NFSKETCH_A_STATS)
+			p->n_st_rs = prom_rseries_collect(a,
+					NFSKETCH_A_STATS_ROUTE_SERIES, p->st_rs);
 	return MNL_CB_OK;
 }
 
@@ -49,6 +72,8 @@ static int prom_window_cb(const struct nlmsghdr *nlh, void *data)
 		}
 		p->has_win = true;
 		p->has_score = window_scores(tb[NFSKETCH_A_WINDOW_SCORE], p->score);
+		p->n_win_rs = prom_rseries_collect(a,
+				NFSKETCH_A_WINDOW_ROUTE_SERIES, p->win_rs);
 	}
 	return MNL_CB_OK;
 }
@@ -75,6 +100,62 @@ static void win_metric(FILE *out, const struct prom *p, unsigned int attr,
 		return;
 	prom_head(out, name, "gauge", help);
 	fprintf(out, "%s %" PRIu64 "\n", name, p->win[attr]);
+}
+
+/* A sub-series' labels: kind="protocol",name="bgp" (escaped). */
+static void prom_rseries_labels(FILE *out, const struct rseries *r)
+{
+	char name[RTNAME_LEN];
+	const char *c;
+
+	fprintf(out, "{kind=\"%s\",name=\"", rseries_kind_name(r->kind));
+	for (c = rseries_name(r, name); *c; c++) {
+		if (*c == '"' || *c == '\\')
+			fputc('\\', out);
+		if (*c == '\n')
+			fputs("\\n", out);
+		else
+			fputc(*c, out);
+	}
+	fputs("\"}", out);
+}
+
+static void prom_rseries(FILE *out, const struct prom *p)
+{
+	unsigned int i;
+
+	if (p->n_st_rs) {
+		prom_head(out, "nfsketch_route_series_events_total", "counter",
+			  "Route events since load per routing protocol and per table (kind); name other: those without a series of their own.");
+		for (i = 0; i < p->n_st_rs; i++) {
+			fputs("nfsketch_route_series_events_total", out);
+			prom_rseries_labels(out, &p->st_rs[i]);
+			fprintf(out, " %" PRIu64 "\n", p->st_rs[i].events);
+		}
+	}
+	if (!p->n_win_rs)
+		return;
+	prom_head(out, "nfsketch_window_route_series_events", "gauge",
+		  "Route events in the last closed window per routing protocol and per table.");
+	for (i = 0; i < p->n_win_rs; i++) {
+		fputs("nfsketch_window_route_series_events", out);
+		prom_rseries_labels(out, &p->win_rs[i]);
+		fprintf(out, " %" PRIu64 "\n", p->win_rs[i].events);
+	}
+	prom_head(out, "nfsketch_window_route_series_churn", "gauge",
+		  "1 if the protocol's or table's route events raised route_churn in the last closed window.");
+	for (i = 0; i < p->n_win_rs; i++) {
+		fputs("nfsketch_window_route_series_churn", out);
+		prom_rseries_labels(out, &p->win_rs[i]);
+		fprintf(out, " %u\n", p->win_rs[i].flagged);
+	}
+	prom_head(out, "nfsketch_window_route_series_score_sigmas", "gauge",
+		  "Detector score of each protocol's and table's route events in the last closed window.");
+	for (i = 0; i < p->n_win_rs; i++) {
+		fputs("nfsketch_window_route_series_score_sigmas", out);
+		prom_rseries_labels(out, &p->win_rs[i]);
+		fprintf(out, " %.3f\n", p->win_rs[i].score / 1000.0);
+	}
 }
 
 const struct prom_attr_label prom_protos[NPROM_PROTOS] = {
@@ -181,8 +262,10 @@ int prom_snapshot(FILE *out, struct nfsk_nl *nl, unsigned int opts)
 		stat_metric(out, &p, NFSKETCH_A_STATS_ALERTS, "nfsketch_alerts_total",
 			    "counter", "Anomaly flags raised since load or reset.");
 
-	if (!p.has_win)
+	if (!p.has_win) {
+		prom_rseries(out, &p);
 		goto out;
+	}
 	win_metric(out, &p, NFSKETCH_A_WINDOW_ID, "nfsketch_window_id",
 		   "Id of the last closed window.");
 	if (p.win_has[NFSKETCH_A_WINDOW_LENGTH_NS]) {
@@ -258,6 +341,7 @@ int prom_snapshot(FILE *out, struct nfsk_nl *nl, unsigned int opts)
 			fprintf(out, "nfsketch_window_score_sigmas{series=\"%s\"} %.3f\n",
 			       series_name[i], p.score[i] / 1000.0);
 	}
+	prom_rseries(out, &p);
 out:
 	return 0;
 }

@@ -26,7 +26,8 @@
  * Each event goes through the core's calls in kmod/routes.c's order under
  * its lock: the set's prior -> nfsk_route_classify() -> nfsk_ra_event()
  * (kmod/anomalies.c's struct nfsk_ra_route) -> store in the set ->
- * nfsk_flap_event() at the event's time; window close is
+ * nfsk_flap_event() -> the event's protocol and table series
+ * (nfsk_rs_event()) at the event's time; window close is
  * nfsk_routes_close_window()'s. The set is unbounded here (tsearch(3), the
  * C library's tree), so every prefix is known: the kernel's too, up to its
  * route_track_max.
@@ -472,6 +473,7 @@ void ri_apply(struct route_in *ri)
 	nfsk_flap_set_route(&ri->flap, &e->key, e->protocol, v.next.nexthops);
 	if (!v.report)
 		return;
+	nfsk_rs_event(&ri->rs, e->protocol, e->key.table);
 	if (fv.crossed) {
 		ri->flap_crossed++;
 		ri->suppress_crossings++;
@@ -496,6 +498,7 @@ void ri_close_window(struct route_in *ri, struct nfsk_window *win)
 	unsigned int f;
 
 	nfsk_route_window_take(&ri->tab, ev);
+	nfsk_rs_window_take(&ri->rs, &win->rs);
 	for (f = 0; f < NFSK_RC_FAMILIES; f++) {
 		win->route_add[f] = ev[f][NFSK_RC_ADD];
 		win->route_del[f] = ev[f][NFSK_RC_DEL];

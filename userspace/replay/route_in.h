@@ -15,6 +15,7 @@
 #include <nfsketch/flap.h>
 #include <nfsketch/route_anom.h>
 #include <nfsketch/route_class.h>
+#include <nfsketch/route_series.h>
 #include <nfsketch/window.h>
 
 /* Why a route flag was raised in the open window (its alert's content). */
@@ -55,6 +56,7 @@ struct route_in {
 	struct ri_event		next;
 	/* the core's state, as struct nfsk_routes holds it in the kernel */
 	struct nfsk_rc_tables	tab;
+	struct nfsk_rs_state	rs;		/* per protocol and table */
 	struct nfsk_flap_table	flap;
 	void			*flap_mem;
 	struct nfsk_ra_state	anom;
