@@ -80,7 +80,7 @@ check "prometheus: per-protocol counter by name" bash -c \
 alert_bgp() {
 	jq -e --argjson w "$w1" 'select(.alert.window_id == $w and .alert.flag == "ROUTE_CHURN" and .alert.route_series.name == "bgp")' "$mon" >/dev/null
 }
-if wait_for 30 alert_bgp; then
+if wait_for 10 alert_bgp; then
 	ok "monitor: a ROUTE_CHURN alert names protocol bgp"
 else
 	not_ok "monitor: a ROUTE_CHURN alert names protocol bgp"
