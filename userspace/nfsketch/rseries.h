@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * rseries.h - route sub-series (NFSKETCH_A_RSERIES_* nests: route events
+ * rseries.h - route sub-series (the rseries nests of the spec: route events
  * per routing protocol and per table) as text and JSON, named as
  * `ip route` names protocols and tables.
  */
