@@ -3,8 +3,10 @@
 # nfsketch top-level build.
 #
 #   make            module (for KVER, default the running kernel) + tools
-#   make check      deps, unit tests (plain and ASan/UBSan), VM selftests;
-#                   ends with "N passed, N failed"
+#   make check      deps, unit tests (plain and ASan/UBSan), VM selftests
+#                   (with NFSK_CHECK_DEBUG=1 also a subset on the debug
+#                   kernel, scripts/check.sh); ends with "N passed,
+#                   N failed"
 #   make check-fuzz libFuzzer on the tunables and the CLI's reply parsing
 #   make check-stress  an hour of selftests/vm/stress.sh (not in CI)
 #   make check-scale   routes at full-table scale: 500k IPv4 + 100k IPv6,

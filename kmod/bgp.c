@@ -263,15 +263,17 @@ static void nfsk_bgp_alert(struct nfsk_net *nn, const struct nfsk_window *win,
  * Window close, under nn->lock: judge every session, raise BGP_SESSION on
  * @win and queue one alert per session and reason. The alerts are queued
  * after the bucket's lock is dropped (bucket locks and events->lock are
- * never held together).
+ * never held together): the lock is dropped at each session that raised
+ * the flag, the alert queued from a copy, and the bucket's walk resumed at
+ * the next way, so only one session and verdict are on the stack.
  */
 void nfsk_bgp_close_window(struct nfsk_net *nn, struct nfsk_window *win)
 {
 	struct nfsk_bgp *t = rcu_dereference_protected(nn->bgp,
 						       lockdep_is_held(&nn->lock));
-	struct nfsk_bgp_verdict v[NFSK_BGP_WAYS];
-	struct nfsk_bgp_sess s[NFSK_BGP_WAYS];
 	bool alerts = nfsk_genl_has_listeners(nn->net);
+	struct nfsk_bgp_verdict v;
+	struct nfsk_bgp_sess s;
 	struct nfsk_bgp_cfg cfg;
 	u64 now = ktime_get_ns();
 	u32 i, w;
@@ -279,30 +281,32 @@ void nfsk_bgp_close_window(struct nfsk_net *nn, struct nfsk_window *win)
 	nfsk_bgp_get_cfg(nn, &cfg);
 	for (i = 0; i < t->nbuckets; i++) {
 		struct nfsk_bgp_kbucket *kb = &t->bkt[i];
-		u32 raised = 0;
 
-		spin_lock_bh(&kb->lock);
 		for (w = 0; w < NFSK_BGP_WAYS; w++) {
-			if (nfsk_bgp_close(&kb->b.s[w], &cfg, now, &v[w])) {
-				s[w] = kb->b.s[w];
-				raised |= 1U << w;
-			}
+			bool raised;
+
+			spin_lock_bh(&kb->lock);
+			while (w < NFSK_BGP_WAYS &&
+			       !nfsk_bgp_close(&kb->b.s[w], &cfg, now, &v))
+				w++;
+			raised = w < NFSK_BGP_WAYS;
+			if (raised)
+				s = kb->b.s[w];
+			spin_unlock_bh(&kb->lock);
+			if (!raised)
+				break;
+			win->flags |= NFSKETCH_FLAG_BGP_SESSION;
+			if (alerts)
+				nfsk_bgp_alert(nn, win, &s, &v);
 		}
-		spin_unlock_bh(&kb->lock);
 		if (!(i & 63))
 			cond_resched();
-		if (!raised)
-			continue;
-		win->flags |= NFSKETCH_FLAG_BGP_SESSION;
-		for (w = 0; w < NFSK_BGP_WAYS && alerts; w++)
-			if (raised & (1U << w))
-				nfsk_bgp_alert(nn, win, &s[w], &v[w]);
 	}
 }
 
 /* Sessions tracked, new ones refused (bucket full) and evictions. */
 void nfsk_bgp_stats(struct nfsk_net *nn, u32 *sessions, u64 *full,
-		    u64 *evicted, u64 *mem_bytes)
+		    u64 *evicted)
 {
 	struct nfsk_bgp *t;
 	u32 i, w;
@@ -312,7 +316,6 @@ void nfsk_bgp_stats(struct nfsk_net *nn, u32 *sessions, u64 *full,
 	*evicted = 0;
 	rcu_read_lock();
 	t = rcu_dereference(nn->bgp);
-	*mem_bytes = t ? t->mem_bytes : 0;
 	for (i = 0; t && i < t->nbuckets; i++) {
 		struct nfsk_bgp_kbucket *kb = &t->bkt[i];
 
@@ -324,6 +327,19 @@ void nfsk_bgp_stats(struct nfsk_net *nn, u32 *sessions, u64 *full,
 		spin_unlock_bh(&kb->lock);
 	}
 	rcu_read_unlock();
+}
+
+/* The table's memory: fixed at its allocation, no walk. */
+u64 nfsk_bgp_mem_bytes(struct nfsk_net *nn)
+{
+	struct nfsk_bgp *t;
+	u64 bytes;
+
+	rcu_read_lock();
+	t = rcu_dereference(nn->bgp);
+	bytes = t ? t->mem_bytes : 0;
+	rcu_read_unlock();
+	return bytes;
 }
 
 /*

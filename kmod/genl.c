@@ -43,7 +43,7 @@ static const struct nla_policy nfsk_flow_policy[NFSKETCH_A_FLOW_MAX + 1] = {
 	[NFSKETCH_A_FLOW_DPORT]		= { .type = NLA_U16 },
 };
 
-/* STATS_GET, SKETCH_GET, CONFIG_GET, RESET */
+/* STATS_GET, SKETCH_GET, CONFIG_GET, RESET, BGP_GET */
 static const struct nla_policy nfsk_no_attrs_policy[NFSKETCH_A_MAX + 1];
 
 static const struct nla_policy nfsk_route_get_policy[NFSKETCH_A_MAX + 1] = {
@@ -860,6 +860,56 @@ static int nfsk_dump_routes(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+/* ---- BGP_GET (dump) ---------------------------------------------------- */
+
+/*
+ * cb->args: [0] table position (bucket * ways + way) of the next session,
+ * [1] started. A session that moves between two steps (evicted, a new one
+ * in its way) may be missed or sent twice, as in /proc/net/tcp; a table
+ * replaced by CONFIG_SET starts empty.
+ */
+static int nfsk_dump_bgp(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct nfsk_net *nn = nfsk_pernet(sock_net(cb->skb->sk));
+	size_t room = nlmsg_total_size(genlmsg_total_size(nfsk_bgp_size()));
+	u64 now = ktime_get_ns();
+	struct nfsk_bgp_sess s;
+	u32 next;
+	int err;
+
+	if (!cb->args[1]) {
+		err = nfsk_check_admin(cb->skb, sock_net(cb->skb->sk), cb->extack);
+		if (err)
+			return err;
+		cb->args[1] = 1;
+	}
+
+	err = nfsk_dump_begin(nn, cb);
+	if (err)
+		return err;
+	for (next = cb->args[0]; nfsk_bgp_next(nn, &next, &s);
+	     cb->args[0] = next) {
+		unsigned int len = skb->len;
+		void *hdr;
+
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &nfsk_genl_family,
+				  NLM_F_MULTI, NFSKETCH_CMD_BGP_GET);
+		if (!hdr)
+			break;
+		if (nfsk_bgp_put(skb, &s, now)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		WARN_ONCE(skb->len - len > room,
+			  "nfsketch BGP_GET: message sized %zu, %u written\n",
+			  room, skb->len - len);
+	}
+	nfsk_monitor_end(nn);
+	return skb->len;
+}
+
 static const struct genl_ops nfsk_genl_ops[] = {
 	{
 		.cmd		= NFSKETCH_CMD_STATS_GET,
@@ -919,6 +969,12 @@ static const struct genl_ops nfsk_genl_ops[] = {
 		.cmd		= NFSKETCH_CMD_MONITOR_SET,
 		.doit		= nfsk_cmd_monitor_set,
 		.policy		= nfsk_monitor_set_policy,
+		.maxattr	= NFSKETCH_A_MAX,
+	},
+	{
+		.cmd		= NFSKETCH_CMD_BGP_GET,
+		.dumpit		= nfsk_dump_bgp,
+		.policy		= nfsk_no_attrs_policy,
 		.maxattr	= NFSKETCH_A_MAX,
 	},
 };

@@ -119,13 +119,9 @@ MODULE_VERSION(NFSKETCH_VERSION);
 /* Memory of one namespace: its own and what each of its parts holds. */
 u64 nfsk_net_mem_bytes(struct nfsk_net *nn)
 {
-	u32 sessions;
-	u64 full, evicted, bgp_mem;
-
 	if (!nn->monitored)
 		return sizeof(*nn);
-	nfsk_bgp_stats(nn, &sessions, &full, &evicted, &bgp_mem);
 	return sizeof(*nn) + nfsk_routes_mem_bytes(nn->routes) +
 	       nfsk_events_mem_bytes(nn->events) + nfsk_window_mem_bytes(nn) +
-	       bgp_mem;
+	       nfsk_bgp_mem_bytes(nn);
 }

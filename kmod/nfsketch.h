@@ -76,6 +76,7 @@
 #include <nfsketch/route_series.h>
 #include <nfsketch/route_anom.h>
 #include <nfsketch/more_spec.h>
+#include <nfsketch/route_event.h>
 #include <nfsketch/bgp.h>
 #include <nfsketch/flags.h>
 #include <nfsketch/pace.h>
@@ -210,17 +211,13 @@ struct nfsk_routes {
 	spinlock_t		lock;	/* all of the below; BH */
 	struct notifier_block	nb;
 	bool			replaying;	/* registration's replay */
-	struct nfsk_rc_tables	tab;	/* sizes, this window's events */
-	struct nfsk_rs_state	rs;	/* per protocol and table */
+	struct nfsk_route_core	core;	/* sizes, penalties, anomalies */
 	u64			window_id;	/* the open window */
 	u64			log_seq;
 	u32			log_next;
 	struct nfsk_route_rec	log[NFSK_ROUTE_LOG_LEN];
 	struct nfsk_route_set	set;	/* present prefixes */
-	struct nfsk_flap_table	flap;
-	void			*flap_mem;
-	u32			flap_crossed;	/* into suppression, this window */
-	struct nfsk_ra_state	anom;	/* anomalies.c: bursts, default */
+	void			*flap_mem;	/* core.flap's entries */
 	struct nfsk_events	*events;
 };
 
@@ -268,14 +265,6 @@ struct nfsk_alert_rec;
 void nfsk_anom_nh_v4(struct nfsk_anom_nh *nh, struct fib_info *fi);
 void nfsk_anom_nh_v6(struct nfsk_anom_nh *nh, struct fib6_info *rt,
 		     u32 nsiblings);
-bool nfsk_anom_sibling_only(enum nfsk_rc_fib fib,
-			    const struct nfsk_rc_verdict *v);
-u32 nfsk_anom_route(struct nfsk_routes *r, const struct nfsk_flap_key *k,
-		    enum nfsk_rc_family fam, u8 protocol,
-		    const struct nfsk_anom_nh *nh,
-		    enum nfsk_rc_fib fib, const struct nfsk_rc_verdict *v,
-		    s32 delta, bool prior_known, u8 prior_protocol,
-		    struct nfsk_ra_verdict *av);
 void nfsk_anom_configure(struct nfsk_routes *r, const struct nfsk_config *cfg);
 void nfsk_anom_alert(struct nfsk_events *ev, u64 window_id,
 		     const struct nfsk_route_rec *rec,
@@ -468,7 +457,8 @@ void nfsk_bgp_packet(struct nfsk_net *nn, const struct sk_buff *skb, u8 pf,
 		     const struct nfsk_flow_key *key);
 void nfsk_bgp_close_window(struct nfsk_net *nn, struct nfsk_window *win);
 void nfsk_bgp_stats(struct nfsk_net *nn, u32 *sessions, u64 *full,
-		    u64 *evicted, u64 *mem_bytes);
+		    u64 *evicted);
+u64 nfsk_bgp_mem_bytes(struct nfsk_net *nn);
 bool nfsk_bgp_next(struct nfsk_net *nn, u32 *pos, struct nfsk_bgp_sess *out);
 int nfsk_hooks_register(struct net *net);
 void nfsk_hooks_unregister(struct net *net);
@@ -533,6 +523,8 @@ int nfsk_route_put(struct sk_buff *msg, int attr,
 		   const struct nfsk_route_rec *rec);
 size_t nfsk_route_summary_size(void);
 int nfsk_route_summary_put(struct sk_buff *msg, u64 time_ns, u64 coalesced);
+size_t nfsk_bgp_size(void);
+int nfsk_bgp_put(struct sk_buff *msg, const struct nfsk_bgp_sess *s, u64 now);
 size_t nfsk_alert_size(void);
 int nfsk_alert_put(struct sk_buff *msg, const struct nfsk_alert_rec *a);
 void nfsk_msg_check_size(const struct sk_buff *msg, size_t size, u8 cmd);

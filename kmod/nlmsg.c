@@ -144,7 +144,7 @@ int nfsk_stats_put(struct sk_buff *msg, struct nfsk_net *nn)
 	struct nfsk_events_counts ev;
 	struct nfsk_route_stats rs;
 	u64 packets, bytes, truncated;
-	u64 bgp_full, bgp_evicted, bgp_mem;
+	u64 bgp_full, bgp_evicted;
 	struct nlattr *nest;
 	u32 routes[2], bgp_sessions;
 
@@ -153,7 +153,7 @@ int nfsk_stats_put(struct sk_buff *msg, struct nfsk_net *nn)
 	nfsk_routes_table_size(nn->routes, routes);
 	nfsk_routes_flap_stats(nn->routes, &rs);
 	nfsk_events_counts(nn->events, &ev);
-	nfsk_bgp_stats(nn, &bgp_sessions, &bgp_full, &bgp_evicted, &bgp_mem);
+	nfsk_bgp_stats(nn, &bgp_sessions, &bgp_full, &bgp_evicted);
 
 	nest = nla_nest_start(msg, NFSKETCH_A_STATS);
 	if (!nest)
@@ -213,6 +213,66 @@ int nfsk_stats_put(struct sk_buff *msg, struct nfsk_net *nn)
 	    nla_put_u64_64bit(msg, NFSKETCH_A_STATS_BGP_EVICTED, bgp_evicted,
 			      NFSKETCH_A_STATS_PAD) ||
 	    nfsk_rseries_put_stats(msg, &rs.series))
+		goto nla_put_failure;
+	nla_nest_end(msg, nest);
+	return 0;
+
+nla_put_failure:
+	nla_nest_cancel(msg, nest);
+	return -EMSGSIZE;
+}
+
+/* BGP: 2 u8, 2 binary[16], 2 u16, 5 u64, 4 u32 at most, in a nest */
+size_t nfsk_bgp_size(void)
+{
+	return nla_total_size(0) + 2 * nla_total_size(sizeof(u8)) +
+	       2 * nla_total_size(16) + 2 * nla_total_size(sizeof(u16)) +
+	       5 * U64_ATTR + 4 * U32_ATTR;
+}
+
+static u64 nfsk_age_ms(u64 now, u64 then)
+{
+	return now > then ? div_u64(now - then, NSEC_PER_MSEC) : 0;
+}
+
+/* One BGP session (a copy: no lock held) as BGP_GET's reply, at @now. */
+int nfsk_bgp_put(struct sk_buff *msg, const struct nfsk_bgp_sess *s, u64 now)
+{
+	const struct nfsk_bgp_dir *d = s->dir;
+	struct nlattr *nest;
+
+	nest = nla_nest_start(msg, NFSKETCH_A_BGP);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u8(msg, NFSKETCH_A_BGP_FAMILY, s->family) ||
+	    nla_put(msg, NFSKETCH_A_BGP_SRC, 16, s->addr[0]) ||
+	    nla_put_u16(msg, NFSKETCH_A_BGP_SPORT,
+			ntohs((__force __be16)s->port[0])) ||
+	    nla_put(msg, NFSKETCH_A_BGP_DST, 16, s->addr[1]) ||
+	    nla_put_u16(msg, NFSKETCH_A_BGP_DPORT,
+			ntohs((__force __be16)s->port[1])) ||
+	    nla_put_u8(msg, NFSKETCH_A_BGP_STATE, nfsk_bgp_state(s)) ||
+	    nla_put_u64_64bit(msg, NFSKETCH_A_BGP_SEGMENTS, s->segments,
+			      NFSKETCH_A_BGP_PAD) ||
+	    nla_put_u64_64bit(msg, NFSKETCH_A_BGP_RETRANS, s->retrans,
+			      NFSKETCH_A_BGP_PAD) ||
+	    nla_put_u32(msg, NFSKETCH_A_BGP_WIN_RETRANS, s->win_retrans) ||
+	    nla_put_u32(msg, NFSKETCH_A_BGP_BASELINE, (s->base256 + 128) >> 8) ||
+	    nla_put_u32(msg, NFSKETCH_A_BGP_WIN_RST, s->win_rst) ||
+	    nla_put_u32(msg, NFSKETCH_A_BGP_WIN_FIN, s->win_fin) ||
+	    nla_put_u64_64bit(msg, NFSKETCH_A_BGP_AGE_MS,
+			      nfsk_age_ms(now, max(d[0].last_ns, d[1].last_ns)),
+			      NFSKETCH_A_BGP_PAD))
+		goto nla_put_failure;
+	if (d[0].last_new_ns &&
+	    nla_put_u64_64bit(msg, NFSKETCH_A_BGP_SRC_DATA_AGE_MS,
+			      nfsk_age_ms(now, d[0].last_new_ns),
+			      NFSKETCH_A_BGP_PAD))
+		goto nla_put_failure;
+	if (d[1].last_new_ns &&
+	    nla_put_u64_64bit(msg, NFSKETCH_A_BGP_DST_DATA_AGE_MS,
+			      nfsk_age_ms(now, d[1].last_new_ns),
+			      NFSKETCH_A_BGP_PAD))
 		goto nla_put_failure;
 	nla_nest_end(msg, nest);
 	return 0;

@@ -9,16 +9,15 @@
  *
  * What a notification means for its prefix (add, delete, replace; a
  * nexthop coming or going is a replace) and the per-family table sizes are
- * the core's (kmod/core/route_class.c); this file maps the notifier's
- * events onto it. What the core needs to know of a prefix (present,
- * nexthops of the first route) and its protocol come from the set of
- * present routes (route_set.c, every prefix up to route_track_max); the
- * bounded flap table keeps only the RFC 2439 penalties. A prefix the set
+ * the core's (kmod/core/route_class.c), and so is the whole order of a
+ * notification through the core, anomalies and flap penalty included
+ * (nfsk_route_event(), kmod/core/route_event.c: the replay runs the same);
+ * this file maps the notifier's events onto it and emits what it returns.
+ * What the core needs to know of a prefix (present, nexthops of the first
+ * route) and its protocol come from the set of present routes
+ * (route_set.c, every prefix up to route_track_max); the bounded flap
+ * table keeps only the RFC 2439 penalties. A prefix the set
  * could not hold is classified from the notification alone.
- *
- * Each reported event also counts in its protocol's and table's route
- * series (the core's route_series.c: bounded slots, the rest in "other"),
- * which the window close judges one by one.
  *
  * A prefix whose penalty crosses the suppress threshold raises its own
  * ROUTE_FLAP alert at once (paced and counted by the events queue), with
@@ -52,66 +51,67 @@ static void nfsk_flap_key_of(struct nfsk_flap_key *k, u8 family,
 	k->table = table;
 }
 
+/* ROUTE_MORE_SPECIFIC's covers: the set of present routes. */
+static u32 nfsk_routes_cover(void *set, const struct nfsk_flap_key *k,
+			     const struct nfsk_ms_hop *hop,
+			     struct nfsk_ms_cover *c)
+{
+	return nfsk_route_set_cover(set, k, hop, c);
+}
+
 static void nfsk_routes_record(struct nfsk_routes *r, u8 family,
 			       const u8 *dst, u8 dst_len, u32 table,
 			       u8 protocol, enum nfsk_rc_fib fib, u32 nsiblings,
 			       const struct nfsk_anom_nh *nh)
 {
-	enum nfsk_rc_family fam = family == NFSK_AF_INET ? NFSK_RC_V4 :
-							    NFSK_RC_V6;
 	struct nfsk_route_entry *held;
-	struct nfsk_rc_prefix prior;
-	struct nfsk_flap_verdict fv;
+	struct nfsk_route_verdict rv;
 	struct nfsk_route_rec *rec, copy;
-	struct nfsk_rc_verdict v;
-	struct nfsk_ra_verdict av;
-	struct nfsk_flap_key k;
-	u64 now = ktime_get_ns();
-	u32 nh_fp = nfsk_ms_nh_fp(nh->oif, nh->gw);
-	u32 size;
+	struct nfsk_route_ev e = {
+		.now_ns		= ktime_get_ns(),
+		.nsiblings	= nsiblings,
+		.oif		= nh->oif,
+		.nexthops	= nh->nexthops,
+		.fib		= fib,
+		.protocol	= protocol,
+	};
 	u64 window_id;
 	u32 suppress;
 
-	nfsk_flap_key_of(&k, family, dst, dst_len, table);
+	memcpy(e.gw, nh->gw, sizeof(e.gw));
+	nfsk_flap_key_of(&e.key, family, dst, dst_len, table);
 	spin_lock_bh(&r->lock);
-	held = nfsk_route_set_find(&r->set, &k, &r->tab, &prior);
-	size = r->tab.size[fam];
-	nfsk_route_classify(&r->tab, fam, fib, nsiblings, &prior, r->replaying,
-			    &v);
-	nfsk_anom_route(r, &k, fam, protocol, nh, fib, &v,
-			(s32)(r->tab.size[fam] - size), !!held,
-			held ? nfsk_route_entry_protocol(held) : 0, &av);
-	nfsk_route_set_store(&r->set, held, &k, &v.next, protocol,
-			     nfsk_anom_sibling_only(fib, &v) ? NULL : &nh_fp);
-	nfsk_flap_event(&r->flap, &k, (enum nfsk_flap_event)v.event, now, &fv);
-	nfsk_flap_set_route(&r->flap, &k, protocol, v.next.nexthops);
-	if (!v.report)
+	e.baseline = r->replaying;
+	held = nfsk_route_set_find(&r->set, &e.key, &r->core.tab, &e.prior);
+	e.held = !!held;
+	e.held_protocol = held ? nfsk_route_entry_protocol(held) : 0;
+	nfsk_route_event(&r->core, &e, nfsk_routes_cover, &r->set, &rv);
+	nfsk_route_set_store(&r->set, held, &e.key, &rv.rc.next, protocol,
+			     rv.sibling_only ? NULL : &rv.nh_fp);
+	if (!rv.rc.report)
 		goto unlock;
 
-	nfsk_rs_event(&r->rs, protocol, table);
 	rec = &r->log[r->log_next];
-	rec->time_ns = now;
+	rec->time_ns = e.now_ns;
 	rec->time_real_ns = ktime_get_real_ns();
 	memcpy(rec->dst, dst, sizeof(rec->dst));
 	rec->table = table;
-	rec->penalty = fv.penalty;
+	rec->penalty = rv.flap.penalty;
 	rec->family = family;
 	rec->dst_len = dst_len;
-	rec->event = v.event;
+	rec->event = rv.rc.event;
 	rec->protocol = protocol;
 	rec->seq = ++r->log_seq;
 	r->log_next = (r->log_next + 1) & (NFSK_ROUTE_LOG_LEN - 1);
 	copy = *rec;
-	if (fv.crossed)
-		r->flap_crossed++;
 	window_id = r->window_id;
-	suppress = r->flap.cfg.suppress;
+	suppress = r->core.flap.cfg.suppress;
 	spin_unlock_bh(&r->lock);
 	nfsk_events_route(r->events, &copy);
-	if (fv.crossed)
+	if (rv.emit & NFSK_FLAG_ROUTE_FLAP)
 		nfsk_events_route_flap(r->events, window_id, &copy, suppress);
-	if (av.flags)
-		nfsk_anom_alert(r->events, window_id, &copy, &av);
+	if (rv.ra.flags)
+		nfsk_anom_alert(r->events, window_id, &copy, &rv.ra);
 	return;
 unlock:
 	spin_unlock_bh(&r->lock);
@@ -193,7 +193,7 @@ static void nfsk_fib_flush(struct notifier_block *nb)
 	struct rhashtable *fresh = nfsk_route_set_new_table(), *old;
 
 	spin_lock_bh(&r->lock);
-	nfsk_route_tables_reset(&r->tab);
+	nfsk_route_tables_reset(&r->core.tab);
 	nfsk_routes_forget_all(r);
 	old = nfsk_route_set_swap(&r->set, fresh);
 	spin_unlock_bh(&r->lock);
@@ -226,22 +226,8 @@ void nfsk_routes_unregister(struct nfsk_net *nn)
 /* Move this window's route event counts into @win; called at window close. */
 void nfsk_routes_close_window(struct nfsk_routes *r, struct nfsk_window *win)
 {
-	u32 ev[NFSK_RC_FAMILIES][NFSK_RC_EVENTS];
-	unsigned int f;
-
 	spin_lock_bh(&r->lock);
-	nfsk_route_window_take(&r->tab, ev);
-	nfsk_rs_window_take(&r->rs, &win->rs);
-	for (f = 0; f < NFSK_RC_FAMILIES; f++) {
-		win->route_add[f] = ev[f][NFSK_RC_ADD];
-		win->route_del[f] = ev[f][NFSK_RC_DEL];
-		win->route_replace[f] = ev[f][NFSK_RC_REPLACE];
-		win->routes[f] = r->tab.size[f];
-	}
-	if (r->flap_crossed)
-		win->flags |= NFSKETCH_FLAG_ROUTE_FLAP;
-	win->flags |= nfsk_ra_window_close(&r->anom);
-	r->flap_crossed = 0;
+	nfsk_route_close_window(&r->core, win);
 	r->window_id = win->id + 1;	/* the window that opens now */
 	spin_unlock_bh(&r->lock);
 }
@@ -250,8 +236,8 @@ void nfsk_routes_close_window(struct nfsk_routes *r, struct nfsk_window *win)
 void nfsk_routes_table_size(struct nfsk_routes *r, u32 size[2])
 {
 	spin_lock_bh(&r->lock);
-	size[NFSK_FAM_V4] = r->tab.size[NFSK_RC_V4];
-	size[NFSK_FAM_V6] = r->tab.size[NFSK_RC_V6];
+	size[NFSK_FAM_V4] = r->core.tab.size[NFSK_RC_V4];
+	size[NFSK_FAM_V6] = r->core.tab.size[NFSK_RC_V6];
 	spin_unlock_bh(&r->lock);
 }
 
@@ -259,14 +245,14 @@ void nfsk_routes_table_size(struct nfsk_routes *r, u32 size[2])
 void nfsk_routes_flap_stats(struct nfsk_routes *r, struct nfsk_route_stats *st)
 {
 	spin_lock_bh(&r->lock);
-	st->flap_evictions = r->flap.evictions;
-	st->flap_refused = r->flap.refused;
-	st->flap_crossings = r->flap.suppress_crossings;
-	st->nexthop_changes = r->tab.nexthop_changes;
-	st->suppressed = nfsk_flap_suppressed(&r->flap, ktime_get_ns());
+	st->flap_evictions = r->core.flap.evictions;
+	st->flap_refused = r->core.flap.refused;
+	st->flap_crossings = r->core.flap.suppress_crossings;
+	st->nexthop_changes = r->core.tab.nexthop_changes;
+	st->suppressed = nfsk_flap_suppressed(&r->core.flap, ktime_get_ns());
 	nfsk_route_set_stats(&r->set, st);
-	st->track_untracked = nfsk_route_untracked(&r->tab, r->set.entries);
-	st->series = r->rs;
+	st->track_untracked = nfsk_route_untracked(&r->core.tab, r->set.entries);
+	st->series = r->core.rs;
 	spin_unlock_bh(&r->lock);
 }
 
@@ -282,7 +268,7 @@ bool nfsk_routes_suppressed_next(struct nfsk_routes *r, u32 *pos,
 	bool found = false;
 
 	spin_lock_bh(&r->lock);
-	while (nfsk_flap_next(&r->flap, pos, now, &info)) {
+	while (nfsk_flap_next(&r->core.flap, pos, now, &info)) {
 		if (!info.suppressed)
 			continue;
 		memset(rec, 0, sizeof(*rec));
@@ -302,7 +288,7 @@ bool nfsk_routes_suppressed_next(struct nfsk_routes *r, u32 *pos,
 		rec->protocol = info.protocol;
 		rec->event = info.withdrawn ? NFSKETCH_ROUTE_DEL :
 					      NFSKETCH_ROUTE_ADD;
-		*reuse_ns = nfsk_flap_reuse_in(&r->flap, info.penalty_fx);
+		*reuse_ns = nfsk_flap_reuse_in(&r->core.flap, info.penalty_fx);
 		found = true;
 		break;
 	}
@@ -340,19 +326,15 @@ bool nfsk_routes_log_next(struct nfsk_routes *r, u64 after,
 void nfsk_routes_forget_all(struct nfsk_routes *r)
 {
 	lockdep_assert_held(&r->lock);
-	nfsk_flap_clear(&r->flap);
-	nfsk_ra_reset(&r->anom);
+	nfsk_flap_clear(&r->core.flap);
+	nfsk_ra_reset(&r->core.anom);
 }
 
 static void nfsk_flap_cfg_of(struct nfsk_flap_cfg *fc,
 			     const struct nfsk_config *cfg)
 {
-	nfsk_flap_cfg_default(fc);
-	fc->half_life_ns = (u64)cfg->flap_half_life_ms * NSEC_PER_MSEC;
-	fc->suppress = cfg->flap_suppress;
-	fc->reuse = cfg->flap_reuse;
-	if (fc->ceiling < fc->suppress)
-		fc->ceiling = fc->suppress;
+	nfsk_route_flap_cfg(fc, cfg->flap_half_life_ms, cfg->flap_suppress,
+			    cfg->flap_reuse);
 }
 
 int nfsk_routes_init(struct nfsk_routes *r, const struct nfsk_config *cfg)
@@ -360,7 +342,6 @@ int nfsk_routes_init(struct nfsk_routes *r, const struct nfsk_config *cfg)
 	struct nfsk_flap_cfg fc;
 
 	spin_lock_init(&r->lock);
-	nfsk_rs_init(&r->rs);
 	r->window_id = 1;	/* windows.c opens window 1 first */
 	spin_lock_bh(&r->lock);
 	nfsk_anom_configure(r, cfg);
@@ -372,7 +353,7 @@ int nfsk_routes_init(struct nfsk_routes *r, const struct nfsk_config *cfg)
 			       GFP_KERNEL_ACCOUNT);
 	if (!r->flap_mem)
 		return -ENOMEM;
-	nfsk_flap_init(&r->flap, &fc, NFSK_FLAP_ENTRIES, get_random_u64(),
+	nfsk_flap_init(&r->core.flap, &fc, NFSK_FLAP_ENTRIES, get_random_u64(),
 		       r->flap_mem);
 	if (nfsk_route_set_init(&r->set, cfg->route_track_max)) {
 		kvfree(r->flap_mem);
@@ -392,7 +373,7 @@ int nfsk_routes_configure(struct nfsk_routes *r, const struct nfsk_config *cfg)
 	if (!nfsk_flap_cfg_ok(&fc))
 		return -EINVAL;
 	spin_lock_bh(&r->lock);
-	r->flap.cfg = fc;
+	r->core.flap.cfg = fc;
 	r->set.max = cfg->route_track_max;
 	nfsk_anom_configure(r, cfg);
 	spin_unlock_bh(&r->lock);

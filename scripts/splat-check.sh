@@ -7,7 +7,9 @@
 # Injected faults (selftests/vm/faults.sh) are not splats: the stack
 # dump of "FAULT_INJECTION: forcing a failure" and the allocation-failure
 # warning that follows one (warn_alloc: "page allocation failure",
-# "vmalloc error") are let through; any report header inside them is not.
+# "vmalloc error"; a slab cache or sysctl directory that could not be made
+# says so with a stack too) are let through; any report header inside them
+# is not.
 set -u
 awk '
 BEGIN {
@@ -22,13 +24,15 @@ BEGIN {
 		"sleeping function called from invalid context|" \
 		"scheduling while atomic|Voluntary context switch within RCU"
 	injected = "FAULT_INJECTION: forcing a failure"
-	allocfail = "page allocation failure|vmalloc error:|SLUB: Unable to allocate"
+	allocfail = "page allocation failure|vmalloc error:|SLUB: Unable to allocate|" \
+		"kmem_cache_create(_usercopy)?\\(.*\\) failed with error|" \
+		"sysctl could not get directory"
 	excused = 0	# a Call Trace here belongs to an injected fault
 	bad = 0
 }
 $0 ~ injected { excused = 1; last_fi = NR; next }
 $0 ~ allocfail {
-	if (NR - last_fi < 400) { excused = 1; next }
+	if (last_fi && NR - last_fi < 400) { excused = 1; next }
 	print NR ": " $0; bad = 1; next
 }
 $0 ~ splat { excused = 0; print NR ": " $0; bad = 1; next }

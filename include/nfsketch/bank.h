@@ -9,6 +9,7 @@
 #include <nfsketch/flow.h>
 #include <nfsketch/siphash.h>
 #include <nfsketch/cms.h>
+#include <nfsketch/lcms.h>
 #include <nfsketch/sah.h>
 #include <nfsketch/entropy.h>
 
@@ -48,7 +49,7 @@ struct nfsk_geom {
 };
 
 struct nfsk_bank {
-	struct nfsk_cms		cms;
+	struct nfsk_lcms	lcms;	/* light packets only, narrow */
 	struct nfsk_sah		sah;
 	struct nfsk_hist	src;
 	struct nfsk_hist	dst;

@@ -32,6 +32,9 @@
  * closed (RST or FIN seen) or idle for longer than the hold time (counted:
  * evicted), else is not tracked (counted: full). A session closed and idle
  * for longer than the hold time is freed at a window close.
+ * A pure SYN on the ends of a tracked session starts it afresh (a new
+ * connection: after a RST or FIN, or a peer restarted with its RST lost),
+ * unless it repeats the SYN that direction sent (a retransmission).
  *
  * Pure logic, integers only, no allocation; not thread-safe (the caller
  * serialises per bucket).
@@ -156,6 +159,13 @@ struct nfsk_bgp_sess *nfsk_bgp_segment(struct nfsk_bgp_bucket *b,
  */
 u32 nfsk_bgp_close(struct nfsk_bgp_sess *s, const struct nfsk_bgp_cfg *cfg,
 		   u64 now_ns, struct nfsk_bgp_verdict *v);
+
+/*
+ * The session's state as BGP_GET reports it (enum nfsketch_bgp_state): the
+ * worst it has been in, RESET over CLOSED over SILENT (an end silent now,
+ * judged at the last window close) over OPEN.
+ */
+u32 nfsk_bgp_state(const struct nfsk_bgp_sess *s);
 
 /* The side (0 or 1) of the session whose address is @addr, port @port. */
 static inline u32 nfsk_bgp_side(const struct nfsk_bgp_sess *s, const u8 *addr,

@@ -62,7 +62,11 @@ static inline u64 nfsk_cms_h2(u64 hash)
 	return ((hash >> 32) | (hash << 32)) | 1;
 }
 
-/* Per packet: inline, d counter pairs, no division. */
+/*
+ * A packet into a wide sketch: inline, d counter pairs, no division. The
+ * banks use the narrow nfsk_lcms_update() (lcms.h); this one serves the
+ * unit tests and the bench's whole-stream reference.
+ */
 static inline void nfsk_cms_update(struct nfsk_cms *c, u64 hash, u32 len)
 {
 	/* locals: the counter stores could alias *c and force reloads */

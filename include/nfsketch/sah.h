@@ -52,6 +52,7 @@ struct nfsk_sah {
 	u64			misses;	/* not held, not sampled */
 	u64			admitted; /* sampled and installed */
 	u64			full;	/* sampled, set full: dropped */
+	u64			forced;	/* held by the overflow rule (lcms.c) */
 	struct nfsk_prng	prng;
 };
 
@@ -69,6 +70,12 @@ void nfsk_sah_clear(struct nfsk_sah *t);
  */
 bool nfsk_sah_sample(struct nfsk_sah *t, u32 base, u64 hash,
 		     const struct nfsk_flow_key *key, u32 len);
+/*
+ * Hold a flow now, without sampling, from this packet on (which the fast
+ * path counted as a miss): the overflow rule of lcms.c. False: set full.
+ */
+bool nfsk_sah_hold(struct nfsk_sah *t, u64 hash,
+		   const struct nfsk_flow_key *key, u32 len);
 /* Exp(1) in 32.32 fixed point, >= 1, from the table's PRNG. */
 u64 nfsk_sah_exp_fx(struct nfsk_sah *t);
 /* Next window's p: halve above 90 % occupancy, double below 50 %. */

@@ -18,9 +18,9 @@ NFSK_TUNABLE(window_ms, WINDOW_MS, 100, 3600000, 10000, false, false,
 	     "window length, ms")
 NFSK_TUNABLE(history, HISTORY, 4, 4096, 360, false, true,
 	     "windows kept in the history")
-NFSK_TUNABLE(cms_width, CMS_WIDTH, 64, 1048576, 2048, true, true,
+NFSK_TUNABLE(cms_width, CMS_WIDTH, 64, 1048576, 8192, true, true,
 	     "Count-Min columns per row, a power of two")
-NFSK_TUNABLE(cms_depth, CMS_DEPTH, 1, 8, 4, false, true,
+NFSK_TUNABLE(cms_depth, CMS_DEPTH, 1, 8, 2, false, true,
 	     "Count-Min rows")
 NFSK_TUNABLE(sah_entries, SAH_ENTRIES, 64, 65536, 1024, true, true,
 	     "Sample-and-Hold flow table entries, a power of two")

@@ -26,6 +26,7 @@ struct nfsk_sah_stats {
 	u64	misses;
 	u64	admitted;
 	u64	full;
+	u64	forced;	/* held by the overflow rule (lcms.c) */
 	u32	held;		/* entries in use, all banks */
 	u32	flows;		/* distinct held flows after merging */
 	u32	capacity;	/* entries, all banks */

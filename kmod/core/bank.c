@@ -4,8 +4,9 @@
  *
  * The netfilter hook calls nfsk_bank_update() once per packet on its own
  * CPU's bank of the current epoch, so the update takes no lock and no
- * atomic and costs one flow hash, one Sample-and-Hold set line, d counter
- * pairs of the Count-Min sketch for a packet the table does not hold (a
+ * atomic and costs one flow hash, one Sample-and-Hold set line, d narrow
+ * counter pairs of the Count-Min sketch for a packet the table does not
+ * hold (lcms.c: 6 bytes a cell, and the overflow rule; a
  * held flow's packets are counted in its entry only, so the sketch's error
  * e*N/w is paid on the light mass alone: query.c), two histogram buckets
  * and a few counters.
@@ -23,7 +24,11 @@
 void nfsk_geom_default(struct nfsk_geom *g)
 {
 	memset(g, 0, sizeof(*g));
-	/* defaults 4 x 2048: delta = e^-4 = 1.8 %, eps = e/2048 = 0.13 % of N */
+	/*
+	 * defaults 2 x 8192 narrow cells (lcms.c), the memory of the former
+	 * 4 x 2048 wide ones: delta = e^-2 = 13.5 %, eps = e/8192 = 0.033 %
+	 * of the light N (docs/design.md section 3 compares geometries)
+	 */
 	g->cms_depth = nfsk_tunables[NFSK_T_cms_depth].def;
 	g->cms_width = nfsk_tunables[NFSK_T_cms_width].def;
 	g->sah_entries = nfsk_tunables[NFSK_T_sah_entries].def;
@@ -48,7 +53,7 @@ bool nfsk_geom_ok(const struct nfsk_geom *g)
 u64 nfsk_bank_size(const struct nfsk_geom *g)
 {
 	return NFSK_ALIGN64(nfsk_sah_size(g->sah_entries)) +
-	       NFSK_ALIGN64(nfsk_cms_size(g->cms_depth, g->cms_width)) +
+	       NFSK_ALIGN64(nfsk_lcms_size(g->cms_depth, g->cms_width)) +
 	       2 * NFSK_ALIGN64(nfsk_hist_size(g->hist_buckets, g->hist_sample));
 }
 
@@ -60,9 +65,8 @@ void nfsk_bank_init(struct nfsk_bank *b, const struct nfsk_geom *g, u64 seed,
 	memset(b, 0, sizeof(*b));
 	nfsk_sah_init(&b->sah, g->sah_entries, g->sah_p_fx, seed, p);
 	p += NFSK_ALIGN64(nfsk_sah_size(g->sah_entries));
-	nfsk_cms_init(&b->cms, g->cms_depth, g->cms_width,
-		      g->cms_conservative, p);
-	p += NFSK_ALIGN64(nfsk_cms_size(g->cms_depth, g->cms_width));
+	nfsk_lcms_init(&b->lcms, g->cms_depth, g->cms_width, p);
+	p += NFSK_ALIGN64(nfsk_lcms_size(g->cms_depth, g->cms_width));
 	nfsk_hist_init(&b->src, g->hist_buckets, g->hist_sample, p);
 	p += NFSK_ALIGN64(nfsk_hist_size(g->hist_buckets, g->hist_sample));
 	nfsk_hist_init(&b->dst, g->hist_buckets, g->hist_sample, p);
@@ -70,7 +74,7 @@ void nfsk_bank_init(struct nfsk_bank *b, const struct nfsk_geom *g, u64 seed,
 
 void nfsk_bank_clear(struct nfsk_bank *b)
 {
-	nfsk_cms_clear(&b->cms);
+	nfsk_lcms_clear(&b->lcms);
 	nfsk_sah_clear(&b->sah);
 	nfsk_hist_clear(&b->src);
 	nfsk_hist_clear(&b->dst);
@@ -99,6 +103,19 @@ static const u8 nfsk_proto_tab[256] = {
 	[NFSK_IPPROTO_ICMPV6] = NFSK_PROTO_ENT(NFSK_PROTO_ICMPV6),
 };
 
+/*
+ * The overflow rule (lcms.c): a light packet that would wrap a narrow cell
+ * holds its flow in Sample-and-Hold from now on, or, its set full, spills.
+ */
+static void nfsk_bank_overflow(struct nfsk_bank *b, u64 h,
+			       const struct nfsk_flow_key *fk, u32 len)
+{
+	if (nfsk_sah_hold(&b->sah, h, fk, len))
+		return;
+	b->lcms.spill_packets++;
+	b->lcms.spill_bytes += len;
+}
+
 void nfsk_bank_update(struct nfsk_bank *b, const struct nfsk_hash_key *hk,
 		      const struct nfsk_flow_key *fk, u32 len)
 {
@@ -111,8 +128,9 @@ void nfsk_bank_update(struct nfsk_bank *b, const struct nfsk_hash_key *hk,
 	nfsk_hist_add(&b->src, nfsk_addr_hash(hk, fk->saddr));
 	nfsk_hist_add(&b->dst, nfsk_addr_hash(hk, fk->daddr));
 	/* a held flow's packet is counted in its entry only (query.c) */
-	if (!nfsk_sah_update(&b->sah, h, fk, len))
-		nfsk_cms_update(&b->cms, h, len);
+	if (!nfsk_sah_update(&b->sah, h, fk, len) &&
+	    nfsk_unlikely(!nfsk_lcms_update(&b->lcms, h, len)))
+		nfsk_bank_overflow(b, h, fk, len);
 }
 
 void nfsk_bank_truncated(struct nfsk_bank *b, u32 len)

@@ -171,6 +171,13 @@ static void dir_segment(struct nfsk_bgp_sess *s, struct nfsk_bgp_dir *d,
 	}
 }
 
+/* @seg is a SYN this direction sent already: nothing after it yet. */
+static bool syn_again(const struct nfsk_bgp_dir *d,
+		      const struct nfsk_bgp_seg *seg)
+{
+	return d->have_end && d->max_end == seg->seq + 1;
+}
+
 struct nfsk_bgp_sess *nfsk_bgp_segment(struct nfsk_bgp_bucket *b,
 				       const struct nfsk_bgp_cfg *cfg,
 				       const struct nfsk_bgp_seg *seg)
@@ -182,11 +189,13 @@ struct nfsk_bgp_sess *nfsk_bgp_segment(struct nfsk_bgp_bucket *b,
 	if (!s)
 		return NULL;
 	/*
-	 * A connection opened again on the same ends after a RST or FIN is a
-	 * new session: its sequence numbers start afresh.
+	 * A connection opened again on the same ends is a new session, its
+	 * sequence numbers afresh: after a RST or FIN, and also without one
+	 * seen (a peer that restarted, its RST lost), unless the SYN is the
+	 * one this end already sent (a retransmitted SYN).
 	 */
-	if (s->closed && (seg->tcp_flags & (NFSK_TCP_SYN | NFSK_TCP_ACK)) ==
-	    NFSK_TCP_SYN)
+	if ((seg->tcp_flags & (NFSK_TCP_SYN | NFSK_TCP_ACK)) == NFSK_TCP_SYN &&
+	    (s->closed || !syn_again(&s->dir[side], seg)))
 		sess_init(s, seg, &side);
 	s->segments++;
 	dir_segment(s, &s->dir[side], seg);
@@ -264,4 +273,15 @@ u32 nfsk_bgp_close(struct nfsk_bgp_sess *s, const struct nfsk_bgp_cfg *cfg,
 	    now_ns - sess_last(s) > cfg->hold_ns)
 		s->used = 0;
 	return v->reasons;
+}
+
+u32 nfsk_bgp_state(const struct nfsk_bgp_sess *s)
+{
+	if (s->closed & NFSK_BGP_RESET)
+		return NFSKETCH_BGP_STATE_RESET;
+	if (s->closed & NFSK_BGP_CLOSED)
+		return NFSKETCH_BGP_STATE_CLOSED;
+	if (s->dir[0].silent || s->dir[1].silent)
+		return NFSKETCH_BGP_STATE_SILENT;
+	return NFSKETCH_BGP_STATE_OPEN;
 }

@@ -18,11 +18,11 @@
  * the current minimum; it lowers the error but makes merged sketches
  * differ from a single-stream sketch, so it is off by default.
  *
- * Packets are u32 per cell: a window of 10 s would need 400 Mpps into one
- * cell of one CPU to wrap. Bytes are u64.
- *
- * A bank's sketch sees only the packets its Sample-and-Hold table does not
- * hold (bank.c), so its N, and the bound, is the light mass; the fold adds
+ * This is the window's sketch, the sum of all CPUs: packets are u32 per
+ * cell (a window of 10 s would need 400 Mpps into one cell to wrap), bytes
+ * u64. A bank's own sketch is narrower (lcms.c): it sees only the packets
+ * its Sample-and-Hold table does not hold (bank.c), so its N, and the
+ * bound, is the light mass; the fold widens its cells into these and adds
  * the held flows back with nfsk_cms_add() (query.c explains the query).
  */
 #include <nfsketch/cms.h>

@@ -17,6 +17,8 @@
  * false match needs two live flows of one set to agree on 64 keyed bits.
  * A sampled flow that finds its set full is counted in "full" and dropped;
  * nothing is evicted, so held counts stay exact from admission on.
+ * A flow whose packet would wrap a cell of the bank's narrow Count-Min is
+ * held without sampling (nfsk_sah_hold(), the overflow rule of lcms.c).
  *
  * Bytes are sampled as a Poisson process of rate p per byte: a packet of s
  * bytes is sampled with probability 1 - e^(-s*p), independently of every
@@ -99,6 +101,7 @@ void nfsk_sah_clear(struct nfsk_sah *t)
 	t->misses = 0;
 	t->admitted = 0;
 	t->full = 0;
+	t->forced = 0;
 }
 
 u64 nfsk_sah_exp_fx(struct nfsk_sah *t)
@@ -112,26 +115,46 @@ u64 nfsk_sah_exp_fx(struct nfsk_sah *t)
 	return e ? e : 1;
 }
 
-bool nfsk_sah_sample(struct nfsk_sah *t, u32 base, u64 hash,
-		     const struct nfsk_flow_key *key, u32 len)
+/* A free way of the set: the flow's entry, starting with this packet. */
+static bool nfsk_sah_install(struct nfsk_sah *t, u32 base, u64 hash,
+			     const struct nfsk_flow_key *key, u32 len)
 {
-	u32 empty, w;
+	u32 empty = nfsk_sah_match(t->tags + base, 0), w;
 
-	/* memoryless: the next gap starts afresh at the end of this packet */
-	t->left = nfsk_sah_exp_fx(t);
-	t->misses--;	/* the fast path counted it as a miss */
-	empty = nfsk_sah_match(t->tags + base, 0);
-	if (nfsk_unlikely(!empty)) {
-		t->full++;
+	if (nfsk_unlikely(!empty))
 		return false;
-	}
 	w = base + __builtin_ctz(empty);
 	t->tags[w] = hash;
 	t->ctr[w].bytes = len;
 	t->ctr[w].packets = 1;
 	t->keys[w] = *key;
 	t->held++;
+	return true;
+}
+
+bool nfsk_sah_sample(struct nfsk_sah *t, u32 base, u64 hash,
+		     const struct nfsk_flow_key *key, u32 len)
+{
+	/* memoryless: the next gap starts afresh at the end of this packet */
+	t->left = nfsk_sah_exp_fx(t);
+	t->misses--;	/* the fast path counted it as a miss */
+	if (!nfsk_sah_install(t, base, hash, key, len)) {
+		t->full++;
+		return false;
+	}
 	t->admitted++;
+	return true;
+}
+
+bool nfsk_sah_hold(struct nfsk_sah *t, u64 hash,
+		   const struct nfsk_flow_key *key, u32 len)
+{
+	u32 base = (u32)(hash & t->set_mask) * NFSK_SAH_WAYS;
+
+	if (!nfsk_sah_install(t, base, hash, key, len))
+		return false;
+	t->misses--;	/* the fast path counted it as a miss */
+	t->forced++;
 	return true;
 }
 

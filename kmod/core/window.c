@@ -4,8 +4,9 @@
  *
  * At window close every CPU's bank of the old epoch is folded into one
  * record: totals and protocol/family counts are summed exactly, the CMS
- * rows are added cell by cell into the window CMS (Count-Min is linear, so
- * the sum of per-CPU sketches is the sketch of the whole stream), the
+ * rows are added cell by cell into the window CMS, widened from the banks'
+ * narrow cells (Count-Min is linear, so the sum of per-CPU sketches is the
+ * sketch of the whole stream; lcms.c: the overflow rule), the
  * histograms are added before the entropy is taken (entropy is not
  * additive), and the Sample-and-Hold entries of all banks are merged by
  * flow hash (a flow that moved between CPUs is held in several banks) before
@@ -116,6 +117,7 @@ void nfsk_fold_bank(struct nfsk_fold *f, const struct nfsk_bank *b)
 	win->sah.misses += t->misses;
 	win->sah.admitted += t->admitted;
 	win->sah.full += t->full;
+	win->sah.forced += t->forced;
 	win->sah.held += t->held;
 	win->sah.capacity += t->entries;
 	if (f->first || t->held > f->max_held)
@@ -124,7 +126,7 @@ void nfsk_fold_bank(struct nfsk_fold *f, const struct nfsk_bank *b)
 		win->sah.p_fx = t->p_fx;
 	f->first = false;
 
-	nfsk_cms_merge(f->wcms, &b->cms);
+	nfsk_lcms_fold(f->wcms, &b->lcms);
 	nfsk_hsum_add(&f->src, &b->src);
 	nfsk_hsum_add(&f->dst, &b->dst);
 	/* held bytes are in no bank's CMS: add them, rows = whole stream */

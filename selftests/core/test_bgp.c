@@ -257,6 +257,73 @@ TEST(reconnect_after_reset_starts_afresh)
 }
 
 /*
+ * The same ends connect again with no RST or FIN seen (a peer restarted,
+ * its RST lost): the pure SYN starts the session afresh, so the new
+ * connection's data below the old highest end are not retransmissions.
+ */
+TEST(syn_on_live_session_starts_afresh)
+{
+	struct nfsk_bgp_bucket *b = calloc(1, sizeof(*b));
+	struct nfsk_bgp_sess *s;
+
+	s = feed(b, true, 5000, 0, NFSK_TCP_SYN, SEC);
+	feed(b, false, 70000, 0, NFSK_TCP_SYN | NFSK_TCP_ACK, SEC);
+	feed(b, true, 5001, KA, NFSK_TCP_ACK, SEC);
+	feed(b, false, 70001, KA, NFSK_TCP_ACK, SEC);
+	EXPECT_EQ(0, s->closed);
+	EXPECT_EQ(4U, s->segments);
+	/* new ISNs, both below the old highest ends */
+	EXPECT_EQ(s, feed(b, true, 100, 0, NFSK_TCP_SYN, 2 * SEC));
+	EXPECT_EQ(1U, s->segments);
+	feed(b, false, 900, 0, NFSK_TCP_SYN | NFSK_TCP_ACK, 2 * SEC);
+	feed(b, true, 101, KA, NFSK_TCP_ACK, 2 * SEC);
+	feed(b, false, 901, KA, NFSK_TCP_ACK, 2 * SEC);
+	feed(b, true, 101 + KA, KA, NFSK_TCP_ACK, 3 * SEC);
+	EXPECT_EQ(5U, s->segments);
+	EXPECT_EQ(0U, s->retrans);
+	/* the SYN of that handshake again, now that data moved on: a new one */
+	feed(b, true, 100, 0, NFSK_TCP_SYN, 4 * SEC);
+	EXPECT_EQ(1U, s->segments);
+	EXPECT_EQ(0U, s->retrans);
+	free(b);
+}
+
+/* A SYN retransmitted after the SYN-ACK came is a retransmission. */
+TEST(syn_retransmitted_in_handshake)
+{
+	struct nfsk_bgp_bucket *b = calloc(1, sizeof(*b));
+	struct nfsk_bgp_sess *s;
+
+	s = feed(b, true, 5000, 0, NFSK_TCP_SYN, SEC);
+	feed(b, false, 70000, 0, NFSK_TCP_SYN | NFSK_TCP_ACK, SEC);
+	feed(b, true, 5000, 0, NFSK_TCP_SYN, 2 * SEC);
+	EXPECT_EQ(3U, s->segments);
+	EXPECT_EQ(1U, s->retrans);
+	free(b);
+}
+
+/* BGP_GET's state: reset over closed over silent over open. */
+TEST(state_for_the_listing)
+{
+	struct nfsk_bgp_bucket *b = calloc(1, sizeof(*b));
+	struct nfsk_bgp_verdict v;
+	struct nfsk_bgp_sess *s;
+
+	s = feed(b, true, 1, KA, NFSK_TCP_ACK, SEC);
+	EXPECT_EQ((u32)NFSKETCH_BGP_STATE_OPEN, nfsk_bgp_state(s));
+	/* quiet 7 s > 6.003 s */
+	EXPECT_EQ((u32)NFSK_BGP_SILENT, nfsk_bgp_close(s, &cfg9, 8 * SEC, &v));
+	EXPECT_EQ((u32)NFSKETCH_BGP_STATE_SILENT, nfsk_bgp_state(s));
+	feed(b, true, 1 + KA, KA, NFSK_TCP_ACK, 9 * SEC);
+	EXPECT_EQ((u32)NFSKETCH_BGP_STATE_OPEN, nfsk_bgp_state(s));
+	feed(b, true, 1 + 2 * KA, 0, NFSK_TCP_FIN | NFSK_TCP_ACK, 9 * SEC);
+	EXPECT_EQ((u32)NFSKETCH_BGP_STATE_CLOSED, nfsk_bgp_state(s));
+	feed(b, false, 7, 0, NFSK_TCP_RST, 9 * SEC);
+	EXPECT_EQ((u32)NFSKETCH_BGP_STATE_RESET, nfsk_bgp_state(s));
+	free(b);
+}
+
+/*
  * 4 retransmissions every window: the baseline (x256, weight 1/8, floored)
  * runs 0, 128, 240, 338, 423, 498, 563: 4 x 256 = 1024 is more than twice
  * it for the first 6 windows only, then steady loss raises nothing; after

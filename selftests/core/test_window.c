@@ -254,7 +254,7 @@ TEST(bank_clear_and_p)
 	nfsk_bank_clear(&r.bank[0]);
 	ASSERT_EQ(0UL, r.bank[0].packets);
 	ASSERT_EQ(0U, r.bank[0].sah.held);
-	ASSERT_EQ(0UL, r.bank[0].cms.total_packets);
+	ASSERT_EQ(0UL, r.bank[0].lcms.total_packets);
 	ASSERT_EQ(~0U, r.bank[0].sah.p_fx);
 	r.g.topk = 33;
 	ASSERT_FALSE(nfsk_geom_ok(&r.g));

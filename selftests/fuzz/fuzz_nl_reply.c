@@ -2,7 +2,7 @@
 /*
  * fuzz_nl_reply.c - libFuzzer target for the CLI's parsing of the kernel's
  * replies and events: the libmnl callbacks of config, windows, stats,
- * routes, query, top, sketch, monitor, watch and stats --prometheus, fed
+ * routes, bgp, query, top, sketch, monitor, watch and stats --prometheus, fed
  * one generic netlink message each, as nfsk_nl_talk() would hand it over.
  *
  * The callbacks are static: this file includes the CLI's sources (main()
@@ -15,6 +15,7 @@
 #define main nfsk_cli_main
 #include "../../userspace/nfsketch/main.c"
 #undef main
+#include "../../userspace/nfsketch/bgp.c"
 #include "../../userspace/nfsketch/config.c"
 #include "../../userspace/nfsketch/enable.c"
 #include "../../userspace/nfsketch/fmt.c"
@@ -49,7 +50,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 enum { T_CONFIG, T_WINDOWS, T_STATS, T_ROUTES, T_QUERY, T_TOP, T_SKETCH,
        T_MONITOR, T_PROM_STATS, T_PROM_WINDOW, T_WATCH_STATS,
-       T_WATCH_WINDOW, T_WATCH_TOP, T_WATCH_CONFIG, T_NEST_VALUES, T_MAX };
+       T_WATCH_WINDOW, T_WATCH_TOP, T_WATCH_CONFIG, T_NEST_VALUES, T_BGP, T_MAX };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -92,6 +93,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	case T_ROUTES:
 		routes_cb(nlh, &c);
+		break;
+	case T_BGP:
+		bgp_cb(nlh, &c);
 		break;
 	case T_QUERY:
 		query_cb(nlh, &c);

@@ -16,6 +16,7 @@ def enums():
     text = open(HDR).read()
     vals = {}
     for body in re.findall(r"enum \w+ \{(.*?)\};", text, re.S):
+        body = re.sub(r"/\*.*?\*/", "", body, flags=re.S)
         n = 0
         for line in body.splitlines():
             line = re.sub(r"/\*.*?\*/", "", line).strip().rstrip(",")
@@ -119,10 +120,20 @@ def alert():
                 nest(a("ALERT_FLOW"), *[]), nest(a("ALERT_ROUTE")))
 
 
+def bgp(fam=2, src=V4, dst=V4):
+    return nest(a("BGP"), u8(a("BGP_FAMILY"), fam), attr(a("BGP_SRC"), src),
+                u16(a("BGP_SPORT"), 40000), attr(a("BGP_DST"), dst),
+                u16(a("BGP_DPORT"), 179), u8(a("BGP_STATE"), 1),
+                u64(a("BGP_SEGMENTS"), 120), u64(a("BGP_RETRANS"), 3),
+                u32(a("BGP_WIN_RETRANS"), 1), u32(a("BGP_BASELINE"), 0),
+                u32(a("BGP_WIN_RST"), 0), u32(a("BGP_WIN_FIN"), 0),
+                u64(a("BGP_AGE_MS"), 1500), u64(a("BGP_SRC_DATA_AGE_MS"), 2500))
+
+
 # selectors: the order of the enum in fuzz_nl_reply.c
 T = dict(config=0, windows=1, stats=2, routes=3, query=4, top=5, sketch=6,
          monitor=7, prom_stats=8, prom_window=9, watch_stats=10,
-         watch_window=11, watch_top=12, watch_config=13, nest_values=14)
+         watch_window=11, watch_top=12, watch_config=13, nest_values=14, bgp=15)
 CMD = {k[len("NFSKETCH_CMD_"):]: v for k, v in E.items() if k.startswith("NFSKETCH_CMD_")}
 
 seeds = {
@@ -136,6 +147,7 @@ seeds = {
     "top": [window(False) + flow() + flow(10, V6, V6)],
     "watch_top": [window(False) + flow()],
     "sketch": [sketch(0), sketch(1)],
+    "bgp": [bgp(), bgp(10, V6, V6)],
 }
 
 os.makedirs(OUT + "/fuzz_nl_reply", exist_ok=True)

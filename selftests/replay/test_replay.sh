@@ -210,9 +210,9 @@ assert list(s) == ["window_id", "depth", "width", "key_fingerprint", "rows", "to
 assert re.fullmatch("[0-9a-f]{16}", s["key_fingerprint"]), s["key_fingerprint"]
 k = lambda f: (f["src"], f["dst"], f["proto"], f["sport"], f["dport"], f["packets"], f["bytes"])
 assert sorted(map(k, s["top"])) == sorted(map(k, w["top"])) and s["top"], (s["top"], w["top"])
-assert (s["window_id"], s["depth"], s["width"]) == (4, 4, 2048), (s["window_id"], s["depth"], s["width"])
+assert (s["window_id"], s["depth"], s["width"]) == (4, 2, 8192), (s["window_id"], s["depth"], s["width"])
 for i, r in enumerate(s["rows"]):
-    assert r["row"] == i and len(r["packets"]) == 2048 and len(r["bytes"]) == 2048
+    assert r["row"] == i and len(r["packets"]) == 8192 and len(r["bytes"]) == 8192
     assert sum(r["packets"]) == w["packets"] - w["truncated"], (sum(r["packets"]), w["packets"])
     assert sum(r["bytes"]) == w["bytes"], (sum(r["bytes"]), w["bytes"])
 ' "$tmp/sketch.json" "$tmp/eth.json"
@@ -229,7 +229,7 @@ sys.exit(not (s["depth"] == 2 and s["width"] == 64 and len(s["rows"]) == 2 and l
 check "another key gives another sketch" bash -c '! cmp -s "$1" "$2"' _ "$tmp/sketch.json" "$tmp/sketch.key2.json"
 "$NFSK" replay "$tmp/eth.pcap" --key "$KEY" --window-ms 1000 --sketch >"$tmp/sketch.txt"
 check "--sketch text: header and 2 lines per row" \
-	bash -c 'head -1 "$1" | grep -q "^window 4 depth 4 width 2048 key fingerprint [0-9a-f]\{16\}$" && [ $(wc -l <"$1") -eq 9 ]' _ "$tmp/sketch.txt"
+	bash -c 'head -1 "$1" | grep -q "^window 4 depth 2 width 8192 key fingerprint [0-9a-f]\{16\}$" && [ $(wc -l <"$1") -eq 5 ]' _ "$tmp/sketch.txt"
 "$NFSK" -j replay "$tmp/eth.pcap" --window-ms 1000 --key random >"$tmp/eth.rand.json"
 check "--key random: same totals" py "$CHECK_ORACLE" "$tmp/eth.oracle" "$tmp/eth.rand.json"
 "$NFSK" -j replay "$tmp/eth.pcap" --window-ms 1000 --key random >"$tmp/eth.rand2.json"
@@ -566,6 +566,237 @@ sys.exit(not (len(wins) == 24 and not bad and flagged == [(22, "protocol", 186),
 check "route series text: protocols and tables by name, the storm marked" \
 	grep -q "route events by protocol: kernel 5, bgp 80 ROUTE_CHURN, static 1, 20 0, 21 0, 22 0, 23 0, 24 0, other 0" "$tmp/rseries.out"
 check "route series text: tables" grep -q "route events by table: main 6, 100 80 ROUTE_CHURN, 1000 0" "$tmp/rseries.out"
+
+# ---- ROUTE_MORE_SPECIFIC in --routes: the core's rule, an oracle of its own --
+# Covers: a /24 and a /16 over it (bgp, one next hop); adds under them with
+# another next hop or protocol, or the same; a cover in another table, a /0,
+# a prefix already present (a replace). The oracle below walks the same
+# file with the definition (more_spec.h): at an add of a prefix not present
+# (not "base"), the longest present prefix of the same family and table
+# with length 1..plen-1 containing it is the cover; a flag when its
+# (via, dev) or protocol differ.
+python3 - "$tmp/ms.txt" "$tmp/ms-oracle.json" <<'PY'
+import ipaddress, json, sys
+T = 1700000000 * 10**9
+s = lambda x: T + int(round(x * 1e9))
+ev = [(s(0), "base default via 192.0.2.1 dev 2 proto static"),
+      (s(0), "base 10.50.0.0/16 via 192.0.2.1 dev 2 proto bgp"),
+      (s(0), "base 10.50.0.0/24 via 192.0.2.1 dev 2 proto bgp"),
+      (s(0), "base 10.70.0.0/24 via 192.0.2.1 dev 2 proto bgp"),
+      (s(0), "base 2001:db8:50::/48 via fe80::1 dev 2 proto bgp"),
+      (s(1.5), "add 10.50.0.0/25 via 192.0.2.66 dev 2 proto bgp"),       # nexthop, under the /24
+      (s(2.5), "add 10.50.0.128/25 via 192.0.2.1 dev 2 proto bgp"),      # same: none
+      (s(3.5), "add 10.50.1.0/24 via 192.0.2.1 dev 2 proto static"),     # protocol, under the /16
+      (s(4.5), "add 2001:db8:50:1::/64 via fe80::2 dev 2 proto bgp"),    # nexthop, IPv6
+      (s(5.5), "add 10.60.0.0/25 via 192.0.2.66 dev 2 proto bgp"),       # no cover but the /0
+      (s(6.5), "add 10.50.0.0/25 via 192.0.2.77 dev 2 proto bgp"),       # present: a replace
+      (s(7.5), "add 10.70.0.0/25 via 192.0.2.66 dev 2 proto bgp table 100"),  # cover in main only
+      (s(8.5), "add 128.0.0.0/1 via 192.0.2.66 dev 2 proto bgp"),        # only the /0 above
+      (s(9.5), "del 10.50.0.0/24"),
+      (s(10.5), "add 10.50.0.0/26 via 192.0.2.9 dev 3 proto bgp"),       # under the /25 now
+      (s(11.5), "add 10.50.2.0/23 via 192.0.2.1 dev 2 proto bgp")]       # same as the /16: none
+with open(sys.argv[1], "w") as f:
+    for t, l in ev:
+        f.write("%d %s\n" % (t, l))
+present, flags = {}, []
+for t, l in ev:
+    w = l.split()
+    op, net = w[0], ipaddress.ip_network("0.0.0.0/0" if w[1] == "default" else w[1])
+    kw = dict(zip(w[2::2], w[3::2]))
+    table = kw.get("table", "254")
+    key = (net.version, table, net)
+    hop = ((kw.get("via"), kw.get("dev")), kw.get("proto", "boot"))
+    if op == "del":
+        present.pop(key, None)
+        continue
+    if op == "add" and key not in present:
+        covers = [k for k in present if k[0] == net.version and k[1] == table and
+                  0 < k[2].prefixlen < net.prefixlen and net.subnet_of(k[2])]
+        if covers:
+            c = max(covers, key=lambda k: k[2].prefixlen)
+            nh, pr = present[c][0] != hop[0], present[c][1] != hop[1]
+            if nh or pr:
+                flags.append(dict(window=(t - T) // 10**9 + 1, prefix=str(net),
+                                  cover=str(c[2]), nexthop=nh, protocol=pr))
+    present[key] = hop
+json.dump(flags, open(sys.argv[2], "w"))
+print("# oracle: %d more-specifics: %s" % (len(flags), flags))
+PY
+"$NFSK" -j replay --routes "$tmp/ms.txt" --window-ms 1000 >"$tmp/ms.json" 2>"$tmp/ms.err"
+check "--routes, more-specifics: exit 0" test $? -eq 0
+check "--routes: ROUTE_MORE_SPECIFIC in exactly the oracle's windows, with its prefix, cover and reasons (4 of 11 adds)" py '
+import json, sys
+r = json.load(open(sys.argv[1])); want = json.load(open(sys.argv[2]))
+got = []
+for w in r["windows"]:
+    for x in w.get("reasons", []):
+        if x["flag"] == "ROUTE_MORE_SPECIFIC":
+            got.append(dict(window=w["id"], prefix=x["prefix"], cover=x["cover"],
+                            nexthop=x["nexthop_differs"], protocol=x["protocol_differs"]))
+    if ("ROUTE_MORE_SPECIFIC" in w.get("flag_names", [])) != any(g["window"] == w.get("id") for g in want):
+        print("window %s: flag %s" % (w.get("id"), w.get("flag_names"))); sys.exit(1)
+print("got", got)
+sys.exit(not (got == want and len(want) == 4 and r["summary"]["routes"]["more_specifics"] == 4))' "$tmp/ms.json" "$tmp/ms-oracle.json"
+"$NFSK" replay --routes "$tmp/ms.txt" --window-ms 1000 >"$tmp/ms.out" 2>&1
+check "--routes text: the more-specific, its cover and why" grep -q "ROUTE_MORE_SPECIFIC: 10.50.0.0/25 table 254 proto bgp, under 10.50.0.0/24 proto bgp, next hop differs" "$tmp/ms.out"
+"$NFSK" -j replay --routes "$tmp/ms.txt" --window-ms 1000 --more-specific 0 >"$tmp/ms0.json"
+check "--more-specific 0: no ROUTE_MORE_SPECIFIC" py 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(any("ROUTE_MORE_SPECIFIC" in w.get("flag_names",[]) for w in r["windows"]) or r["summary"]["routes"]["more_specifics"] != 0)' "$tmp/ms0.json"
+
+# ---- BGP sessions in a capture: the core's tracker, an oracle of its own ---
+# A generated capture (Ethernet): an IPv4 session 10.0.0.1:40000 ->
+# 10.0.0.2:179 and an IPv6 one [2001:db8::1]:40001 -> [2001:db8::2]:179,
+# handshake, then a 19-byte KEEPALIVE from each end every 250 ms; IPv4:
+# 5 segments sent again in window 11 and 2 in window 13, a RST from 179 in
+# window 16, then silence; IPv6: data until 5.0 s / 5.1 s, then silence;
+# a UDP packet every 250 ms besides. Hold 3000 ms, silence 667 per mille
+# (limit 2001 ms), retrans_min 3. The oracle walks the segments it wrote
+# with the definitions (bgp.h): per direction the highest end seq + len
+# (+ SYN, FIN); a segment with sequence space whose end is not after it is
+# a retransmission; flags at each window close (t0 + id seconds): retrans
+# >= 3 and 256 * retrans > 2 * baseline (EWMA 1/8, x256, floored), a RST,
+# a direction with data silent for more than 2001 ms (once).
+python3 - "$tmp/bgp.pcap" "$tmp/bgp-oracle.json" <<'PY'
+import ipaddress, json, struct, sys
+T0 = 1700000000
+def csum(b):
+    b += b"\0" * (len(b) % 2)
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+def tcp(sp, dp, seq, flags, n):
+    return struct.pack("!HHIIBBHHH", sp, dp, seq, 1, 5 << 4, flags, 65535, 0, 0) + b"\xff" * n
+def ip4(s, d, pl):
+    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(pl), 0, 0, 64, 6, 0,
+                    ipaddress.ip_address(s).packed, ipaddress.ip_address(d).packed)
+    return h[:10] + struct.pack("!H", csum(h)) + h[12:] + pl
+def ip6(s, d, pl):
+    return struct.pack("!IHBB16s16s", 0x60000000, len(pl), 6, 64,
+                       ipaddress.ip_address(s).packed, ipaddress.ip_address(d).packed) + pl
+def udp4():
+    pl = struct.pack("!HHHH", 5000, 6000, 12, 0) + b"\0" * 4
+    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(pl), 0, 0, 64, 17, 0,
+                    bytes([10, 9, 0, 1]), bytes([10, 9, 0, 2]))
+    return h[:10] + struct.pack("!H", csum(h)) + h[12:] + pl
+S, F, R, A = 0x02, 0x01, 0x04, 0x10
+V4 = ("10.0.0.1", 40000, "10.0.0.2", 179)
+V6 = ("2001:db8::1", 40001, "2001:db8::2", 179)
+pk = []      # (t, session, from_a, seq, flags, len)
+nxt = {}
+def seg(t, sess, a, flags, n, seq=None):
+    k = (sess, a)
+    if seq is None:
+        seq = nxt[k]
+        nxt[k] = (seq + n + (1 if flags & (S | F) else 0)) % 2**32
+    pk.append((t, sess, a, seq, flags, n))
+for sess, isn_a, isn_b in ((V4, 1000, 5000), (V6, 2**32 - 30, 9000)):   # IPv6 wraps
+    nxt[(sess, True)], nxt[(sess, False)] = isn_a, isn_b
+    seg(0.0, sess, True, S, 0)
+    seg(0.001, sess, False, S | A, 0)
+    seg(0.002, sess, True, A, 0)
+sent4 = []
+for i in range(1, 64):   # IPv4 keepalives until 15.75 s
+    t = i * 0.25
+    sent4.append(nxt[(V4, True)])
+    seg(t, V4, True, A, 19)
+    seg(t + 0.01, V4, False, A, 19)
+    if i == 41:          # 10.25 s: the last 5 again
+        for q in sent4[-6:-1]:
+            seg(t + 0.1, V4, True, A, 19, q)
+    if i == 49:          # 12.25 s: 2 again
+        for q in sent4[-3:-1]:
+            seg(t + 0.1, V4, True, A, 19, q)
+seg(15.9, V4, False, R, 0)
+for i in range(1, 21):   # IPv6 until 5.0 / 5.1 s
+    seg(i * 0.25, V6, True, A, 19)
+    seg(i * 0.25 + (0.1 if i == 20 else 0.02), V6, False, A, 19)
+bg = [i * 0.25 + 0.125 for i in range(80)]
+# the oracle
+HOLD, LIMIT, RMIN, W = 3.0, 3.0 * 667 / 1000, 3, 20
+flags = []
+st = {}
+def close(t):
+    for sess, x in st.items():
+        r = x["win"]
+        if r >= RMIN and r * 256 > 2 * x["base"]:
+            flags.append(dict(window=round(t), reason="retrans", family=4 if sess is V4 else 6, value=r))
+        if x["rst"]:
+            flags.append(dict(window=round(t), reason="reset", family=4 if sess is V4 else 6, value=x["rst"]))
+        if not x["closed"]:
+            q = [t - x["last"][a] for a in (True, False) if a in x["last"] and not x["silent"].get(a)]
+            q = [v for v in q if v > LIMIT]
+            for a in (True, False):
+                if a in x["last"] and t - x["last"][a] > LIMIT:
+                    x["silent"][a] = True
+            if q:
+                flags.append(dict(window=round(t), reason="silent", family=4 if sess is V4 else 6,
+                                  value=int(round(max(q) * 1000))))
+        x["base"] = min((r * 256 + x["base"] * 7) >> 3, 2**32 - 1)
+        x["win"] = x["rst"] = 0
+events = sorted([(t, 0, p) for p in pk for t in [p[0]]], key=lambda e: e[0])
+wnext = 1
+for t, _, (tt, sess, a, seq, fl, n) in events:
+    while t >= wnext:
+        close(wnext); wnext += 1
+    x = st.setdefault(sess, dict(win=0, base=0, rst=0, closed=False, end={}, last={}, silent={}))
+    span = n + (1 if fl & (S | F) else 0)
+    end = (seq + span) % 2**32
+    if span:
+        e = x["end"].get(a)
+        if e is not None and ((end - e) % 2**32 == 0 or (end - e) % 2**32 >= 2**31):
+            x["win"] += 1
+        else:
+            x["end"][a] = end
+            if n:
+                x["last"][a] = t
+                x["silent"][a] = False
+    if fl & R:
+        x["rst"] += 1
+        x["closed"] = True
+while wnext <= W:
+    close(wnext); wnext += 1
+# the capture, Ethernet
+recs = []
+for t, sess, a, seq, fl, n in pk:
+    s, sp, d, dp = sess if a else (sess[2], sess[3], sess[0], sess[1])
+    l3 = (ip4 if sess is V4 else ip6)(s, d, tcp(sp, dp, seq, fl, n))
+    recs.append((t, b"\2\0\0\0\0\2\2\0\0\0\0\1" + (b"\x08\x00" if sess is V4 else b"\x86\xdd") + l3))
+for t in bg:
+    recs.append((t, b"\2\0\0\0\0\2\2\0\0\0\0\1\x08\x00" + udp4()))
+recs.sort(key=lambda r: r[0])
+with open(sys.argv[1], "wb") as f:
+    f.write(struct.pack("<IHHiIII", 0xa1b23c4d, 2, 4, 0, 0, 65535, 1))
+    for t, d in recs:
+        ns = int(round(t * 1e9))
+        d += b"\0" * max(0, 60 - len(d))
+        f.write(struct.pack("<IIII", T0 + ns // 10**9, ns % 10**9, len(d), len(d)) + d)
+json.dump(dict(flags=flags, segments=len(pk)), open(sys.argv[2], "w"))
+print("# oracle: %d segments, flags %s" % (len(pk), flags))
+PY
+replay "$tmp/bgp.pcap" --bgp-hold-ms 3000 --bgp-silence-permille 667 --bgp-retrans-min 3 >"$tmp/bgp.json"
+check "BGP capture: BGP_SESSION reasons exactly the oracle's (retrans in window 11, not 13; reset; IPv6 silent once), every segment accounted" py '
+import json, sys
+r = json.load(open(sys.argv[1])); o = json.load(open(sys.argv[2]))
+got = []
+for w in r["windows"]:
+    rs = [x for x in w.get("reasons", []) if x["flag"] == "BGP_SESSION"]
+    for x in rs:
+        got.append(dict(window=w["id"], reason=x["reason"], family=x["family"], value=x["value"]))
+    if bool(rs) != ("BGP_SESSION" in w.get("flag_names", [])):
+        print("window %s: reasons %s, flags %s" % (w["id"], rs, w["flag_names"])); sys.exit(1)
+key = lambda x: (x["window"], x["family"], x["reason"])
+print("got", sorted(got, key=key)); print("want", sorted(o["flags"], key=key))
+b = r["summary"]["bgp"]
+print("summary", b)
+kinds = sorted(set(x["reason"] for x in o["flags"]))
+sys.exit(not (sorted(got, key=key) == sorted(o["flags"], key=key) and
+              kinds == ["reset", "retrans", "silent"] and
+              b["segments"] == o["segments"] and b["untracked"] == 0 and b["header_cut"] == 0))' "$tmp/bgp.json" "$tmp/bgp-oracle.json"
+"$NFSK" replay "$tmp/bgp.pcap" --window-ms 1000 --bgp-hold-ms 3000 >"$tmp/bgp.out"
+check "BGP capture text: the retransmissions, the reset and the silence" bash -c '
+grep -q "BGP_SESSION: 10.0.0.1:40000 -> 10.0.0.2:179, segments .*: retrans 5 (baseline 0)" "$1" &&
+grep -q "BGP_SESSION: 10.0.0.1:40000 -> 10.0.0.2:179, segments .*: reset 1" "$1" &&
+grep -q "BGP_SESSION: \[2001:db8::1\]:40001 -> \[2001:db8::2\]:179, segments .*: silent " "$1"' _ "$tmp/bgp.out"
 
 # ---- errors and usage ------------------------------------------------------
 check "missing file: exit 1" rc_is 1 "$NFSK" replay "$tmp/nonexistent.pcap"

@@ -245,7 +245,20 @@ def run(out, op, arg):
     # every built-in one), so walk N down from the total count of the
     # operation, and stop once TAIL_STOP faults in a row after the module's
     # hit the kernel's own allocations.
+    #
+    # Scan mode (netns: NFSK_FAULT_SCAN=S): the module's pernet init runs
+    # among the subsystems', before the devices' (the loopback's are many),
+    # so it is neither first nor last: every S-th N from the total down
+    # finds where the module's allocations are, then every N from S below
+    # the lowest such hit to S above the highest.
     tail = os.environ.get("NFSK_FAULT_TAIL") == "1"
+    scan = int(os.environ.get("NFSK_FAULT_SCAN", "0"))
+    if scan:
+        tail = True
+    todo = None
+    fine = False
+    hits = []
+    tried_n = set()
     total = None
     streak = 0
     seen_mod = False
@@ -256,7 +269,29 @@ def run(out, op, arg):
         if tried > MAX_N:
             report(False, "%s: more than %d faults" % (op, MAX_N))
             break
-        if tail:
+        if scan and total is not None:
+            if todo is None:
+                todo = list(range(total, 0, -scan))
+            if not todo:
+                # every n within S of a hit, again while hits widen it
+                if hits:
+                    lo, hi = max(1, min(hits) - scan + 1), min(total, max(hits) + scan - 1)
+                    todo = [m for m in range(hi, lo - 1, -1) if m not in tried_n]
+                    if todo:
+                        print("# %s: the module's allocations seen between n=%d and n=%d of %d; "
+                              "every n from %d to %d" % (op, min(hits), max(hits), total, lo, hi), flush=True)
+                elif not fine:
+                    report(False, "%s: no fault of every %d-th of %d allocations hit nfsketch"
+                           % (op, scan, total))
+                fine = True
+            if not todo:
+                print("# %s: scan done, %d of %d allocations tried" % (op, len(tried_n), total), flush=True)
+                break
+            n = todo.pop(0)
+            tried_n.add(n)
+        elif scan:
+            n = BIG
+        elif tail:
             n = BIG if total is None else (total if n == BIG else n - 1)
             if n < 1 or (seen_mod and streak >= TAIL_STOP):
                 print("# %s: tail walk stopped at n=%d of %s" % (op, n, total), flush=True)
@@ -361,10 +396,14 @@ def run(out, op, arg):
         st = sites(logs)
         if not injected:
             if tail and total is not None:
-                # the count drifted by one: nothing failed, and a module
-                # that loaded must go before the next try (else EEXIST)
+                # the count drifted (the first insmod allocates more than
+                # the next ones): nothing failed, and a module that loaded
+                # must go before the next try (else EEXIST); go on from
+                # this try's own count, not one by one down to it
                 if op == "insmod" and module_loaded():
                     os.system("rmmod nfsketch")
+                if not scan:
+                    n = min(n, n - left + 1)
                 continue
             report(err == 0, "%s: completes when the %d-th allocation is not reached (%s, %d allocations)"
                    % (op, n, ename(err), n - left))
@@ -380,6 +419,7 @@ def run(out, op, arg):
             n_module += 1
             seen_mod = True
             streak = 0
+            hits.append(n)
         elif seen_mod:
             streak += 1
         bad = []

@@ -282,10 +282,12 @@ def run_perm(mode):
         ("QUERY", CMD_QUERY, good_flow(), False),
         ("SKETCH_GET", CMD_SKETCH_GET, b"", True),
         ("ROUTE_GET", CMD_ROUTE_GET, b"", True),
+        ("BGP_GET", CMD_BGP_GET, b"", True),
         ("CONFIG_SET", CMD_CONFIG_SET, nest(A_CONFIG, u32(CFG_WINDOW_MS, 1000)), False),
         ("RESET", CMD_RESET, b"", False)]
     for name, cmd, payload, dump in admin:
-        if allow and cmd in (CMD_ROUTE_GET, CMD_CONFIG_SET, CMD_RESET):
+        if allow and cmd in (CMD_ROUTE_GET, CMD_BGP_GET, CMD_CONFIG_SET,
+                             CMD_RESET):
             expect(nl, "%s allowed in its own user namespace" % name, cmd,
                    payload, dump, err=0)
         elif allow:

@@ -1,4 +1,5 @@
 #!/bin/bash
+# vm-timeout: 900
 # BGP session health from the data path: two bird2 peers (AS 65001 in A,
 # AS 65002 in B, passive) over IPv4 and IPv6, eBGP multihop through a
 # router namespace R whose hooks see their TCP segments; hold 9 s,
@@ -12,7 +13,12 @@
 #     the FINs bird sends then give closed;
 #  3. `birdc restart` of the re-established IPv4 session: BGP_SESSION with
 #     reason closed or reset for that connection.
-# Oracle: bird's own view, `birdc show protocols`, polled.
+#  4. `nfsketch bgp` in R lists the established connections (from `ss` in
+#     A) with the bird peers' addresses, state open, and as many segments
+#     as A and B sent on them (nft counters per connection in their output
+#     hooks, read before and after the listing: before <= listed <= after).
+# Oracle: bird's own view, `birdc show protocols`, polled; `ss` and nft
+# counters in the peers.
 . "$(dirname "$0")/lib.sh"
 
 load_module || { not_ok "insmod"; tap_done; exit 1; }
@@ -81,6 +87,25 @@ CONF
 }
 bird_conf a 10.61.1.1 10.61.1.1 fd61:1::1 65001 10.61.2.2 fd61:2::2 65002 ""
 bird_conf b 10.61.2.2 10.61.2.2 fd61:2::2 65002 10.61.1.1 fd61:1::1 65001 "passive on;"
+# per connection, by A's port: the segments A and B send on it (output
+# hook: every segment once, before R's hooks see it)
+count_conf() {	# count_conf V4-DST V6-DST A-PORT-MATCH
+	cat <<NFT
+table inet nfsk_cnt {
+	set s4 { type inet_service; flags dynamic; counter; }
+	set s6 { type inet_service; flags dynamic; counter; }
+	chain out {
+		type filter hook output priority 0;
+		ip daddr $1 tcp $3 179 add @s4 { tcp ${4} }
+		ip6 daddr $2 tcp $3 179 add @s6 { tcp ${4} }
+	}
+}
+NFT
+}
+count_conf 10.61.2.2 fd61:2::2 dport sport | ip netns exec "$a" nft -f -
+check "nft counters in A" test "${PIPESTATUS[1]}" = 0
+count_conf 10.61.1.1 fd61:1::1 sport dport | ip netns exec "$b" nft -f -
+check "nft counters in B" test "${PIPESTATUS[1]}" = 0
 for n in a b; do
 	ns=$a
 	[ $n = b ] && ns=$b
@@ -135,6 +160,59 @@ check_eq "clean: no BGP_SESSION alert" "" "$(alerts "$w0")"
 check_eq "clean: no window flagged BGP_SESSION" 0 "$(flagged_after "$w0")"
 check_eq "stats: two sessions tracked" 2 "$(nsr -j stats | jq -r .bgp_sessions)"
 
+# the connections now up, by A's port (old ones may still send their FIN
+# as the blackhole lifts: they are other connections)
+port_of() {
+	ip netns exec "$a" ss -Htn state established "dst $1" |
+		awk '{ print $3 }' | sed 's/.*://' | head -n 1
+}
+# sent F P: segments A plus B sent on the IPv(F) connection of A's port P
+sent() {
+	local n c t=0
+	for n in $a $b; do
+		c=$(ip netns exec "$n" nft -j list set inet nfsk_cnt "s$1" |
+			jq --argjson p "$2" '[.nftables[].set.elem // [] | .[].elem |
+				select(.val == $p) | .counter.packets] | add // 0')
+		t=$((t + c))
+	done
+	echo "$t"
+}
+# listed F P FIELD [FILE]: FIELD of the IPv(F) session on A's port P in
+# `bgp -j` (now, or as FILE holds it)
+listed() {
+	if [ -n "${4:-}" ]; then cat "$4"; else nsr -j bgp; fi |
+		jq -r --argjson f "$1" --argjson p "$2" \
+		".[] | select(.family == \$f and (.sport == \$p or .dport == \$p)) | $3"
+}
+# 4. the listing: peers, state, segments bracketed by the nft counts
+p4=$(port_of 10.61.2.2)
+p6=$(port_of "[fd61:2::2]")
+check "ss: the connections' ports ($p4, $p6)" test -n "$p4" -a -n "$p6"
+nsr bgp | sed 's/^/# /'
+nsr -j bgp >"$tmp/bgp.json"
+check_eq "bgp: IPv4 session's peers are bird's" "10.61.1.1 10.61.2.2" \
+	"$(listed 4 "$p4" '"\(.src) \(.dst)"' "$tmp/bgp.json")"
+check_eq "bgp: IPv6 session's peers are bird's" "fd61:1::1 fd61:2::2" \
+	"$(listed 6 "$p6" '"\(.src) \(.dst)"' "$tmp/bgp.json")"
+check_eq "bgp: IPv4 session's ports" "$p4 179" \
+	"$(listed 4 "$p4" '"\(.sport) \(.dport)"' "$tmp/bgp.json")"
+check_eq "bgp: both sessions open, no retransmissions" "open 0 open 0" \
+	"$(echo $(listed 4 "$p4" '"\(.state) \(.retrans)"' "$tmp/bgp.json") \
+		$(listed 6 "$p6" '"\(.state) \(.retrans)"' "$tmp/bgp.json"))"
+check "bgp: last data from both ends within the silence limit (6 s)" test \
+	"$(listed 4 "$p4" '[.src_data_age_ms, .dst_data_age_ms] | max' "$tmp/bgp.json")" -lt 6000
+# bracketed F P: the listed segments between the counts before and after
+bracketed() {
+	local lo hi seg
+	lo=$(sent "$1" "$2")
+	seg=$(listed "$1" "$2" .segments)
+	hi=$(sent "$1" "$2")
+	echo "# IPv$1 port $2: sent before $lo, listed $seg, sent after $hi"
+	[ -n "$seg" ] && [ "$lo" -gt 10 ] && [ "$lo" -le "$seg" ] && [ "$seg" -le "$hi" ]
+}
+check "bgp: IPv4 segments = A's + B's (nft)" wait_for 30 bracketed 4 "$p4"
+check "bgp: IPv6 segments = A's + B's (nft)" wait_for 30 bracketed 6 "$p6"
+
 # 2. blackhole: the flag comes while bird still says Established.
 w1=$(open_id)
 t_bh=$(date +%s%N)
@@ -177,12 +255,6 @@ check "the window with the first alert is flagged BGP_SESSION" \
 ip netns exec "$r" nft delete table inet nfsk_bh
 check "bird: sessions Established again" wait_for 120 both_up
 wait_windows "$r" 3
-# the connections now up, by A's port (old ones may still send their FIN
-# as the blackhole lifts: they are other connections)
-port_of() {
-	ip netns exec "$a" ss -Htn state established "dst $1" |
-		awk '{ print $3 }' | sed 's/.*://' | head -n 1
-}
 p4=$(port_of 10.61.2.2)
 p6=$(port_of "[fd61:2::2]")
 check "ss: the new connections' ports ($p4, $p6)" test -n "$p4" -a -n "$p6"

@@ -45,13 +45,13 @@ NFT
 
 # A lower bound of one namespace's memory from its configuration alone:
 # two banks per CPU, each with a Count-Min of cms_width x cms_depth cells
-# of a u32 packet and a u64 byte counter.
+# of a u16 packet and a u32 byte counter (the banks' narrow light cells).
 cfg() { cat "/sys/kernel/nfsketch/$1"; }
 
 # ---- none ---------------------------------------------------------------
 load_module netns_monitor=none || { not_ok "insmod netns_monitor=none"; tap_done; exit 1; }
 check_eq "netns_monitor reads back" none "$(cat /sys/kernel/nfsketch/netns_monitor)"
-min_ns_bytes=$((2 * ncpu * $(cfg cms_width) * $(cfg cms_depth) * 12))
+min_ns_bytes=$((2 * ncpu * $(cfg cms_width) * $(cfg cms_depth) * 6))
 mem0=$(mem)
 a=$(make_ns a)
 b=$(make_ns b)

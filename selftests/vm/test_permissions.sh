@@ -62,6 +62,7 @@ refused query proto udp src 10.95.0.1 dst 10.95.0.2
 refused query --src 10.95.0.1
 refused sketch
 refused routes
+refused bgp
 refused config set window_ms=1000
 refused reset
 check_eq "the refused config set changed nothing" 500 \
@@ -105,7 +106,7 @@ fi
 cat >"$tmp/userns.sh" <<'INNER'
 N=$1
 echo "uid=$(id -u)"
-for cmd in routes "config set window_ms=1000" reset; do
+for cmd in routes bgp "config set window_ms=1000" reset; do
 	err=$($N $cmd 2>&1 >/dev/null)
 	rc=$?
 	echo "${cmd%% *}=$rc"
@@ -114,7 +115,7 @@ done
 echo "window_ms=$($N -j config get | jq .window_ms)"
 echo "packets=$($N -j stats | jq .packets)"
 # memory is the host's: larger than its defaults needs the initial namespace
-err=$($N config set cms_width=4096 2>&1 >/dev/null)
+err=$($N config set cms_width=16384 2>&1 >/dev/null)
 echo "grow=$?"
 echo "stderr of grow: $err"
 $N config set cms_width=1024 history=100 2>/dev/null
@@ -126,6 +127,7 @@ sed 's/^/# /' "$tmp/userns.out"
 field() { sed -n "s/^$1=//p" "$tmp/userns.out"; }
 check_eq "own userns: uid 0 inside" 0 "$(field uid)"
 check_eq "own userns + netns: routes allowed" 0 "$(field routes)"
+check_eq "own userns + netns: bgp allowed" 0 "$(field bgp)"
 check_eq "own userns + netns: config set allowed" 0 "$(field config)"
 check_eq "own userns + netns: config applied there" 1000 "$(field window_ms)"
 check_eq "own userns + netns: stats of the new namespace only" 0 "$(field packets)"

@@ -6,7 +6,7 @@
 load_module || { not_ok "insmod"; tap_done; exit 1; }
 d=/sys/kernel/nfsketch
 
-check_eq "cms_width default" 2048 "$(cat $d/cms_width)"
+check_eq "cms_width default" 8192 "$(cat $d/cms_width)"
 check "write a valid cms_width" sh -c "echo 4096 > $d/cms_width"
 check_eq "cms_width changed" 4096 "$(cat $d/cms_width)"
 

@@ -60,3 +60,33 @@ const char *rtname_table(uint32_t id, char *buf)
 {
 	return rtname("rt_tables", id, buf);
 }
+
+static const struct { uint8_t id; const char *name; } rtprot_fixed[] = {
+	{ 0, "unspec" }, { 1, "redirect" }, { 2, "kernel" }, { 3, "boot" },
+	{ 4, "static" }, { 8, "gated" }, { 9, "ra" }, { 10, "mrt" },
+	{ 11, "zebra" }, { 12, "bird" }, { 13, "dnrouted" }, { 14, "xorp" },
+	{ 15, "ntk" }, { 16, "dhcp" }, { 17, "mrouted" }, { 18, "keepalived" },
+	{ 42, "babel" }, { 99, "openr" }, { 186, "bgp" }, { 187, "isis" },
+	{ 188, "ospf" }, { 189, "rip" }, { 192, "eigrp" },
+};
+
+const char *rtname_protocol_fixed(uint32_t id, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(rtprot_fixed) / sizeof(rtprot_fixed[0]); i++)
+		if (rtprot_fixed[i].id == id)
+			return rtprot_fixed[i].name;
+	snprintf(buf, len, "%u", id);
+	return buf;
+}
+
+int rtname_protocol_fixed_id(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(rtprot_fixed) / sizeof(rtprot_fixed[0]); i++)
+		if (!strcmp(name, rtprot_fixed[i].name))
+			return rtprot_fixed[i].id;
+	return -1;
+}

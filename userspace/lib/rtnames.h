@@ -21,5 +21,13 @@ const char *rtname_table(uint32_t id, char *buf);
  * reads them; exposed for tests. True and the name in @buf if found.
  */
 int rtname_lookup_file(const char *path, uint32_t id, char *buf);
+/*
+ * iproute2's own RTPROT_* names (its rt_protos as shipped), for output that
+ * must not depend on the host's files (the replay, metric labels): the
+ * name of @id, else the number in @buf (@len bytes).
+ */
+const char *rtname_protocol_fixed(uint32_t id, char *buf, size_t len);
+/* The number of such a name, or -1. */
+int rtname_protocol_fixed_id(const char *name);
 
 #endif /* _NFSK_RTNAMES_H */

@@ -9,6 +9,7 @@
 #include "fmt.h"
 #include "json.h"
 #include "nl.h"
+#include "rtnames.h"
 
 /* Exit codes: 0 ok, 1 runtime error, 2 usage. */
 #define EXIT_RUNTIME	1
@@ -26,6 +27,7 @@ struct cli {
 int cmd_stats(struct cli *c, int argc, char **argv);
 int cmd_windows(struct cli *c, int argc, char **argv);
 int cmd_routes(struct cli *c, int argc, char **argv);
+int cmd_bgp(struct cli *c, int argc, char **argv);
 int cmd_config(struct cli *c, int argc, char **argv);
 int cmd_top(struct cli *c, int argc, char **argv);
 int cmd_query(struct cli *c, int argc, char **argv);
@@ -39,6 +41,16 @@ int cmd_exporter(struct cli *c, int argc, char **argv);
 int cmd_export(struct cli *c, int argc, char **argv);
 
 void route_print(struct cli *c, const struct nlattr *nest, const char *key);
+/* Where a parsed ROUTE nest's route is, as text. */
+struct route_where {
+	char	pfx[ADDR_STR_LEN + 8];	/* "10.1.0.0/24", "?/24" without DST */
+	char	table[RTNAME_LEN];	/* rt_tables name or number */
+	char	proto[RTNAME_LEN];	/* rt_protos name or number */
+};
+void route_where(const struct nlattr *const *tb, struct route_where *w);
+/* Its JSON keys: family, prefix, table, table_name, protocol, protocol_name */
+void route_where_json(struct cli *c, const struct nlattr *const *tb,
+		      const struct route_where *w);
 int parse_hex_key(const char *s, uint8_t key[16]);
 
 /* stats --prometheus (prometheus.c) */

@@ -41,6 +41,7 @@
 #include <linux/nfsketch.h>
 #include "cmd.h"
 #include "evsub.h"
+#include "rtnames.h"
 #include "fmt.h"
 #include "promtext.h"
 
@@ -188,26 +189,6 @@ static void exporter_event(uint8_t cmd, const struct nlmsghdr *nlh, void *data)
 	pthread_mutex_unlock(&exporter_lock);
 }
 
-/* RTPROT_* names as in iproute2's rt_protos, else the number. */
-static const char *rtprot_name(unsigned int p, char *buf, size_t len)
-{
-	static const struct { unsigned int id; const char *name; } names[] = {
-		{ 0, "unspec" }, { 1, "redirect" }, { 2, "kernel" }, { 3, "boot" },
-		{ 4, "static" }, { 8, "gated" }, { 9, "ra" }, { 10, "mrt" },
-		{ 11, "zebra" }, { 12, "bird" }, { 13, "dnrouted" }, { 14, "xorp" },
-		{ 15, "ntk" }, { 16, "dhcp" }, { 17, "mrouted" }, { 18, "keepalived" },
-		{ 42, "babel" }, { 99, "openr" }, { 186, "bgp" }, { 187, "isis" },
-		{ 188, "ospf" }, { 189, "rip" }, { 192, "eigrp" },
-	};
-	unsigned int i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (names[i].id == p)
-			return names[i].name;
-	snprintf(buf, len, "%u", p);
-	return buf;
-}
-
 static void write_histo(FILE *out, const char *name, const char *help,
 			const struct histo *h, const uint64_t *le)
 {
@@ -272,7 +253,7 @@ static void write_counters(FILE *out, const struct exporter *ex)
 					fprintf(out, "nfsketch_route_notifications_total{family=\"%s\","
 						"event=\"%s\",protocol=\"%s\"} %" PRIu64 "\n",
 						f ? "ipv6" : "ipv4", ev_name[e],
-						rtprot_name(p, pb, sizeof(pb)), ex->route_ntf[f][e][p]);
+						rtname_protocol_fixed(p, pb, sizeof(pb)), ex->route_ntf[f][e][p]);
 	prom_head(out, "nfsketch_route_notifications_coalesced_total", "counter",
 		  "Route events the kernel sent only as a count (event queue over its watermark).");
 	fprintf(out, "nfsketch_route_notifications_coalesced_total %" PRIu64 "\n",

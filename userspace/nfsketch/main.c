@@ -24,6 +24,7 @@ static const char main_usage[] =
 	"  stats           totals of this network namespace\n"
 	"  windows         closed windows: totals, entropy, routes, flags\n"
 	"  routes          recent route events and flap penalties\n"
+	"  bgp             BGP sessions seen on port 179 and their health\n"
 	"  config          get or set this namespace's configuration\n"
 	"  top             heaviest flows of the last window\n"
 	"  query           Count-Min estimate of one flow in the last window\n"
@@ -44,6 +45,7 @@ static const struct command {
 	{ "stats", cmd_stats },
 	{ "windows", cmd_windows },
 	{ "routes", cmd_routes },
+	{ "bgp", cmd_bgp },
 	{ "config", cmd_config },
 	{ "top", cmd_top },
 	{ "query", cmd_query },

@@ -133,32 +133,17 @@ static const char *reason_str(uint32_t flag, uint32_t reason, char *buf,
 static void print_cover(struct cli *c, const struct nlattr *nest)
 {
 	const struct nlattr *tb[NFSKETCH_A_ROUTE_MAX + 1];
-	char addr[ADDR_STR_LEN], pfx[ADDR_STR_LEN + 8];
-	char proto[RTNAME_LEN], table[RTNAME_LEN];
-	uint8_t family;
+	struct route_where w;
 
 	nfsk_nl_parse_nest(nest, tb, NFSKETCH_A_ROUTE_MAX);
-	family = nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_FAMILY]);
-	if (tb[NFSKETCH_A_ROUTE_DST] && mnl_attr_get_payload_len(tb[NFSKETCH_A_ROUTE_DST]) == 16)
-		fmt_addr(family, mnl_attr_get_payload(tb[NFSKETCH_A_ROUTE_DST]), addr);
-	else
-		snprintf(addr, sizeof(addr), "?");
-	snprintf(pfx, sizeof(pfx), "%s/%u", addr,
-		 (unsigned int)nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_DST_LEN]));
-	rtname_protocol(nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_PROTOCOL]), proto);
-	rtname_table(nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TABLE]), table);
+	route_where(tb, &w);
 	if (c->json) {
 		json_obj_open(&c->j, "cover");
-		json_u64(&c->j, "family", family == AF_INET ? 4 : 6);
-		json_str(&c->j, "prefix", pfx);
-		json_u64(&c->j, "table", nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TABLE]));
-		json_str(&c->j, "table_name", table);
-		json_u64(&c->j, "protocol", nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_PROTOCOL]));
-		json_str(&c->j, "protocol_name", proto);
+		route_where_json(c, tb, &w);
 		json_obj_close(&c->j);
 		return;
 	}
-	fprintf(c->out, " cover %s table %s proto %s", pfx, table, proto);
+	fprintf(c->out, " cover %s table %s proto %s", w.pfx, w.table, w.proto);
 }
 
 static void print_alert(struct cli *c, const struct nlattr *nest)

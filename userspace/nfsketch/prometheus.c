@@ -43,7 +43,6 @@ static unsigned int prom_rseries_collect(const struct nlattr *parent,
 static int prom_stats_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct prom *p = data;
-
 	const struct nlattr *a;
 
 	nfsk_nl_nest_values(nlh, NFSKETCH_A_STATS, NFSKETCH_A_STATS_MAX, p->st,
@@ -102,6 +101,101 @@ static void win_metric(FILE *out, const struct prom *p, unsigned int attr,
 	fprintf(out, "%s %" PRIu64 "\n", name, p->win[attr]);
 }
 
+#define PROM_N(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* A sample of one attribute: the attribute and its metric. */
+struct prom_metric {
+	unsigned int	attr;
+	const char	*name;
+	const char	*type;
+	const char	*help;
+};
+
+static void stat_metrics(FILE *out, const struct prom *p,
+			 const struct prom_metric *m, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		stat_metric(out, p, m[i].attr, m[i].name, m[i].type, m[i].help);
+}
+
+static const struct prom_metric prom_stats_head[] = {
+	{ NFSKETCH_A_STATS_PACKETS, "nfsketch_packets_total", "counter",
+	  "Packets seen by the hooks since load or reset." },
+	{ NFSKETCH_A_STATS_BYTES, "nfsketch_bytes_total", "counter",
+	  "Bytes (IP length) seen by the hooks since load or reset." },
+	{ NFSKETCH_A_STATS_TRUNCATED, "nfsketch_truncated_packets_total", "counter",
+	  "Packets too short to parse since load or reset." },
+	{ NFSKETCH_A_STATS_WINDOWS, "nfsketch_windows_total", "counter",
+	  "Windows closed." },
+	{ NFSKETCH_A_STATS_WINDOW_ID, "nfsketch_open_window_id", "gauge",
+	  "Id of the window now open." },
+	{ NFSKETCH_A_STATS_HISTORY_LEN, "nfsketch_history_windows", "gauge",
+	  "Closed windows held in the history ring." },
+	{ NFSKETCH_A_STATS_MEM_BYTES, "nfsketch_memory_bytes", "gauge",
+	  "Memory used by this namespace's sketches, tables and history." },
+	{ NFSKETCH_A_STATS_CPUS, "nfsketch_cpus", "gauge",
+	  "Per-CPU banks." },
+};
+
+/* after the per-family route sizes */
+static const struct prom_metric prom_stats_tail[] = {
+	{ NFSKETCH_A_STATS_EVENTS_SENT, "nfsketch_events_sent_total", "counter",
+	  "Events sent to the events multicast group." },
+	{ NFSKETCH_A_STATS_EVENTS_COALESCED, "nfsketch_events_coalesced_total", "counter",
+	  "Route events coalesced into summaries under load." },
+	{ NFSKETCH_A_STATS_EVENTS_DROPPED, "nfsketch_events_dropped_total", "counter",
+	  "Events dropped (queue full or pacing)." },
+	{ NFSKETCH_A_STATS_ROUTE_TRACK_ENTRIES, "nfsketch_route_track_entries", "gauge",
+	  "Present routes held in the set that makes add vs replace and the sizes exact." },
+	{ NFSKETCH_A_STATS_ROUTE_TRACK_BYTES, "nfsketch_route_track_bytes", "gauge",
+	  "Memory of that set: entries and hash buckets." },
+	{ NFSKETCH_A_STATS_ROUTE_TRACK_FULL, "nfsketch_route_track_full_total", "counter",
+	  "Routes not tracked: the set was at route_track_max." },
+	{ NFSKETCH_A_STATS_ROUTE_TRACK_NOMEM, "nfsketch_route_track_nomem_total", "counter",
+	  "Routes not tracked: no memory for their entry." },
+	{ NFSKETCH_A_STATS_ROUTE_TRACK_UNTRACKED, "nfsketch_route_track_untracked", "gauge",
+	  "Present routes the set does not hold; while above 0 the route sizes may be approximate." },
+	{ NFSKETCH_A_STATS_BGP_SESSIONS, "nfsketch_bgp_sessions", "gauge",
+	  "BGP sessions (TCP port 179 connections) tracked." },
+	{ NFSKETCH_A_STATS_BGP_FULL, "nfsketch_bgp_full_total", "counter",
+	  "BGP sessions not tracked: their bucket held only live sessions." },
+	{ NFSKETCH_A_STATS_BGP_EVICTED, "nfsketch_bgp_evicted_total", "counter",
+	  "BGP sessions evicted (closed or idle past the hold time) for new ones." },
+};
+
+static void win_metrics(FILE *out, const struct prom *p,
+			const struct prom_metric *m, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		win_metric(out, p, m[i].attr, m[i].name, m[i].help);
+}
+
+/* of the last closed window, after its id and length */
+static const struct prom_metric prom_window_counts[] = {
+	{ NFSKETCH_A_WINDOW_PACKETS, "nfsketch_window_packets", "gauge",
+	  "Packets in the last closed window." },
+	{ NFSKETCH_A_WINDOW_BYTES, "nfsketch_window_bytes", "gauge",
+	  "Bytes in the last closed window." },
+	{ NFSKETCH_A_WINDOW_TRUNCATED, "nfsketch_window_truncated_packets", "gauge",
+	  "Packets too short to parse in the last closed window." },
+};
+
+/* Sample-and-Hold's, after the route events */
+static const struct prom_metric prom_window_sah[] = {
+	{ NFSKETCH_A_WINDOW_SAH_HITS, "nfsketch_window_sah_hits", "gauge",
+	  "Sample-and-Hold: packets of held flows in the last closed window." },
+	{ NFSKETCH_A_WINDOW_SAH_MISSES, "nfsketch_window_sah_misses", "gauge",
+	  "Sample-and-Hold: packets of flows not held in the last closed window." },
+	{ NFSKETCH_A_WINDOW_SAH_FULL, "nfsketch_window_sah_full", "gauge",
+	  "Sample-and-Hold: sampled flows not admitted, table full." },
+	{ NFSKETCH_A_WINDOW_SAH_HELD, "nfsketch_window_sah_flows", "gauge",
+	  "Sample-and-Hold: flows held in the last closed window." },
+};
+
 /* A sub-series' labels: kind="protocol",name="bgp" (escaped). */
 static void prom_rseries_labels(FILE *out, const struct rseries *r)
 {
@@ -120,41 +214,52 @@ static void prom_rseries_labels(FILE *out, const struct rseries *r)
 	fputs("\"}", out);
 }
 
-static void prom_rseries(FILE *out, const struct prom *p)
+/* A route sub-series metric: labels kind and name, one sample a series. */
+enum prom_rs_value { PROM_RS_EVENTS, PROM_RS_CHURN, PROM_RS_SCORE };
+
+struct prom_rs_metric {
+	enum prom_rs_value	value;
+	const char		*name;
+	const char		*type;
+	const char		*help;
+};
+
+/* since load (STATS_GET) */
+static const struct prom_rs_metric prom_rs_stats[] = {
+	{ PROM_RS_EVENTS, "nfsketch_route_series_events_total", "counter",
+	  "Route events since load per routing protocol and per table (kind); name other: those without a series of their own." },
+};
+
+/* of the last closed window, after its scores */
+static const struct prom_rs_metric prom_rs_window[] = {
+	{ PROM_RS_EVENTS, "nfsketch_window_route_series_events", "gauge",
+	  "Route events in the last closed window per routing protocol and per table." },
+	{ PROM_RS_CHURN, "nfsketch_window_route_series_churn", "gauge",
+	  "1 if the protocol's or table's route events raised route_churn in the last closed window." },
+	{ PROM_RS_SCORE, "nfsketch_window_route_series_score_sigmas", "gauge",
+	  "Detector score of each protocol's and table's route events in the last closed window." },
+};
+
+static void rs_metrics(FILE *out, const struct rseries *rs, unsigned int nrs,
+		       const struct prom_rs_metric *m, size_t n)
 {
 	unsigned int i;
+	size_t k;
 
-	if (p->n_st_rs) {
-		prom_head(out, "nfsketch_route_series_events_total", "counter",
-			  "Route events since load per routing protocol and per table (kind); name other: those without a series of their own.");
-		for (i = 0; i < p->n_st_rs; i++) {
-			fputs("nfsketch_route_series_events_total", out);
-			prom_rseries_labels(out, &p->st_rs[i]);
-			fprintf(out, " %" PRIu64 "\n", p->st_rs[i].events);
-		}
-	}
-	if (!p->n_win_rs)
+	if (!nrs)
 		return;
-	prom_head(out, "nfsketch_window_route_series_events", "gauge",
-		  "Route events in the last closed window per routing protocol and per table.");
-	for (i = 0; i < p->n_win_rs; i++) {
-		fputs("nfsketch_window_route_series_events", out);
-		prom_rseries_labels(out, &p->win_rs[i]);
-		fprintf(out, " %" PRIu64 "\n", p->win_rs[i].events);
-	}
-	prom_head(out, "nfsketch_window_route_series_churn", "gauge",
-		  "1 if the protocol's or table's route events raised route_churn in the last closed window.");
-	for (i = 0; i < p->n_win_rs; i++) {
-		fputs("nfsketch_window_route_series_churn", out);
-		prom_rseries_labels(out, &p->win_rs[i]);
-		fprintf(out, " %u\n", p->win_rs[i].flagged);
-	}
-	prom_head(out, "nfsketch_window_route_series_score_sigmas", "gauge",
-		  "Detector score of each protocol's and table's route events in the last closed window.");
-	for (i = 0; i < p->n_win_rs; i++) {
-		fputs("nfsketch_window_route_series_score_sigmas", out);
-		prom_rseries_labels(out, &p->win_rs[i]);
-		fprintf(out, " %.3f\n", p->win_rs[i].score / 1000.0);
+	for (k = 0; k < n; k++) {
+		prom_head(out, m[k].name, m[k].type, m[k].help);
+		for (i = 0; i < nrs; i++) {
+			fputs(m[k].name, out);
+			prom_rseries_labels(out, &rs[i]);
+			if (m[k].value == PROM_RS_SCORE)
+				fprintf(out, " %.3f\n", rs[i].score / 1000.0);
+			else if (m[k].value == PROM_RS_CHURN)
+				fprintf(out, " %u\n", rs[i].flagged);
+			else
+				fprintf(out, " %" PRIu64 "\n", rs[i].events);
+		}
 	}
 }
 
@@ -203,22 +308,7 @@ int prom_snapshot(FILE *out, struct nfsk_nl *nl, unsigned int opts)
 	if (nfsk_nl_talk(nl, nlh, prom_window_cb, &p))
 		return -1;
 
-	stat_metric(out, &p, NFSKETCH_A_STATS_PACKETS, "nfsketch_packets_total", "counter",
-		    "Packets seen by the hooks since load or reset.");
-	stat_metric(out, &p, NFSKETCH_A_STATS_BYTES, "nfsketch_bytes_total", "counter",
-		    "Bytes (IP length) seen by the hooks since load or reset.");
-	stat_metric(out, &p, NFSKETCH_A_STATS_TRUNCATED, "nfsketch_truncated_packets_total",
-		    "counter", "Packets too short to parse since load or reset.");
-	stat_metric(out, &p, NFSKETCH_A_STATS_WINDOWS, "nfsketch_windows_total", "counter",
-		    "Windows closed.");
-	stat_metric(out, &p, NFSKETCH_A_STATS_WINDOW_ID, "nfsketch_open_window_id", "gauge",
-		    "Id of the window now open.");
-	stat_metric(out, &p, NFSKETCH_A_STATS_HISTORY_LEN, "nfsketch_history_windows", "gauge",
-		    "Closed windows held in the history ring.");
-	stat_metric(out, &p, NFSKETCH_A_STATS_MEM_BYTES, "nfsketch_memory_bytes", "gauge",
-		    "Memory used by this namespace's sketches, tables and history.");
-	stat_metric(out, &p, NFSKETCH_A_STATS_CPUS, "nfsketch_cpus", "gauge",
-		    "Per-CPU banks.");
+	stat_metrics(out, &p, prom_stats_head, PROM_N(prom_stats_head));
 	if (p.st_has[NFSKETCH_A_STATS_ROUTES4] || p.st_has[NFSKETCH_A_STATS_ROUTES6]) {
 		prom_head(out, "nfsketch_routes", "gauge", "Routes in the table, per family.");
 		fprintf(out, "nfsketch_routes{family=\"ipv4\"} %" PRIu64 "\n",
@@ -226,46 +316,15 @@ int prom_snapshot(FILE *out, struct nfsk_nl *nl, unsigned int opts)
 		fprintf(out, "nfsketch_routes{family=\"ipv6\"} %" PRIu64 "\n",
 		       p.st[NFSKETCH_A_STATS_ROUTES6]);
 	}
-	stat_metric(out, &p, NFSKETCH_A_STATS_EVENTS_SENT, "nfsketch_events_sent_total",
-		    "counter", "Events sent to the events multicast group.");
-	stat_metric(out, &p, NFSKETCH_A_STATS_EVENTS_COALESCED,
-		    "nfsketch_events_coalesced_total", "counter",
-		    "Route events coalesced into summaries under load.");
-	stat_metric(out, &p, NFSKETCH_A_STATS_EVENTS_DROPPED, "nfsketch_events_dropped_total",
-		    "counter", "Events dropped (queue full or pacing).");
-	stat_metric(out, &p, NFSKETCH_A_STATS_ROUTE_TRACK_ENTRIES,
-		    "nfsketch_route_track_entries", "gauge",
-		    "Present routes held in the set that makes add vs replace and the sizes exact.");
-	stat_metric(out, &p, NFSKETCH_A_STATS_ROUTE_TRACK_BYTES,
-		    "nfsketch_route_track_bytes", "gauge",
-		    "Memory of that set: entries and hash buckets.");
-	stat_metric(out, &p, NFSKETCH_A_STATS_ROUTE_TRACK_FULL,
-		    "nfsketch_route_track_full_total", "counter",
-		    "Routes not tracked: the set was at route_track_max.");
-	stat_metric(out, &p, NFSKETCH_A_STATS_ROUTE_TRACK_NOMEM,
-		    "nfsketch_route_track_nomem_total", "counter",
-		    "Routes not tracked: no memory for their entry.");
-	stat_metric(out, &p, NFSKETCH_A_STATS_ROUTE_TRACK_UNTRACKED,
-		    "nfsketch_route_track_untracked", "gauge",
-		    "Present routes the set does not hold; while above 0 the route sizes may be approximate.");
-	stat_metric(out, &p, NFSKETCH_A_STATS_BGP_SESSIONS,
-		    "nfsketch_bgp_sessions", "gauge",
-		    "BGP sessions (TCP port 179 connections) tracked.");
-	stat_metric(out, &p, NFSKETCH_A_STATS_BGP_FULL,
-		    "nfsketch_bgp_full_total", "counter",
-		    "BGP sessions not tracked: their bucket held only live sessions.");
-	stat_metric(out, &p, NFSKETCH_A_STATS_BGP_EVICTED,
-		    "nfsketch_bgp_evicted_total", "counter",
-		    "BGP sessions evicted (closed or idle past the hold time) for new ones.");
+	stat_metrics(out, &p, prom_stats_tail, PROM_N(prom_stats_tail));
 	/* the exporter counts alerts per flag from the events instead */
 	if (!(opts & PROM_NO_ALERTS_TOTAL))
 		stat_metric(out, &p, NFSKETCH_A_STATS_ALERTS, "nfsketch_alerts_total",
 			    "counter", "Anomaly flags raised since load or reset.");
 
-	if (!p.has_win) {
-		prom_rseries(out, &p);
+	rs_metrics(out, p.st_rs, p.n_st_rs, prom_rs_stats, PROM_N(prom_rs_stats));
+	if (!p.has_win)
 		goto out;
-	}
 	win_metric(out, &p, NFSKETCH_A_WINDOW_ID, "nfsketch_window_id",
 		   "Id of the last closed window.");
 	if (p.win_has[NFSKETCH_A_WINDOW_LENGTH_NS]) {
@@ -274,12 +333,7 @@ int prom_snapshot(FILE *out, struct nfsk_nl *nl, unsigned int opts)
 		fprintf(out, "nfsketch_window_duration_seconds %.9f\n",
 		       p.win[NFSKETCH_A_WINDOW_LENGTH_NS] / 1e9);
 	}
-	win_metric(out, &p, NFSKETCH_A_WINDOW_PACKETS, "nfsketch_window_packets",
-		   "Packets in the last closed window.");
-	win_metric(out, &p, NFSKETCH_A_WINDOW_BYTES, "nfsketch_window_bytes",
-		   "Bytes in the last closed window.");
-	win_metric(out, &p, NFSKETCH_A_WINDOW_TRUNCATED, "nfsketch_window_truncated_packets",
-		   "Packets too short to parse in the last closed window.");
+	win_metrics(out, &p, prom_window_counts, PROM_N(prom_window_counts));
 	prom_head(out, "nfsketch_window_protocol_packets", "gauge",
 	     "Packets per L4 protocol in the last closed window.");
 	for (i = 0; i < NPROM_PROTOS; i++)
@@ -311,14 +365,7 @@ int prom_snapshot(FILE *out, struct nfsk_nl *nl, unsigned int opts)
 	       p.win[NFSKETCH_A_WINDOW_ROUTES4]);
 	fprintf(out, "nfsketch_window_routes{family=\"ipv6\"} %" PRIu64 "\n",
 	       p.win[NFSKETCH_A_WINDOW_ROUTES6]);
-	win_metric(out, &p, NFSKETCH_A_WINDOW_SAH_HITS, "nfsketch_window_sah_hits",
-		   "Sample-and-Hold: packets of held flows in the last closed window.");
-	win_metric(out, &p, NFSKETCH_A_WINDOW_SAH_MISSES, "nfsketch_window_sah_misses",
-		   "Sample-and-Hold: packets of flows not held in the last closed window.");
-	win_metric(out, &p, NFSKETCH_A_WINDOW_SAH_FULL, "nfsketch_window_sah_full",
-		   "Sample-and-Hold: sampled flows not admitted, table full.");
-	win_metric(out, &p, NFSKETCH_A_WINDOW_SAH_HELD, "nfsketch_window_sah_flows",
-		   "Sample-and-Hold: flows held in the last closed window.");
+	win_metrics(out, &p, prom_window_sah, PROM_N(prom_window_sah));
 	if (p.win_has[NFSKETCH_A_WINDOW_SAH_PROB]) {
 		prom_head(out, "nfsketch_window_sah_sampling_probability", "gauge",
 		     "Sample-and-Hold byte sampling probability of the last window.");
@@ -341,7 +388,8 @@ int prom_snapshot(FILE *out, struct nfsk_nl *nl, unsigned int opts)
 			fprintf(out, "nfsketch_window_score_sigmas{series=\"%s\"} %.3f\n",
 			       series_name[i], p.score[i] / 1000.0);
 	}
-	prom_rseries(out, &p);
+	rs_metrics(out, p.win_rs, p.n_win_rs, prom_rs_window,
+		   PROM_N(prom_rs_window));
 out:
 	return 0;
 }

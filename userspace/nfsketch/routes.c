@@ -20,30 +20,50 @@ static const char routes_usage[] =
 
 static const char *const route_events[] = { "add", "del", "replace" };
 
+void route_where(const struct nlattr *const *tb, struct route_where *w)
+{
+	const struct nlattr *dst = tb[NFSKETCH_A_ROUTE_DST];
+	char addr[ADDR_STR_LEN];
+
+	if (dst && mnl_attr_get_payload_len(dst) == 16)
+		fmt_addr(nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_FAMILY]),
+			 mnl_attr_get_payload(dst), addr);
+	else
+		snprintf(addr, sizeof(addr), "?");
+	snprintf(w->pfx, sizeof(w->pfx), "%s/%u", addr,
+		 (unsigned int)nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_DST_LEN]));
+	rtname_protocol(nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_PROTOCOL]), w->proto);
+	rtname_table(nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TABLE]), w->table);
+}
+
+void route_where_json(struct cli *c, const struct nlattr *const *tb,
+		      const struct route_where *w)
+{
+	json_u64(&c->j, "family",
+		 nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_FAMILY]) == AF_INET ? 4 : 6);
+	json_str(&c->j, "prefix", w->pfx);
+	json_u64(&c->j, "table", nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TABLE]));
+	json_str(&c->j, "table_name", w->table);
+	json_u64(&c->j, "protocol", nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_PROTOCOL]));
+	json_str(&c->j, "protocol_name", w->proto);
+}
+
 void route_print(struct cli *c, const struct nlattr *nest, const char *key)
 {
 	const struct nlattr *tb[NFSKETCH_A_ROUTE_MAX + 1];
-	char addr[ADDR_STR_LEN], pfx[ADDR_STR_LEN + 8], ts[FMT_TIME_LEN];
-	char proto[RTNAME_LEN], table[RTNAME_LEN];
+	struct route_where w;
+	char ts[FMT_TIME_LEN];
 	uint64_t reuse_ns = 0;
-	uint8_t family, ev;
+	uint8_t ev;
 	struct timespec now;
 	double age;
 
 	nfsk_nl_parse_nest(nest, tb, NFSKETCH_A_ROUTE_MAX);
-	family = nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_FAMILY]);
 	ev = nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_EVENT]);
-	if (tb[NFSKETCH_A_ROUTE_DST] && mnl_attr_get_payload_len(tb[NFSKETCH_A_ROUTE_DST]) == 16)
-		fmt_addr(family, mnl_attr_get_payload(tb[NFSKETCH_A_ROUTE_DST]), addr);
-	else
-		snprintf(addr, sizeof(addr), "?");
-	snprintf(pfx, sizeof(pfx), "%s/%u", addr,
-		 (unsigned int)nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_DST_LEN]));
+	route_where(tb, &w);
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	age = (now.tv_sec * 1e9 + now.tv_nsec -
 	       (double)nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TIME_NS])) / 1e9;
-	rtname_protocol(nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_PROTOCOL]), proto);
-	rtname_table(nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TABLE]), table);
 	if (tb[NFSKETCH_A_ROUTE_REUSE_NS])
 		reuse_ns = nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_REUSE_NS]);
 
@@ -57,12 +77,7 @@ void route_print(struct cli *c, const struct nlattr *nest, const char *key)
 			json_str(&c->j, "time", fmt_rfc3339(t, false, ts, sizeof(ts)));
 		}
 		json_str(&c->j, "event", ev < 3 ? route_events[ev] : "?");
-		json_u64(&c->j, "family", family == AF_INET ? 4 : 6);
-		json_str(&c->j, "prefix", pfx);
-		json_u64(&c->j, "table", nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TABLE]));
-		json_str(&c->j, "table_name", table);
-		json_u64(&c->j, "protocol", nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_PROTOCOL]));
-		json_str(&c->j, "protocol_name", proto);
+		route_where_json(c, tb, &w);
 		json_u64(&c->j, "penalty", nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_PENALTY]));
 		if (tb[NFSKETCH_A_ROUTE_REUSE_NS])
 			json_u64(&c->j, "reuse_ns", reuse_ns);
@@ -74,7 +89,7 @@ void route_print(struct cli *c, const struct nlattr *nest, const char *key)
 	}
 	if (tb[NFSKETCH_A_ROUTE_REUSE_NS]) {
 		fprintf(c->out, "%-40s table %-7s proto %-8s penalty %-6" PRIu64
-			" reuse in %.0fs\n", pfx, table, proto,
+			" reuse in %.0fs\n", w.pfx, w.table, w.proto,
 			nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_PENALTY]), reuse_ns / 1e9);
 		return;
 	}
@@ -84,7 +99,7 @@ void route_print(struct cli *c, const struct nlattr *nest, const char *key)
 	else
 		snprintf(ts, sizeof(ts), "%.1fs ago", age);
 	fprintf(c->out, "%-29s %-7s %-40s table %-7s proto %-8s penalty %" PRIu64
-		"\n", ts, ev < 3 ? route_events[ev] : "?", pfx, table, proto,
+		"\n", ts, ev < 3 ? route_events[ev] : "?", w.pfx, w.table, w.proto,
 	       nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_PENALTY]));
 }
 

@@ -116,6 +116,7 @@ struct rp_pkt {
 	u32		avail;
 	u32		len;
 	bool		cut;
+	u32		last;	/* offset of the last read that succeeded */
 };
 
 static const u8 *rp_read(void *pkt, u32 off, u32 n, u8 *buf)
@@ -126,6 +127,7 @@ static const u8 *rp_read(void *pkt, u32 off, u32 n, u8 *buf)
 		r->cut = off <= r->len && r->len - off >= n;
 		return NULL;
 	}
+	r->last = off;
 	return r->p + off;
 }
 
@@ -139,6 +141,17 @@ static bool ipv4_csum_ok(const u8 *p, u32 hlen)
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	return sum == 0xffff;
+}
+
+/*
+ * The transport header of a key with ports: the parser's last read was
+ * theirs (nfsk_fk_ports() reads last), at the header's offset.
+ */
+static void rp_l4(struct rp_result *res, const struct rp_pkt *pk)
+{
+	res->l3 = pk->p;
+	res->l3avail = pk->avail;
+	res->l4off = res->key.sport || res->key.dport ? pk->last : 0;
 }
 
 static enum rp_verdict invalid(struct rp_result *res, enum rp_invalid why)
@@ -191,7 +204,9 @@ static enum rp_verdict parse_ipv4(const u8 *p, u32 cap, u32 wire,
 	pk.p = p;
 	pk.avail = cap < tot ? cap : tot;
 	pk.len = tot;
+	pk.last = 0;
 	nfsk_fk_ipv4(rp_read, &pk, &res->key);	/* ihl >= 5: a key */
+	rp_l4(res, &pk);
 	return RP_IP;
 }
 
@@ -258,8 +273,10 @@ static enum rp_verdict parse_ipv6(const u8 *p, u32 cap, u32 wire,
 	pk.len = res->len;
 	pk.cut = false;
 	/* a chain the capture cut: proto 59 (or 44), and the summary says so */
+	pk.last = 0;
 	if (nfsk_fk_ipv6(rp_read, &pk, &res->key) == NFSK_FK_PROTO_CUT)
 		res->proto_unknown = pk.cut;
+	rp_l4(res, &pk);
 	return RP_IP;
 }
 

@@ -45,6 +45,12 @@ struct rp_result {
 	bool			proto_unknown; /* the capture cut the IPv6
 						* extension chain before the
 						* protocol: proto 59 */
+	/* RP_IP: the network header, its captured bytes inside len, and the
+	 * transport header's offset from it (where the ports were read; 0
+	 * when they were not) */
+	const u8		*l3;
+	u32			l3avail;
+	u32			l4off;
 };
 
 /* Link types (pcap_datalink() values) the replay understands. */

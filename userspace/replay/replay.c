@@ -47,6 +47,7 @@
 #include "cmd.h"
 #include "sketchdump.h"
 #include "fmt.h"
+#include "bgp_in.h"
 #include "pcap_parse.h"
 #include "route_in.h"
 #include "rtnames.h"
@@ -89,7 +90,8 @@ static const enum nfsk_tunable_id replay_tunables[] = {
 	NFSK_T_min_entropy_delta, NFSK_T_drift_w, NFSK_T_drift_slope_permille,
 	NFSK_T_min_route_events, NFSK_T_flap_half_life_ms, NFSK_T_flap_suppress,
 	NFSK_T_flap_reuse, NFSK_T_withdraw_burst_permille,
-	NFSK_T_withdraw_burst_min,
+	NFSK_T_withdraw_burst_min, NFSK_T_more_specific, NFSK_T_bgp_sessions,
+	NFSK_T_bgp_hold_ms, NFSK_T_bgp_silence_permille, NFSK_T_bgp_retrans_min,
 };
 #define N_REPLAY_TUNABLES	ARRAY_SIZE(replay_tunables)
 
@@ -117,6 +119,8 @@ struct replay {
 	const char		*routes;
 	struct route_in		ri;
 	bool			have_routes;
+	struct bgp_in		bgp;		/* port 179 of the capture */
+	bool			have_bgp;
 	/* --query: what, in which window, and the answer */
 	const char		*query;
 	u64			query_window;
@@ -214,6 +218,8 @@ static void replay_free(struct replay *r)
 		pcap_freecode(&r->filter);
 	if (r->have_routes)
 		ri_free(&r->ri);
+	if (r->have_bgp)
+		bi_free(&r->bgp);
 }
 
 static void print_flow_json(struct json *j, const struct nfsk_flow_stat *fs)
@@ -297,7 +303,7 @@ static void print_route_reasons_json(struct replay *r)
 		json_str(j, "prefix", ri_prefix_str(x->family, x->addr, x->plen,
 						    pfx, sizeof(pfx)));
 		json_u64(j, "table", x->table);
-		json_str(j, "protocol", ri_proto_name(x->protocol, pb, sizeof(pb)));
+		json_str(j, "protocol", rtname_protocol_fixed(x->protocol, pb, sizeof(pb)));
 		json_u64(j, "time_unix_ns", x->time_ns);
 		switch (x->flag) {
 		case NFSK_FLAG_ROUTE_FLAP:
@@ -312,14 +318,25 @@ static void print_route_reasons_json(struct replay *r)
 			json_u64(j, "value", x->value);
 			json_u64(j, "routes", x->threshold);
 			json_u64(j, "threshold_permille",
-				 r->ri.anom.cfg.burst_permille);
+				 r->ri.core.anom.cfg.burst_permille);
 			json_u64(j, "share_permille",
 				 x->threshold ? (u64)x->value * 1000 / x->threshold : 0);
+			break;
+		case NFSK_FLAG_ROUTE_MORE_SPECIFIC:
+			json_str(j, "series", "more_specific");
+			json_str(j, "detector", "more_specific");
+			json_str(j, "cover", ri_prefix_str(x->family, x->cover.addr,
+							   x->cover.plen, pfx,
+							   sizeof(pfx)));
+			json_str(j, "cover_protocol",
+				 rtname_protocol_fixed(x->cover.protocol, ob, sizeof(ob)));
+			json_bool(j, "nexthop_differs", x->reason & NFSK_MS_NEXTHOP);
+			json_bool(j, "protocol_differs", x->reason & NFSK_MS_PROTOCOL);
 			break;
 		default:
 			json_str(j, "series", "default_route");
 			json_str(j, "detector", "default_route");
-			json_str(j, "old_protocol", ri_proto_name(x->old_protocol,
+			json_str(j, "old_protocol", rtname_protocol_fixed(x->old_protocol,
 								  ob, sizeof(ob)));
 			json_bool(j, "withdrawn", x->reason & NFSK_RA_WITHDRAWN);
 			json_bool(j, "nexthop_changed", x->reason & NFSK_RA_NEXTHOP);
@@ -327,6 +344,40 @@ static void print_route_reasons_json(struct replay *r)
 			break;
 		}
 		json_obj_close(j);
+	}
+}
+
+/* BGP_SESSION: one reason per session and reason bit, as the alerts. */
+static void print_bgp_reasons_json(struct replay *r)
+{
+	struct json *j = &r->c->j;
+	char a[ADDR_STR_LEN];
+	u32 i, bit;
+
+	for (i = 0; i < r->bgp.nreasons; i++) {
+		const struct bi_reason *x = &r->bgp.reasons[i];
+
+		for (bit = 1; bit <= NFSK_BGP_SILENT; bit <<= 1) {
+			if (!(x->v.reasons & bit))
+				continue;
+			json_obj_open(j, NULL);
+			json_str(j, "flag", "BGP_SESSION");
+			json_str(j, "series", "bgp_session");
+			json_str(j, "detector", "bgp_session");
+			json_str(j, "reason", bi_reason_name(bit));
+			json_u64(j, "family", x->sess.family == NFSK_AF_INET ? 4 : 6);
+			json_str(j, "src", fmt_addr(x->sess.family, x->sess.addr[0], a));
+			json_u64(j, "sport", ntohs(x->sess.port[0]));
+			json_str(j, "dst", fmt_addr(x->sess.family, x->sess.addr[1], a));
+			json_u64(j, "dport", ntohs(x->sess.port[1]));
+			json_u64(j, "segments", x->sess.segments);
+			json_u64(j, "value", bit == NFSK_BGP_RETRANS ? x->v.retrans :
+				 bit == NFSK_BGP_RESET ? x->v.rst :
+				 bit == NFSK_BGP_CLOSED ? x->v.fin : x->v.silence_ms);
+			json_u64(j, "baseline", bit == NFSK_BGP_RETRANS ? x->v.baseline :
+				 bit == NFSK_BGP_SILENT ? x->v.threshold_ms : 0);
+			json_obj_close(j);
+		}
 	}
 }
 
@@ -388,9 +439,13 @@ static void print_reasons_json(struct replay *r, const struct nfsk_window *w)
 	}
 	if (r->have_routes)
 		print_route_reasons_json(r);
+	if (r->have_bgp)
+		print_bgp_reasons_json(r);
 	json_arr_close(j);
 	if (r->have_routes)
 		json_u64(j, "route_reasons_dropped", r->ri.reasons_dropped);
+	if (r->have_bgp)
+		json_u64(j, "bgp_reasons_dropped", r->bgp.reasons_dropped);
 }
 
 /* A route sub-series' name: its protocol or table as `ip route` names it. */
@@ -553,7 +608,8 @@ static void print_window_text(struct replay *r, const struct nfsk_window *w)
 	       w->family[NFSK_FAM_V6], w->src_entropy / 1000.0,
 	       w->dst_entropy / 1000.0);
 	if (r->have_routes) {
-		char pfx[INET6_ADDRSTRLEN + 8], pb[8];
+		char pfx[INET6_ADDRSTRLEN + 8], cpfx[INET6_ADDRSTRLEN + 8];
+		char pb[8], cb[8];
 
 		printf("  routes: ipv4 +%u -%u ~%u size %u, ipv6 +%u -%u ~%u size %u\n",
 		       w->route_add[0], w->route_del[0], w->route_replace[0],
@@ -566,19 +622,49 @@ static void print_window_text(struct replay *r, const struct nfsk_window *w)
 			printf("  %s: %s table %u proto %s", flag_names[nfsk_fls64(x->flag)],
 			       ri_prefix_str(x->family, x->addr, x->plen, pfx,
 					     sizeof(pfx)), x->table,
-			       ri_proto_name(x->protocol, pb, sizeof(pb)));
+			       rtname_protocol_fixed(x->protocol, pb, sizeof(pb)));
 			if (x->flag == NFSK_FLAG_ROUTE_FLAP)
 				printf(", penalty %u > suppress %u\n", x->value,
 				       x->threshold);
 			else if (x->flag == NFSK_FLAG_ROUTE_WITHDRAW_BURST)
 				printf(", %u of %u routes withdrawn\n", x->value,
 				       x->threshold);
+			else if (x->flag == NFSK_FLAG_ROUTE_MORE_SPECIFIC)
+				printf(", under %s proto %s,%s%s\n",
+				       ri_prefix_str(x->family, x->cover.addr,
+						     x->cover.plen, cpfx, sizeof(cpfx)),
+				       rtname_protocol_fixed(x->cover.protocol, cb, sizeof(cb)),
+				       x->reason & NFSK_MS_NEXTHOP ? " next hop differs" : "",
+				       x->reason & NFSK_MS_PROTOCOL ? " protocol differs" : "");
 			else
 				printf(",%s%s%s\n",
 				       x->reason & NFSK_RA_WITHDRAWN ? " withdrawn" : "",
 				       x->reason & NFSK_RA_NEXTHOP ? " next hop changed" : "",
 				       x->reason & NFSK_RA_PROTOCOL ? " protocol changed" : "");
 		}
+	}
+	for (i = 0; r->have_bgp && i < r->bgp.nreasons; i++) {
+		const struct bi_reason *x = &r->bgp.reasons[i];
+		const struct nfsk_bgp_verdict *v = &x->v;
+
+		const char *fm = x->sess.family == NFSK_AF_INET ?
+			"  BGP_SESSION: %s:%u -> %s:%u, segments %" PRIu64 ":" :
+			"  BGP_SESSION: [%s]:%u -> [%s]:%u, segments %" PRIu64 ":";
+
+		printf(fm, fmt_addr(x->sess.family, x->sess.addr[0], a),
+		       ntohs(x->sess.port[0]),
+		       fmt_addr(x->sess.family, x->sess.addr[1], b),
+		       ntohs(x->sess.port[1]), x->sess.segments);
+		if (v->reasons & NFSK_BGP_RETRANS)
+			printf(" retrans %u (baseline %u)", v->retrans, v->baseline);
+		if (v->reasons & NFSK_BGP_RESET)
+			printf(" reset %u", v->rst);
+		if (v->reasons & NFSK_BGP_CLOSED)
+			printf(" closed %u", v->fin);
+		if (v->reasons & NFSK_BGP_SILENT)
+			printf(" silent %" PRIu64 " ms > %" PRIu64 " ms", v->silence_ms,
+			       v->threshold_ms);
+		printf("\n");
 	}
 	if (!w->ntop)
 		return;
@@ -653,6 +739,10 @@ static void replay_close_annotate(void *arg, struct nfsk_window *win)
 
 	if (r->have_routes)
 		ri_close_window(&r->ri, win);
+	/* kmod/windows.c's nfsk_bgp_close_window(), at the window's end */
+	if (r->have_bgp)
+		win->flags |= bi_close_window(&r->bgp,
+					      r->t0 + (r->cur + 1) * r->window_ns);
 }
 
 static const struct nfsk_close_ops replay_close_ops = {
@@ -685,6 +775,8 @@ static void close_window(struct replay *r)
 	r->last_id = r->last_win->id;
 	if (r->have_routes)
 		ri_reasons_reset(&r->ri);
+	if (r->have_bgp)
+		bi_reasons_reset(&r->bgp);
 	r->closed++;
 	r->cur++;
 }
@@ -741,7 +833,7 @@ static void skip_idle(struct replay *r, u64 n)
 	if (r->have_routes) {
 		/* no event since the close before: only the table sizes */
 		for (i = 0; i < NFSK_RC_FAMILIES; i++)
-			r->idle->routes[i] = r->ri.tab.size[i];
+			r->idle->routes[i] = r->ri.core.tab.size[i];
 	}
 
 	push_from = n > r->hist_len ? n - r->hist_len : 0;
@@ -769,7 +861,7 @@ static void skip_idle(struct replay *r, u64 n)
 }
 
 static void count_frame(struct replay *r, int dlt,
-			const struct pcap_pkthdr *h, const u8 *data)
+			const struct pcap_pkthdr *h, const u8 *data, u64 ts)
 {
 	struct rp_result res;
 
@@ -779,6 +871,8 @@ static void count_frame(struct replay *r, int dlt,
 		r->bytes += res.len;
 		r->proto_unknown += res.proto_unknown;
 		nfsk_bank_update(&r->bank, &r->hk, &res.key, res.len);
+		if (r->have_bgp)
+			bi_frame(&r->bgp, &res, ts);
 		break;
 	case RP_TRUNCATED:
 		r->truncated++;
@@ -872,7 +966,7 @@ static void replay_packet(struct replay *r, int dlt,
 		r->filtered++;
 		return;
 	}
-	count_frame(r, dlt, h, data);
+	count_frame(r, dlt, h, data, ts);
 }
 
 static void print_routes_summary(struct replay *r)
@@ -884,24 +978,27 @@ static void print_routes_summary(struct replay *r)
 		printf("routes %s: %" PRIu64 " events (%" PRIu64
 		       " baseline); table ipv4 %u, ipv6 %u; %" PRIu64
 		       " suppress crossings (ROUTE_FLAP), %" PRIu64
-		       " withdraw bursts, %" PRIu64 " default routes lost\n",
+		       " withdraw bursts, %" PRIu64 " default routes lost, %"
+		       PRIu64 " more-specifics\n",
 		       r->routes, ri->events, ri->baseline,
-		       ri->tab.size[NFSK_RC_V4], ri->tab.size[NFSK_RC_V6],
-		       ri->suppress_crossings, ri->bursts, ri->defaults_lost);
+		       ri->core.tab.size[NFSK_RC_V4], ri->core.tab.size[NFSK_RC_V6],
+		       ri->suppress_crossings, ri->bursts, ri->defaults_lost,
+		       ri->more_specifics);
 		return;
 	}
 	json_obj_open(j, "routes");
 	json_str(j, "file", r->routes);
 	json_u64(j, "events", ri->events);
 	json_u64(j, "baseline", ri->baseline);
-	json_u64(j, "size_ipv4", ri->tab.size[NFSK_RC_V4]);
-	json_u64(j, "size_ipv6", ri->tab.size[NFSK_RC_V6]);
-	json_u64(j, "nexthop_changes", ri->tab.nexthop_changes);
+	json_u64(j, "size_ipv4", ri->core.tab.size[NFSK_RC_V4]);
+	json_u64(j, "size_ipv6", ri->core.tab.size[NFSK_RC_V6]);
+	json_u64(j, "nexthop_changes", ri->core.tab.nexthop_changes);
 	json_u64(j, "suppress_crossings", ri->suppress_crossings);
 	json_u64(j, "withdraw_bursts", ri->bursts);
 	json_u64(j, "defaults_lost", ri->defaults_lost);
-	json_u64(j, "flap_evictions", ri->flap.evictions);
-	json_u64(j, "anomaly_untracked", ri->anom.untracked);
+	json_u64(j, "more_specifics", ri->more_specifics);
+	json_u64(j, "flap_evictions", ri->core.flap.evictions);
+	json_u64(j, "anomaly_untracked", ri->core.anom.untracked);
 	json_obj_close(j);
 }
 
@@ -950,11 +1047,24 @@ static void print_summary(struct replay *r, int dlt, const char *key_hex,
 		}
 		if (r->have_routes)
 			print_routes_summary(r);
+		if (r->have_bgp) {
+			json_obj_open(j, "bgp");
+			json_u64(j, "segments", r->bgp.segments);
+			json_u64(j, "header_cut", r->bgp.cut);
+			json_u64(j, "untracked", r->bgp.untracked);
+			json_u64(j, "sessions_flagged", r->bgp.raised);
+			json_obj_close(j);
+		}
 		json_obj_close(j);
 		return;
 	}
 	if (r->have_routes)
 		print_routes_summary(r);
+	if (r->have_bgp && r->bgp.segments)
+		printf("bgp: %" PRIu64 " segments on port 179 (%" PRIu64
+		       " untracked, %" PRIu64 " headers cut), %" PRIu64
+		       " BGP_SESSION verdicts\n", r->bgp.segments,
+		       r->bgp.untracked, r->bgp.cut, r->bgp.raised);
 	if (dlt < 0) {
 		printf("summary: %" PRIu64 " windows of %.3fs", r->closed,
 		       r->window_ns / 1e9);
@@ -1557,6 +1667,15 @@ int cmd_replay(struct cli *c, int argc, char **argv)
 		r.have_routes = true;
 		if (!r.file)
 			r.file = r.routes;	/* for the messages */
+	}
+	if (p) {
+		if (bi_open(&r.bgp, vals)) {
+			pcap_close(p);
+			replay_free(&r);
+			free(filter);
+			return EXIT_RUNTIME;
+		}
+		r.have_bgp = true;
 	}
 	if (replay_init(&r)) {
 		if (p)

@@ -23,14 +23,12 @@
  *            nsiblings + 1); default 1
  *   '#' starts a comment; blank lines are skipped.
  *
- * Each event goes through the core's calls in kmod/routes.c's order under
- * its lock: the set's prior -> nfsk_route_classify() -> nfsk_ra_event()
- * (kmod/anomalies.c's struct nfsk_ra_route) -> store in the set ->
- * nfsk_flap_event() -> the event's protocol and table series
- * (nfsk_rs_event()) at the event's time; window close is
- * nfsk_routes_close_window()'s. The set is unbounded here (tsearch(3), the
- * C library's tree), so every prefix is known: the kernel's too, up to its
- * route_track_max.
+ * Each event goes through nfsk_route_event() (kmod/core/route_event.c) as
+ * kmod/routes.c's do: the set's prior -> the core (classification,
+ * anomalies, flap penalty at the event's time) -> store in the set; window
+ * close is nfsk_route_close_window(), the kernel's too. The set is
+ * unbounded here (tsearch(3), the C library's tree), so every prefix is
+ * known: the kernel's too, up to its route_track_max.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -44,6 +42,7 @@
 #include <nfsketch/series.h>
 #include <nfsketch/tunables.h>
 #include "route_in.h"
+#include "rtnames.h"
 
 #define RI_FLAP_ENTRIES	1024	/* the kernel's NFSK_FLAP_ENTRIES */
 #define RI_RTPROT_BOOT	3
@@ -53,27 +52,8 @@ struct ri_route {
 	struct nfsk_flap_key	key;
 	u16			nexthops;
 	u8			protocol;
+	u32			nh_fp;	/* nfsk_ms_nh_fp() of its first next hop */
 };
-
-static const struct { unsigned int id; const char *name; } ri_protos[] = {
-	{ 0, "unspec" }, { 1, "redirect" }, { 2, "kernel" }, { 3, "boot" },
-	{ 4, "static" }, { 8, "gated" }, { 9, "ra" }, { 10, "mrt" },
-	{ 11, "zebra" }, { 12, "bird" }, { 13, "dnrouted" }, { 14, "xorp" },
-	{ 15, "ntk" }, { 16, "dhcp" }, { 17, "mrouted" }, { 18, "keepalived" },
-	{ 42, "babel" }, { 99, "openr" }, { 186, "bgp" }, { 187, "isis" },
-	{ 188, "ospf" }, { 189, "rip" }, { 192, "eigrp" },
-};
-
-const char *ri_proto_name(unsigned int p, char *buf, size_t len)
-{
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(ri_protos); i++)
-		if (ri_protos[i].id == p)
-			return ri_protos[i].name;
-	snprintf(buf, len, "%u", p);
-	return buf;
-}
 
 const char *ri_prefix_str(u8 family, const u8 *addr, u8 plen, char *buf,
 			  size_t len)
@@ -100,13 +80,8 @@ int ri_open(struct route_in *ri, const char *file, const u32 *vals, u64 seed)
 
 	memset(ri, 0, sizeof(*ri));
 	ri->file = file;
-	/* kmod/routes.c's nfsk_flap_cfg_of() */
-	nfsk_flap_cfg_default(&fc);
-	fc.half_life_ns = (u64)vals[NFSK_T_flap_half_life_ms] * 1000000;
-	fc.suppress = vals[NFSK_T_flap_suppress];
-	fc.reuse = vals[NFSK_T_flap_reuse];
-	if (fc.ceiling < fc.suppress)
-		fc.ceiling = fc.suppress;
+	nfsk_route_flap_cfg(&fc, vals[NFSK_T_flap_half_life_ms],
+			    vals[NFSK_T_flap_suppress], vals[NFSK_T_flap_reuse]);
 	if (!nfsk_flap_cfg_ok(&fc)) {
 		fprintf(stderr, "nfsketch: replay: --flap-reuse must be below --flap-suppress\n");
 		return -1;
@@ -116,10 +91,12 @@ int ri_open(struct route_in *ri, const char *file, const u32 *vals, u64 seed)
 		fprintf(stderr, "nfsketch: replay: out of memory\n");
 		return -1;
 	}
-	nfsk_flap_init(&ri->flap, &fc, RI_FLAP_ENTRIES, seed, ri->flap_mem);
+	nfsk_flap_init(&ri->core.flap, &fc, RI_FLAP_ENTRIES, seed, ri->flap_mem);
+	memset(&rc, 0, sizeof(rc));
 	rc.burst_permille = vals[NFSK_T_withdraw_burst_permille];
 	rc.burst_min = vals[NFSK_T_withdraw_burst_min];
-	nfsk_ra_init(&ri->anom, &rc);
+	rc.more_specific = vals[NFSK_T_more_specific];
+	nfsk_ra_init(&ri->core.anom, &rc);
 	ri->f = strcmp(file, "-") ? fopen(file, "r") : stdin;
 	if (!ri->f) {
 		fprintf(stderr, "nfsketch: replay: %s: %s\n", file, strerror(errno));
@@ -204,14 +181,13 @@ static bool ri_parse_prefix(const char *s, struct nfsk_flap_key *k)
 
 static bool ri_parse_proto(const char *s, u8 *p)
 {
-	unsigned int i;
+	int id = rtname_protocol_fixed_id(s);
 	u64 v;
 
-	for (i = 0; i < ARRAY_SIZE(ri_protos); i++)
-		if (!strcmp(s, ri_protos[i].name)) {
-			*p = (u8)ri_protos[i].id;
-			return true;
-		}
+	if (id >= 0) {
+		*p = (u8)id;
+		return true;
+	}
 	if (!ri_num(s, 255, &v))
 		return false;
 	*p = (u8)v;
@@ -354,15 +330,17 @@ int ri_peek(struct route_in *ri, u64 *time_ns)
 	return 1;
 }
 
-static void ri_reason_add(struct route_in *ri, const struct ri_event *e,
-			  u32 flag, u32 value, u32 threshold, u32 reason,
-			  u8 old_protocol)
+/* The reason recorded, or NULL when the window has no room left (counted). */
+static struct ri_reason *ri_reason_add(struct route_in *ri,
+				       const struct ri_event *e, u32 flag,
+				       u32 value, u32 threshold, u32 reason,
+				       u8 old_protocol)
 {
 	struct ri_reason *r;
 
 	if (ri->nreasons == RI_REASONS_MAX) {
 		ri->reasons_dropped++;
-		return;
+		return NULL;
 	}
 	r = &ri->reasons[ri->nreasons++];
 	memset(r, 0, sizeof(*r));
@@ -377,24 +355,32 @@ static void ri_reason_add(struct route_in *ri, const struct ri_event *e,
 	r->threshold = threshold;
 	r->reason = reason;
 	r->time_ns = e->time_ns;
+	return r;
 }
 
-/* The set's part of kmod/route_set.c: nfsk_route_set_store(). */
+/*
+ * The set's part of kmod/route_set.c: nfsk_route_set_store(); @nh_fp NULL
+ * when the event touched an IPv6 sibling only (the first next hop stays).
+ */
 static void ri_store(struct route_in *ri, struct ri_route *held,
 		     const struct nfsk_flap_key *k,
-		     const struct nfsk_rc_prefix *next, u8 protocol)
+		     const struct nfsk_rc_prefix *next, u8 protocol,
+		     const u32 *nh_fp)
 {
 	struct ri_route *e;
 
 	if (held && next->present) {
 		held->nexthops = next->nexthops;
 		held->protocol = protocol;
+		if (nh_fp)
+			held->nh_fp = *nh_fp;
 		return;
 	}
 	if (held) {
 		tdelete(held, &ri->set, ri_cmp);
 		free(held);
 		ri->entries--;
+		nfsk_ms_plen_del(&ri->plens, k);
 		return;
 	}
 	if (!next->present)
@@ -405,27 +391,49 @@ static void ri_store(struct route_in *ri, struct ri_route *held,
 	e->key = *k;
 	e->nexthops = next->nexthops;
 	e->protocol = protocol;
+	e->nh_fp = nh_fp ? *nh_fp : 0;
 	if (!tsearch(e, &ri->set, ri_cmp)) {
 		free(e);
 		return;
 	}
 	ri->entries++;
+	nfsk_ms_plen_add(&ri->plens, k);
+}
+
+/* kmod/route_set.c's nfsk_route_set_find_hop(), for nfsk_ms_judge() */
+static bool ri_find_hop(void *ctx, const struct nfsk_flap_key *k,
+			struct nfsk_ms_hop *hop)
+{
+	struct route_in *ri = ctx;
+	struct ri_route probe, *e;
+	void **found;
+
+	probe.key = *k;
+	found = tfind(&probe, &ri->set, ri_cmp);
+	if (!found)
+		return false;
+	e = *found;
+	hop->nh_fp = e->nh_fp;
+	hop->protocol = e->protocol;
+	return true;
+}
+
+/* nfsk_route_event()'s cover lookup: kmod/route_set.c's over this set. */
+static u32 ri_cover(void *ctx, const struct nfsk_flap_key *k,
+		    const struct nfsk_ms_hop *hop, struct nfsk_ms_cover *c)
+{
+	struct route_in *ri = ctx;
+
+	return nfsk_ms_judge(&ri->plens, k, hop, ri_find_hop, ri, c);
 }
 
 void ri_apply(struct route_in *ri)
 {
 	struct ri_event *e = &ri->next;
-	enum nfsk_rc_family fam = e->key.family == NFSK_AF_INET ? NFSK_RC_V4 :
-								   NFSK_RC_V6;
 	struct ri_route probe, *held = NULL;
-	struct nfsk_flap_verdict fv;
-	struct nfsk_ra_verdict av;
-	struct nfsk_rc_prefix prior;
-	struct nfsk_rc_verdict v;
-	struct nfsk_ra_route rt;
+	struct nfsk_route_verdict rv;
+	struct nfsk_route_ev ev;
 	void **found;
-	u32 nsiblings, size;
-	s32 delta;
 
 	if (!ri->have_next)
 		return;
@@ -439,76 +447,56 @@ void ri_apply(struct route_in *ri)
 	/* a del names the route's own protocol unless the line does */
 	if (!e->have_proto && e->fib == NFSK_RC_FIB_DEL && held)
 		e->protocol = held->protocol;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.key = e->key;
+	ev.now_ns = e->time_ns;
 	/* IPv6 notifies nsiblings; IPv4 a multipath route as one alias */
-	nsiblings = fam == NFSK_RC_V6 ? e->nexthops - 1 : 0;
-
-	nfsk_route_prior(&prior, held, held ? held->nexthops : 0,
-			 nfsk_route_untracked(&ri->tab, ri->entries));
-	size = ri->tab.size[fam];
-	nfsk_route_classify(&ri->tab, fam, e->fib, nsiblings, &prior,
-			    e->baseline, &v);
-	delta = (s32)(ri->tab.size[fam] - size);
-	/* kmod/anomalies.c's nfsk_anom_route() */
-	memset(&rt, 0, sizeof(rt));
-	rt.table = e->key.table;
-	rt.family = fam;
-	rt.plen = e->key.plen;
-	rt.protocol = e->protocol;
-	rt.event = v.event;
-	rt.delta = delta > 0 ? 1 : delta < 0 ? -1 : 0;
-	rt.baseline = e->baseline;
-	rt.prior_known = !!held;
-	rt.prior_protocol = held ? held->protocol : 0;
-	rt.nexthops = fam == NFSK_RC_V6 ? v.next.nexthops :
-			(u16)(e->nexthops > 0xffff ? 0xffff : e->nexthops);
-	rt.sibling_only = e->fib == NFSK_RC_FIB_APPEND ||
-			  (e->fib == NFSK_RC_FIB_DEL && v.event == NFSK_RC_REPLACE);
-	rt.oif = e->oif;
-	memcpy(rt.gw, e->gw, sizeof(rt.gw));
-	nfsk_ra_event(&ri->anom, &rt, &av);
-
-	ri_store(ri, held, &e->key, &v.next, e->protocol);
-	nfsk_flap_event(&ri->flap, &e->key, (enum nfsk_flap_event)v.event,
-			e->time_ns, &fv);
-	nfsk_flap_set_route(&ri->flap, &e->key, e->protocol, v.next.nexthops);
-	if (!v.report)
+	ev.nsiblings = e->key.family != NFSK_AF_INET ? e->nexthops - 1 : 0;
+	ev.oif = e->oif;
+	memcpy(ev.gw, e->gw, sizeof(ev.gw));
+	ev.nexthops = (u16)(e->nexthops > 0xffff ? 0xffff : e->nexthops);
+	ev.fib = e->fib;
+	ev.protocol = e->protocol;
+	ev.baseline = e->baseline;
+	ev.held = !!held;
+	ev.held_protocol = held ? held->protocol : 0;
+	nfsk_route_prior(&ev.prior, held, held ? held->nexthops : 0,
+			 nfsk_route_untracked(&ri->core.tab, ri->entries));
+	nfsk_route_event(&ri->core, &ev, ri_cover, ri, &rv);
+	ri_store(ri, held, &e->key, &rv.rc.next, e->protocol,
+		 rv.sibling_only ? NULL : &rv.nh_fp);
+	if (!rv.rc.report)
 		return;
-	nfsk_rs_event(&ri->rs, e->protocol, e->key.table);
-	if (fv.crossed) {
-		ri->flap_crossed++;
+	if (rv.emit & NFSK_FLAG_ROUTE_FLAP) {
 		ri->suppress_crossings++;
-		ri_reason_add(ri, e, NFSK_FLAG_ROUTE_FLAP, fv.penalty,
-			      ri->flap.cfg.suppress, 0, 0);
+		ri_reason_add(ri, e, NFSK_FLAG_ROUTE_FLAP, rv.flap.penalty,
+			      ri->core.flap.cfg.suppress, 0, 0);
 	}
-	if (av.flags & NFSK_FLAG_ROUTE_WITHDRAW_BURST) {
+	if (rv.emit & NFSK_FLAG_ROUTE_WITHDRAW_BURST) {
 		ri->bursts++;
 		ri_reason_add(ri, e, NFSK_FLAG_ROUTE_WITHDRAW_BURST,
-			      av.withdrawn, av.routes, 0, 0);
+			      rv.ra.withdrawn, rv.ra.routes, 0, 0);
 	}
-	if (av.flags & NFSK_FLAG_DEFAULT_ROUTE_LOST) {
+	if (rv.emit & NFSK_FLAG_DEFAULT_ROUTE_LOST) {
 		ri->defaults_lost++;
 		ri_reason_add(ri, e, NFSK_FLAG_DEFAULT_ROUTE_LOST, 0, 0,
-			      av.reason, av.old_protocol);
+			      rv.ra.reason, rv.ra.old_protocol);
+	}
+	if (rv.emit & NFSK_FLAG_ROUTE_MORE_SPECIFIC) {
+		struct ri_reason *x;
+
+		ri->more_specifics++;
+		x = ri_reason_add(ri, e, NFSK_FLAG_ROUTE_MORE_SPECIFIC, 0, 0,
+				  rv.ra.cover.reason, 0);
+		if (x)
+			x->cover = rv.ra.cover;
 	}
 }
 
 void ri_close_window(struct route_in *ri, struct nfsk_window *win)
 {
-	u32 ev[NFSK_RC_FAMILIES][NFSK_RC_EVENTS];
-	unsigned int f;
-
-	nfsk_route_window_take(&ri->tab, ev);
-	nfsk_rs_window_take(&ri->rs, &win->rs);
-	for (f = 0; f < NFSK_RC_FAMILIES; f++) {
-		win->route_add[f] = ev[f][NFSK_RC_ADD];
-		win->route_del[f] = ev[f][NFSK_RC_DEL];
-		win->route_replace[f] = ev[f][NFSK_RC_REPLACE];
-		win->routes[f] = ri->tab.size[f];
-	}
-	if (ri->flap_crossed)
-		win->flags |= NFSK_FLAG_ROUTE_FLAP;
-	win->flags |= nfsk_ra_window_close(&ri->anom);
-	ri->flap_crossed = 0;
+	nfsk_route_close_window(&ri->core, win);
 }
 
 void ri_reasons_reset(struct route_in *ri)

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * route_in.h - `nfsketch replay --routes FILE`: timestamped route events
- * fed into the core's route code as kmod/routes.c and kmod/anomalies.c feed
+ * fed into the core's route code (nfsk_route_event()) as kmod/routes.c feeds
  * it from the fib notifier (classification, flap penalties, withdraw bursts,
- * lost default routes), with a set of present routes of its own standing in
+ * lost default routes, more-specifics), with a set of present routes of its own standing in
  * for the kernel's rhashtable (kmod/route_set.c). Line format in route_in.c
  * and the README.
  */
@@ -12,11 +12,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
-#include <nfsketch/flap.h>
-#include <nfsketch/route_anom.h>
-#include <nfsketch/route_class.h>
-#include <nfsketch/route_series.h>
-#include <nfsketch/window.h>
+#include <nfsketch/route_event.h>
 
 /* Why a route flag was raised in the open window (its alert's content). */
 struct ri_reason {
@@ -29,8 +25,11 @@ struct ri_reason {
 	u32	table;
 	u32	value;		/* flap: penalty; burst: withdrawn */
 	u32	threshold;	/* flap: suppress; burst: routes of the group */
-	u32	reason;		/* DEFAULT_ROUTE_LOST: NFSK_RA_* bits */
+	u32	reason;		/* DEFAULT_ROUTE_LOST: NFSK_RA_* bits;
+				 * MORE_SPECIFIC: NFSK_MS_* bits
+				 */
 	u64	time_ns;	/* of the event, Unix ns */
+	struct nfsk_ms_cover cover;	/* MORE_SPECIFIC: the cover */
 };
 
 #define RI_REASONS_MAX	16
@@ -55,14 +54,11 @@ struct route_in {
 	bool			failed;		/* a bad line: no more events */
 	struct ri_event		next;
 	/* the core's state, as struct nfsk_routes holds it in the kernel */
-	struct nfsk_rc_tables	tab;
-	struct nfsk_rs_state	rs;		/* per protocol and table */
-	struct nfsk_flap_table	flap;
-	void			*flap_mem;
-	struct nfsk_ra_state	anom;
+	struct nfsk_route_core	core;
+	void			*flap_mem;	/* core.flap's entries */
 	void			*set;		/* tsearch() root: present routes */
+	struct nfsk_ms_plens	plens;		/* the set's prefix lengths */
 	u32			entries;
-	u32			flap_crossed;	/* this window */
 	/* the open window's route reasons */
 	struct ri_reason	reasons[RI_REASONS_MAX];
 	u32			nreasons;
@@ -73,6 +69,7 @@ struct route_in {
 	u64			suppress_crossings;
 	u64			bursts;
 	u64			defaults_lost;
+	u64			more_specifics;
 };
 
 /*
@@ -90,8 +87,6 @@ void ri_apply(struct route_in *ri);
 void ri_close_window(struct route_in *ri, struct nfsk_window *win);
 /* The next window's reasons start empty. */
 void ri_reasons_reset(struct route_in *ri);
-/* RTPROT_* name as iproute2's, else the number in @buf. */
-const char *ri_proto_name(unsigned int p, char *buf, size_t len);
 /* "10.0.0.0/8", "2001:db8::/32" */
 const char *ri_prefix_str(u8 family, const u8 *addr, u8 plen, char *buf,
 			  size_t len);

@@ -43,6 +43,7 @@ enum nfsketch_cmd {
 	NFSKETCH_CMD_ROUTE_NTF,		/* multicast "events" */
 	NFSKETCH_CMD_WINDOW_NTF,	/* multicast "events" */
 	NFSKETCH_CMD_MONITOR_SET,	/* doit, admin: NFSKETCH_A_MONITOR */
+	NFSKETCH_CMD_BGP_GET,		/* dump, admin: BGP sessions tracked */
 
 	__NFSKETCH_CMD_MAX,
 	NFSKETCH_CMD_MAX = __NFSKETCH_CMD_MAX - 1
@@ -76,6 +77,7 @@ enum nfsketch_attr {
 	NFSKETCH_A_MONITOR,		/* u8: enum nfsketch_monitor;
 					 * MONITOR_SET, CONFIG_GET reply
 					 */
+	NFSKETCH_A_BGP,			/* nest: NFSKETCH_A_BGP_* */
 
 	__NFSKETCH_A_MAX,
 	NFSKETCH_A_MAX = __NFSKETCH_A_MAX - 1
@@ -293,6 +295,49 @@ enum nfsketch_bgp_reason {
 	NFSKETCH_BGP_RESET		= 1U << 1,	/* a RST */
 	NFSKETCH_BGP_CLOSED		= 1U << 2,	/* a FIN */
 	NFSKETCH_BGP_SILENT		= 1U << 3,	/* no new data */
+};
+
+/* A BGP session's state (BGP_STATE): the worst it has been in. */
+enum nfsketch_bgp_state {
+	NFSKETCH_BGP_STATE_OPEN,	/* data flowing, no RST or FIN */
+	NFSKETCH_BGP_STATE_SILENT,	/* an end silent past the limit */
+	NFSKETCH_BGP_STATE_CLOSED,	/* a FIN seen */
+	NFSKETCH_BGP_STATE_RESET,	/* a RST seen */
+
+	__NFSKETCH_BGP_STATE_MAX,
+	NFSKETCH_BGP_STATE_MAX = __NFSKETCH_BGP_STATE_MAX - 1
+};
+
+/*
+ * A BGP session (BGP_GET): one TCP connection on port 179, SRC and SPORT
+ * one end, DST and DPORT the other (the end whose address sorts first is
+ * SRC); counts of segments as the hooks saw them, both directions.
+ */
+enum nfsketch_bgp_attr {
+	NFSKETCH_A_BGP_UNSPEC,
+	NFSKETCH_A_BGP_PAD,
+	NFSKETCH_A_BGP_FAMILY,		/* u8: AF_INET or AF_INET6 */
+	NFSKETCH_A_BGP_SRC,		/* binary[16] */
+	NFSKETCH_A_BGP_SPORT,		/* u16 */
+	NFSKETCH_A_BGP_DST,		/* binary[16] */
+	NFSKETCH_A_BGP_DPORT,		/* u16 */
+	NFSKETCH_A_BGP_STATE,		/* u8: enum nfsketch_bgp_state */
+	NFSKETCH_A_BGP_SEGMENTS,	/* u64: since the session was seen */
+	NFSKETCH_A_BGP_RETRANS,		/* u64: retransmitted, since then */
+	NFSKETCH_A_BGP_WIN_RETRANS,	/* u32: retransmitted, open window */
+	NFSKETCH_A_BGP_BASELINE,	/* u32: retransmissions per window,
+					 * the EWMA judged against, rounded
+					 */
+	NFSKETCH_A_BGP_WIN_RST,		/* u32: RSTs of the open window */
+	NFSKETCH_A_BGP_WIN_FIN,		/* u32: FINs of the open window */
+	NFSKETCH_A_BGP_AGE_MS,		/* u64: ms since its last segment */
+	NFSKETCH_A_BGP_SRC_DATA_AGE_MS,	/* u64: ms since SRC's last new
+					 * data; absent if it sent none
+					 */
+	NFSKETCH_A_BGP_DST_DATA_AGE_MS,	/* u64: the same for DST */
+
+	__NFSKETCH_A_BGP_MAX,
+	NFSKETCH_A_BGP_MAX = __NFSKETCH_A_BGP_MAX - 1
 };
 
 enum nfsketch_flow_attr {

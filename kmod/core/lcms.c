@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Light Count-Min sketch of a per-CPU bank, in narrow cells.
+ *
+ * A bank's Count-Min sees only the packets its Sample-and-Hold table does
+ * not hold (bank.c), so what it counts is the light mass: few packets per
+ * cell. Its cells are 16-bit packets and 32-bit bytes, 6 bytes against the
+ * window sketch's 12, so the same bank memory holds twice the cells, and
+ * the error e*N/w halves (ElasticSketch's light part, with counters wide
+ * enough for bytes).
+ *
+ * Overflow rule. A packet whose update would wrap one of its d cells
+ * (65536 light packets, or 4 GiB of light bytes, in one cell of one CPU in
+ * one window) is taken back out of all d cells (nfsk_lcms_undo(): the
+ * subtraction is exact modulo 2^16 / 2^32) and its flow is held in its
+ * Sample-and-Hold set at once, counted exactly there from that packet on
+ * (sah.forced). If the set is full, the packet is spilled: counted in
+ * spill_*, and the fold adds the spill to every cell of every row of the
+ * window's sketch (and w times to its total). So no cell ever wraps, no
+ * point query falls below the truth (a flow's spilled packets are at most
+ * the spill its cells received) and the bound, computed from the row total,
+ * grows by e times the spill, at least the spill itself. A spill needs a
+ * flow of 65536 packets in one window that Sample-and-Hold could not hold;
+ * selftests/core/test_lcms.c drives both halves of the rule.
+ *
+ * Fold. Cells are widened as they are summed (window CMS: u32 packets,
+ * u64 bytes), so n CPUs' narrow cells sum exactly: each adds < 2^16
+ * packets. The window's sketch stays the whole stream's, cell for cell.
+ */
+#include <nfsketch/lcms.h>
+
+u64 nfsk_lcms_size(u32 depth, u32 width)
+{
+	return (u64)depth * width * NFSK_LCMS_CELL;
+}
+
+void nfsk_lcms_init(struct nfsk_lcms *c, u32 depth, u32 width, void *mem)
+{
+	u64 cells = (u64)depth * width;
+
+	c->depth = depth;
+	c->width = width;
+	c->shift = 64 - nfsk_fls64(width);
+	/* bytes first: mem is 4-aligned and the u16 array needs less */
+	c->bytes = mem;
+	c->packets = (u16 *)(c->bytes + cells);
+	nfsk_lcms_clear(c);
+}
+
+void nfsk_lcms_clear(struct nfsk_lcms *c)
+{
+	u64 cells = (u64)c->depth * c->width;
+
+	memset(c->bytes, 0, cells * sizeof(u32));
+	memset(c->packets, 0, cells * sizeof(u16));
+	c->total_packets = 0;
+	c->total_bytes = 0;
+	c->spill_packets = 0;
+	c->spill_bytes = 0;
+}
+
+void nfsk_lcms_undo(struct nfsk_lcms *c, u64 hash, u32 len)
+{
+	u64 h2 = nfsk_cms_h2(hash);
+	u64 g = hash;
+	u32 i, base;
+
+	for (i = 0, base = 0; i < c->depth; i++, base += c->width) {
+		u32 col = base + (u32)(g >> c->shift);
+
+		c->packets[col]--;
+		c->bytes[col] -= len;
+		g += h2;
+	}
+}
+
+bool nfsk_lcms_fold(struct nfsk_cms *dst, const struct nfsk_lcms *src)
+{
+	u64 cells = (u64)dst->depth * dst->width;
+	u32 sp = (u32)src->spill_packets;
+	u64 sb = src->spill_bytes;
+	u64 i;
+
+	if (dst->depth != src->depth || dst->width != src->width)
+		return false;
+	for (i = 0; i < cells; i++) {
+		dst->packets[i] += src->packets[i] + sp;
+		dst->bytes[i] += src->bytes[i] + sb;
+	}
+	dst->total_packets += src->total_packets +
+			      src->spill_packets * dst->width;
+	dst->total_bytes += src->total_bytes + src->spill_bytes * dst->width;
+	return true;
+}

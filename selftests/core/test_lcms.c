@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The bank's narrow light Count-Min (lcms.c): a wrap is undone exactly,
+ * the overflow rule holds the flow in Sample-and-Hold or spills, the fold
+ * widens narrow cells of several CPUs without loss, and no point query
+ * falls below the exact count of packets and bytes sent.
+ */
+#include <stdlib.h>
+#include "kselftest_harness.h"
+#include <nfsketch/window.h>
+#include <nfsketch/query.h>
+#include "zipf.h"
+
+#define NBANK	2
+
+struct rig {
+	struct nfsk_geom	g;
+	struct nfsk_bank	bank[NBANK];
+	void			*mem[NBANK];
+	struct nfsk_cms		wcms;
+	void			*scratch;
+	struct nfsk_window	win;
+	struct nfsk_hash_key	hk;
+};
+
+/* p = 0: nothing is sampled, every flow stays light until the rule acts */
+static void rig_init(struct rig *r, u32 depth, u32 width, u32 entries)
+{
+	u32 i;
+
+	nfsk_geom_default(&r->g);
+	r->g.cms_depth = depth;
+	r->g.cms_width = width;
+	r->g.sah_entries = entries;
+	r->g.sah_p_fx = 0;
+	for (i = 0; i < NBANK; i++) {
+		r->mem[i] = aligned_alloc(64, nfsk_bank_size(&r->g));
+		nfsk_bank_init(&r->bank[i], &r->g, 10 + i, r->mem[i]);
+	}
+	nfsk_cms_init(&r->wcms, depth, width, false,
+		      malloc(nfsk_cms_size(depth, width)));
+	r->scratch = malloc(nfsk_fold_scratch_size(&r->g, NBANK));
+	trace_hash_key(&r->hk, 5);
+}
+
+static void rig_fold(struct rig *r, struct nfsk_cms_est *est,
+		     const struct nfsk_flow_key *k, u32 n)
+{
+	const struct nfsk_bank *banks[NBANK] = { &r->bank[0], &r->bank[1] };
+	const struct nfsk_fold_slot *held;
+	u32 nslots, i;
+
+	nfsk_window_fold(&r->win, &r->wcms, banks, NBANK, &r->g, r->scratch);
+	held = nfsk_fold_held(&r->g, NBANK, r->scratch, &nslots);
+	for (i = 0; i < n; i++)
+		nfsk_window_query(&r->wcms, held, nslots,
+				  nfsk_flow_hash(&r->hk, &k[i]), &est[i]);
+}
+
+static void rig_free(struct rig *r)
+{
+	u32 i;
+
+	for (i = 0; i < NBANK; i++)
+		free(r->mem[i]);
+	free(r->wcms.bytes);
+	free(r->scratch);
+}
+
+static void key(struct nfsk_flow_key *k, u32 i)
+{
+	u8 a[4] = { 10, 0, (u8)(i >> 8), (u8)i }, b[4] = { 10, 1, 0, 1 };
+
+	nfsk_flow_key_v4(k, a, b, 17, (u16)(1000 + i), 53);
+}
+
+/* every row of the window sketch sums to its total: nothing lost, no wrap */
+static bool rows_sum_to_total(const struct nfsk_cms *c)
+{
+	u32 r, j;
+
+	for (r = 0; r < c->depth; r++) {
+		u64 p = 0, b = 0;
+
+		for (j = 0; j < c->width; j++) {
+			p += nfsk_cms_row_packets(c, r)[j];
+			b += nfsk_cms_row_bytes(c, r)[j];
+		}
+		if (p != c->total_packets || b != c->total_bytes)
+			return false;
+	}
+	return true;
+}
+
+TEST(wrap_is_refused_and_undone)
+{
+	struct nfsk_lcms c;
+	void *m = malloc(nfsk_lcms_size(3, 64));
+	u64 h = 0x9e3779b97f4a7c15ULL, other = 0x123456789abcdef1ULL;
+	u32 i, r;
+
+	ASSERT_EQ(3 * 64 * 6UL, nfsk_lcms_size(3, 64));
+	nfsk_lcms_init(&c, 3, 64, m);
+	for (i = 0; i < 65535; i++)
+		ASSERT_TRUE(nfsk_lcms_update(&c, h, 1));
+	ASSERT_TRUE(nfsk_lcms_update(&c, other, 7));
+	/* the 65536th packet of a cell would wrap its 16 bits */
+	ASSERT_FALSE(nfsk_lcms_update(&c, h, 1));
+	ASSERT_EQ(65536UL, c.total_packets);
+	for (r = 0; r < 3; r++) {
+		u32 col = r * 64 + (u32)((h + r * nfsk_cms_h2(h)) >> c.shift);
+
+		ASSERT_GE(c.packets[col], 65535U);
+		ASSERT_GE(c.bytes[col], 65535U);
+	}
+	/* bytes: 2^32 in one cell would wrap */
+	nfsk_lcms_clear(&c);
+	ASSERT_TRUE(nfsk_lcms_update(&c, h, 0x80000000U));
+	ASSERT_TRUE(nfsk_lcms_update(&c, h, 0x7fffffffU));
+	ASSERT_FALSE(nfsk_lcms_update(&c, h, 1));
+	ASSERT_EQ(0xffffffffUL, c.total_bytes);
+	for (r = 0; r < 3; r++) {
+		u32 col = r * 64 + (u32)((h + r * nfsk_cms_h2(h)) >> c.shift);
+
+		ASSERT_EQ(2U, c.packets[col]);
+		ASSERT_EQ(0xffffffffU, c.bytes[col]);
+	}
+	free(m);
+}
+
+/*
+ * A flow of 100000 packets never sampled (p = 0): its cells fill at 65535,
+ * then the rule holds it. Another flow sends 60000 packets on each of two
+ * CPUs: the fold's widened cells hold 120000, past 16 bits, exactly.
+ */
+TEST(overflow_holds_flow_and_fold_widens)
+{
+	struct nfsk_flow_key k[2];
+	struct nfsk_cms_est est[2];
+	struct rig r;
+	u32 i;
+
+	rig_init(&r, 2, 1024, 64);
+	key(&k[0], 1);
+	key(&k[1], 2);
+	for (i = 0; i < 100000; i++)
+		nfsk_bank_update(&r.bank[0], &r.hk, &k[0], 100);
+	ASSERT_EQ(1UL, r.bank[0].sah.forced);
+	ASSERT_EQ(1U, r.bank[0].sah.held);
+	ASSERT_EQ(0UL, r.bank[0].lcms.spill_packets);
+	ASSERT_EQ(65535UL, r.bank[0].lcms.total_packets);
+	for (i = 0; i < 120000; i++)
+		nfsk_bank_update(&r.bank[i & 1], &r.hk, &k[1], 64);
+	ASSERT_EQ(1UL, r.bank[0].sah.forced);
+	ASSERT_EQ(0UL, r.bank[1].sah.forced);
+	rig_fold(&r, est, k, 2);
+	ASSERT_EQ(1UL, r.win.sah.forced);
+	ASSERT_TRUE(rows_sum_to_total(&r.wcms));
+	ASSERT_EQ(r.win.packets, r.wcms.total_packets);
+	/* two flows alone in the sketch: with 1024 columns, exact */
+	ASSERT_EQ(100000UL, est[0].packets);
+	ASSERT_EQ(10000000UL, est[0].bytes);
+	ASSERT_EQ(120000UL, est[1].packets);
+	ASSERT_EQ(120000UL * 64, est[1].bytes);
+	rig_free(&r);
+}
+
+/*
+ * One Sample-and-Hold set (8 ways), 12 flows of 65600 packets each: 8 are
+ * held by the rule, the others' packets past their cells' 65535 spill.
+ * Every query stays at or above the exact count, and within the bound.
+ */
+TEST(full_set_spills_and_queries_stay_above_truth)
+{
+	struct nfsk_flow_key k[12];
+	struct nfsk_cms_est est[12];
+	struct rig r;
+	u64 spill;
+	u32 i, j;
+
+	rig_init(&r, 1, 4096, 8);
+	for (i = 0; i < 12; i++)
+		key(&k[i], 100 + i);
+	for (i = 0; i < 12; i++)
+		for (j = 0; j < 65600; j++)
+			nfsk_bank_update(&r.bank[1], &r.hk, &k[i], 1000);
+	spill = r.bank[1].lcms.spill_packets;
+	TH_LOG("forced %lu, spilled %lu packets", r.bank[1].sah.forced, spill);
+	ASSERT_EQ(8UL, r.bank[1].sah.forced);
+	ASSERT_GT(spill, 0UL);
+	ASSERT_EQ(spill * 1000, r.bank[1].lcms.spill_bytes);
+	rig_fold(&r, est, k, 12);
+	ASSERT_TRUE(rows_sum_to_total(&r.wcms));
+	for (i = 0; i < 12; i++) {
+		ASSERT_GE(est[i].packets, 65600UL) TH_LOG("flow %u", i);
+		ASSERT_GE(est[i].bytes, 65600000UL) TH_LOG("flow %u", i);
+		ASSERT_LE(est[i].packets - 65600, est[i].err_packets);
+		ASSERT_LE(est[i].bytes - 65600000, est[i].err_bytes);
+	}
+	rig_free(&r);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+/* nfsketch bgp: the BGP sessions the hooks track (BGP_GET). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <linux/nfsketch.h>
+#include "cmd.h"
+#include "fmt.h"
+
+static const char bgp_usage[] =
+	"Usage: nfsketch [-j [-p]] bgp\n"
+	"The BGP sessions (TCP connections on port 179) the hooks of this network\n"
+	"namespace track: both ends, state (open, silent, closed, reset), segments\n"
+	"and retransmitted segments seen, the open window's retransmissions, RSTs\n"
+	"and FINs, the retransmission baseline they are judged against, the time\n"
+	"since the last segment and since each end's last new data.\n"
+	"Needs CAP_NET_ADMIN.\n";
+
+static const char *const bgp_states[] = { "open", "silent", "closed", "reset" };
+
+/* "addr:port", IPv6 in brackets; "?" for a missing or short address */
+static const char *bgp_end(const struct nlattr **tb, int addr, int port,
+			   char *buf, size_t len)
+{
+	char a[ADDR_STR_LEN];
+	uint8_t family = nfsk_nl_u64(tb[NFSKETCH_A_BGP_FAMILY]);
+
+	if (!tb[addr] || mnl_attr_get_payload_len(tb[addr]) != 16)
+		snprintf(a, sizeof(a), "?");
+	else
+		fmt_addr(family, mnl_attr_get_payload(tb[addr]), a);
+	snprintf(buf, len, family == AF_INET6 ? "[%s]:%u" : "%s:%u", a,
+		 (unsigned int)nfsk_nl_u64(tb[port]));
+	return buf;
+}
+
+static const char *bgp_addr(const struct nlattr **tb, int addr, char *buf)
+{
+	if (!tb[addr] || mnl_attr_get_payload_len(tb[addr]) != 16)
+		return "?";
+	return fmt_addr(nfsk_nl_u64(tb[NFSKETCH_A_BGP_FAMILY]),
+			mnl_attr_get_payload(tb[addr]), buf);
+}
+
+/* seconds with one decimal, or "-" when absent */
+static const char *bgp_age(const struct nlattr *a, char *buf, size_t len)
+{
+	if (!a)
+		return "-";
+	snprintf(buf, len, "%.1fs", nfsk_nl_u64(a) / 1e3);
+	return buf;
+}
+
+static void bgp_print(struct cli *c, const struct nlattr *nest)
+{
+	const struct nlattr *tb[NFSKETCH_A_BGP_MAX + 1];
+	char e0[ADDR_STR_LEN + 10], e1[ADDR_STR_LEN + 10], a[ADDR_STR_LEN];
+	char age[24], d0[24], d1[24];
+	uint8_t state;
+
+	nfsk_nl_parse_nest(nest, tb, NFSKETCH_A_BGP_MAX);
+	state = nfsk_nl_u64(tb[NFSKETCH_A_BGP_STATE]);
+	if (c->json) {
+		static const struct {
+			unsigned int	attr;
+			const char	*name;
+		} counts[] = {
+			{ NFSKETCH_A_BGP_SEGMENTS,		"segments" },
+			{ NFSKETCH_A_BGP_RETRANS,		"retrans" },
+			{ NFSKETCH_A_BGP_WIN_RETRANS,		"win_retrans" },
+			{ NFSKETCH_A_BGP_BASELINE,		"baseline" },
+			{ NFSKETCH_A_BGP_WIN_RST,		"win_rst" },
+			{ NFSKETCH_A_BGP_WIN_FIN,		"win_fin" },
+			{ NFSKETCH_A_BGP_AGE_MS,		"age_ms" },
+			{ NFSKETCH_A_BGP_SRC_DATA_AGE_MS,	"src_data_age_ms" },
+			{ NFSKETCH_A_BGP_DST_DATA_AGE_MS,	"dst_data_age_ms" },
+		};
+		unsigned int i;
+
+		json_obj_open(&c->j, NULL);
+		json_u64(&c->j, "family",
+			 nfsk_nl_u64(tb[NFSKETCH_A_BGP_FAMILY]) == AF_INET ? 4 : 6);
+		json_str(&c->j, "src", bgp_addr(tb, NFSKETCH_A_BGP_SRC, a));
+		json_u64(&c->j, "sport", nfsk_nl_u64(tb[NFSKETCH_A_BGP_SPORT]));
+		json_str(&c->j, "dst", bgp_addr(tb, NFSKETCH_A_BGP_DST, a));
+		json_u64(&c->j, "dport", nfsk_nl_u64(tb[NFSKETCH_A_BGP_DPORT]));
+		json_str(&c->j, "state", state < 4 ? bgp_states[state] : "?");
+		for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
+			if (tb[counts[i].attr])
+				json_u64(&c->j, counts[i].name,
+					 nfsk_nl_u64(tb[counts[i].attr]));
+		json_obj_close(&c->j);
+		return;
+	}
+	fprintf(c->out, "%-46s %-46s %-6s %8" PRIu64 " %7" PRIu64 " %4" PRIu64
+		" %4" PRIu64 " %3" PRIu64 " %3" PRIu64 " %8s %8s %8s\n",
+		bgp_end(tb, NFSKETCH_A_BGP_SRC, NFSKETCH_A_BGP_SPORT, e0, sizeof(e0)),
+		bgp_end(tb, NFSKETCH_A_BGP_DST, NFSKETCH_A_BGP_DPORT, e1, sizeof(e1)),
+		state < 4 ? bgp_states[state] : "?",
+		nfsk_nl_u64(tb[NFSKETCH_A_BGP_SEGMENTS]),
+		nfsk_nl_u64(tb[NFSKETCH_A_BGP_RETRANS]),
+		nfsk_nl_u64(tb[NFSKETCH_A_BGP_WIN_RETRANS]),
+		nfsk_nl_u64(tb[NFSKETCH_A_BGP_BASELINE]),
+		nfsk_nl_u64(tb[NFSKETCH_A_BGP_WIN_RST]),
+		nfsk_nl_u64(tb[NFSKETCH_A_BGP_WIN_FIN]),
+		bgp_age(tb[NFSKETCH_A_BGP_AGE_MS], age, sizeof(age)),
+		bgp_age(tb[NFSKETCH_A_BGP_SRC_DATA_AGE_MS], d0, sizeof(d0)),
+		bgp_age(tb[NFSKETCH_A_BGP_DST_DATA_AGE_MS], d1, sizeof(d1)));
+}
+
+static int bgp_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(a) == NFSKETCH_A_BGP)
+			bgp_print(data, a);
+	return MNL_CB_OK;
+}
+
+int cmd_bgp(struct cli *c, int argc, char **argv)
+{
+	struct nlmsghdr *nlh;
+	int err;
+
+	if (cli_want_help(argc, argv, bgp_usage))
+		return 0;
+	if (argc > 1)
+		return cli_usage_error(bgp_usage, "unexpected argument '%s'", argv[1]);
+	if (cli_open(c))
+		return EXIT_RUNTIME;
+	nlh = nfsk_nl_request(&c->nl, NFSKETCH_CMD_BGP_GET, NLM_F_DUMP);
+	if (c->json)
+		json_arr_open(&c->j, NULL);
+	else
+		fprintf(c->out, "%-46s %-46s %-6s %8s %7s %4s %4s %3s %3s %8s %8s %8s\n",
+			"SRC", "DST", "STATE", "SEGMENTS", "RETRANS", "WIN", "BASE",
+			"RST", "FIN", "LAST", "SRC-DATA", "DST-DATA");
+	err = nfsk_nl_talk(&c->nl, nlh, bgp_cb, c);
+	if (c->json) {
+		json_arr_close(&c->j);
+		json_end(&c->j);
+	}
+	return err ? EXIT_RUNTIME : 0;
+}
