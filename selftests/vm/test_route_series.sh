@@ -93,7 +93,7 @@ storm_alerts() {
 		 "\(.alert.flag) \(.alert.route_series.kind // "-"):\(.alert.route_series.name // "-")"'
 }
 alert_bgp() { storm_alerts | grep -qx 'ROUTE_CHURN protocol:bgp'; }
-if wait_for 60 alert_bgp; then
+if wait_for 30 alert_bgp; then
 	ok "monitor: a ROUTE_CHURN alert names protocol bgp"
 else
 	not_ok "monitor: a ROUTE_CHURN alert names protocol bgp"
