@@ -35,7 +35,7 @@
  *    replaced whole by CONFIG_SET under nn->lock; each bucket of
  *    NFSK_BGP_WAYS sessions has a spinlock, taken by the hooks (BH
  *    disabled, only for segments with port 179) and, with spin_lock_bh(),
- *    by the window close and STATS_GET. Under it nothing
+ *    by the window close, STATS_GET and the BGP_GET dump. Under it nothing
  *    else is taken; the alerts are queued after it is dropped. The rules
  *    the hooks read (nn->bgp_cfg) are WRITE_ONCE/READ_ONCE;
  * and, module-wide, nfsk_defaults_lock (a mutex, config.c) guards the

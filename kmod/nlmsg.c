@@ -257,7 +257,7 @@ int nfsk_bgp_put(struct sk_buff *msg, const struct nfsk_bgp_sess *s, u64 now)
 	    nla_put_u64_64bit(msg, NFSKETCH_A_BGP_RETRANS, s->retrans,
 			      NFSKETCH_A_BGP_PAD) ||
 	    nla_put_u32(msg, NFSKETCH_A_BGP_WIN_RETRANS, s->win_retrans) ||
-	    nla_put_u32(msg, NFSKETCH_A_BGP_BASELINE, (s->base256 + 128) >> 8) ||
+	    nla_put_u32(msg, NFSKETCH_A_BGP_BASELINE, (u32)(((u64)s->base256 + 128) >> 8)) ||
 	    nla_put_u32(msg, NFSKETCH_A_BGP_WIN_RST, s->win_rst) ||
 	    nla_put_u32(msg, NFSKETCH_A_BGP_WIN_FIN, s->win_fin) ||
 	    nla_put_u64_64bit(msg, NFSKETCH_A_BGP_AGE_MS,

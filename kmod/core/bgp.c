@@ -250,7 +250,7 @@ u32 nfsk_bgp_close(struct nfsk_bgp_sess *s, const struct nfsk_bgp_cfg *cfg,
 	if (!s->used)
 		return 0;
 	v->retrans = s->win_retrans;
-	v->baseline = (s->base256 + 128) >> 8;
+	v->baseline = (u32)(((u64)s->base256 + 128) >> 8);
 	v->rst = s->win_rst;
 	v->fin = s->win_fin;
 	r256 = (u64)s->win_retrans << 8;

@@ -23,9 +23,21 @@
  * flow of 65536 packets in one window that Sample-and-Hold could not hold;
  * selftests/core/test_lcms.c drives both halves of the rule.
  *
+ * Saturation regime (not fixed, stated): a narrow cell holds 65535 light
+ * packets of one CPU in one window, so an average cell fills at about
+ * 65535 x w light packets per CPU per window: 5.4e8 at w = 8192, i.e.
+ * ~54 Mpps of light traffic per CPU at the default 10-s window, but only
+ * ~0.9 Mpps at window_ms = 600000 and ~150 Kpps at the 1-hour maximum (or
+ * ~420 Kpps at w = 64 and 10 s). Past that, light packets force holds of
+ * small flows, the Sample-and-Hold sets fill and most light traffic
+ * spills: every estimate and bound grows by about the spill (still
+ * honest, no longer useful). Long windows on busy links want a wider
+ * cms_width or a shorter window_ms.
+ *
  * Fold. Cells are widened as they are summed (window CMS: u32 packets,
  * u64 bytes), so n CPUs' narrow cells sum exactly: each adds < 2^16
- * packets. The window's sketch stays the whole stream's, cell for cell.
+ * packets. Without spill, the window's sketch is the whole stream's, cell
+ * for cell.
  */
 #include <nfsketch/lcms.h>
 
@@ -74,17 +86,31 @@ void nfsk_lcms_undo(struct nfsk_lcms *c, u64 hash, u32 len)
 	}
 }
 
+/*
+ * The window's u32 packet cells saturate instead of wrapping: every cell
+ * receives the whole spill, so a spill past 2^32 packets in one window
+ * (over an hour of >1.2 Mpps spilled) would otherwise wrap every cell at
+ * once and answer below the truth. A saturated cell answers U32_MAX.
+ */
+static u32 nfsk_lcms_add_sat(u32 cell, u64 add)
+{
+	u64 v = cell + add;
+
+	return v > 0xffffffffULL ? 0xffffffffU : (u32)v;
+}
+
 bool nfsk_lcms_fold(struct nfsk_cms *dst, const struct nfsk_lcms *src)
 {
 	u64 cells = (u64)dst->depth * dst->width;
-	u32 sp = (u32)src->spill_packets;
+	u64 sp = src->spill_packets;
 	u64 sb = src->spill_bytes;
 	u64 i;
 
 	if (dst->depth != src->depth || dst->width != src->width)
 		return false;
 	for (i = 0; i < cells; i++) {
-		dst->packets[i] += src->packets[i] + sp;
+		dst->packets[i] = nfsk_lcms_add_sat(dst->packets[i],
+						    (u64)src->packets[i] + sp);
 		dst->bytes[i] += src->bytes[i] + sb;
 	}
 	dst->total_packets += src->total_packets +
