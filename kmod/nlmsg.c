@@ -80,49 +80,37 @@ nla_put_failure:
 /* Every sub-series of a kind: slots in use, then "other". */
 #define NFSK_RSERIES_ALL	(NFSK_RS_KINDS * NFSK_RS_ALL)
 
-static int nfsk_rseries_put_stats(struct sk_buff *msg,
-				  const struct nfsk_rs_state *st)
+/*
+ * Every sub-series in use, then each kind's "other": from the counters
+ * since init (@st) or from a closed window (@rw, with its judgement).
+ */
+static int nfsk_rseries_put_all(struct sk_buff *msg, int attr,
+				const struct nfsk_rs_state *st,
+				const struct nfsk_rs_window *rw)
 {
+	const u8 *used = st ? st->used : rw->used;
 	struct nfsk_rseries_val v;
 	unsigned int k, s;
 
 	for (k = 0; k < NFSK_RS_KINDS; k++)
 		for (s = 0; s < NFSK_RS_ALL; s++) {
-			if (s < NFSK_RS_SLOTS && s >= st->used[k])
+			if (s < NFSK_RS_SLOTS && s >= used[k])
 				continue;
 			memset(&v, 0, sizeof(v));
 			v.kind = k;
 			v.other = s == NFSK_RS_OTHER;
-			v.id = v.other ? 0 : st->id[k][s];
-			v.events = st->total[k][s];
-			if (nfsk_rseries_put(msg, NFSKETCH_A_STATS_ROUTE_SERIES,
-					     &v))
-				return -EMSGSIZE;
-		}
-	return 0;
-}
-
-static int nfsk_rseries_put_window(struct sk_buff *msg,
-				   const struct nfsk_rs_window *rw)
-{
-	struct nfsk_rseries_val v;
-	unsigned int k, s;
-
-	for (k = 0; k < NFSK_RS_KINDS; k++)
-		for (s = 0; s < NFSK_RS_ALL; s++) {
-			if (s < NFSK_RS_SLOTS && s >= rw->used[k])
-				continue;
-			memset(&v, 0, sizeof(v));
-			v.kind = k;
-			v.other = s == NFSK_RS_OTHER;
-			v.id = v.other ? 0 : rw->id[k][s];
-			v.events = rw->events[k][s];
-			v.window = true;
-			v.score = rw->score[k][s];
-			v.baseline = div_u64(rw->mean_milli[k][s], 1000);
-			v.flagged = !!(rw->flagged[k] & (1U << s));
-			if (nfsk_rseries_put(msg, NFSKETCH_A_WINDOW_ROUTE_SERIES,
-					     &v))
+			if (st) {
+				v.id = v.other ? 0 : st->id[k][s];
+				v.events = st->total[k][s];
+			} else {
+				v.id = v.other ? 0 : rw->id[k][s];
+				v.events = rw->events[k][s];
+				v.window = true;
+				v.score = rw->score[k][s];
+				v.baseline = div_u64(rw->mean_milli[k][s], 1000);
+				v.flagged = !!(rw->flagged[k] & (1U << s));
+			}
+			if (nfsk_rseries_put(msg, attr, &v))
 				return -EMSGSIZE;
 		}
 	return 0;
@@ -212,7 +200,8 @@ int nfsk_stats_put(struct sk_buff *msg, struct nfsk_net *nn)
 			      NFSKETCH_A_STATS_PAD) ||
 	    nla_put_u64_64bit(msg, NFSKETCH_A_STATS_BGP_EVICTED, bgp_evicted,
 			      NFSKETCH_A_STATS_PAD) ||
-	    nfsk_rseries_put_stats(msg, &rs.series))
+	    nfsk_rseries_put_all(msg, NFSKETCH_A_STATS_ROUTE_SERIES,
+				 &rs.series, NULL))
 		goto nla_put_failure;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -422,7 +411,8 @@ int nfsk_window_put(struct sk_buff *msg, const struct nfsk_window *w, bool top)
 			goto nla_put_failure;
 	}
 	nla_nest_end(msg, score);
-	if (nfsk_rseries_put_window(msg, &w->rs))
+	if (nfsk_rseries_put_all(msg, NFSKETCH_A_WINDOW_ROUTE_SERIES, NULL,
+				 &w->rs))
 		goto nla_put_failure;
 	if (top) {
 		topk = nla_nest_start(msg, NFSKETCH_A_WINDOW_TOPK);
