@@ -16,7 +16,7 @@ the state is what it was: no module half-loaded, the config unchanged, the
 module's mem_bytes back where it was, a fresh request answered as before.
 
 OP: insmod KO | netns | config_set KEY=VALUE,... | dump_windows |
-    dump_sketch | dump_routes | topk | stats | config_get | events
+    dump_sketch | dump_routes | dump_bgp | topk | stats | config_get | events
 
 events: the sender runs in a kworker, where fail-nth cannot reach: instead
 failslab fails the next skbuff_head_cache allocation of a kworker
@@ -47,7 +47,7 @@ CLONE_NEWNET = 0x40000000
 SYS_finit_module = 313
 MEM = "/sys/kernel/nfsketch/mem_bytes"
 CFG_IDS = {"window_ms": 2, "history": 3, "cms_width": 4, "cms_depth": 5,
-           "sah_entries": 6, "topk": 7}
+           "sah_entries": 6, "topk": 7, "route_track_max": 25, "bgp_sessions": 29}
 
 libc = ctypes.CDLL(None, use_errno=True)
 failures = 0
@@ -219,9 +219,9 @@ def run(out, op, arg):
             attrs.append(nl.u32(CFG_IDS[k], int(v)))
         payload = nl.nest(nl.A_CONFIG, *attrs)
         cmd = nl.CMD_CONFIG_SET
-    elif op in ("dump_windows", "dump_sketch", "dump_routes"):
+    elif op in ("dump_windows", "dump_sketch", "dump_routes", "dump_bgp"):
         cmd = {"dump_windows": nl.CMD_WINDOW_GET, "dump_sketch": nl.CMD_SKETCH_GET,
-               "dump_routes": nl.CMD_ROUTE_GET}[op]
+               "dump_routes": nl.CMD_ROUTE_GET, "dump_bgp": nl.CMD_BGP_GET}[op]
         dump = True
     elif op == "topk":
         cmd = nl.CMD_TOPK_GET
@@ -233,6 +233,8 @@ def run(out, op, arg):
     if cmd is not None:
         g0 = nl.Genl(timeout=30)
         ref = g0.nfsk(cmd, payload, dump=bool(dump))
+        print("# %s: the reference answer: %s, %d messages" % (op, ename(ref.error), len(ref.replies)),
+              flush=True)
         if op == "config_set":
             # the reference is the state before; the request must succeed
             report(ref.error == 0, "%s: succeeds without a fault (%s)" % (op, ename(ref.error)))
