@@ -89,6 +89,10 @@ if want netns; then
 fi
 
 # ---- CONFIG_SET resizing, dumps and replies, in a namespace of their own ----
+# bgp_sessions_at_least NS N: NS tracks N BGP sessions or more
+bgp_sessions_at_least() {
+	[ "$(ip netns exec "$1" "$NFSK" -j stats | jq -r .bgp_sessions)" -ge "$2" ]
+}
 a=$(make_ns faults) || { not_ok "namespace"; tap_done; exit; }
 ip -n "$a" link add dummy0 type dummy 2>/dev/null || modprobe -q dummy
 ip -n "$a" link add dummy0 type dummy 2>/dev/null
