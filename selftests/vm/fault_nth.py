@@ -194,17 +194,35 @@ def config_get(g=None):
 def request(g, fn, cmd, payload=b"", dump=False):
     """Arm, send, read the answer, disarm: (injected, answer or errno)."""
     fn_arm, fn_disarm = fn
-    raw = g.build(g.family, cmd, payload,
-                  nl.NLM_F_REQUEST | nl.NLM_F_ACK | (nl.NLM_F_DUMP if dump else 0))
+    flags = nl.NLM_F_REQUEST | nl.NLM_F_ACK | (nl.NLM_F_DUMP if dump else 0)
+    raw = g.build(g.family, cmd, payload, flags)
     fn_arm()
     try:
-        ans = g.request(None, None, raw=raw)
+        # the flags say that an ACK follows a doit's reply: read on to it
+        ans = g.request(None, None, raw=raw, flags=flags)
         res = ans
     except socket.timeout:
         res = "timeout"
     except OSError as e:
         res = -e.errno
     return fn_disarm(), res
+
+
+def dump_content(op, replies):
+    """What a dump says, whatever its split into messages: the sketch's
+    rows reassembled from their pieces (a failed allocation of the dump's
+    skb makes netlink retry a smaller one: more messages, fewer columns
+    each); of the other dumps, the messages (one object each)."""
+    if op != "dump_sketch":
+        return [p for _, p in replies]
+    rows = {}
+    for _, p in replies:
+        a = nl.parse_attrs(nl.parse_attrs(p).get(nl.A_SKETCH, b""))
+        row = struct.unpack("=I", a[5])[0]          # NFSKETCH_A_SKETCH_ROW
+        off = struct.unpack("=I", a[6])[0]          # NFSKETCH_A_SKETCH_OFFSET
+        rows.setdefault(row, []).append((off, a.get(7, b""), a.get(8, b"")))
+    return {r: (b"".join(pk for _, pk, _ in sorted(v)), b"".join(by for _, _, by in sorted(v)))
+            for r, v in rows.items()}
 
 
 def run(out, op, arg):
@@ -232,6 +250,10 @@ def run(out, op, arg):
 
     if cmd is not None:
         g0 = nl.Genl(timeout=30)
+        if op == "config_set":
+            # the reference starts where every try starts: from UNDO
+            back = g0.nfsk(nl.CMD_CONFIG_SET, ref_payload_undo)
+            report(back.error == 0, "%s: the config before (%s)" % (op, ename(back.error)))
         ref = g0.nfsk(cmd, payload, dump=bool(dump))
         print("# %s: the reference answer: %s, %d messages" % (op, ename(ref.error), len(ref.replies)),
               flush=True)
@@ -341,8 +363,9 @@ def run(out, op, arg):
                                                  parse_config(again) != parse_config(ref)):
                     state = "a fresh request answered differently (%s)" % again
                 elif err == 0 and isinstance(res, nl.Answer) and dump and \
-                        len(res.replies) != len(ref.replies):
-                    state = "a complete answer with %d of %d replies" % (len(res.replies), len(ref.replies))
+                        dump_content(op, res.replies) != dump_content(op, ref.replies):
+                    state = "an answer (%d messages) unlike the reference (%d messages)" % (
+                        len(res.replies), len(ref.replies))
         elif op == "insmod":
             fd = os.open(arg, os.O_RDONLY)
             fnth.arm(n)
@@ -485,6 +508,10 @@ def kworkers():
 
 def events(out):
     kmsg = Kmsg(os.environ.get("NFSK_FAULT_LOG", "/tmp/fault-kmsg.log"))
+    # `ip netns exec` gives its command a fresh /sys without debugfs
+    if not os.path.isdir(DBG) and os.system("mount -t debugfs debugfs /sys/kernel/debug") != 0:
+        report(False, "events: no debugfs in this mount namespace")
+        return 0
     sk = nl.listener()
     sk.settimeout(1.0)
     ids = []
