@@ -212,7 +212,11 @@ def dump_content(op, replies):
     """What a dump says, whatever its split into messages: the sketch's
     rows reassembled from their pieces (a failed allocation of the dump's
     skb makes netlink retry a smaller one: more messages, fewer columns
-    each); of the other dumps, the messages (one object each)."""
+    each); of BGP_GET the number of sessions; of the other dumps, the
+    messages (one object each)."""
+    if op == "dump_bgp":
+        # a session's ages and counters move with its traffic: its count
+        return len(replies)
     if op != "dump_sketch":
         return [p for _, p in replies]
     rows = {}
