@@ -84,7 +84,7 @@ check "module loads after the fault loop" load_module
 if want netns; then
 	prev_monitor=$(cat /sys/kernel/nfsketch/netns_monitor)
 	echo all >/sys/kernel/nfsketch/netns_monitor
-	NFSK_FAULT_SCAN=${NFSK_FAULT_SCAN:-16} fault netns
+	NFSK_FAULT_SCAN=${NFSK_FAULT_SCAN:-8} fault netns
 	echo "$prev_monitor" >/sys/kernel/nfsketch/netns_monitor
 fi
 
