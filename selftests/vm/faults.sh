@@ -197,8 +197,8 @@ kmemleak_check() {
 	cat $dbg/kmemleak >"$f"
 	n=$(nfsk_leaks "$f" | grep -c '^unreferenced object')
 	k=$(nfsk_leaks "$f" kernel | grep -c '^unreferenced object')
-	echo "# kmemleak $what: $(grep -c '^unreferenced object' "$f") unreferenced objects in all, $n of nfsketch, $k names of slab caches whose creation failed (SLUB's own leak, see nfsk_leaks) ($f)"
-	check_eq "kmemleak $what: no unreferenced object allocated by nfsketch" 0 "$n"
+	echo "# kmemleak $what: $(grep -c "^unreferenced object" "$f") reports in all, $n of nfsketch, $k names of slab caches whose creation failed (SLUB's own leak, see nfsk_leaks) ($f)"
+	check_eq "kmemleak $what: nothing allocated by nfsketch left behind" 0 "$n"
 	[ "$n" -eq 0 ] || nfsk_leaks "$f" | head -60 | sed 's/^/# /'
 }
 if [ -w $dbg/kmemleak ]; then
