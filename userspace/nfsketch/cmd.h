@@ -9,6 +9,7 @@
 #include "fmt.h"
 #include "json.h"
 #include "nl.h"
+#include "print.h"
 #include "rtnames.h"
 
 /* Exit codes: 0 ok, 1 runtime error, 2 usage. */
@@ -22,6 +23,12 @@ struct cli {
 	FILE		*out;	/* text output: stdout, or monitor's syslog buffer */
 	struct nfsk_nl	nl;
 };
+
+/* The print.h context of the CLI's output, as it is now (monitor moves it). */
+static inline struct print cli_print(struct cli *c)
+{
+	return (struct print){ .json = c->json, .j = &c->j, .out = c->out };
+}
 
 /* Every command: argv[0] is the command's own name. */
 int cmd_stats(struct cli *c, int argc, char **argv);
@@ -39,6 +46,15 @@ int cmd_watch(struct cli *c, int argc, char **argv);
 int cmd_replay(struct cli *c, int argc, char **argv);
 int cmd_exporter(struct cli *c, int argc, char **argv);
 int cmd_export(struct cli *c, int argc, char **argv);
+
+/*
+ * An ALERT nest (alert.c): text from the flag to the end of the line, or
+ * the JSON object under "alert"; monitor prints it live, replay for the
+ * alerts it raises.
+ */
+void alert_print(struct cli *c, const struct nlattr *nest);
+const char *alert_flag_name(uint32_t flag);
+const char *alert_reason_str(uint32_t flag, uint32_t reason, char *buf, size_t len);
 
 void route_print(struct cli *c, const struct nlattr *nest, const char *key);
 /* Where a parsed ROUTE nest's route is, as text. */
