@@ -44,17 +44,15 @@ const char *alert_reason_str(uint32_t flag, uint32_t reason, char *buf, size_t l
 static void cover_print(struct cli *c, const struct nlattr *nest)
 {
 	const struct nlattr *tb[NFSKETCH_A_ROUTE_MAX + 1];
+	struct print p = cli_print(c);
 	struct route_where w;
 
 	nfsk_nl_parse_nest(nest, tb, NFSKETCH_A_ROUTE_MAX);
 	route_where(tb, &w);
-	if (c->json) {
-		json_obj_open(&c->j, "cover");
-		route_where_json(c, tb, &w);
-		json_obj_close(&c->j);
-		return;
-	}
-	fprintf(c->out, " cover %s table %s proto %s", w.pfx, w.table, w.proto);
+	print_obj_open(&p, "cover");
+	print_text(&p, " cover ");
+	route_where_print(&p, tb, &w, false);
+	print_obj_close(&p);
 }
 
 /* BGP_SESSION in text: "session FLOW segments N REASON VALUE (LIMIT)" */
@@ -79,7 +77,7 @@ static void bgp_session_text(struct print *p, const struct nlattr **tb,
 			  nfsk_nl_u64(tb[NFSKETCH_A_ALERT_BASELINE]));
 }
 
-void alert_print(struct cli *c, const struct nlattr *nest)
+void alert_print_open(struct cli *c, const struct nlattr *nest, const char *key)
 {
 	const struct nlattr *tb[NFSKETCH_A_ALERT_MAX + 1];
 	const struct nlattr *ftb[NFSKETCH_A_FLOW_MAX + 1];
@@ -101,7 +99,7 @@ void alert_print(struct cli *c, const struct nlattr *nest)
 	/* BGP_SESSION's text is a sentence of its own; its JSON the same keys */
 	any = flag == NFSKETCH_FLAG_BGP_SESSION ? PRINT_JSON : PRINT_ANY;
 
-	print_obj_open(&p, "alert");
+	print_obj_open(&p, key);
 	print_str(&p, PRINT_ANY, "flag", "%s", alert_flag_name(flag));
 	print_u64(&p, PRINT_ANY, "window_id", " window %" PRIu64,
 		  nfsk_nl_u64(tb[NFSKETCH_A_ALERT_WINDOW_ID]));
@@ -179,5 +177,12 @@ void alert_print(struct cli *c, const struct nlattr *nest)
 	} else {
 		print_nl(&p);
 	}
+}
+
+void alert_print(struct cli *c, const struct nlattr *nest, const char *key)
+{
+	struct print p = cli_print(c);
+
+	alert_print_open(c, nest, key);
 	print_obj_close(&p);
 }

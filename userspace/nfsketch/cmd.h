@@ -49,10 +49,12 @@ int cmd_export(struct cli *c, int argc, char **argv);
 
 /*
  * An ALERT nest (alert.c): text from the flag to the end of the line, or
- * the JSON object under "alert"; monitor prints it live, replay for the
- * alerts it raises.
+ * the JSON object under @key; monitor prints it live, replay for the
+ * alerts it raises. _open() leaves the JSON object open for the caller's
+ * own keys (print_obj_close() then).
  */
-void alert_print(struct cli *c, const struct nlattr *nest);
+void alert_print(struct cli *c, const struct nlattr *nest, const char *key);
+void alert_print_open(struct cli *c, const struct nlattr *nest, const char *key);
 const char *alert_flag_name(uint32_t flag);
 const char *alert_reason_str(uint32_t flag, uint32_t reason, char *buf, size_t len);
 
@@ -64,9 +66,13 @@ struct route_where {
 	char	proto[RTNAME_LEN];	/* rt_protos name or number */
 };
 void route_where(const struct nlattr *const *tb, struct route_where *w);
-/* Its JSON keys: family, prefix, table, table_name, protocol, protocol_name */
-void route_where_json(struct cli *c, const struct nlattr *const *tb,
-		      const struct route_where *w);
+/*
+ * Its JSON keys family, prefix, table, table_name, protocol, protocol_name;
+ * its text "PREFIX table T proto P", padded to the columns of `routes`
+ * when @columns.
+ */
+void route_where_print(struct print *p, const struct nlattr *const *tb,
+		       const struct route_where *w, bool columns);
 int parse_hex_key(const char *s, uint8_t key[16]);
 
 /* stats --prometheus (prometheus.c) */

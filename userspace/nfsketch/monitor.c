@@ -97,22 +97,52 @@ static void event_json_open(struct cli *c, const char *type)
 		json_str(&c->j, "time", event_stamp);
 }
 
-/* An event line's end: the JSON object that event_json_open() opened. */
-static void event_json_close(struct cli *c)
+/* An event's start: its JSON object, or its tag in text ("[alert] "). */
+static void event_open(struct cli *c, const char *type, const char *tag)
 {
+	if (c->json)
+		event_json_open(c, type);
+	else
+		fputs(tag, c->out);
+}
+
+/* An event's end: the JSON object that event_open() opened. */
+static void event_close(struct cli *c)
+{
+	if (!c->json)
+		return;
 	json_obj_close(&c->j);
 	json_end(&c->j);
 }
 
 static void print_alert(struct cli *c, const struct nlattr *nest)
 {
-	if (c->json)
-		event_json_open(c, "alert");
-	else
-		fputs("[alert] ", c->out);
-	alert_print(c, nest);
-	if (c->json)
-		event_json_close(c);
+	event_open(c, "alert", "[alert] ");
+	alert_print(c, nest, "alert");
+	event_close(c);
+}
+
+/* Under load the kernel sends a count of route events instead of each. */
+static void print_route_coalesced(struct cli *c, const struct nlattr **tb)
+{
+	struct print p = cli_print(c);
+	char ts[FMT_TIME_LEN];
+
+	print_obj_open(&p, "route");
+	if (tb[NFSKETCH_A_ROUTE_TIME_NS])
+		print_u64(&p, PRINT_JSON, "time_ns", NULL,
+			  nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TIME_NS]));
+	if (tb[NFSKETCH_A_ROUTE_TIME_REALTIME_NS]) {
+		uint64_t t = nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TIME_REALTIME_NS]);
+
+		print_u64(&p, PRINT_JSON, "time_realtime_ns", NULL, t);
+		print_str(&p, PRINT_JSON, "time", NULL, fmt_rfc3339(t, false, ts, sizeof(ts)));
+	}
+	print_u64(&p, PRINT_ANY, "coalesced", "%" PRIu64 " route events coalesced"
+		  " (event queue over its high watermark)",
+		  nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_COALESCED]));
+	print_nl(&p);
+	print_obj_close(&p);
 }
 
 static void print_route(struct cli *c, const struct nlattr *nest)
@@ -120,41 +150,12 @@ static void print_route(struct cli *c, const struct nlattr *nest)
 	const struct nlattr *tb[NFSKETCH_A_ROUTE_MAX + 1];
 
 	nfsk_nl_parse_nest(nest, tb, NFSKETCH_A_ROUTE_MAX);
-	if (tb[NFSKETCH_A_ROUTE_COALESCED] && !tb[NFSKETCH_A_ROUTE_DST]) {
-		uint64_t n = nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_COALESCED]);
-
-		if (c->json) {
-			event_json_open(c, "route");
-			json_obj_open(&c->j, "route");
-			if (tb[NFSKETCH_A_ROUTE_TIME_NS])
-				json_u64(&c->j, "time_ns",
-					 nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TIME_NS]));
-			if (tb[NFSKETCH_A_ROUTE_TIME_REALTIME_NS]) {
-				uint64_t t = nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TIME_REALTIME_NS]);
-				char ts[FMT_TIME_LEN];
-
-				json_u64(&c->j, "time_realtime_ns", t);
-				json_str(&c->j, "time", fmt_rfc3339(t, false, ts, sizeof(ts)));
-			}
-			json_u64(&c->j, "coalesced", n);
-			json_obj_close(&c->j);
-			json_obj_close(&c->j);
-			json_end(&c->j);
-		} else {
-			fprintf(c->out, "[route] %" PRIu64 " route events coalesced (event queue "
-			       "over its high watermark)\n", n);
-		}
-		return;
-	}
-	if (c->json) {
-		event_json_open(c, "route");
+	event_open(c, "route", "[route] ");
+	if (tb[NFSKETCH_A_ROUTE_COALESCED] && !tb[NFSKETCH_A_ROUTE_DST])
+		print_route_coalesced(c, tb);
+	else
 		route_print(c, nest, "route");
-		json_obj_close(&c->j);
-		json_end(&c->j);
-	} else {
-		fprintf(c->out, "[route] ");
-		route_print(c, nest, NULL);
-	}
+	event_close(c);
 }
 
 static void print_window(struct cli *c, const struct nlattr *nest)
@@ -163,15 +164,14 @@ static void print_window(struct cli *c, const struct nlattr *nest)
 	char line[256];
 
 	nfsk_nl_parse_nest(nest, tb, NFSKETCH_A_WINDOW_MAX);
+	event_open(c, "window", "[window] ");
 	if (c->json) {
-		event_json_open(c, "window");
 		window_json(c, "window", tb);
-		json_obj_close(&c->j);
-		json_end(&c->j);
-		return;
+	} else {
+		window_line(tb, line, sizeof(line));
+		fprintf(c->out, "%s\n", line);
 	}
-	window_line(tb, line, sizeof(line));
-	fprintf(c->out, "[window] %s\n", line);
+	event_close(c);
 }
 
 /* What monitor does besides printing, from its options. */
