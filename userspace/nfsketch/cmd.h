@@ -85,11 +85,13 @@ const char *flow_src(const struct nlattr **tb, char *buf);
 const char *flow_dst(const struct nlattr **tb, char *buf);
 const char *flow_str(const struct nlattr **tb, char *buf, size_t len);
 void flow_json(struct cli *c, const char *key, const struct nlattr **tb);
-/* Window nests (monitor.c): JSON object (closed) and one line of text. */
-void window_json(struct cli *c, const char *key, const struct nlattr **tb);
+/*
+ * Window nests (windows.c): the JSON object under @key, or in text the
+ * `windows` table's row and top flows (@row) or monitor's one line.
+ */
+void window_print(struct cli *c, const struct nlattr **tb, const char *key, bool row);
 /* The scores of a WINDOW_SCORE nest; false (all 0) if there is none. */
 bool window_scores(const struct nlattr *nest, int64_t score[NSERIES]);
-void window_line(const struct nlattr **tb, char *buf, size_t len);
 /* Count-Min dumps: sketch.c prints, merge.c reads (sketchdump.h). */
 int cmd_merge(struct cli *c, int argc, char **argv);
 int parse_proto(const char *s);

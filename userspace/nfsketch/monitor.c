@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * nfsketch monitor: print the "events" multicast group as it arrives
- * (WINDOW_NTF, ALERT_NTF, ROUTE_NTF), and the window helpers watch shares.
+ * (WINDOW_NTF, ALERT_NTF, ROUTE_NTF), through the printers of alert.c,
+ * routes.c and windows.c.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -52,38 +53,6 @@ static const char monitor_usage[] =
 	"  -m, --exec-max N        at most N hooks at once (default 4); later\n"
 	"                          alerts wait, up to 256\n"
 	"  -T, --exec-timeout SECONDS  kill a hook after this (default 10)\n";
-
-/*
- * One line: "123 2026-11-29T15:16:25.012+01:00: 1.0 s, 100 packets, 8.40k
- * bytes, H(src) 1.00 ..." (the local start time when the module sends it)
- */
-void window_line(const struct nlattr **tb, char *buf, size_t len)
-{
-	char p[16], b[16], fl[128], ts[FMT_TIME_LEN] = "";
-	int n = 0;
-
-	if (tb[NFSKETCH_A_WINDOW_START_REALTIME_NS]) {
-		ts[0] = ' ';
-		fmt_time_ms(nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_START_REALTIME_NS]),
-			    ts + 1, sizeof(ts) - 1);
-	}
-	n = snprintf(buf, len, "%" PRIu64 "%s", nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ID]), ts);
-	if (n < 0 || (size_t)n >= len)
-		return;
-	snprintf(buf + n, len - n, ": %.1f s, %s packets, %s bytes, "
-		 "H(src) %.2f H(dst) %.2f bits, routes +%" PRIu64 " -%" PRIu64
-		 ", flags %s",
-		 nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_LENGTH_NS]) / 1e9,
-		 fmt_si(nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_PACKETS]), p, sizeof(p)),
-		 fmt_si(nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_BYTES]), b, sizeof(b)),
-		 nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_SRC_ENTROPY]) / 1000.0,
-		 nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_DST_ENTROPY]) / 1000.0,
-		 nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_ADD4]) +
-		 nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_ADD6]),
-		 nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_DEL4]) +
-		 nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_DEL6]),
-		 fmt_flags(nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_FLAGS]), fl, sizeof(fl)));
-}
 
 /* monitor -t: the receive time of the event being printed, else NULL */
 static const char *event_stamp;
@@ -161,16 +130,10 @@ static void print_route(struct cli *c, const struct nlattr *nest)
 static void print_window(struct cli *c, const struct nlattr *nest)
 {
 	const struct nlattr *tb[NFSKETCH_A_WINDOW_MAX + 1];
-	char line[256];
 
 	nfsk_nl_parse_nest(nest, tb, NFSKETCH_A_WINDOW_MAX);
 	event_open(c, "window", "[window] ");
-	if (c->json) {
-		window_json(c, "window", tb);
-	} else {
-		window_line(tb, line, sizeof(line));
-		fprintf(c->out, "%s\n", line);
-	}
+	window_print(c, tb, "window", false);
 	event_close(c);
 }
 
