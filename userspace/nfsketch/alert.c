@@ -117,11 +117,11 @@ void alert_print_open(struct cli *c, const struct nlattr *nest, const char *key)
 	if (tb[NFSKETCH_A_ALERT_SERIES]) {
 		print_str(&p, any, "series", " %s",
 			  series < NSERIES ? series_name[series] : "?");
-	}
-	if (tb[NFSKETCH_A_ALERT_SERIES] && any == PRINT_ANY) {
-		print_u64(&p, PRINT_FP, NULL, " %" PRIu64, value);
-		print_u64(&p, PRINT_FP, NULL, " baseline %" PRIu64, base);
-		print_fixed(&p, PRINT_FP, NULL, " score %.2f sigma", score, 3);
+		if (any == PRINT_ANY) {
+			print_u64(&p, PRINT_FP, NULL, " %" PRIu64, value);
+			print_u64(&p, PRINT_FP, NULL, " baseline %" PRIu64, base);
+			print_fixed(&p, PRINT_FP, NULL, " score %.2f sigma", score, 3);
+		}
 	}
 	if (tb[NFSKETCH_A_ALERT_VALUE])
 		print_u64(&p, PRINT_JSON, "value", NULL, value);
