@@ -9,6 +9,8 @@
 #include <linux/nfsketch.h>
 #include "cmd.h"
 #include "fmt.h"
+#include "rseries.h"
+#include "rtnames.h"
 
 const char *alert_flag_name(uint32_t flag)
 {
@@ -113,6 +115,21 @@ void alert_print_open(struct cli *c, const struct nlattr *nest, const char *key)
 	}
 	if (flag == NFSKETCH_FLAG_BGP_SESSION)
 		bgp_session_text(&p, tb, ftb);
+	/* ROUTE_CHURN of one routing protocol or table */
+	if (tb[NFSKETCH_A_ALERT_ROUTE_SERIES] && (c->json || any == PRINT_ANY)) {
+		struct rseries r;
+		char name[RTNAME_LEN];
+
+		rseries_parse(tb[NFSKETCH_A_ALERT_ROUTE_SERIES], &r);
+		print_obj_open(&p, "route_series");
+		print_str(&p, PRINT_ANY, "kind", " %s", rseries_kind_name(r.kind));
+		print_str(&p, PRINT_ANY, "name", " %s", rseries_name(&r, name));
+		if (r.other)
+			print_bool(&p, PRINT_JSON, "other", NULL, true);
+		else
+			print_u64(&p, PRINT_JSON, "id", NULL, r.id);
+		print_obj_close(&p);
+	}
 	/* the detector's numbers: text shows them with the series */
 	if (tb[NFSKETCH_A_ALERT_SERIES]) {
 		print_str(&p, any, "series", " %s",

@@ -89,7 +89,8 @@ void flow_json(struct cli *c, const char *key, const struct nlattr **tb);
  * Window nests (windows.c): the JSON object under @key, or in text the
  * `windows` table's row and top flows (@row) or monitor's one line.
  */
-void window_print(struct cli *c, const struct nlattr **tb, const char *key, bool row);
+void window_print(struct cli *c, const struct nlattr *nest, const struct nlattr **tb,
+		  const char *key, bool row);
 /* The scores of a WINDOW_SCORE nest; false (all 0) if there is none. */
 bool window_scores(const struct nlattr *nest, int64_t score[NSERIES]);
 /* Count-Min dumps: sketch.c prints, merge.c reads (sketchdump.h). */

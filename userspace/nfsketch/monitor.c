@@ -20,6 +20,7 @@
 #include <linux/nfsketch.h>
 #include <systemd/sd-journal.h>
 #include "cmd.h"
+#include "rseries.h"
 #include "fmt.h"
 #include "hooks.h"
 #include "rtnames.h"
@@ -133,7 +134,7 @@ static void print_window(struct cli *c, const struct nlattr *nest)
 
 	nfsk_nl_parse_nest(nest, tb, NFSKETCH_A_WINDOW_MAX);
 	event_open(c, "window", "[window] ");
-	window_print(c, tb, "window", false);
+	window_print(c, nest, tb, "window", false);
 	event_close(c);
 }
 
@@ -213,6 +214,15 @@ static void alert_fields(const struct nlattr *nest, struct event_fields *f)
 		}
 		event_fields_add(f, "ROUTE_PENALTY", "%" PRIu64,
 				 nfsk_nl_u64(rtb[NFSKETCH_A_ROUTE_PENALTY]));
+	}
+	if (tb[NFSKETCH_A_ALERT_ROUTE_SERIES]) {
+		struct rseries r;
+		char name[RTNAME_LEN];
+
+		rseries_parse(tb[NFSKETCH_A_ALERT_ROUTE_SERIES], &r);
+		event_fields_add(f, r.kind == NFSKETCH_RSERIES_TABLE ?
+				 "ROUTE_TABLE" : "ROUTE_PROTOCOL", "%s",
+				 rseries_name(&r, name));
 	}
 	if (tb[NFSKETCH_A_ALERT_UNNAMED])
 		event_fields_add(f, "UNNAMED", "%" PRIu64,

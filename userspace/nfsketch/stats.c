@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <linux/nfsketch.h>
 #include "cmd.h"
+#include "rseries.h"
 #include "netns.h"
 
 static const char stats_usage[] =
@@ -89,6 +90,14 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 			print_text(&p, "%s%-18s ", x->netns ? "  " : "", f->name);
 			print_u64(&p, PRINT_ANY, f->name, "%" PRIu64 "\n",
 				  nfsk_nl_u64(tb[f->attr]));
+		}
+		if (tb[NFSKETCH_A_STATS_ROUTE_SERIES]) {
+			if (c->json)
+				rseries_json(c, "route_series", a,
+					     NFSKETCH_A_STATS_ROUTE_SERIES);
+			else
+				rseries_text(c->out, x->netns ? "  " : "", a,
+					     NFSKETCH_A_STATS_ROUTE_SERIES);
 		}
 		print_obj_close(&p);
 		if (c->json && !x->netns)

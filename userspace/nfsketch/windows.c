@@ -8,11 +8,13 @@
 #include <linux/nfsketch.h>
 #include "cmd.h"
 #include "fmt.h"
+#include "rseries.h"
 
 static const char windows_usage[] =
 	"Usage: nfsketch [-j [-p]] windows [--last N] [--top]\n"
 	"Closed windows of this network namespace, oldest first: totals,\n"
-	"protocols, address entropy (bits), route events, flags.\n"
+	"protocols, address entropy (bits), route events, flags; under each\n"
+	"window its route events by routing protocol and by table.\n"
 	"  -l, --last N   only the newest N windows\n"
 	"  -t, --top      each window's top flows too, by bytes (held bytes and\n"
 	"                 packets, exact since admitted); needs CAP_NET_ADMIN\n";
@@ -167,11 +169,13 @@ static void window_top_print(struct cli *c, const struct nlattr *topk)
 }
 
 /*
- * A window nest, the same object for `windows` (@row: the table's row and
- * its top flows) and monitor's [window] (one line, window_line()); JSON
+ * A window nest, the same object for `windows` (@row: the table's row,
+ * its route sub-series and its top flows) and monitor's [window] (one
+ * line, window_line()); JSON
  * with the same keys in both.
  */
-void window_print(struct cli *c, const struct nlattr **tb, const char *key, bool row)
+void window_print(struct cli *c, const struct nlattr *nest, const struct nlattr **tb,
+		  const char *key, bool row)
 {
 	struct print p = cli_print(c);
 	char text[320];
@@ -217,6 +221,8 @@ void window_print(struct cli *c, const struct nlattr **tb, const char *key, bool
 			print_fixed(&p, PRINT_JSON, series_name[i], NULL, score[i], 3);
 		print_obj_close(&p);
 	}
+	if (tb[NFSKETCH_A_WINDOW_ROUTE_SERIES] && c->json)
+		rseries_json(c, "route_series", nest, NFSKETCH_A_WINDOW_ROUTE_SERIES);
 	if (!c->json) {
 		if (row)
 			window_row(tb, text, sizeof(text));
@@ -224,6 +230,9 @@ void window_print(struct cli *c, const struct nlattr **tb, const char *key, bool
 			window_line(tb, text, sizeof(text));
 		print_str(&p, PRINT_FP, NULL, "%s\n", text);
 	}
+	/* the `windows` table's sub-series lines under the row */
+	if (tb[NFSKETCH_A_WINDOW_ROUTE_SERIES] && !c->json && row)
+		rseries_text(c->out, "        ", nest, NFSKETCH_A_WINDOW_ROUTE_SERIES);
 	if (tb[NFSKETCH_A_WINDOW_TOPK] && (c->json || row))
 		window_top_print(c, tb[NFSKETCH_A_WINDOW_TOPK]);
 	print_obj_close(&p);
@@ -239,7 +248,7 @@ static int window_cb(const struct nlmsghdr *nlh, void *data)
 		if (mnl_attr_get_type(a) != NFSKETCH_A_WINDOW)
 			continue;
 		nfsk_nl_parse_nest(a, tb, NFSKETCH_A_WINDOW_MAX);
-		window_print(c, tb, NULL, true);
+		window_print(c, a, tb, NULL, true);
 	}
 	return MNL_CB_OK;
 }
