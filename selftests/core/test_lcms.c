@@ -220,6 +220,9 @@ static void full_set_spills(struct __test_metadata *_metadata, u32 depth,
 	ASSERT_GT(spill, 0UL);
 	ASSERT_EQ(spill * 1000, r.bank[1].lcms.spill_bytes);
 	rig_fold(&r, est, k, 12);
+	/* what STATS exports (lcms_forced, lcms_spilled), per window */
+	ASSERT_EQ(8UL, r.win.sah.forced);
+	ASSERT_EQ(spill, r.win.lcms_spill);
 	ASSERT_TRUE(rows_sum_to_total(&r.wcms, cu));
 	for (i = 0; i < 12; i++) {
 		ASSERT_GE(est[i].packets, 65600UL) TH_LOG("flow %u", i);

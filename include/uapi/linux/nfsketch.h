@@ -138,6 +138,12 @@ enum nfsketch_stats_attr {
 					 * bucket held only live ones
 					 */
 	NFSKETCH_A_STATS_BGP_EVICTED,	/* u64: sessions evicted for new ones */
+	NFSKETCH_A_STATS_LCMS_FORCED,	/* u64: flows held by the light
+					 * Count-Min's overflow rule
+					 */
+	NFSKETCH_A_STATS_LCMS_SPILLED,	/* u64: light packets spilled into
+					 * every cell (their set full)
+					 */
 
 	__NFSKETCH_A_STATS_MAX,
 	NFSKETCH_A_STATS_MAX = __NFSKETCH_A_STATS_MAX - 1
