@@ -119,6 +119,31 @@ static void nfsk_events_flap_summary(struct nfsk_net *nn,
 		nfsk_events_kick(ev, 0);
 }
 
+/* ROUTE_CHURN of each protocol's or table's route events, by name. */
+static void nfsk_events_route_series(struct nfsk_events *ev,
+				     const struct nfsk_window *win)
+{
+	const struct nfsk_rs_window *rw = &win->rs;
+	struct nfsk_alert_rec a;
+	unsigned int k, s;
+
+	for (k = 0; k < NFSK_RS_KINDS; k++)
+		for (s = 0; s < NFSK_RS_ALL; s++) {
+			if (!(rw->flagged[k] & (1U << s)))
+				continue;
+			nfsk_alert_init(&a, win, NFSKETCH_FLAG_ROUTE_CHURN,
+					NFSK_SERIES_ROUTE_EVENTS,
+					NFSK_ALERT_RSERIES);
+			a.value = rw->events[k][s];
+			a.baseline = div_u64(rw->mean_milli[k][s], 1000);
+			a.score = rw->score[k][s];
+			a.rs.kind = k;
+			a.rs.other = s == NFSK_RS_OTHER;
+			a.rs.id = a.rs.other ? 0 : rw->id[k][s];
+			nfsk_events_enqueue(ev, NFSK_PACE_ALERT, &a, sizeof(a));
+		}
+}
+
 /* Called by the window work for the record it just committed. */
 void nfsk_events_window_closed(struct nfsk_net *nn, const struct nfsk_window *win)
 {
@@ -144,6 +169,7 @@ void nfsk_events_window_closed(struct nfsk_net *nn, const struct nfsk_window *wi
 		a.score = res->score;
 		nfsk_events_enqueue(ev, NFSK_PACE_ALERT, &a, sizeof(a));
 	}
+	nfsk_events_route_series(ev, win);
 	if (win->flags & NFSKETCH_FLAG_HEAVY_HITTER) {
 		nfsk_alert_init(&a, win, NFSKETCH_FLAG_HEAVY_HITTER,
 				NFSK_SERIES_BYTES, NFSK_ALERT_FLOW);

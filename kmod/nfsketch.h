@@ -73,6 +73,7 @@
 #include <nfsketch/detect.h>
 #include <nfsketch/flap.h>
 #include <nfsketch/route_class.h>
+#include <nfsketch/route_series.h>
 #include <nfsketch/route_anom.h>
 #include <nfsketch/more_spec.h>
 #include <nfsketch/route_event.h>
@@ -231,6 +232,7 @@ struct nfsk_route_stats {
 	u64	track_full;		/* inserts refused: route_track_max */
 	u64	track_nomem;		/* inserts failed: no memory */
 	u32	track_untracked;	/* present, not in the set */
+	struct nfsk_rs_state	series;	/* per protocol and table */
 };
 
 int nfsk_routes_init(struct nfsk_routes *r, const struct nfsk_config *cfg);
@@ -327,6 +329,11 @@ struct nfsk_alert_rec {
 			u64			packets;
 		} flow;
 		struct nfsk_route_rec	route;
+		struct {			/* NFSK_ALERT_RSERIES */
+			u32	id;	/* protocol or table, unless other */
+			u8	kind;	/* enum nfsk_rs_kind */
+			u8	other;	/* the kind's "other" series */
+		} rs;
 	};
 };
 
@@ -335,6 +342,7 @@ enum {
 	NFSK_ALERT_FLOW,
 	NFSK_ALERT_ROUTE,
 	NFSK_ALERT_UNNAMED,	/* ROUTE_FLAP summary: value = crossings */
+	NFSK_ALERT_RSERIES,	/* ROUTE_CHURN of a route sub-series */
 };
 
 /* ---- packet path (hooks.c, parse.c) ------------------------------------ */

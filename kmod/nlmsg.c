@@ -29,14 +29,102 @@ void nfsk_msg_check_size(const struct sk_buff *msg, size_t size, u8 cmd)
 		  cmd, room, msg->len);
 }
 
+/* A route sub-series (RSERIES nest) as a writer puts it. */
+struct nfsk_rseries_val {
+	u8	kind;
+	bool	other;
+	bool	window;		/* score, baseline, flagged too */
+	bool	flagged;
+	u32	id;
+	u64	events;
+	s64	score;
+	u64	baseline;
+};
+
+/* RSERIES: a u8, a u32 (ID; OTHER is a smaller flag), 3 u64, a flag */
+static size_t nfsk_rseries_size(void)
+{
+	return nla_total_size(0) + nla_total_size(sizeof(u8)) + U32_ATTR +
+	       3 * U64_ATTR + nla_total_size(0);
+}
+
+static int nfsk_rseries_put(struct sk_buff *msg, int attr,
+			    const struct nfsk_rseries_val *v)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(msg, attr);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u8(msg, NFSKETCH_A_RSERIES_KIND, v->kind) ||
+	    (v->other ? nla_put_flag(msg, NFSKETCH_A_RSERIES_OTHER) :
+			nla_put_u32(msg, NFSKETCH_A_RSERIES_ID, v->id)) ||
+	    nla_put_u64_64bit(msg, NFSKETCH_A_RSERIES_EVENTS, v->events,
+			      NFSKETCH_A_RSERIES_PAD))
+		goto nla_put_failure;
+	if (v->window &&
+	    (nla_put_s64(msg, NFSKETCH_A_RSERIES_SCORE, v->score,
+			 NFSKETCH_A_RSERIES_PAD) ||
+	     nla_put_u64_64bit(msg, NFSKETCH_A_RSERIES_BASELINE, v->baseline,
+			       NFSKETCH_A_RSERIES_PAD) ||
+	     (v->flagged && nla_put_flag(msg, NFSKETCH_A_RSERIES_FLAGGED))))
+		goto nla_put_failure;
+	nla_nest_end(msg, nest);
+	return 0;
+
+nla_put_failure:
+	nla_nest_cancel(msg, nest);
+	return -EMSGSIZE;
+}
+
+/* Every sub-series of a kind: slots in use, then "other". */
+#define NFSK_RSERIES_ALL	(NFSK_RS_KINDS * NFSK_RS_ALL)
+
+/*
+ * Every sub-series in use, then each kind's "other": from the counters
+ * since init (@st) or from a closed window (@rw, with its judgement).
+ */
+static int nfsk_rseries_put_all(struct sk_buff *msg, int attr,
+				const struct nfsk_rs_state *st,
+				const struct nfsk_rs_window *rw)
+{
+	const u8 *used = st ? st->used : rw->used;
+	struct nfsk_rseries_val v;
+	unsigned int k, s;
+
+	for (k = 0; k < NFSK_RS_KINDS; k++)
+		for (s = 0; s < NFSK_RS_ALL; s++) {
+			if (s < NFSK_RS_SLOTS && s >= used[k])
+				continue;
+			memset(&v, 0, sizeof(v));
+			v.kind = k;
+			v.other = s == NFSK_RS_OTHER;
+			if (st) {
+				v.id = v.other ? 0 : st->id[k][s];
+				v.events = st->total[k][s];
+			} else {
+				v.id = v.other ? 0 : rw->id[k][s];
+				v.events = rw->events[k][s];
+				v.window = true;
+				v.score = rw->score[k][s];
+				v.baseline = div_u64(rw->mean_milli[k][s], 1000);
+				v.flagged = !!(rw->flagged[k] & (1U << s));
+			}
+			if (nfsk_rseries_put(msg, attr, &v))
+				return -EMSGSIZE;
+		}
+	return 0;
+}
+
 /*
  * STATS: 23 u64 (5 of them the events', 7 the routes', 2 the BGP
- * table's, 2 the light Count-Min's) and 8 u32 (2 of them the route
- * set's, 1 the BGP table's)
+ * table's, 2 the light Count-Min's) and 8 u32 (2 of them the route set's,
+ * 1 the BGP table's), and at most every route sub-series
  */
 size_t nfsk_stats_size(void)
 {
-	return nla_total_size(0) + 23 * U64_ATTR + 8 * U32_ATTR;
+	return nla_total_size(0) + 23 * U64_ATTR + 8 * U32_ATTR +
+	       NFSK_RSERIES_ALL * nfsk_rseries_size();
 }
 
 int nfsk_stats_put(struct sk_buff *msg, struct nfsk_net *nn)
@@ -112,6 +200,8 @@ int nfsk_stats_put(struct sk_buff *msg, struct nfsk_net *nn)
 			      NFSKETCH_A_STATS_PAD) ||
 	    nla_put_u64_64bit(msg, NFSKETCH_A_STATS_BGP_EVICTED, bgp_evicted,
 			      NFSKETCH_A_STATS_PAD) ||
+	    nfsk_rseries_put_all(msg, NFSKETCH_A_STATS_ROUTE_SERIES,
+				 &rs.series, NULL) ||
 	    nla_put_u64_64bit(msg, NFSKETCH_A_STATS_LCMS_FORCED,
 			      nn->lcms_forced, NFSKETCH_A_STATS_PAD) ||
 	    nla_put_u64_64bit(msg, NFSKETCH_A_STATS_LCMS_SPILLED,
@@ -287,8 +377,9 @@ size_t nfsk_window_size(void)
 
 	for (i = 0; i < ARRAY_SIZE(nfsk_win_attrs); i++)
 		size += nfsk_win_attrs[i].type == NLA_U64 ? U64_ATTR : U32_ATTR;
-	/* the score nest, one s64 per series */
-	return size + nla_total_size(0) + NFSK_SERIES_MAX * U64_ATTR;
+	/* the score nest, one s64 per series; every route sub-series */
+	return size + nla_total_size(0) + NFSK_SERIES_MAX * U64_ATTR +
+	       NFSK_RSERIES_ALL * nfsk_rseries_size();
 }
 
 /*
@@ -324,6 +415,9 @@ int nfsk_window_put(struct sk_buff *msg, const struct nfsk_window *w, bool top)
 			goto nla_put_failure;
 	}
 	nla_nest_end(msg, score);
+	if (nfsk_rseries_put_all(msg, NFSKETCH_A_WINDOW_ROUTE_SERIES, NULL,
+				 &w->rs))
+		goto nla_put_failure;
 	if (top) {
 		topk = nla_nest_start(msg, NFSKETCH_A_WINDOW_TOPK);
 		if (!topk)
@@ -450,11 +544,15 @@ static int nfsk_cover_put(struct sk_buff *msg, const struct nfsk_alert_rec *a)
 	return 0;
 }
 
-/* ALERT: 3 u32, 6 u64, a FLOW or a ROUTE nest and a COVER, in a nest */
+/*
+ * ALERT: 3 u32, 6 u64, a FLOW or a ROUTE nest and a COVER (or a route
+ * sub-series), in a nest
+ */
 size_t nfsk_alert_size(void)
 {
 	return nla_total_size(0) + 3 * U32_ATTR + 6 * U64_ATTR +
-	       max(nfsk_flow_size(), nfsk_route_size()) + nfsk_cover_size();
+	       max(nfsk_flow_size(), nfsk_route_size()) +
+	       max(nfsk_cover_size(), nfsk_rseries_size());
 }
 
 int nfsk_alert_put(struct sk_buff *msg, const struct nfsk_alert_rec *a)
@@ -492,6 +590,17 @@ int nfsk_alert_put(struct sk_buff *msg, const struct nfsk_alert_rec *a)
 	    a->flag == NFSKETCH_FLAG_ROUTE_MORE_SPECIFIC &&
 	    nfsk_cover_put(msg, a))
 		goto nla_put_failure;
+	if (a->kind == NFSK_ALERT_RSERIES) {
+		struct nfsk_rseries_val v = {
+			.kind = a->rs.kind,
+			.other = a->rs.other,
+			.id = a->rs.id,
+			.events = a->value,
+		};
+
+		if (nfsk_rseries_put(msg, NFSKETCH_A_ALERT_ROUTE_SERIES, &v))
+			goto nla_put_failure;
+	}
 	if (a->kind == NFSK_ALERT_UNNAMED &&
 	    nla_put_u64_64bit(msg, NFSKETCH_A_ALERT_UNNAMED, a->value,
 			      NFSKETCH_A_ALERT_PAD))

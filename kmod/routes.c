@@ -252,6 +252,7 @@ void nfsk_routes_flap_stats(struct nfsk_routes *r, struct nfsk_route_stats *st)
 	st->suppressed = nfsk_flap_suppressed(&r->core.flap, ktime_get_ns());
 	nfsk_route_set_stats(&r->set, st);
 	st->track_untracked = nfsk_route_untracked(&r->core.tab, r->set.entries);
+	st->series = r->core.rs;
 	spin_unlock_bh(&r->lock);
 }
 

@@ -13,7 +13,9 @@
  *   4. what to emit: nothing unless the event is reported (rc.report);
  *      then the route event itself, ROUTE_FLAP when its penalty crossed
  *      the suppress threshold (counted for the window's flag) and the
- *      anomaly flags raised (out->emit).
+ *      anomaly flags raised (out->emit), and the event counted in its
+ *      protocol's and table's series (route_series.h), which the window
+ *      close takes for the detectors to judge one by one.
  *
  * The caller looks the prefix up in its set before (the prior), stores
  * out->rc.next in it after (the set is the caller's: an rhashtable in the
@@ -28,6 +30,7 @@
 #include <nfsketch/more_spec.h>
 #include <nfsketch/route_anom.h>
 #include <nfsketch/route_class.h>
+#include <nfsketch/route_series.h>
 #include <nfsketch/window.h>
 
 /* The route state of one namespace the core works on; the caller's. */
@@ -35,6 +38,7 @@ struct nfsk_route_core {
 	struct nfsk_rc_tables	tab;	/* sizes, this window's events */
 	struct nfsk_flap_table	flap;	/* penalties of flapping prefixes */
 	struct nfsk_ra_state	anom;	/* bursts, default routes */
+	struct nfsk_rs_state	rs;	/* per protocol and table */
 	u32			flap_crossed;	/* into suppression, this window */
 };
 
@@ -83,7 +87,10 @@ void nfsk_route_event(struct nfsk_route_core *c, const struct nfsk_route_ev *e,
 		      nfsk_route_cover_fn cover, void *ctx,
 		      struct nfsk_route_verdict *out);
 
-/* Window close: its route counts, table sizes and route flags into @win. */
+/*
+ * Window close: its route counts, table sizes, route flags and the
+ * protocol and table series (win->rs) into @win.
+ */
 void nfsk_route_close_window(struct nfsk_route_core *c,
 			     struct nfsk_window *win);
 

@@ -11,6 +11,7 @@
 #include <nfsketch/flow.h>
 #include <nfsketch/cms.h>
 #include <nfsketch/bank.h>
+#include <nfsketch/route_series.h>
 
 struct nfsk_flow_stat {
 	struct nfsk_flow_key	key;
@@ -59,6 +60,7 @@ struct nfsk_window {
 	u32			route_del[NFSK_FAM_MAX];
 	u32			route_replace[NFSK_FAM_MAX];
 	u32			routes[NFSK_FAM_MAX];	/* table size at close */
+	struct nfsk_rs_window	rs;	/* per protocol and table */
 	u32			flags;		/* NFSKETCH_FLAG_* */
 	s64			score[NFSK_SERIES_MAX];
 };

@@ -27,6 +27,11 @@
  * the history must be min_history windows long). An elephant that is always
  * there (a backup, a CDN fill) is the baseline, not an anomaly.
  *
+ * Route events are also judged per routing protocol and per table
+ * (route_series.c), each slot against its own history; a flagged slot
+ * raises ROUTE_CHURN too (and so leaves the window out of the whole
+ * series' baseline, as its own churn does).
+ *
  * A slow ramp stays inside mean + k sigma and the density test (each window
  * is close to the one before): the volume series also go to the drift
  * detector (drift.c), which raises VOLUME_SPIKE when the least-squares slope
@@ -38,6 +43,7 @@
  */
 #include <nfsketch/drift.h>
 #include <nfsketch/flags.h>
+#include <nfsketch/route_series.h>
 #include <nfsketch/tunables.h>
 
 void nfsk_flags_cfg_default(struct nfsk_flags_cfg *c)
@@ -194,6 +200,7 @@ u32 nfsk_flags_eval(const struct nfsk_flags_cfg *c,
 		    u64 *series, u64 *scratch, u32 buf_len,
 		    struct nfsk_detect_result *res)
 {
+	struct nfsk_detect_cfg rdc;
 	u32 flags = 0;
 	unsigned int s;
 
@@ -228,6 +235,9 @@ u32 nfsk_flags_eval(const struct nfsk_flags_cfg *c,
 			flags |= flag;
 		win->score[s] = res[s].score;
 	}
+	/* each protocol's and table's route events on their own */
+	nfsk_flags_detect_cfg(&rdc, NFSK_SERIES_ROUTE_EVENTS, c);
+	flags |= nfsk_rs_eval(&rdc, h, win, series, scratch, buf_len);
 
 	if (win->ntop && win->bytes >= c->min_bytes &&
 	    nfsk_history_count(h) >= c->min_history &&

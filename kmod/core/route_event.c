@@ -73,6 +73,7 @@ void nfsk_route_event(struct nfsk_route_core *c, const struct nfsk_route_ev *e,
 			    out->rc.next.nexthops);
 	if (!out->rc.report)
 		return;
+	nfsk_rs_event(&c->rs, e->protocol, e->key.table);
 	if (out->flap.crossed) {
 		c->flap_crossed++;
 		out->emit |= NFSK_FLAG_ROUTE_FLAP;
@@ -87,6 +88,7 @@ void nfsk_route_close_window(struct nfsk_route_core *c,
 	unsigned int f;
 
 	nfsk_route_window_take(&c->tab, ev);
+	nfsk_rs_window_take(&c->rs, &win->rs);
 	for (f = 0; f < NFSK_RC_FAMILIES; f++) {
 		win->route_add[f] = ev[f][NFSK_RC_ADD];
 		win->route_del[f] = ev[f][NFSK_RC_DEL];

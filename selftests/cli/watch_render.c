@@ -21,6 +21,7 @@
 #include "../../userspace/nfsketch/prometheus.c"
 #include "../../userspace/nfsketch/query.c"
 #include "../../userspace/nfsketch/reset.c"
+#include "../../userspace/nfsketch/rseries.c"
 #include "../../userspace/nfsketch/routes.c"
 #include "../../userspace/nfsketch/sketch.c"
 #include "../../userspace/nfsketch/stats.c"

@@ -319,4 +319,47 @@ TEST(flap_cfg_from_tunables)
 	EXPECT_EQ(1, nfsk_flap_cfg_ok(&fc));
 }
 
+/*
+ * The protocol and table series count reported events only (not the
+ * registration's baseline), by the event's protocol and table; the window
+ * close takes them and starts the next window at 0.
+ */
+TEST(series_count_reported_events)
+{
+	struct nfsk_route_verdict rv;
+	struct nfsk_window win;
+	struct nfsk_flap_key k;
+	struct caller t;
+	u32 s;
+
+	caller_init(&t, 1000, 1000, 0);
+	key_v4(&k, 10, 0, 0, 24);
+	notify(&t, &k, NFSK_RC_FIB_REPLACE, 0, BOOT, true, false, &rv);
+	key_v4(&k, 10, 1, 0, 24);
+	notify(&t, &k, NFSK_RC_FIB_REPLACE, 0, BGP, false, false, &rv);
+	key_v4(&k, 10, 2, 0, 24);
+	k.table = 100;
+	notify(&t, &k, NFSK_RC_FIB_REPLACE, 0, BGP, false, false, &rv);
+	notify(&t, &k, NFSK_RC_FIB_DEL, 0, BGP, false, false, &rv);
+	memset(&win, 0, sizeof(win));
+	nfsk_route_close_window(&t.c, &win);
+	/* bgp got the first protocol slot: the baseline (boot) is no event */
+	EXPECT_EQ(1U, win.rs.used[NFSK_RS_PROTOCOL]);
+	EXPECT_EQ((u32)BGP, win.rs.id[NFSK_RS_PROTOCOL][0]);
+	EXPECT_EQ(3U, win.rs.events[NFSK_RS_PROTOCOL][0]);
+	EXPECT_EQ(2U, win.rs.used[NFSK_RS_TABLE]);
+	EXPECT_EQ((u32)MAIN, win.rs.id[NFSK_RS_TABLE][0]);
+	EXPECT_EQ(1U, win.rs.events[NFSK_RS_TABLE][0]);
+	EXPECT_EQ(100U, win.rs.id[NFSK_RS_TABLE][1]);
+	EXPECT_EQ(2U, win.rs.events[NFSK_RS_TABLE][1]);
+	memset(&win, 0, sizeof(win));
+	nfsk_route_close_window(&t.c, &win);
+	for (s = 0; s < NFSK_RS_ALL; s++) {
+		EXPECT_EQ(0U, win.rs.events[NFSK_RS_PROTOCOL][s]);
+		EXPECT_EQ(0U, win.rs.events[NFSK_RS_TABLE][s]);
+	}
+	EXPECT_EQ(3U, (u32)t.c.rs.total[NFSK_RS_PROTOCOL][0]);
+	free(t.flap_mem);
+}
+
 TEST_HARNESS_MAIN

@@ -25,6 +25,7 @@
 #include "../../userspace/nfsketch/query.c"
 #include "../../userspace/nfsketch/reset.c"
 #include "../../userspace/nfsketch/routes.c"
+#include "../../userspace/nfsketch/rseries.c"
 #include "../../userspace/nfsketch/sketch.c"
 #include "../../userspace/nfsketch/stats.c"
 #include "../../userspace/nfsketch/top.c"

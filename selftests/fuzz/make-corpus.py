@@ -71,9 +71,20 @@ def flow(fam=2, src=V4, dst=V4):
                 u64(a("FLOW_ERR_PACKETS"), 4), u64(a("FLOW_ERR_BYTES"), 5000))
 
 
+def rseries(t, window=True):
+    """Route sub-series nests: protocol bgp (flagged) and table "other"."""
+    extra = [u64(a("RSERIES_SCORE"), 26000), u64(a("RSERIES_BASELINE"), 1)] if window else []
+    return (nest(t, u8(a("RSERIES_KIND"), E["NFSKETCH_RSERIES_PROTOCOL"]),
+                 u32(a("RSERIES_ID"), 186), u64(a("RSERIES_EVENTS"), 80), *extra,
+                 *([attr(a("RSERIES_FLAGGED"), b"")] if window else [])) +
+            nest(t, u8(a("RSERIES_KIND"), E["NFSKETCH_RSERIES_TABLE"]),
+                 attr(a("RSERIES_OTHER"), b""), u64(a("RSERIES_EVENTS"), 0), *extra))
+
+
 def window(with_top=True):
     fields = [k for k in E if k.startswith("NFSKETCH_A_WINDOW_") and
-              not k.endswith(("_MAX", "_UNSPEC", "_PAD", "_SCORE", "_TOPK"))]
+              not k.endswith(("_MAX", "_UNSPEC", "_PAD", "_SCORE", "_TOPK",
+                              "_ROUTE_SERIES"))]
     items = [u64(E[k], 1000 + i) for i, k in enumerate(fields)]
     if "NFSKETCH_A_WINDOW_FLAGS" in E:
         items.append(u32(E["NFSKETCH_A_WINDOW_FLAGS"], 0x5))
@@ -82,6 +93,7 @@ def window(with_top=True):
                           *[u64(E["NFSKETCH_A_SCORE_PACKETS"] + i, 2000 + i) for i in range(5)]))
     if with_top:
         items.append(nest(a("WINDOW_TOPK"), flow(), flow(10, V6, V6)))
+    items.append(rseries(a("WINDOW_ROUTE_SERIES")))
     return nest(a("WINDOW"), *items)
 
 
@@ -95,8 +107,9 @@ def route(fam=2, dst=V4):
 
 def stats():
     fields = [k for k in E if k.startswith("NFSKETCH_A_STATS_") and
-              not k.endswith(("_MAX", "_UNSPEC", "_PAD"))]
-    return nest(a("STATS"), *[u64(E[k], 10 * i + 1) for i, k in enumerate(fields)])
+              not k.endswith(("_MAX", "_UNSPEC", "_PAD", "_ROUTE_SERIES"))]
+    return nest(a("STATS"), *[u64(E[k], 10 * i + 1) for i, k in enumerate(fields)],
+                rseries(a("STATS_ROUTE_SERIES"), False))
 
 
 def config():
@@ -118,6 +131,15 @@ def alert():
                 u32(a("ALERT_SERIES"), 0), u64(a("ALERT_VALUE"), 5000),
                 u64(a("ALERT_BASELINE"), 100), u64(a("ALERT_SCORE"), 9000),
                 nest(a("ALERT_FLOW"), *[]), nest(a("ALERT_ROUTE")))
+
+
+def alert_rseries():
+    """ROUTE_CHURN of protocol bgp (bit 3)."""
+    return nest(a("ALERT"), u32(a("ALERT_FLAG"), 1 << 3), u64(a("ALERT_WINDOW_ID"), 7),
+                u32(a("ALERT_SERIES"), 4), u64(a("ALERT_VALUE"), 80),
+                u64(a("ALERT_BASELINE"), 1), u64(a("ALERT_SCORE"), 26000),
+                nest(a("ALERT_ROUTE_SERIES"), u8(a("RSERIES_KIND"), E["NFSKETCH_RSERIES_PROTOCOL"]),
+                     u32(a("RSERIES_ID"), 186), u64(a("RSERIES_EVENTS"), 80)))
 
 
 def bgp(fam=2, src=V4, dst=V4):
@@ -163,6 +185,10 @@ for cmd, m in (("WINDOW_NTF", window()), ("ROUTE_NTF", route()), ("ALERT_NTF", a
         with open("%s/fuzz_nl_reply/monitor-%s-%d" % (OUT, cmd.lower(), mode), "wb") as f:
             f.write(bytes([T["monitor"], mode, CMD[cmd]]) + m)
         n += 1
+for mode in (0, 1):
+    with open("%s/fuzz_nl_reply/monitor-alert_rseries-%d" % (OUT, mode), "wb") as f:
+        f.write(bytes([T["monitor"], mode, CMD["ALERT_NTF"]]) + alert_rseries())
+    n += 1
 
 # fuzz_tunables: records (index*2 + small, 8-byte value), 0xff, key name\0hex
 os.makedirs(OUT + "/fuzz_tunables", exist_ok=True)

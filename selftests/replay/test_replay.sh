@@ -513,6 +513,60 @@ check "--routes: bad prefix: exit 1" rc_is 1 "$NFSK" replay --routes "$tmp/bad.t
 check "--routes: bad prefix: the message names file, line and word" grep -q "bad.txt:1: bad prefix '10.0.0.0/33'" "$tmp/rc.err"
 check "--routes and FILE both stdin: exit 2" rc_is 2 "$NFSK" replay - --routes -
 
+# route series per protocol and per table: counts from the file itself
+# (first 8 distinct protocols / tables of the file get a series each, the
+# rest "other"), and a bgp storm flags bgp and table 100, nothing else
+python3 - "$tmp/rseries.txt" <<'PY'
+import sys
+t0 = 1700000000 * 10**9
+out = []
+for w in range(24):
+    base = t0 + w * 10**9 + 1000
+    ev = [("replace", "10.%d.%d.0/24" % (w, i), "kernel", "main") for i in range(5)]
+    nb = 80 if w == 21 else 1 + w % 2
+    ev += [("add", "172.%d.%d.0/24" % (16 + w % 8, i), "bgp", "100") for i in range(nb)]
+    ev.append(("add", "192.0.2.%d/32" % w, "static", "main"))
+    if w == 3:	# eight more protocols and tables, one event each
+        ev += [("add", "198.51.100.%d/32" % p, str(20 + p), str(1000 + p)) for p in range(8)]
+    out += ["%d %s %s proto %s table %s" % (base + k * 1000, *e) for k, e in enumerate(ev)]
+open(sys.argv[1], "w").write("\n".join(out) + "\n")
+PY
+"$NFSK" -j replay --routes "$tmp/rseries.txt" --window-ms 1000 >"$tmp/rseries.json" 2>"$tmp/rseries.err"
+check "route series: replay exits 0" test $? -eq 0
+check "route series: per window, each protocol's and table's events as counted from the file (first 8 of each kind named, the rest other), bgp and table 100 alone flagged in the storm window" py '
+import json, sys
+PROTOS = {"kernel": 2, "boot": 3, "static": 4, "bgp": 186}
+TABLES = {"main": 254}
+lines = [l.split() for l in open(sys.argv[1]) if l.strip()]
+t_first = int(lines[0][0])
+slots = {"protocol": [], "table": []}
+want = {}
+for l in lines:
+    w = (int(l[0]) - t_first) // 10**9 + 1
+    p = l[l.index("proto") + 1]; t = l[l.index("table") + 1]
+    for kind, v in (("protocol", PROTOS.get(p) or int(p)), ("table", TABLES.get(t) or int(t))):
+        if v not in slots[kind] and len(slots[kind]) < 8:
+            slots[kind].append(v)
+        key = v if v in slots[kind] else "other"
+        want.setdefault(w, {}).setdefault(kind, {}).setdefault(key, 0)
+        want[w][kind][key] += 1
+wins = [x for x in json.load(open(sys.argv[2]))["windows"] if "id" in x]
+bad = 0
+flagged = []
+for x in wins:
+    for kind in ("protocol", "table"):
+        got = {(s["id"] if "id" in s else "other"): s["events"] for s in x["route_series"][kind] if s["events"]}
+        if got != want.get(x["id"], {}).get(kind, {}):
+            bad += 1
+            print("window", x["id"], kind, "got", got, "want", want.get(x["id"], {}).get(kind))
+        flagged += [(x["id"], kind, s.get("id", "other")) for s in x["route_series"][kind] if s["route_churn"]]
+print("windows", len(wins), "flagged", flagged)
+sys.exit(not (len(wins) == 24 and not bad and flagged == [(22, "protocol", 186), (22, "table", 100)]))' "$tmp/rseries.txt" "$tmp/rseries.json"
+"$NFSK" replay --routes "$tmp/rseries.txt" --window-ms 1000 >"$tmp/rseries.out" 2>&1
+check "route series text: protocols and tables by name, the storm marked" \
+	grep -q "route events by protocol: kernel 5, bgp 80 ROUTE_CHURN, static 1, 20 0, 21 0, 22 0, 23 0, 24 0, other 0" "$tmp/rseries.out"
+check "route series text: tables" grep -q "route events by table: main 6, 100 80 ROUTE_CHURN, 1000 0" "$tmp/rseries.out"
+
 # ---- ROUTE_MORE_SPECIFIC in --routes: the core's rule, an oracle of its own --
 # Covers: a /24 and a /16 over it (bgp, one next hop); adds under them with
 # another next hop or protocol, or the same; a cover in another table, a /0,

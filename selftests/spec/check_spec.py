@@ -530,6 +530,7 @@ def spec_kernel():
             (r"nla_put_u64_64bit\(\s*\w+,\s*(NFSKETCH_A_\w+)\b", "u64"),
             (r"nla_put\(\s*\w+,\s*(NFSKETCH_A_\w+),", "binary"),
             (r"nla_nest_start\(\s*\w+,\s*(NFSKETCH_A_\w+)\)", "nest"),
+            (r"nla_put_flag\(\s*\w+,\s*(NFSKETCH_A_\w+)\)", "flag"),
             (r"(?:\{|\w+\()\s*(NFSKETCH_A_\w+),\s*NLA_(U8|U16|U32|U64|S64)\b", "table")]
     for pat, fixed in pats:
         for m in re.finditer(pat, alltext):
@@ -545,7 +546,7 @@ def spec_kernel():
                 p.append("writes %s, not in the spec" % cname)
             elif ent[1]["type"] != t:
                 p.append("writes %s as %s, the spec says %s" % (cname, t, ent[1]["type"]))
-    for m in re.finditer(r"nfsk_(flow|route)_put\(\s*\w+,\s*(NFSKETCH_A_\w+)\b", alltext):
+    for m in re.finditer(r"nfsk_(flow|route|rseries)_put\(\s*\w+,\s*(NFSKETCH_A_\w+)\b", alltext):
         ent = by_cname.get(m.group(2))
         written.add(m.group(2))
         if not ent or ent[1].get("nested-attributes") != m.group(1):

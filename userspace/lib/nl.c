@@ -331,7 +331,9 @@ uint64_t nfsk_nl_u64(const struct nlattr *a)
 	case 1: return mnl_attr_get_u8(a);
 	case 2: return mnl_attr_get_u16(a);
 	case 4: return mnl_attr_get_u32(a);
-	default: return mnl_attr_get_u64(a);
+	case 8: return mnl_attr_get_u64(a);
+	/* a malformed attribute (any other length) reads as 0, not past it */
+	default: return 0;
 	}
 }
 

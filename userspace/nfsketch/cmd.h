@@ -64,7 +64,8 @@ const char *flow_dst(const struct nlattr **tb, char *buf);
 const char *flow_str(const struct nlattr **tb, char *buf, size_t len);
 void flow_json(struct cli *c, const char *key, const struct nlattr **tb);
 /* Window nests (monitor.c): JSON object (closed) and one line of text. */
-void window_json(struct cli *c, const char *key, const struct nlattr **tb);
+void window_json(struct cli *c, const char *key, const struct nlattr *nest,
+		 const struct nlattr **tb);
 /* The scores of a WINDOW_SCORE nest; false (all 0) if there is none. */
 bool window_scores(const struct nlattr *nest, int64_t score[NSERIES]);
 void window_line(const struct nlattr **tb, char *buf, size_t len);

@@ -19,6 +19,7 @@
 #include <linux/nfsketch.h>
 #include <systemd/sd-journal.h>
 #include "cmd.h"
+#include "rseries.h"
 #include "fmt.h"
 #include "hooks.h"
 #include "rtnames.h"
@@ -211,6 +212,20 @@ static void print_alert(struct cli *c, const struct nlattr *nest)
 					    buf, sizeof(buf)));
 		if (tb[NFSKETCH_A_ALERT_COVER])
 			print_cover(c, tb[NFSKETCH_A_ALERT_COVER]);
+		if (tb[NFSKETCH_A_ALERT_ROUTE_SERIES]) {
+			struct rseries r;
+			char name[RTNAME_LEN];
+
+			rseries_parse(tb[NFSKETCH_A_ALERT_ROUTE_SERIES], &r);
+			json_obj_open(&c->j, "route_series");
+			json_str(&c->j, "kind", rseries_kind_name(r.kind));
+			json_str(&c->j, "name", rseries_name(&r, name));
+			if (r.other)
+				json_bool(&c->j, "other", true);
+			else
+				json_u64(&c->j, "id", r.id);
+			json_obj_close(&c->j);
+		}
 		json_obj_close(&c->j);
 		json_obj_close(&c->j);
 		json_end(&c->j);
@@ -241,6 +256,14 @@ static void print_alert(struct cli *c, const struct nlattr *nest)
 		else
 			fputc('\n', c->out);
 		return;
+	}
+	if (tb[NFSKETCH_A_ALERT_ROUTE_SERIES]) {
+		struct rseries r;
+		char name[RTNAME_LEN];
+
+		rseries_parse(tb[NFSKETCH_A_ALERT_ROUTE_SERIES], &r);
+		fprintf(c->out, " %s %s", rseries_kind_name(r.kind),
+			rseries_name(&r, name));
 	}
 	if (tb[NFSKETCH_A_ALERT_SERIES])
 		fprintf(c->out, " %s %" PRIu64 " baseline %" PRIu64 " score %.2f sigma",
@@ -327,7 +350,7 @@ static void print_window(struct cli *c, const struct nlattr *nest)
 	nfsk_nl_parse_nest(nest, tb, NFSKETCH_A_WINDOW_MAX);
 	if (c->json) {
 		event_json_open(c, "window");
-		window_json(c, "window", tb);
+		window_json(c, "window", nest, tb);
 		json_obj_close(&c->j);
 		json_end(&c->j);
 		return;
@@ -412,6 +435,15 @@ static void alert_fields(const struct nlattr *nest, struct event_fields *f)
 		}
 		event_fields_add(f, "ROUTE_PENALTY", "%" PRIu64,
 				 nfsk_nl_u64(rtb[NFSKETCH_A_ROUTE_PENALTY]));
+	}
+	if (tb[NFSKETCH_A_ALERT_ROUTE_SERIES]) {
+		struct rseries r;
+		char name[RTNAME_LEN];
+
+		rseries_parse(tb[NFSKETCH_A_ALERT_ROUTE_SERIES], &r);
+		event_fields_add(f, r.kind == NFSKETCH_RSERIES_TABLE ?
+				 "ROUTE_TABLE" : "ROUTE_PROTOCOL", "%s",
+				 rseries_name(&r, name));
 	}
 	if (tb[NFSKETCH_A_ALERT_UNNAMED])
 		event_fields_add(f, "UNNAMED", "%" PRIu64,

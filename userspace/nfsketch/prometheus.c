@@ -13,6 +13,7 @@
 #include "cmd.h"
 #include "fmt.h"
 #include "promtext.h"
+#include "rseries.h"
 
 struct prom {
 	uint64_t	st[NFSKETCH_A_STATS_MAX + 1];
@@ -21,14 +22,35 @@ struct prom {
 	bool		win_has[NFSKETCH_A_WINDOW_MAX + 1];
 	int64_t		score[NSERIES];
 	bool		has_win, has_score;
+	/* route sub-series: since load (stats), of the last window */
+	struct rseries	st_rs[PROM_RSERIES_MAX], win_rs[PROM_RSERIES_MAX];
+	unsigned int	n_st_rs, n_win_rs;
 };
+
+/* Copy the @attr RSERIES nests of @parent into @out (at most the max). */
+static unsigned int prom_rseries_collect(const struct nlattr *parent,
+					 unsigned int attr, struct rseries *out)
+{
+	const struct nlattr *a;
+	unsigned int n = 0;
+
+	mnl_attr_for_each_nested(a, parent)
+		if (mnl_attr_get_type(a) == attr && n < PROM_RSERIES_MAX)
+			rseries_parse(a, &out[n++]);
+	return n;
+}
 
 static int prom_stats_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct prom *p = data;
+	const struct nlattr *a;
 
 	nfsk_nl_nest_values(nlh, NFSKETCH_A_STATS, NFSKETCH_A_STATS_MAX, p->st,
 			    p->st_has);
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(a) == NFSKETCH_A_STATS)
+			p->n_st_rs = prom_rseries_collect(a,
+					NFSKETCH_A_STATS_ROUTE_SERIES, p->st_rs);
 	return MNL_CB_OK;
 }
 
@@ -49,6 +71,8 @@ static int prom_window_cb(const struct nlmsghdr *nlh, void *data)
 		}
 		p->has_win = true;
 		p->has_score = window_scores(tb[NFSKETCH_A_WINDOW_SCORE], p->score);
+		p->n_win_rs = prom_rseries_collect(a,
+				NFSKETCH_A_WINDOW_ROUTE_SERIES, p->win_rs);
 	}
 	return MNL_CB_OK;
 }
@@ -176,6 +200,73 @@ static const struct prom_metric prom_window_sah[] = {
 	  "Sample-and-Hold: flows held in the last closed window." },
 };
 
+/* A sub-series' labels: kind="protocol",name="bgp" (escaped). */
+static void prom_rseries_labels(FILE *out, const struct rseries *r)
+{
+	char name[RTNAME_LEN];
+	const char *c;
+
+	fprintf(out, "{kind=\"%s\",name=\"", rseries_kind_name(r->kind));
+	for (c = rseries_name(r, name); *c; c++) {
+		if (*c == '"' || *c == '\\')
+			fputc('\\', out);
+		if (*c == '\n')
+			fputs("\\n", out);
+		else
+			fputc(*c, out);
+	}
+	fputs("\"}", out);
+}
+
+/* A route sub-series metric: labels kind and name, one sample a series. */
+enum prom_rs_value { PROM_RS_EVENTS, PROM_RS_CHURN, PROM_RS_SCORE };
+
+struct prom_rs_metric {
+	enum prom_rs_value	value;
+	const char		*name;
+	const char		*type;
+	const char		*help;
+};
+
+/* since load (STATS_GET) */
+static const struct prom_rs_metric prom_rs_stats[] = {
+	{ PROM_RS_EVENTS, "nfsketch_route_series_events_total", "counter",
+	  "Route events since load per routing protocol and per table (kind); name other: those without a series of their own." },
+};
+
+/* of the last closed window, after its scores */
+static const struct prom_rs_metric prom_rs_window[] = {
+	{ PROM_RS_EVENTS, "nfsketch_window_route_series_events", "gauge",
+	  "Route events in the last closed window per routing protocol and per table." },
+	{ PROM_RS_CHURN, "nfsketch_window_route_series_churn", "gauge",
+	  "1 if the protocol's or table's route events raised route_churn in the last closed window." },
+	{ PROM_RS_SCORE, "nfsketch_window_route_series_score_sigmas", "gauge",
+	  "Detector score of each protocol's and table's route events in the last closed window." },
+};
+
+static void rs_metrics(FILE *out, const struct rseries *rs, unsigned int nrs,
+		       const struct prom_rs_metric *m, size_t n)
+{
+	unsigned int i;
+	size_t k;
+
+	if (!nrs)
+		return;
+	for (k = 0; k < n; k++) {
+		prom_head(out, m[k].name, m[k].type, m[k].help);
+		for (i = 0; i < nrs; i++) {
+			fputs(m[k].name, out);
+			prom_rseries_labels(out, &rs[i]);
+			if (m[k].value == PROM_RS_SCORE)
+				fprintf(out, " %.3f\n", rs[i].score / 1000.0);
+			else if (m[k].value == PROM_RS_CHURN)
+				fprintf(out, " %u\n", rs[i].flagged);
+			else
+				fprintf(out, " %" PRIu64 "\n", rs[i].events);
+		}
+	}
+}
+
 const struct prom_attr_label prom_protos[NPROM_PROTOS] = {
 	{ NFSKETCH_A_WINDOW_TCP, "tcp", NULL }, { NFSKETCH_A_WINDOW_UDP, "udp", NULL },
 	{ NFSKETCH_A_WINDOW_ICMP, "icmp", NULL }, { NFSKETCH_A_WINDOW_ICMPV6, "icmpv6", NULL },
@@ -235,6 +326,7 @@ int prom_snapshot(FILE *out, struct nfsk_nl *nl, unsigned int opts)
 		stat_metric(out, &p, NFSKETCH_A_STATS_ALERTS, "nfsketch_alerts_total",
 			    "counter", "Anomaly flags raised since load or reset.");
 
+	rs_metrics(out, p.st_rs, p.n_st_rs, prom_rs_stats, PROM_N(prom_rs_stats));
 	if (!p.has_win)
 		goto out;
 	win_metric(out, &p, NFSKETCH_A_WINDOW_ID, "nfsketch_window_id",
@@ -300,6 +392,8 @@ int prom_snapshot(FILE *out, struct nfsk_nl *nl, unsigned int opts)
 			fprintf(out, "nfsketch_window_score_sigmas{series=\"%s\"} %.3f\n",
 			       series_name[i], p.score[i] / 1000.0);
 	}
+	rs_metrics(out, p.win_rs, p.n_win_rs, prom_rs_window,
+		   PROM_N(prom_rs_window));
 out:
 	return 0;
 }

@@ -7,6 +7,7 @@
 #define NFSK_CLI_PROMTEXT_H
 
 #include <stdio.h>
+#include <linux/nfsketch.h>
 #include "nl.h"
 
 /* An attribute of the WINDOW nest and its label value(s). */
@@ -18,6 +19,8 @@ struct prom_attr_label {
 #define NPROM_PROTOS		5
 #define NPROM_FAMILIES		2
 #define NPROM_ROUTE_KINDS	6
+/* route sub-series per message: every slot and "other", both kinds */
+#define PROM_RSERIES_MAX	(2 * (NFSKETCH_RSERIES_SLOTS + 1))
 /* protocol="tcp"...; family="ipv4"...; family + event="add"... */
 extern const struct prom_attr_label prom_protos[NPROM_PROTOS];
 extern const struct prom_attr_label prom_families[NPROM_FAMILIES];

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <linux/nfsketch.h>
 #include "cmd.h"
+#include "rseries.h"
 #include "netns.h"
 
 static const char stats_usage[] =
@@ -97,6 +98,14 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 				printf("%s%-18s %llu\n", x->netns ? "  " : "",
 				       f->name,
 				       (unsigned long long)nfsk_nl_u64(tb[f->attr]));
+		}
+		if (tb[NFSKETCH_A_STATS_ROUTE_SERIES]) {
+			if (c->json)
+				rseries_json(c, "route_series", a,
+					     NFSKETCH_A_STATS_ROUTE_SERIES);
+			else
+				rseries_text(stdout, x->netns ? "  " : "", a,
+					     NFSKETCH_A_STATS_ROUTE_SERIES);
 		}
 		if (c->json) {
 			json_obj_close(&c->j);

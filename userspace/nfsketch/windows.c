@@ -8,11 +8,13 @@
 #include <linux/nfsketch.h>
 #include "cmd.h"
 #include "fmt.h"
+#include "rseries.h"
 
 static const char windows_usage[] =
 	"Usage: nfsketch [-j [-p]] windows [--last N] [--top]\n"
 	"Closed windows of this network namespace, oldest first: totals,\n"
-	"protocols, address entropy (bits), route events, flags.\n"
+	"protocols, address entropy (bits), route events, flags; under each\n"
+	"window its route events by routing protocol and by table.\n"
 	"  -l, --last N   only the newest N windows\n"
 	"  -t, --top      each window's top flows too, by bytes (held bytes and\n"
 	"                 packets, exact since admitted); needs CAP_NET_ADMIN\n";
@@ -70,7 +72,8 @@ bool window_scores(const struct nlattr *nest, int64_t score[NSERIES])
 }
 
 /* A window nest as JSON, with the same keys as `nfsketch -j windows`. */
-void window_json(struct cli *c, const char *key, const struct nlattr **tb)
+void window_json(struct cli *c, const char *key, const struct nlattr *nest,
+		 const struct nlattr **tb)
 {
 	const struct nlattr *f;
 	unsigned int i;
@@ -115,6 +118,9 @@ void window_json(struct cli *c, const char *key, const struct nlattr **tb)
 			json_fixed(&c->j, series_name[i], score[i], 3);
 		json_obj_close(&c->j);
 	}
+	if (tb[NFSKETCH_A_WINDOW_ROUTE_SERIES])
+		rseries_json(c, "route_series", nest,
+			     NFSKETCH_A_WINDOW_ROUTE_SERIES);
 	if (tb[NFSKETCH_A_WINDOW_TOPK]) {
 		const struct nlattr *ftb[NFSKETCH_A_FLOW_MAX + 1];
 
@@ -164,7 +170,7 @@ static int window_cb(const struct nlmsghdr *nlh, void *data)
 			continue;
 		nfsk_nl_parse_nest(a, tb, NFSKETCH_A_WINDOW_MAX);
 		if (c->json) {
-			window_json(c, NULL, tb);
+			window_json(c, NULL, a, tb);
 			continue;
 		}
 		r4 = nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_ADD4]) +
@@ -193,6 +199,9 @@ static int window_cb(const struct nlmsghdr *nlh, void *data)
 		       nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_REPLACE4]) +
 		       nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_REPLACE6]),
 		       fmt_flags(nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_FLAGS]), fl, sizeof(fl)));
+		if (tb[NFSKETCH_A_WINDOW_ROUTE_SERIES])
+			rseries_text(stdout, "        ", a,
+				     NFSKETCH_A_WINDOW_ROUTE_SERIES);
 		if (tb[NFSKETCH_A_WINDOW_TOPK])
 			window_top_text(tb[NFSKETCH_A_WINDOW_TOPK]);
 	}

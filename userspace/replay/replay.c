@@ -448,6 +448,78 @@ static void print_reasons_json(struct replay *r, const struct nfsk_window *w)
 		json_u64(j, "bgp_reasons_dropped", r->bgp.reasons_dropped);
 }
 
+/* A route sub-series' name: its protocol or table as `ip route` names it. */
+static const char *rs_name(const struct nfsk_window *w, unsigned int kind,
+			   unsigned int s, char *buf)
+{
+	if (s == NFSK_RS_OTHER) {
+		snprintf(buf, RTNAME_LEN, "other");
+		return buf;
+	}
+	return kind == NFSK_RS_TABLE ? rtname_table(w->rs.id[kind][s], buf) :
+				       rtname_protocol(w->rs.id[kind][s], buf);
+}
+
+/* Slot @s of @kind is a series of @w (a slot in use, or other)? */
+static bool rs_shown(const struct nfsk_window *w, unsigned int kind,
+		     unsigned int s)
+{
+	return s == NFSK_RS_OTHER || s < w->rs.used[kind];
+}
+
+/* The same shape as `nfsketch -j windows`' route_series. */
+static void print_route_series_json(struct json *j, const struct nfsk_window *w)
+{
+	char name[RTNAME_LEN];
+	unsigned int k, s;
+
+	json_obj_open(j, "route_series");
+	for (k = 0; k < NFSK_RS_KINDS; k++) {
+		json_arr_open(j, k == NFSK_RS_TABLE ? "table" : "protocol");
+		for (s = 0; s < NFSK_RS_ALL; s++) {
+			if (!rs_shown(w, k, s))
+				continue;
+			json_obj_open(j, NULL);
+			json_str(j, "name", rs_name(w, k, s, name));
+			if (s == NFSK_RS_OTHER)
+				json_bool(j, "other", true);
+			else
+				json_u64(j, "id", w->rs.id[k][s]);
+			json_u64(j, "events", w->rs.events[k][s]);
+			json_s64(j, "score_milli_sigma", w->rs.score[k][s]);
+			json_u64(j, "baseline", w->rs.mean_milli[k][s] / 1000);
+			json_bool(j, "route_churn",
+				  w->rs.flagged[k] & (1U << s));
+			json_obj_close(j);
+		}
+		json_arr_close(j);
+	}
+	json_obj_close(j);
+}
+
+static void print_route_series_text(const struct nfsk_window *w)
+{
+	char name[RTNAME_LEN];
+	unsigned int k, s, n;
+
+	for (k = 0; k < NFSK_RS_KINDS; k++) {
+		n = 0;
+		for (s = 0; s < NFSK_RS_ALL; s++) {
+			if (!rs_shown(w, k, s))
+				continue;
+			if (!n++)
+				printf("  route events by %s:",
+				       k == NFSK_RS_TABLE ? "table" : "protocol");
+			else
+				putchar(',');
+			printf(" %s %u%s", rs_name(w, k, s, name),
+			       w->rs.events[k][s],
+			       w->rs.flagged[k] & (1U << s) ? " ROUTE_CHURN" : "");
+		}
+		putchar('\n');
+	}
+}
+
 static void print_window_json(struct replay *r, const struct nfsk_window *w)
 {
 	struct json *j = &r->c->j;
@@ -493,6 +565,7 @@ static void print_window_json(struct replay *r, const struct nfsk_window *w)
 			json_obj_close(j);
 		}
 		json_obj_close(j);
+		print_route_series_json(j, w);
 	}
 	json_u64(j, "flags", w->flags);
 	json_arr_open(j, "flag_names");
@@ -542,6 +615,7 @@ static void print_window_text(struct replay *r, const struct nfsk_window *w)
 		       w->route_add[0], w->route_del[0], w->route_replace[0],
 		       w->routes[0], w->route_add[1], w->route_del[1],
 		       w->route_replace[1], w->routes[1]);
+		print_route_series_text(w);
 		for (i = 0; i < r->ri.nreasons; i++) {
 			const struct ri_reason *x = &r->ri.reasons[i];
 

@@ -138,6 +138,10 @@ enum nfsketch_stats_attr {
 					 * bucket held only live ones
 					 */
 	NFSKETCH_A_STATS_BGP_EVICTED,	/* u64: sessions evicted for new ones */
+	NFSKETCH_A_STATS_ROUTE_SERIES,	/* nest, one per sub-series:
+					 * NFSKETCH_A_RSERIES_*, EVENTS since
+					 * load (ROUTE_GET's events)
+					 */
 	NFSKETCH_A_STATS_LCMS_FORCED,	/* u64: flows held by the light
 					 * Count-Min's overflow rule
 					 */
@@ -186,6 +190,11 @@ enum nfsketch_window_attr {
 	NFSKETCH_A_WINDOW_START_REALTIME_NS, /* u64: CLOCK_REALTIME of the
 					      * start, ns since the epoch
 					      */
+	NFSKETCH_A_WINDOW_ROUTE_SERIES,	/* nest, one per sub-series (each
+					 * protocol and table with a slot, and
+					 * the two "other"s):
+					 * NFSKETCH_A_RSERIES_*
+					 */
 
 	__NFSKETCH_A_WINDOW_MAX,
 	NFSKETCH_A_WINDOW_MAX = __NFSKETCH_A_WINDOW_MAX - 1
@@ -218,6 +227,46 @@ enum nfsketch_series {
 
 	__NFSKETCH_SERIES_MAX,
 	NFSKETCH_SERIES_MAX = __NFSKETCH_SERIES_MAX - 1
+};
+
+/*
+ * Route events per routing protocol and per table (sub-series of
+ * ROUTE_EVENTS, each judged by the detectors on its own): per kind, the
+ * first NFSKETCH_RSERIES_SLOTS distinct protocols (tables) seen since the
+ * namespace was monitored have a series of their own, named by ID; the
+ * events of any other share the kind's OTHER series.
+ */
+#define NFSKETCH_RSERIES_SLOTS		8
+
+enum nfsketch_rseries_kind {
+	NFSKETCH_RSERIES_PROTOCOL,	/* ID is an RTPROT_* */
+	NFSKETCH_RSERIES_TABLE,		/* ID is a routing table */
+
+	__NFSKETCH_RSERIES_MAX,
+	NFSKETCH_RSERIES_MAX = __NFSKETCH_RSERIES_MAX - 1
+};
+
+enum nfsketch_rseries_attr {
+	NFSKETCH_A_RSERIES_UNSPEC,
+	NFSKETCH_A_RSERIES_PAD,
+	NFSKETCH_A_RSERIES_KIND,	/* u8: enum nfsketch_rseries_kind */
+	NFSKETCH_A_RSERIES_ID,		/* u32: protocol or table; absent in
+					 * the OTHER series
+					 */
+	NFSKETCH_A_RSERIES_OTHER,	/* flag: the series of the protocols
+					 * (tables) without a slot
+					 */
+	NFSKETCH_A_RSERIES_EVENTS,	/* u64: route events (window: of the
+					 * window; stats: since load)
+					 */
+	NFSKETCH_A_RSERIES_SCORE,	/* s64: window: (value - mean) / sigma
+					 * * 1000 of its own history
+					 */
+	NFSKETCH_A_RSERIES_BASELINE,	/* u64: window: that history's mean */
+	NFSKETCH_A_RSERIES_FLAGGED,	/* flag: window: raised ROUTE_CHURN */
+
+	__NFSKETCH_A_RSERIES_MAX,
+	NFSKETCH_A_RSERIES_MAX = __NFSKETCH_A_RSERIES_MAX - 1
 };
 
 /* Window flags (NFSKETCH_A_WINDOW_FLAGS) and alert kinds (ALERT_FLAG). */
@@ -421,6 +470,9 @@ enum nfsketch_sketch_attr {
  *    (VALUE - mean) / sigma * 1000;
  *  - HEAVY_HITTER: VALUE is the top flow's bytes, BASELINE the window's
  *    bytes (the share is VALUE / BASELINE), FLOW the flow, SCORE 0;
+ *    A ROUTE_CHURN of one protocol's or table's route events (a
+ *    sub-series) carries ROUTE_SERIES naming it (KIND, ID or OTHER,
+ *    EVENTS = VALUE); the whole series' has none;
  *  - ROUTE_FLAP: VALUE is the prefix's RFC 2439 penalty, BASELINE the
  *    suppress threshold it crossed (flap_suppress), ROUTE the prefix,
  *    SCORE 0. Every prefix crossing the threshold gets its own alert: they
@@ -483,6 +535,10 @@ enum nfsketch_alert_attr {
 	NFSKETCH_A_ALERT_COVER,		/* nest: ROUTE_MORE_SPECIFIC's cover
 					 * (route attributes FAMILY, DST,
 					 * DST_LEN, TABLE, PROTOCOL)
+					 */
+	NFSKETCH_A_ALERT_ROUTE_SERIES,	/* nest: ROUTE_CHURN of a sub-series:
+					 * NFSKETCH_A_RSERIES_KIND, ID or
+					 * OTHER, EVENTS
 					 */
 
 	__NFSKETCH_A_ALERT_MAX,
