@@ -58,6 +58,8 @@ static const struct stats_field {
 	{ NFSKETCH_A_STATS_BGP_SESSIONS,	"bgp_sessions" },
 	{ NFSKETCH_A_STATS_BGP_FULL,		"bgp_full" },
 	{ NFSKETCH_A_STATS_BGP_EVICTED,		"bgp_evicted" },
+	{ NFSKETCH_A_STATS_LCMS_FORCED,		"lcms_forced" },
+	{ NFSKETCH_A_STATS_LCMS_SPILLED,	"lcms_spilled" },
 };
 
 /* One namespace's answer; netns: its name with --all-netns, else NULL. */
