@@ -301,7 +301,8 @@ int nfsk_flow_put(struct sk_buff *msg, int attr,
 	    nla_put_u16(msg, NFSKETCH_A_FLOW_DPORT,
 			ntohs((__force __be16)key->dport)))
 		goto nla_put_failure;
-	if (bytes &&
+	/* a BGP_SESSION alert's flow counts segments with no bytes */
+	if ((packets || bytes) &&
 	    (nla_put_u64_64bit(msg, NFSKETCH_A_FLOW_PACKETS, packets,
 			       NFSKETCH_A_FLOW_PAD) ||
 	     nla_put_u64_64bit(msg, NFSKETCH_A_FLOW_BYTES, bytes,
