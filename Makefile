@@ -14,6 +14,7 @@
 #   make demo       deps, build, boot the VM and show what the module reports
 #   make check-debug  the VM suite on the debug kernel (KASAN, lockdep,
 #                   kmemleak, fault injection; built once, cached in build/)
+#   make check-faults  faults.sh alone on the debug kernel (FAULT_OPS=...)
 #   make lint       checkpatch.pl --strict and sparse (C=1) on the kernel code
 #   make bench      native benchmark of the portable core: speed (ns and
 #                   callgrind instructions per packet, ratios) and accuracy
@@ -68,7 +69,7 @@ CORE_TESTS	:= $(patsubst selftests/core/%.c,$(BUILD)/tests/%,$(wildcard selftest
 ASAN_TESTS	:= $(patsubst selftests/core/%.c,$(BUILD)/tests-asan/%,$(wildcard selftests/core/test_*.c))
 
 .PHONY: all module tools test-tools deps check check-core check-asan check-vm check-stress check-scale \
-	check-debug demo lint bench bench-callgrind bench-vm clean install uninstall ksft eval check-eval
+	check-debug check-faults demo lint bench bench-callgrind bench-vm clean install uninstall ksft eval check-eval
 
 all: module tools
 
@@ -198,6 +199,18 @@ check-debug: tools $(BUILD)/nfsk_libnl_client
 	@mkdir -p $(BUILD)/results
 	@set -o pipefail; scripts/vm-run.sh -k debug selftests/vm/test_*.sh \
 		selftests/vm/faults.sh selftests/vm/stress.sh | tee $(BUILD)/results/vm-debug.tap
+
+# faults.sh alone on the debug kernel (docs/fault-injection.md), TAP in
+# build/results/faults.tap, the injected faults in the run's faults.jsonl;
+# FAULT_OPS picks the operations (default all). The guest gets no
+# environment from the host: a wrapper in build/ sets them.
+FAULT_OPS	?= insmod netns config_set dumps events
+check-faults: tools
+	@mkdir -p $(BUILD)/faults $(BUILD)/results
+	@printf '#!/bin/bash\nexport NFSK_FAULT_OPS="%s"\nexec bash %s/selftests/vm/faults.sh\n' \
+		"$(FAULT_OPS)" $(CURDIR) >$(BUILD)/faults/faults.sh
+	set -o pipefail; NFSK_TEST_TIMEOUT=7000 scripts/vm-run.sh -k debug -t 7200 \
+		$(BUILD)/faults/faults.sh | tee $(BUILD)/results/faults.tap
 
 # deps first, then a new make: KVER and KSRC_TAR are read when make starts,
 # and on a fresh machine the kernel packages arrive with deps.

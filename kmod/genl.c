@@ -258,6 +258,8 @@ static int nfsk_cmd_reset(struct sk_buff *skb, struct genl_info *info)
 	nfsk_stats_sum(nn, &nn->base_packets, &nn->base_bytes,
 		       &nn->base_truncated);
 	nn->alerts = 0;
+	nn->lcms_forced = 0;
+	nn->lcms_spilled = 0;
 	nfsk_window_reset(nn);
 	mutex_unlock(&nn->lock);
 	nfsk_monitor_end(nn);

@@ -423,6 +423,9 @@ struct nfsk_net {
 	u64				last_window_id;	/* 0: none yet */
 	u64				windows_closed;
 	u64				alerts;
+	/* closed windows' overflow rule (lcms.c), since load or RESET */
+	u64				lcms_forced;
+	u64				lcms_spilled;
 	u64				base_packets;	/* totals at RESET */
 	u64				base_bytes;
 	u64				base_truncated;

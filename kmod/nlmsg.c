@@ -117,13 +117,13 @@ static int nfsk_rseries_put_all(struct sk_buff *msg, int attr,
 }
 
 /*
- * STATS: 21 u64 (5 of them the events', 7 the routes', 2 the BGP
- * table's) and 8 u32 (2 of them the route set's, 1 the BGP table's), and
- * at most every route sub-series
+ * STATS: 23 u64 (5 of them the events', 7 the routes', 2 the BGP
+ * table's, 2 the light Count-Min's) and 8 u32 (2 of them the route set's,
+ * 1 the BGP table's), and at most every route sub-series
  */
 size_t nfsk_stats_size(void)
 {
-	return nla_total_size(0) + 21 * U64_ATTR + 8 * U32_ATTR +
+	return nla_total_size(0) + 23 * U64_ATTR + 8 * U32_ATTR +
 	       NFSK_RSERIES_ALL * nfsk_rseries_size();
 }
 
@@ -201,7 +201,11 @@ int nfsk_stats_put(struct sk_buff *msg, struct nfsk_net *nn)
 	    nla_put_u64_64bit(msg, NFSKETCH_A_STATS_BGP_EVICTED, bgp_evicted,
 			      NFSKETCH_A_STATS_PAD) ||
 	    nfsk_rseries_put_all(msg, NFSKETCH_A_STATS_ROUTE_SERIES,
-				 &rs.series, NULL))
+				 &rs.series, NULL) ||
+	    nla_put_u64_64bit(msg, NFSKETCH_A_STATS_LCMS_FORCED,
+			      nn->lcms_forced, NFSKETCH_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, NFSKETCH_A_STATS_LCMS_SPILLED,
+			      nn->lcms_spilled, NFSKETCH_A_STATS_PAD))
 		goto nla_put_failure;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -302,7 +306,8 @@ int nfsk_flow_put(struct sk_buff *msg, int attr,
 	    nla_put_u16(msg, NFSKETCH_A_FLOW_DPORT,
 			ntohs((__force __be16)key->dport)))
 		goto nla_put_failure;
-	if (bytes &&
+	/* a BGP_SESSION alert's flow counts segments with no bytes */
+	if ((packets || bytes) &&
 	    (nla_put_u64_64bit(msg, NFSKETCH_A_FLOW_PACKETS, packets,
 			       NFSKETCH_A_FLOW_PAD) ||
 	     nla_put_u64_64bit(msg, NFSKETCH_A_FLOW_BYTES, bytes,

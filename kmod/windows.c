@@ -320,6 +320,7 @@ static void nfsk_window_flip(struct nfsk_net *nn)
 static void nfsk_window_fold_closing(struct nfsk_net *nn)
 {
 	struct nfsk_sketch *sk = nn->closing;
+	const struct nfsk_window *win;
 	struct nfsk_flags_cfg fc;
 	struct nfsk_close close;
 	u64 now = nn->close_ns;
@@ -348,8 +349,10 @@ static void nfsk_window_fold_closing(struct nfsk_net *nn)
 	close.res = nn->detect;
 	close.ops = &nfsk_close_ops;
 	close.arg = nn;
-	nfsk_window_close(&close, nn->window_id, nn->window_start_ns,
-			  now - nn->window_start_ns);
+	win = nfsk_window_close(&close, nn->window_id, nn->window_start_ns,
+				now - nn->window_start_ns);
+	nn->lcms_forced += win->sah.forced;
+	nn->lcms_spilled += win->lcms_spill;
 
 	/* The window CMS of the record just closed answers queries. */
 	if (nn->last_sketch != sk) {

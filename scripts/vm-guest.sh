@@ -66,7 +66,18 @@ if [ -w "$kmemleak" ]; then
 	grep -q '^nfsketch ' /proc/modules && rmmod nfsketch
 	echo scan >"$kmemleak"
 	echo scan >"$kmemleak"
-	cat "$kmemleak" >"$RUN/kmemleak"
+	# less what 6.1's SLUB leaks itself when an injected fault fails the
+	# sysfs part of a kmem_cache_create() (the cache's name: faults.sh,
+	# nfsk_leaks), counted and kept in $RUN/kmemleak-slub
+	cat "$kmemleak" | awk -v slub="$RUN/kmemleak-slub" '
+	function flush() { if (e != "") printf "%s", e > (kern ? slub : "/dev/stdout") }
+	/^unreferenced object/ { flush(); e = ""; kern = 0 }
+	{ e = e $0 "\n" }
+	/ sysfs_slab_add\+/ { kern = 1 }
+	END { flush() }' >"$RUN/kmemleak"
+	[ ! -s "$RUN/kmemleak-slub" ] ||
+		echo "# kmemleak: $(grep -c '^unreferenced object' "$RUN/kmemleak-slub") names of slab caches whose creation failed under an injected fault (SLUB's own leak; $RUN/kmemleak-slub)" |
+			tee -a "$RUN/tap" >/dev/console
 	if [ -s "$RUN/kmemleak" ]; then
 		echo "not ok - kmemleak: $(grep -c '^unreferenced object' "$RUN/kmemleak") unreferenced objects after the last rmmod ($(grep -c nfsketch "$RUN/kmemleak") lines name nfsketch; see $RUN/kmemleak)" |
 			tee -a "$RUN/tap" >/dev/console

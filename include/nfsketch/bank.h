@@ -45,7 +45,7 @@ struct nfsk_geom {
 	u32	topk;		/* flows kept per window, <= NFSK_TOPK_MAX */
 	u32	sah_p_fx;	/* initial byte sampling p * 2^32 */
 	u32	sah_p_max_fx;	/* ceiling of the adaptation */
-	bool	cms_conservative;
+	bool	cms_conservative; /* light CMS update (lcms.c), off */
 };
 
 struct nfsk_bank {

@@ -52,6 +52,7 @@ struct nfsk_window {
 	u32			dst_entropy;
 	u32			ntop;
 	u32			cms_check_fail;	/* held > CMS: must stay 0 */
+	u64			lcms_spill;	/* light packets spilled (lcms.c) */
 	struct nfsk_flow_stat	top[NFSK_TOPK_MAX];	/* by bytes, desc */
 	struct nfsk_sah_stats	sah;
 	/* filled by the kernel glue and the detectors */

@@ -38,7 +38,12 @@ void nfsk_geom_default(struct nfsk_geom *g)
 	g->topk = nfsk_tunables[NFSK_T_topk].def;
 	g->sah_p_fx = 1U << 16;		/* p = 2^-16: a sample per 64 KiB */
 	g->sah_p_max_fx = 1U << 24;	/* p <= 2^-8 */
-	g->cms_conservative = false;	/* keeps per-CPU merges exact */
+	/*
+	 * the light Count-Min's plain update: its window sketch is linear,
+	 * the sum of the CPUs' cells, as the replay and the merge of dumps
+	 * need (lcms.c: what the conservative update gains and breaks)
+	 */
+	g->cms_conservative = false;
 }
 
 bool nfsk_geom_ok(const struct nfsk_geom *g)
@@ -65,7 +70,8 @@ void nfsk_bank_init(struct nfsk_bank *b, const struct nfsk_geom *g, u64 seed,
 	memset(b, 0, sizeof(*b));
 	nfsk_sah_init(&b->sah, g->sah_entries, g->sah_p_fx, seed, p);
 	p += NFSK_ALIGN64(nfsk_sah_size(g->sah_entries));
-	nfsk_lcms_init(&b->lcms, g->cms_depth, g->cms_width, p);
+	nfsk_lcms_init(&b->lcms, g->cms_depth, g->cms_width,
+		       g->cms_conservative, p);
 	p += NFSK_ALIGN64(nfsk_lcms_size(g->cms_depth, g->cms_width));
 	nfsk_hist_init(&b->src, g->hist_buckets, g->hist_sample, p);
 	p += NFSK_ALIGN64(nfsk_hist_size(g->hist_buckets, g->hist_sample));

@@ -11,7 +11,8 @@
  * sketch: nothing is lost or counted twice), and then adds each held
  * flow's exact counts into its d cells, so the window's rows are the
  * sketch of the whole stream, cell for cell what a single Count-Min fed
- * every packet would hold (dumps and the replay rely on it).
+ * every packet would hold (dumps and the replay rely on it), unless light
+ * packets spilled (lcms.c): then every cell also holds the spill.
  *
  * A query takes the flow's d cells, subtracts from each the held flows
  * that map to it (what is left is the light cell), and answers

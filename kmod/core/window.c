@@ -127,6 +127,7 @@ void nfsk_fold_bank(struct nfsk_fold *f, const struct nfsk_bank *b)
 	f->first = false;
 
 	nfsk_lcms_fold(f->wcms, &b->lcms);
+	win->lcms_spill += b->lcms.spill_packets;
 	nfsk_hsum_add(&f->src, &b->src);
 	nfsk_hsum_add(&f->dst, &b->dst);
 	/* held bytes are in no bank's CMS: add them, rows = whole stream */

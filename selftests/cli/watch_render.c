@@ -12,6 +12,7 @@
 #define main nfsk_cli_main
 #include "../../userspace/nfsketch/main.c"
 #undef main
+#include "../../userspace/nfsketch/alert.c"
 #include "../../userspace/nfsketch/bgp.c"
 #include "../../userspace/nfsketch/config.c"
 #include "../../userspace/nfsketch/enable.c"

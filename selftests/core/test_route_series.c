@@ -19,7 +19,7 @@
 #define RTPROT_STATIC	4
 #define RTPROT_BGP	186
 #define RTPROT_OSPF	188
-#define MAIN		254
+#define MAIN		254U
 
 TEST(slots_first_come_rest_other)
 {
@@ -43,7 +43,7 @@ TEST(slots_first_come_rest_other)
 		EXPECT_EQ(i + 1, st.window[NFSK_RS_PROTOCOL][i]);
 	}
 	/* protocols 18 and 19: 9 + 10 events in "other", none lost */
-	EXPECT_EQ(NFSK_RS_OTHER, nfsk_rs_slot(&st, NFSK_RS_PROTOCOL, 18));
+	EXPECT_EQ((u32)NFSK_RS_OTHER, nfsk_rs_slot(&st, NFSK_RS_PROTOCOL, 18));
 	EXPECT_EQ(19U, st.window[NFSK_RS_PROTOCOL][NFSK_RS_OTHER]);
 	EXPECT_EQ(55U, st.window[NFSK_RS_TABLE][0]);
 	EXPECT_EQ(0U, st.window[NFSK_RS_TABLE][NFSK_RS_OTHER]);
@@ -137,7 +137,7 @@ TEST(storm_in_one_protocol_flags_its_series_only)
 	/* slots: kernel 0, bgp 1, static 2; tables main 0, 100 1 */
 	EXPECT_EQ(1U << 1, w->rs.flagged[NFSK_RS_PROTOCOL]);
 	EXPECT_EQ(1U << 1, w->rs.flagged[NFSK_RS_TABLE]);
-	EXPECT_TRUE(w->flags & NFSK_FLAG_ROUTE_CHURN);
+	EXPECT_NE(0U, w->flags & NFSK_FLAG_ROUTE_CHURN);
 	EXPECT_GT(w->rs.score[NFSK_RS_PROTOCOL][1], 2000);
 	EXPECT_LT(w->rs.mean_milli[NFSK_RS_PROTOCOL][1], 7000U);
 	/* the storm lasts: still flagged (left out of its own baseline) */

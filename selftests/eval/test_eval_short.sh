@@ -103,12 +103,12 @@ names = {"packets": "packets", "bytes": "bytes", "src_entropy": "src_entropy_mbi
          "dst_entropy": "dst_entropy_mbits"}
 nflag = 0
 for w in json.load(open(d + "/all"))["windows"]:
-    got = {r["flag"] for r in w["reasons"]}
+    got = {r["flag"] for r in w["alerts"]}
     if got != set(w["flag_names"]) - {"ROUTE_FLAP"}:
-        bad.append("window %d: flags %s, reasons for %s" % (w["id"], w["flag_names"], sorted(got)))
-    for r in w["reasons"]:
+        bad.append("window %d: flags %s, alerts for %s" % (w["id"], w["flag_names"], sorted(got)))
+    for r in w["alerts"]:
         nflag += 1
-        if r["series"] in names and r["value"] != w[names[r["series"]]]:
+        if "detector" in r and r["series"] in names and r["value"] != w[names[r["series"]]]:
             bad.append("window %d: reason value %d, window %d" % (w["id"], r["value"], w[names[r["series"]]]))
         if r["flag"] == "HEAVY_HITTER" and not r["value"] > r["threshold_bytes"]:
             bad.append("window %d: heavy hitter not above its threshold" % w["id"])

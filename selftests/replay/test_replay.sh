@@ -462,21 +462,22 @@ def want(what, got, exp):
 want("WITHDRAW_BURST windows", fl("ROUTE_WITHDRAW_BURST"), [6])
 want("DEFAULT_ROUTE_LOST windows", fl("DEFAULT_ROUTE_LOST"), [12, 14, 16])
 want("ROUTE_FLAP windows", fl("ROUTE_FLAP"), [23])
-rs = lambda i, f: [x for x in w[i]["reasons"] if x["flag"] == f]
+rs = lambda i, f: [x for x in w[i]["alerts"] if x["flag"] == f]
+why = lambda x: x.get("reason", "").split(",")
 b = rs(6, "ROUTE_WITHDRAW_BURST")
 # the group: 400 bgp routes + 10.99.0.0/24; the withdrawal that crosses is
 # the smallest n with n*1000 > 500*401 and n >= 100
 n = min(n for n in range(1, 402) if n * 1000 > 500 * 401 and n >= 100)
-want("burst reasons", [(x["value"], x["routes"], x["protocol"]) for x in b], [(n, 401, "bgp")])
+want("burst alerts", [(x["value"], x["baseline"], x["route"]["protocol_name"], x["route"]["event"]) for x in b], [(n, 401, "bgp", "del")])
 d = [rs(i, "DEFAULT_ROUTE_LOST")[0] for i in (12, 14, 16)]
-want("default lost: why", [(x["prefix"], x["withdrawn"], x["nexthop_changed"]) for x in d],
+want("default lost: why", [(x["route"]["prefix"], "withdrawn" in why(x), "nexthop" in why(x)) for x in d],
      [("0.0.0.0/0", False, True), ("0.0.0.0/0", True, False), ("::/0", True, False)])
 f = rs(23, "ROUTE_FLAP")
 p = 0.0
 for dt in (0, 1, 1):     # withdrawals at 20.2, 21.2, 22.2 s: RFC 2439 decay
     p = p * 2 ** (-dt / 900.0) + 1000
-want("flap reason prefix", [x["prefix"] for x in f], ["10.99.0.0/24"])
-if not f or abs(f[0]["value"] - p) > 2 or f[0]["threshold"] != 2000:
+want("flap alert prefix", [x["route"]["prefix"] for x in f], ["10.99.0.0/24"])
+if not f or abs(f[0]["value"] - p) > 2 or f[0]["baseline"] != 2000 or f[0]["route"]["penalty"] != f[0]["value"]:
     print("flap penalty %s, want %.1f > 2000" % (f and f[0]["value"], p)); bad = 1
 want("window 6 ipv4 del/add", (w[6]["routes"]["ipv4"]["del"], w[6]["routes"]["ipv4"]["add"]), (301, 1))
 want("window 9 ipv6 del", w[9]["routes"]["ipv6"]["del"], 100)
@@ -487,7 +488,7 @@ sys.exit(bad)'
 check "--routes: exactly the flags the rules define (1 burst for 300 of 400, none for 99 of 150 or 100 of 400; 3 defaults lost; 1 flap at the 3rd withdrawal), with their reasons and counts" \
 	py "$CHECK_ROUTES" "$tmp/routes.json"
 "$NFSK" replay --routes "$tmp/routes.txt" --window-ms 1000 >"$tmp/routes.out" 2>&1
-check "--routes text: the burst and its reason" grep -q "ROUTE_WITHDRAW_BURST: 10.0.200.0/24 table 254 proto bgp, 201 of 401 routes withdrawn" "$tmp/routes.out"
+check "--routes text: the burst and its reason, as monitor prints it" grep -Eq "^  \[alert\] ROUTE_WITHDRAW_BURST window 6 \(.*\) route_events 201 baseline 401 score 0.00 sigma withdrawn 201 of 401 routes route .* del +10.0.200.0/24 +table main +proto bgp " "$tmp/routes.out"
 "$NFSK" -j replay --routes "$tmp/routes.txt" --window-ms 1000 --withdraw-burst-permille 200 --withdraw-burst-min 50 >"$tmp/routes2.json"
 check "--withdraw-burst-permille 200 --withdraw-burst-min 50: 100 of 400 IPv6 and 99 of 150 ospf become bursts, 60 of 100 too" \
 	py 'import json,sys; w=[x["id"] for x in json.load(open(sys.argv[1]))["windows"] if "ROUTE_WITHDRAW_BURST" in x.get("flag_names",[])]; print(w); sys.exit(w != [6, 8, 9, 26])' "$tmp/routes2.json"
@@ -629,16 +630,17 @@ import json, sys
 r = json.load(open(sys.argv[1])); want = json.load(open(sys.argv[2]))
 got = []
 for w in r["windows"]:
-    for x in w.get("reasons", []):
+    for x in w.get("alerts", []):
         if x["flag"] == "ROUTE_MORE_SPECIFIC":
-            got.append(dict(window=w["id"], prefix=x["prefix"], cover=x["cover"],
-                            nexthop=x["nexthop_differs"], protocol=x["protocol_differs"]))
+            why = x.get("reason", "").split(",")
+            got.append(dict(window=w["id"], prefix=x["route"]["prefix"], cover=x["cover"]["prefix"],
+                            nexthop="nexthop" in why, protocol="protocol" in why))
     if ("ROUTE_MORE_SPECIFIC" in w.get("flag_names", [])) != any(g["window"] == w.get("id") for g in want):
         print("window %s: flag %s" % (w.get("id"), w.get("flag_names"))); sys.exit(1)
 print("got", got)
 sys.exit(not (got == want and len(want) == 4 and r["summary"]["routes"]["more_specifics"] == 4))' "$tmp/ms.json" "$tmp/ms-oracle.json"
 "$NFSK" replay --routes "$tmp/ms.txt" --window-ms 1000 >"$tmp/ms.out" 2>&1
-check "--routes text: the more-specific, its cover and why" grep -q "ROUTE_MORE_SPECIFIC: 10.50.0.0/25 table 254 proto bgp, under 10.50.0.0/24 proto bgp, next hop differs" "$tmp/ms.out"
+check "--routes text: the more-specific, its cover and why" grep -Eq "^  \[alert\] ROUTE_MORE_SPECIFIC window 2 .* nexthop cover 10.50.0.0/24 table main proto bgp route .* add +10.50.0.0/25 +table main +proto bgp " "$tmp/ms.out"
 "$NFSK" -j replay --routes "$tmp/ms.txt" --window-ms 1000 --more-specific 0 >"$tmp/ms0.json"
 check "--more-specific 0: no ROUTE_MORE_SPECIFIC" py 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(any("ROUTE_MORE_SPECIFIC" in w.get("flag_names",[]) for w in r["windows"]) or r["summary"]["routes"]["more_specifics"] != 0)' "$tmp/ms0.json"
 
@@ -779,9 +781,9 @@ import json, sys
 r = json.load(open(sys.argv[1])); o = json.load(open(sys.argv[2]))
 got = []
 for w in r["windows"]:
-    rs = [x for x in w.get("reasons", []) if x["flag"] == "BGP_SESSION"]
+    rs = [x for x in w.get("alerts", []) if x["flag"] == "BGP_SESSION"]
     for x in rs:
-        got.append(dict(window=w["id"], reason=x["reason"], family=x["family"], value=x["value"]))
+        got.append(dict(window=w["id"], reason=x["reason"], family=x["flow"]["family"], value=x["value"]))
     if bool(rs) != ("BGP_SESSION" in w.get("flag_names", [])):
         print("window %s: reasons %s, flags %s" % (w["id"], rs, w["flag_names"])); sys.exit(1)
 key = lambda x: (x["window"], x["family"], x["reason"])
@@ -794,9 +796,9 @@ sys.exit(not (sorted(got, key=key) == sorted(o["flags"], key=key) and
               b["segments"] == o["segments"] and b["untracked"] == 0 and b["header_cut"] == 0))' "$tmp/bgp.json" "$tmp/bgp-oracle.json"
 "$NFSK" replay "$tmp/bgp.pcap" --window-ms 1000 --bgp-hold-ms 3000 >"$tmp/bgp.out"
 check "BGP capture text: the retransmissions, the reset and the silence" bash -c '
-grep -q "BGP_SESSION: 10.0.0.1:40000 -> 10.0.0.2:179, segments .*: retrans 5 (baseline 0)" "$1" &&
-grep -q "BGP_SESSION: 10.0.0.1:40000 -> 10.0.0.2:179, segments .*: reset 1" "$1" &&
-grep -q "BGP_SESSION: \[2001:db8::1\]:40001 -> \[2001:db8::2\]:179, segments .*: silent " "$1"' _ "$tmp/bgp.out"
+grep -q "BGP_SESSION window 11 (.*) session tcp 10.0.0.1:40000 -> 10.0.0.2:179 segments [0-9]* retrans 5 (baseline 0 per window)$" "$1" &&
+grep -q "BGP_SESSION window .* session tcp 10.0.0.1:40000 -> 10.0.0.2:179 segments [0-9]* reset 1$" "$1" &&
+grep -q "BGP_SESSION window .* session tcp \[2001:db8::1\]:40001 -> \[2001:db8::2\]:179 segments [0-9]* silent [0-9]* ms (limit 2001 ms)$" "$1"' _ "$tmp/bgp.out"
 
 # ---- BGP hold time from the OPENs of a capture ------------------------------
 # 10.0.0.1:40000 (A) -> 10.0.0.2:179 (B): handshake, A's OPEN proposing
@@ -845,13 +847,13 @@ replay "$tmp/bgpopen.pcap" --bgp-hold-ms 30000 --bgp-silence-permille 667 >"$tmp
 check "BGP capture with OPENs: silent by the negotiated 4 s (limit 2668 ms), not --bgp-hold-ms 30000" py '
 import json, sys
 r = json.load(open(sys.argv[1]))
-got = [(w["id"], x["reason"], x["value"], x["baseline"], x.get("hold_ms"), x.get("opens"))
-       for w in r["windows"] for x in w.get("reasons", []) if x["flag"] == "BGP_SESSION"]
+got = [(w["id"], x["reason"], x["value"], x["baseline"])
+       for w in r["windows"] for x in w.get("alerts", []) if x["flag"] == "BGP_SESSION"]
 print("got", got)
-sys.exit(not (len(got) == 1 and got[0][1:] == ("silent", 3000, 2668, 4000, 2)))' "$tmp/bgpopen.json"
+sys.exit(not (len(got) == 1 and got[0][1:] == ("silent", 3000, 2668)))' "$tmp/bgpopen.json"
 "$NFSK" replay "$tmp/bgpopen.pcap" --window-ms 1000 --bgp-hold-ms 30000 >"$tmp/bgpopen.out"
-check "BGP capture with OPENs, text: the hold time and its OPENs" \
-	grep -q "BGP_SESSION: 10.0.0.1:40000 -> 10.0.0.2:179, segments .*: hold 4000 ms (2 OPENs); silent 3000 ms > 2668 ms" "$tmp/bgpopen.out"
+check "BGP capture with OPENs, text: silent against the limit of the negotiated hold" \
+	grep -q "BGP_SESSION window .* session tcp 10.0.0.1:40000 -> 10.0.0.2:179 segments [0-9]* silent 3000 ms (limit 2668 ms)$" "$tmp/bgpopen.out"
 
 # ---- errors and usage ------------------------------------------------------
 check "missing file: exit 1" rc_is 1 "$NFSK" replay "$tmp/nonexistent.pcap"

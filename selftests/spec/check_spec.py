@@ -546,7 +546,7 @@ def spec_kernel():
                 p.append("writes %s, not in the spec" % cname)
             elif ent[1]["type"] != t:
                 p.append("writes %s as %s, the spec says %s" % (cname, t, ent[1]["type"]))
-    for m in re.finditer(r"nfsk_(flow|route|rseries)_put\(\s*\w+,\s*(NFSKETCH_A_\w+)\b", alltext):
+    for m in re.finditer(r"nfsk_(flow|route|rseries)_put(?:_all)?\(\s*\w+,\s*(NFSKETCH_A_\w+)\b", alltext):
         ent = by_cname.get(m.group(2))
         written.add(m.group(2))
         if not ent or ent[1].get("nested-attributes") != m.group(1):

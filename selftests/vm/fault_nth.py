@@ -16,7 +16,7 @@ the state is what it was: no module half-loaded, the config unchanged, the
 module's mem_bytes back where it was, a fresh request answered as before.
 
 OP: insmod KO | netns | config_set KEY=VALUE,... | dump_windows |
-    dump_sketch | dump_routes | topk | stats | config_get | events
+    dump_sketch | dump_routes | dump_bgp | topk | stats | config_get | events
 
 events: the sender runs in a kworker, where fail-nth cannot reach: instead
 failslab fails the next skbuff_head_cache allocation of a kworker
@@ -47,7 +47,7 @@ CLONE_NEWNET = 0x40000000
 SYS_finit_module = 313
 MEM = "/sys/kernel/nfsketch/mem_bytes"
 CFG_IDS = {"window_ms": 2, "history": 3, "cms_width": 4, "cms_depth": 5,
-           "sah_entries": 6, "topk": 7}
+           "sah_entries": 6, "topk": 7, "route_track_max": 25, "bgp_sessions": 29}
 
 libc = ctypes.CDLL(None, use_errno=True)
 failures = 0
@@ -194,17 +194,39 @@ def config_get(g=None):
 def request(g, fn, cmd, payload=b"", dump=False):
     """Arm, send, read the answer, disarm: (injected, answer or errno)."""
     fn_arm, fn_disarm = fn
-    raw = g.build(g.family, cmd, payload,
-                  nl.NLM_F_REQUEST | nl.NLM_F_ACK | (nl.NLM_F_DUMP if dump else 0))
+    flags = nl.NLM_F_REQUEST | nl.NLM_F_ACK | (nl.NLM_F_DUMP if dump else 0)
+    raw = g.build(g.family, cmd, payload, flags)
     fn_arm()
     try:
-        ans = g.request(None, None, raw=raw)
+        # the flags say that an ACK follows a doit's reply: read on to it
+        ans = g.request(None, None, raw=raw, flags=flags)
         res = ans
     except socket.timeout:
         res = "timeout"
     except OSError as e:
         res = -e.errno
     return fn_disarm(), res
+
+
+def dump_content(op, replies):
+    """What a dump says, whatever its split into messages: the sketch's
+    rows reassembled from their pieces (a failed allocation of the dump's
+    skb makes netlink retry a smaller one: more messages, fewer columns
+    each); of BGP_GET the number of sessions; of the other dumps, the
+    messages (one object each)."""
+    if op == "dump_bgp":
+        # a session's ages and counters move with its traffic: its count
+        return len(replies)
+    if op != "dump_sketch":
+        return [p for _, p in replies]
+    rows = {}
+    for _, p in replies:
+        a = nl.parse_attrs(nl.parse_attrs(p).get(nl.A_SKETCH, b""))
+        row = struct.unpack("=I", a[5])[0]          # NFSKETCH_A_SKETCH_ROW
+        off = struct.unpack("=I", a[6])[0]          # NFSKETCH_A_SKETCH_OFFSET
+        rows.setdefault(row, []).append((off, a.get(7, b""), a.get(8, b"")))
+    return {r: (b"".join(pk for _, pk, _ in sorted(v)), b"".join(by for _, _, by in sorted(v)))
+            for r, v in rows.items()}
 
 
 def run(out, op, arg):
@@ -219,9 +241,9 @@ def run(out, op, arg):
             attrs.append(nl.u32(CFG_IDS[k], int(v)))
         payload = nl.nest(nl.A_CONFIG, *attrs)
         cmd = nl.CMD_CONFIG_SET
-    elif op in ("dump_windows", "dump_sketch", "dump_routes"):
+    elif op in ("dump_windows", "dump_sketch", "dump_routes", "dump_bgp"):
         cmd = {"dump_windows": nl.CMD_WINDOW_GET, "dump_sketch": nl.CMD_SKETCH_GET,
-               "dump_routes": nl.CMD_ROUTE_GET}[op]
+               "dump_routes": nl.CMD_ROUTE_GET, "dump_bgp": nl.CMD_BGP_GET}[op]
         dump = True
     elif op == "topk":
         cmd = nl.CMD_TOPK_GET
@@ -232,7 +254,13 @@ def run(out, op, arg):
 
     if cmd is not None:
         g0 = nl.Genl(timeout=30)
+        if op == "config_set":
+            # the reference starts where every try starts: from UNDO
+            back = g0.nfsk(nl.CMD_CONFIG_SET, ref_payload_undo)
+            report(back.error == 0, "%s: the config before (%s)" % (op, ename(back.error)))
         ref = g0.nfsk(cmd, payload, dump=bool(dump))
+        print("# %s: the reference answer: %s, %d messages" % (op, ename(ref.error), len(ref.replies)),
+              flush=True)
         if op == "config_set":
             # the reference is the state before; the request must succeed
             report(ref.error == 0, "%s: succeeds without a fault (%s)" % (op, ename(ref.error)))
@@ -339,8 +367,9 @@ def run(out, op, arg):
                                                  parse_config(again) != parse_config(ref)):
                     state = "a fresh request answered differently (%s)" % again
                 elif err == 0 and isinstance(res, nl.Answer) and dump and \
-                        len(res.replies) != len(ref.replies):
-                    state = "a complete answer with %d of %d replies" % (len(res.replies), len(ref.replies))
+                        dump_content(op, res.replies) != dump_content(op, ref.replies):
+                    state = "an answer (%d messages) unlike the reference (%d messages)" % (
+                        len(res.replies), len(ref.replies))
         elif op == "insmod":
             fd = os.open(arg, os.O_RDONLY)
             fnth.arm(n)
@@ -483,6 +512,10 @@ def kworkers():
 
 def events(out):
     kmsg = Kmsg(os.environ.get("NFSK_FAULT_LOG", "/tmp/fault-kmsg.log"))
+    # `ip netns exec` gives its command a fresh /sys without debugfs
+    if not os.path.isdir(DBG) and os.system("mount -t debugfs debugfs /sys/kernel/debug") != 0:
+        report(False, "events: no debugfs in this mount namespace")
+        return 0
     sk = nl.listener()
     sk.settimeout(1.0)
     ids = []

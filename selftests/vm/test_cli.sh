@@ -207,6 +207,10 @@ check_eq "sketch: row 0 packets sum to the window's packets" "$WPACKETS" \
 	"$(jq '.rows[0].packets | add' "$tmp/sketch.json")"
 check_eq "sketch: every row sums to the same" 1 \
 	"$(jq '[.rows[] | .packets | add] | unique | length' "$tmp/sketch.json")"
+# the overflow rule (lcms.c) needs 65535 light packets in one cell of one
+# CPU in one window: this test sends far fewer, so both stay 0
+check_eq "stats: light Count-Min forced holds and spill (none at this rate)" \
+	"0 0" "$(jq -r '"\(.lcms_forced) \(.lcms_spilled)"' "$tmp/stats.json")"
 check "sketch -j is one compact line" test "$(wc -l <"$tmp/sketch.json")" -eq 1
 check "sketch (text)" grep -q "depth $depth x width $width" "$tmp/sketch.txt"
 
@@ -218,7 +222,8 @@ rc=$?
 check_eq "promtool check metrics" 0 "$rc"
 for m in nfsketch_packets_total nfsketch_bytes_total nfsketch_windows_total \
 	nfsketch_memory_bytes 'nfsketch_routes{family="ipv4"}' nfsketch_window_packets \
-	nfsketch_window_src_entropy; do
+	nfsketch_window_src_entropy nfsketch_lcms_forced_total \
+	nfsketch_lcms_spilled_total; do
 	grep -q "^$m " "$tmp/prom.txt" || missing="${missing:-} $m"
 done
 check_eq "prometheus: the expected metrics are there" "" "${missing:-}"

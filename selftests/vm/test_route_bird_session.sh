@@ -7,11 +7,14 @@
 # add and every delete, and exactly one ROUTE_WITHDRAW_BURST names
 # (IPv4, main, bird) at the withdrawal that passes withdraw_burst_permille
 # of the group. Re-enabling the session brings them back without a burst.
+# Before the loss the peer flaps F of them three times: ROUTE_FLAP names
+# exactly those (RFC 2439 penalties), `routes --suppressed` lists them.
 # Oracles: `ip route show proto bird` (how many routes bird installed and
 # withdrew) and iproute2's rt_protos (bird is protocol 12).
+# vm-timeout: 900
 . "$(dirname "$0")/lib.sh"
 
-N=1000
+N=1000 F=100
 load_module || { not_ok "insmod"; tap_done; exit 1; }
 tmp=$(mktemp -d)
 on_exit rm -rf "$tmp"
@@ -26,12 +29,15 @@ on_exit kill $!
 check "monitor listening" wait_windows "$r" 2
 
 # N /24s in 10.128.0.0/14, announced by the peer
+prefix() { echo "10.$((128 + $1 / 256)).$(($1 % 256)).0/24"; }
 {
 	echo "router id 10.62.0.2;"
 	echo "protocol device {}"
-	echo "protocol static gen { ipv4;"
+	# the first F of them in a protocol of their own, to flap
+	echo "protocol static flapset { ipv4;"
 	for ((i = 0; i < N; i++)); do
-		echo "	route 10.$((128 + i / 256)).$((i % 256)).0/24 blackhole;"
+		[ "$i" = "$F" ] && echo "}" && echo "protocol static gen { ipv4;"
+		echo "	route $(prefix "$i") blackhole;"
 	done
 	echo "}"
 	echo "protocol bgp peerr { local 10.62.0.2 as 65002; neighbor 10.62.0.1 as 65001;"
@@ -61,6 +67,43 @@ check "bgp: the $N prefixes arrive (ip route, proto bird)" wait_for 300 all_in
 check_eq "routes4: $N more, as ip route" $((base4 + N)) "$(routes4)"
 check_eq "protocol bird (12): $N events, one per add" "$N" "$(bird_events)"
 
+alerts() {
+	jq -r 'select(.type == "alert" and .alert.flag == "ROUTE_WITHDRAW_BURST") |
+		"\(.alert.window_id) \(.alert.route.family) \(.alert.route.table) \(.alert.route.protocol_name) \(.alert.value) \(.alert.baseline)"' \
+		"$tmp/mon"
+}
+# ---- F of them flap three times (the peer's "flapset" protocol) ----
+# Three withdrawals each (RFC 2439 penalty 3000 less decay over a 15-min
+# half life) pass flap_suppress (2000): exactly they are named and
+# suppressed, none of the others. Before the session loss: afterwards all
+# N carry a penalty, more than the 1,024-entry flap table holds in its
+# sets of 8, and a flapped prefix may lose its history (README, "Flapping
+# prefixes").
+flap_in() { [ "$(ip -n "$r" -4 route show table main proto bird | wc -l)" -eq "$1" ]; }
+flaps=0
+for i in 1 2 3; do
+	birdc -s "$tmp/p.ctl" disable flapset | sed -n '2,$s/^/# /p'
+	wait_for 120 flap_in $((N - F)) || break
+	birdc -s "$tmp/p.ctl" enable flapset >/dev/null
+	wait_for 120 flap_in "$N" || break
+	flaps=$i
+done
+check_eq "the peer's flapset withdrawn and re-announced 3 times (ip route)" 3 "$flaps"
+for ((i = 0; i < F; i++)); do prefix "$i"; done | sort >"$tmp/flapped"
+named() {
+	jq -r 'select(.type == "alert" and .alert.flag == "ROUTE_FLAP") |
+		.alert.route.prefix' "$tmp/mon" | sort -u
+}
+all_named() { [ "$(named | wc -l)" -ge "$F" ]; }
+check "ROUTE_FLAP: $F prefixes named" wait_for 120 all_named
+check_eq "ROUTE_FLAP names exactly the $F flapped prefixes" \
+	"$(cat "$tmp/flapped")" "$(named)"
+check_eq "routes --suppressed: exactly the $F flapped prefixes" \
+	"$(cat "$tmp/flapped")" "$(nsk -j routes --suppressed | jq -r '.[].prefix' | sort -u)"
+check_eq "protocol bird (12): $N + $((6 * F)) events" \
+	$((N + 6 * F)) "$(bird_events)"
+check_eq "$F of $N withdrawn at a time: no WITHDRAW_BURST" 0 "$(alerts | wc -l)"
+
 # ---- the session goes down: every route withdrawn, in one long window ----
 open_long_window "$r"
 w=$(open_window_id "$r")
@@ -71,13 +114,8 @@ close_window "$r" 1000 || true
 has_window() { nsk -j windows | jq -e --argjson w "$1" 'any(.[]; .id == $w)' >/dev/null; }
 check "window $w closed" wait_for 60 has_window "$w"
 check_eq "routes4: back to $base4, as ip route" "$base4" "$(routes4)"
-check_eq "protocol bird (12): $((2 * N)) events, one per add and delete" \
-	$((2 * N)) "$(bird_events)"
-alerts() {
-	jq -r 'select(.type == "alert" and .alert.flag == "ROUTE_WITHDRAW_BURST") |
-		"\(.alert.window_id) \(.alert.route.family) \(.alert.route.table) \(.alert.route.protocol_name) \(.alert.value) \(.alert.baseline)"' \
-		"$tmp/mon"
-}
+check_eq "protocol bird (12): $((2 * N + 6 * F)) events" \
+	$((2 * N + 6 * F)) "$(bird_events)"
 nburst() { [ "$(alerts | wc -l)" -ge 1 ]; }
 check "a WITHDRAW_BURST alert arrives" wait_for 60 nburst
 # more than half of N: the (N/2 + 1)th withdrawal raised it, once
@@ -94,8 +132,9 @@ birdc -s "$tmp/p.ctl" enable peerr >/dev/null
 check "session up: the $N prefixes are back (ip route)" wait_for 300 all_in
 wait_windows "$r" 2
 check_eq "routes4: $N more again" $((base4 + N)) "$(routes4)"
-check_eq "protocol bird (12): $((3 * N)) events" $((3 * N)) "$(bird_events)"
+check_eq "protocol bird (12): $((3 * N + 6 * F)) events" $((3 * N + 6 * F)) "$(bird_events)"
 check_eq "still one WITHDRAW_BURST" 1 "$(alerts | wc -l)"
+
 echo "# $(grep -c . "$tmp/mon") monitor lines, $(wc -l <"$tmp/mon.err") warnings"
 
 check "rmmod" unload_module

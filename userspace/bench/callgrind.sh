@@ -12,8 +12,10 @@ out=$(mktemp -d /tmp/nfsk-callgrind.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 printf '%-46s %12s %8s\n' "callgrind" "Ir/packet" "ratio"
 base=
-for mode in new old nitro textbook; do
-	valgrind --tool=callgrind --toggle-collect="ir_$mode" \
+for mode in new cu old nitro textbook; do
+	fn=ir_$mode
+	[ "$mode" = cu ] && fn=ir_new	# the same loop, light CMS conservative
+	valgrind --tool=callgrind --toggle-collect="$fn" \
 		--callgrind-out-file="$out/$mode.out" "$bench" --ir "$mode" \
 		>"$out/$mode.log" 2>"$out/$mode.err"
 	pkts=$(awk '/ packets$/ { print $1 }' "$out/$mode.log")
@@ -22,6 +24,7 @@ for mode in new old nitro textbook; do
 	base=${base:-$per}
 	case $mode in
 	new)	name="nfsk_bank_update (held flows out of the CMS)" ;;
+	cu)	name="light CMS conservative update (CU)" ;;
 	old)	name="before: every packet into the CMS" ;;
 	nitro)	name="NitroSketch-sampled light CMS, p=1/8" ;;
 	*)	name="textbook CMS (d hashes, %)" ;;

@@ -68,64 +68,62 @@ static const char *bgp_age(const struct nlattr *a, char *buf, size_t len)
 	return buf;
 }
 
+/* The counters: JSON when present; text in the table's columns (0, "-") */
+static const struct {
+	unsigned int	attr;
+	const char	*name;
+	const char	*fmt;	/* NULL: a time in ms, text bgp_age() */
+} bgp_fields[] = {
+	{ NFSKETCH_A_BGP_SEGMENTS,		"segments",		" %8" PRIu64 },
+	{ NFSKETCH_A_BGP_RETRANS,		"retrans",		" %7" PRIu64 },
+	{ NFSKETCH_A_BGP_WIN_RETRANS,		"win_retrans",		" %4" PRIu64 },
+	{ NFSKETCH_A_BGP_BASELINE,		"baseline",		" %4" PRIu64 },
+	{ NFSKETCH_A_BGP_WIN_RST,		"win_rst",		" %3" PRIu64 },
+	{ NFSKETCH_A_BGP_WIN_FIN,		"win_fin",		" %3" PRIu64 },
+	{ NFSKETCH_A_BGP_AGE_MS,		"age_ms",		NULL },
+	{ NFSKETCH_A_BGP_SRC_DATA_AGE_MS,	"src_data_age_ms",	NULL },
+	{ NFSKETCH_A_BGP_DST_DATA_AGE_MS,	"dst_data_age_ms",	NULL },
+};
+
 static void bgp_print(struct cli *c, const struct nlattr *nest)
 {
 	const struct nlattr *tb[NFSKETCH_A_BGP_MAX + 1];
-	char e0[ADDR_STR_LEN + 10], e1[ADDR_STR_LEN + 10], a[ADDR_STR_LEN];
-	char age[24], d0[24], d1[24], hold[24];
+	char e[ADDR_STR_LEN + 10], a[ADDR_STR_LEN], age[24];
+	struct print p = cli_print(c);
+	unsigned int i;
 	uint8_t state;
 
 	nfsk_nl_parse_nest(nest, tb, NFSKETCH_A_BGP_MAX);
 	state = nfsk_nl_u64(tb[NFSKETCH_A_BGP_STATE]);
-	if (c->json) {
-		static const struct {
-			unsigned int	attr;
-			const char	*name;
-		} counts[] = {
-			{ NFSKETCH_A_BGP_SEGMENTS,		"segments" },
-			{ NFSKETCH_A_BGP_RETRANS,		"retrans" },
-			{ NFSKETCH_A_BGP_WIN_RETRANS,		"win_retrans" },
-			{ NFSKETCH_A_BGP_BASELINE,		"baseline" },
-			{ NFSKETCH_A_BGP_WIN_RST,		"win_rst" },
-			{ NFSKETCH_A_BGP_WIN_FIN,		"win_fin" },
-			{ NFSKETCH_A_BGP_AGE_MS,		"age_ms" },
-			{ NFSKETCH_A_BGP_SRC_DATA_AGE_MS,	"src_data_age_ms" },
-			{ NFSKETCH_A_BGP_DST_DATA_AGE_MS,	"dst_data_age_ms" },
-			{ NFSKETCH_A_BGP_OPENS,			"opens" },
-			{ NFSKETCH_A_BGP_HOLD_MS,		"hold_ms" },
-		};
-		unsigned int i;
+	print_obj_open(&p, NULL);
+	print_u64(&p, PRINT_JSON, "family", NULL,
+		  nfsk_nl_u64(tb[NFSKETCH_A_BGP_FAMILY]) == AF_INET ? 4 : 6);
+	print_str(&p, PRINT_JSON, "src", NULL, bgp_addr(tb, NFSKETCH_A_BGP_SRC, a));
+	print_u64(&p, PRINT_JSON, "sport", NULL, nfsk_nl_u64(tb[NFSKETCH_A_BGP_SPORT]));
+	print_str(&p, PRINT_JSON, "dst", NULL, bgp_addr(tb, NFSKETCH_A_BGP_DST, a));
+	print_u64(&p, PRINT_JSON, "dport", NULL, nfsk_nl_u64(tb[NFSKETCH_A_BGP_DPORT]));
+	print_str(&p, PRINT_FP, NULL, "%-46s ",
+		  bgp_end(tb, NFSKETCH_A_BGP_SRC, NFSKETCH_A_BGP_SPORT, e, sizeof(e)));
+	print_str(&p, PRINT_FP, NULL, "%-46s ",
+		  bgp_end(tb, NFSKETCH_A_BGP_DST, NFSKETCH_A_BGP_DPORT, e, sizeof(e)));
+	print_str(&p, PRINT_ANY, "state", "%-6s", state < 4 ? bgp_states[state] : "?");
+	for (i = 0; i < sizeof(bgp_fields) / sizeof(bgp_fields[0]); i++) {
+		const struct nlattr *v = tb[bgp_fields[i].attr];
 
-		json_obj_open(&c->j, NULL);
-		json_u64(&c->j, "family",
-			 nfsk_nl_u64(tb[NFSKETCH_A_BGP_FAMILY]) == AF_INET ? 4 : 6);
-		json_str(&c->j, "src", bgp_addr(tb, NFSKETCH_A_BGP_SRC, a));
-		json_u64(&c->j, "sport", nfsk_nl_u64(tb[NFSKETCH_A_BGP_SPORT]));
-		json_str(&c->j, "dst", bgp_addr(tb, NFSKETCH_A_BGP_DST, a));
-		json_u64(&c->j, "dport", nfsk_nl_u64(tb[NFSKETCH_A_BGP_DPORT]));
-		json_str(&c->j, "state", state < 4 ? bgp_states[state] : "?");
-		for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
-			if (tb[counts[i].attr])
-				json_u64(&c->j, counts[i].name,
-					 nfsk_nl_u64(tb[counts[i].attr]));
-		json_obj_close(&c->j);
-		return;
+		if (v)
+			print_u64(&p, PRINT_JSON, bgp_fields[i].name, NULL, nfsk_nl_u64(v));
+		if (bgp_fields[i].fmt)
+			print_u64(&p, PRINT_FP, NULL, bgp_fields[i].fmt, nfsk_nl_u64(v));
+		else
+			print_str(&p, PRINT_FP, NULL, " %8s", bgp_age(v, age, sizeof(age)));
 	}
-	fprintf(c->out, "%-46s %-46s %-6s %8" PRIu64 " %7" PRIu64 " %4" PRIu64
-		" %4" PRIu64 " %3" PRIu64 " %3" PRIu64 " %8s %8s %8s %7s\n",
-		bgp_end(tb, NFSKETCH_A_BGP_SRC, NFSKETCH_A_BGP_SPORT, e0, sizeof(e0)),
-		bgp_end(tb, NFSKETCH_A_BGP_DST, NFSKETCH_A_BGP_DPORT, e1, sizeof(e1)),
-		state < 4 ? bgp_states[state] : "?",
-		nfsk_nl_u64(tb[NFSKETCH_A_BGP_SEGMENTS]),
-		nfsk_nl_u64(tb[NFSKETCH_A_BGP_RETRANS]),
-		nfsk_nl_u64(tb[NFSKETCH_A_BGP_WIN_RETRANS]),
-		nfsk_nl_u64(tb[NFSKETCH_A_BGP_BASELINE]),
-		nfsk_nl_u64(tb[NFSKETCH_A_BGP_WIN_RST]),
-		nfsk_nl_u64(tb[NFSKETCH_A_BGP_WIN_FIN]),
-		bgp_age(tb[NFSKETCH_A_BGP_AGE_MS], age, sizeof(age)),
-		bgp_age(tb[NFSKETCH_A_BGP_SRC_DATA_AGE_MS], d0, sizeof(d0)),
-		bgp_age(tb[NFSKETCH_A_BGP_DST_DATA_AGE_MS], d1, sizeof(d1)),
-		bgp_hold(tb, hold, sizeof(hold)));
+	print_u64(&p, PRINT_JSON, "opens", NULL, nfsk_nl_u64(tb[NFSKETCH_A_BGP_OPENS]));
+	if (tb[NFSKETCH_A_BGP_HOLD_MS])
+		print_u64(&p, PRINT_JSON, "hold_ms", NULL,
+			  nfsk_nl_u64(tb[NFSKETCH_A_BGP_HOLD_MS]));
+	print_str(&p, PRINT_FP, NULL, " %7s", bgp_hold(tb, age, sizeof(age)));
+	print_nl(&p);
+	print_obj_close(&p);
 }
 
 static int bgp_cb(const struct nlmsghdr *nlh, void *data)

@@ -9,6 +9,7 @@
 #include "fmt.h"
 #include "json.h"
 #include "nl.h"
+#include "print.h"
 #include "rtnames.h"
 
 /* Exit codes: 0 ok, 1 runtime error, 2 usage. */
@@ -22,6 +23,12 @@ struct cli {
 	FILE		*out;	/* text output: stdout, or monitor's syslog buffer */
 	struct nfsk_nl	nl;
 };
+
+/* The print.h context of the CLI's output, as it is now (monitor moves it). */
+static inline struct print cli_print(struct cli *c)
+{
+	return (struct print){ .json = c->json, .j = &c->j, .out = c->out };
+}
 
 /* Every command: argv[0] is the command's own name. */
 int cmd_stats(struct cli *c, int argc, char **argv);
@@ -40,6 +47,17 @@ int cmd_replay(struct cli *c, int argc, char **argv);
 int cmd_exporter(struct cli *c, int argc, char **argv);
 int cmd_export(struct cli *c, int argc, char **argv);
 
+/*
+ * An ALERT nest (alert.c): text from the flag to the end of the line, or
+ * the JSON object under @key; monitor prints it live, replay for the
+ * alerts it raises. _open() leaves the JSON object open for the caller's
+ * own keys (print_obj_close() then).
+ */
+void alert_print(struct cli *c, const struct nlattr *nest, const char *key);
+void alert_print_open(struct cli *c, const struct nlattr *nest, const char *key);
+const char *alert_flag_name(uint32_t flag);
+const char *alert_reason_str(uint32_t flag, uint32_t reason, char *buf, size_t len);
+
 void route_print(struct cli *c, const struct nlattr *nest, const char *key);
 /* Where a parsed ROUTE nest's route is, as text. */
 struct route_where {
@@ -48,9 +66,13 @@ struct route_where {
 	char	proto[RTNAME_LEN];	/* rt_protos name or number */
 };
 void route_where(const struct nlattr *const *tb, struct route_where *w);
-/* Its JSON keys: family, prefix, table, table_name, protocol, protocol_name */
-void route_where_json(struct cli *c, const struct nlattr *const *tb,
-		      const struct route_where *w);
+/*
+ * Its JSON keys family, prefix, table, table_name, protocol, protocol_name;
+ * its text "PREFIX table T proto P", padded to the columns of `routes`
+ * when @columns.
+ */
+void route_where_print(struct print *p, const struct nlattr *const *tb,
+		       const struct route_where *w, bool columns);
 int parse_hex_key(const char *s, uint8_t key[16]);
 
 /* stats --prometheus (prometheus.c) */
@@ -63,12 +85,14 @@ const char *flow_src(const struct nlattr **tb, char *buf);
 const char *flow_dst(const struct nlattr **tb, char *buf);
 const char *flow_str(const struct nlattr **tb, char *buf, size_t len);
 void flow_json(struct cli *c, const char *key, const struct nlattr **tb);
-/* Window nests (monitor.c): JSON object (closed) and one line of text. */
-void window_json(struct cli *c, const char *key, const struct nlattr *nest,
-		 const struct nlattr **tb);
+/*
+ * Window nests (windows.c): the JSON object under @key, or in text the
+ * `windows` table's row and top flows (@row) or monitor's one line.
+ */
+void window_print(struct cli *c, const struct nlattr *nest, const struct nlattr **tb,
+		  const char *key, bool row);
 /* The scores of a WINDOW_SCORE nest; false (all 0) if there is none. */
 bool window_scores(const struct nlattr *nest, int64_t score[NSERIES]);
-void window_line(const struct nlattr **tb, char *buf, size_t len);
 /* Count-Min dumps: sketch.c prints, merge.c reads (sketchdump.h). */
 int cmd_merge(struct cli *c, int argc, char **argv);
 int parse_proto(const char *s);

@@ -75,6 +75,7 @@ static int config_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[NFSKETCH_A_CONFIG_MAX + 1];
 	struct cli *c = data;
+	struct print p = cli_print(c);
 	const struct nlattr *a;
 	int monitor = -1;	/* absent: a module from before the choice */
 	unsigned int i;
@@ -85,27 +86,24 @@ static int config_cb(const struct nlmsghdr *nlh, void *data)
 		if (mnl_attr_get_type(a) != NFSKETCH_A_CONFIG)
 			continue;
 		nfsk_nl_parse_nest(a, tb, NFSKETCH_A_CONFIG_MAX);
-		if (c->json)
-			json_obj_open(&c->j, NULL);
-		if (monitor >= 0 && c->json)
-			json_bool(&c->j, "monitor", monitor);
-		else if (monitor >= 0)
-			printf("%-18s %s\n", "monitor", monitor ? "on" : "off");
+		print_obj_open(&p, NULL);
+		if (monitor >= 0) {
+			print_bool(&p, PRINT_JSON, "monitor", NULL, monitor);
+			print_text(&p, "%-18s %s\n", "monitor", monitor ? "on" : "off");
+		}
 		for (i = 0; i < NFSK_NR_TUNABLES; i++) {
 			const struct nfsk_tunable *t = &nfsk_tunables[i];
+			const char *nat = config_natural_name(t->name);
 
 			if (!tb[t->attr])
 				continue;
-			if (c->json) {
-				const char *nat = config_natural_name(t->name);
-
-				json_u64(&c->j, t->name, nfsk_nl_u64(tb[t->attr]));
-				/* every fixed-point tunable is in thousandths */
-				if (nat)
-					json_fixed(&c->j, nat, nfsk_nl_u64(tb[t->attr]), 3);
-			} else
-				printf("%-18s %llu\n", t->name,
-				       (unsigned long long)nfsk_nl_u64(tb[t->attr]));
+			print_text(&p, "%-18s ", t->name);
+			print_u64(&p, PRINT_ANY, t->name, "%" PRIu64 "\n",
+				  nfsk_nl_u64(tb[t->attr]));
+			/* every fixed-point tunable is in thousandths */
+			if (nat)
+				print_fixed(&p, PRINT_JSON, nat, NULL,
+					    nfsk_nl_u64(tb[t->attr]), 3);
 		}
 		/* read-only: equal on routers whose sketches merge */
 		if (tb[NFSKETCH_A_CONFIG_KEY_FINGERPRINT]) {
@@ -113,15 +111,12 @@ static int config_cb(const struct nlmsghdr *nlh, void *data)
 
 			snprintf(fp, sizeof(fp), "%016" PRIx64,
 				 nfsk_nl_u64(tb[NFSKETCH_A_CONFIG_KEY_FINGERPRINT]));
-			if (c->json)
-				json_str(&c->j, "key_fingerprint", fp);
-			else
-				printf("%-18s %s\n", "key_fingerprint", fp);
+			print_text(&p, "%-18s ", "key_fingerprint");
+			print_str(&p, PRINT_ANY, "key_fingerprint", "%s\n", fp);
 		}
-		if (c->json) {
-			json_obj_close(&c->j);
+		print_obj_close(&p);
+		if (c->json)
 			json_end(&c->j);
-		}
 	}
 	return MNL_CB_OK;
 }

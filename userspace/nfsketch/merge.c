@@ -4,7 +4,11 @@
  *
  * A Count-Min sketch is linear: the cell-wise sum of the sketches of
  * several streams, made with the same hash key and geometry, is the sketch
- * of their union. Routers that were given one key (`config set hash_key=`)
+ * of their union. One exception, on the safe side: a dump whose window
+ * spilled light packets (stats lcms_spilled; lcms.c's overflow rule) has
+ * the spill in every cell, and its row total counts it w times, so the sum
+ * is the union's sketch plus the spills, never below it cell for cell,
+ * and N (from the rows) includes them: the bound stays honest. Routers that were given one key (`config set hash_key=`)
  * publish the same key fingerprint; merge checks it and the geometry of
  * every dump, sums the cells exactly (refusing an overflow), and with the
  * key answers point queries and re-estimates the dumps' held flows against

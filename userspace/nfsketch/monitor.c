@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * nfsketch monitor: print the "events" multicast group as it arrives
- * (WINDOW_NTF, ALERT_NTF, ROUTE_NTF), and the window helpers watch shares.
+ * (WINDOW_NTF, ALERT_NTF, ROUTE_NTF), through the printers of alert.c,
+ * routes.c and windows.c.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -54,38 +55,6 @@ static const char monitor_usage[] =
 	"                          alerts wait, up to 256\n"
 	"  -T, --exec-timeout SECONDS  kill a hook after this (default 10)\n";
 
-/*
- * One line: "123 2026-11-29T15:16:25.012+01:00: 1.0 s, 100 packets, 8.40k
- * bytes, H(src) 1.00 ..." (the local start time when the module sends it)
- */
-void window_line(const struct nlattr **tb, char *buf, size_t len)
-{
-	char p[16], b[16], fl[128], ts[FMT_TIME_LEN] = "";
-	int n = 0;
-
-	if (tb[NFSKETCH_A_WINDOW_START_REALTIME_NS]) {
-		ts[0] = ' ';
-		fmt_time_ms(nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_START_REALTIME_NS]),
-			    ts + 1, sizeof(ts) - 1);
-	}
-	n = snprintf(buf, len, "%" PRIu64 "%s", nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ID]), ts);
-	if (n < 0 || (size_t)n >= len)
-		return;
-	snprintf(buf + n, len - n, ": %.1f s, %s packets, %s bytes, "
-		 "H(src) %.2f H(dst) %.2f bits, routes +%" PRIu64 " -%" PRIu64
-		 ", flags %s",
-		 nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_LENGTH_NS]) / 1e9,
-		 fmt_si(nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_PACKETS]), p, sizeof(p)),
-		 fmt_si(nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_BYTES]), b, sizeof(b)),
-		 nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_SRC_ENTROPY]) / 1000.0,
-		 nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_DST_ENTROPY]) / 1000.0,
-		 nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_ADD4]) +
-		 nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_ADD6]),
-		 nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_DEL4]) +
-		 nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_DEL6]),
-		 fmt_flags(nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_FLAGS]), fl, sizeof(fl)));
-}
-
 /* monitor -t: the receive time of the event being printed, else NULL */
 static const char *event_stamp;
 
@@ -98,206 +67,52 @@ static void event_json_open(struct cli *c, const char *type)
 		json_str(&c->j, "time", event_stamp);
 }
 
-static const char *flag_name(uint32_t flag)
+/* An event's start: its JSON object, or its tag in text ("[alert] "). */
+static void event_open(struct cli *c, const char *type, const char *tag)
 {
-	unsigned int i;
-
-	for (i = 0; flag_names[i]; i++)
-		if (flag == (1U << i))
-			return flag_names[i];
-	return "?";
+	if (c->json)
+		event_json_open(c, type);
+	else
+		fputs(tag, c->out);
 }
 
-/*
- * An alert's reason bits by name: DEFAULT_ROUTE_LOST and ROUTE_MORE_SPECIFIC
- * "withdrawn", "nexthop,protocol"; BGP_SESSION "retrans", "reset", "closed", "silent".
- */
-static const char *reason_str(uint32_t flag, uint32_t reason, char *buf,
-			      size_t len)
+/* An event's end: the JSON object that event_open() opened. */
+static void event_close(struct cli *c)
 {
-	static const char *const dflt[] = { "withdrawn", "nexthop", "protocol", NULL };
-	static const char *const bgp[] = { "retrans", "reset", "closed", "silent", NULL };
-	const char *const *names = flag == NFSKETCH_FLAG_BGP_SESSION ? bgp : dflt;
-	size_t off = 0;
-	unsigned int i;
-
-	buf[0] = '\0';
-	for (i = 0; names[i] && off < len; i++)
-		if (reason & (1U << i))
-			off += snprintf(buf + off, len - off, "%s%s",
-					off ? "," : "", names[i]);
-	return buf;
-}
-
-/* ROUTE_MORE_SPECIFIC's cover: "10.1.0.0/24" and its table and protocol */
-static void print_cover(struct cli *c, const struct nlattr *nest)
-{
-	const struct nlattr *tb[NFSKETCH_A_ROUTE_MAX + 1];
-	struct route_where w;
-
-	nfsk_nl_parse_nest(nest, tb, NFSKETCH_A_ROUTE_MAX);
-	route_where(tb, &w);
-	if (c->json) {
-		json_obj_open(&c->j, "cover");
-		route_where_json(c, tb, &w);
-		json_obj_close(&c->j);
+	if (!c->json)
 		return;
-	}
-	fprintf(c->out, " cover %s table %s proto %s", w.pfx, w.table, w.proto);
+	json_obj_close(&c->j);
+	json_end(&c->j);
 }
 
 static void print_alert(struct cli *c, const struct nlattr *nest)
 {
-	const struct nlattr *tb[NFSKETCH_A_ALERT_MAX + 1];
-	const struct nlattr *ftb[NFSKETCH_A_FLOW_MAX + 1];
-	uint32_t flag, series;
-	int64_t score;
-	char buf[160];
+	event_open(c, "alert", "[alert] ");
+	alert_print(c, nest, "alert");
+	event_close(c);
+}
 
-	nfsk_nl_parse_nest(nest, tb, NFSKETCH_A_ALERT_MAX);
-	flag = nfsk_nl_u64(tb[NFSKETCH_A_ALERT_FLAG]);
-	series = nfsk_nl_u64(tb[NFSKETCH_A_ALERT_SERIES]);
-	score = (int64_t)nfsk_nl_u64(tb[NFSKETCH_A_ALERT_SCORE]);
-	if (tb[NFSKETCH_A_ALERT_FLOW])
-		flow_parse(tb[NFSKETCH_A_ALERT_FLOW], ftb);
+/* Under load the kernel sends a count of route events instead of each. */
+static void print_route_coalesced(struct cli *c, const struct nlattr **tb)
+{
+	struct print p = cli_print(c);
+	char ts[FMT_TIME_LEN];
 
-	if (c->json) {
-		event_json_open(c, "alert");
-		json_obj_open(&c->j, "alert");
-		json_str(&c->j, "flag", flag_name(flag));
-		json_u64(&c->j, "window_id", nfsk_nl_u64(tb[NFSKETCH_A_ALERT_WINDOW_ID]));
-		if (tb[NFSKETCH_A_ALERT_START_REALTIME_NS]) {
-			uint64_t t = nfsk_nl_u64(tb[NFSKETCH_A_ALERT_START_REALTIME_NS]);
+	print_obj_open(&p, "route");
+	if (tb[NFSKETCH_A_ROUTE_TIME_NS])
+		print_u64(&p, PRINT_JSON, "time_ns", NULL,
+			  nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TIME_NS]));
+	if (tb[NFSKETCH_A_ROUTE_TIME_REALTIME_NS]) {
+		uint64_t t = nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TIME_REALTIME_NS]);
 
-			json_u64(&c->j, "window_start_realtime_ns", t);
-			json_str(&c->j, "window_start_time",
-				 fmt_rfc3339(t, false, buf, sizeof(buf)));
-		}
-		if (tb[NFSKETCH_A_ALERT_SERIES])
-			json_str(&c->j, "series", series < NSERIES ? series_name[series] : "?");
-		if (tb[NFSKETCH_A_ALERT_VALUE])
-			json_u64(&c->j, "value", nfsk_nl_u64(tb[NFSKETCH_A_ALERT_VALUE]));
-		if (tb[NFSKETCH_A_ALERT_BASELINE])
-			json_u64(&c->j, "baseline", nfsk_nl_u64(tb[NFSKETCH_A_ALERT_BASELINE]));
-		/* the entropy series count milli-bits: the same in bits */
-		if (tb[NFSKETCH_A_ALERT_SERIES] &&
-		    (series == NFSKETCH_SERIES_SRC_ENTROPY ||
-		     series == NFSKETCH_SERIES_DST_ENTROPY)) {
-			json_fixed(&c->j, "value_bits",
-				   nfsk_nl_u64(tb[NFSKETCH_A_ALERT_VALUE]), 3);
-			json_fixed(&c->j, "baseline_bits",
-				   nfsk_nl_u64(tb[NFSKETCH_A_ALERT_BASELINE]), 3);
-		}
-		/* HEAVY_HITTER: the top flow's share of the window's bytes */
-		if (flag == NFSKETCH_FLAG_HEAVY_HITTER &&
-		    nfsk_nl_u64(tb[NFSKETCH_A_ALERT_BASELINE]))
-			json_double(&c->j, "share",
-				    (double)nfsk_nl_u64(tb[NFSKETCH_A_ALERT_VALUE]) /
-				    nfsk_nl_u64(tb[NFSKETCH_A_ALERT_BASELINE]));
-		if (tb[NFSKETCH_A_ALERT_SCORE]) {
-			json_s64(&c->j, "score_milli_sigma", score);
-			json_fixed(&c->j, "score_sigma", score, 3);
-		}
-		if (tb[NFSKETCH_A_ALERT_FLOW]) {
-			flow_json(c, "flow", ftb);
-			json_obj_close(&c->j);
-		}
-		if (tb[NFSKETCH_A_ALERT_ROUTE])
-			route_print(c, tb[NFSKETCH_A_ALERT_ROUTE], "route");
-		if (tb[NFSKETCH_A_ALERT_UNNAMED])
-			json_u64(&c->j, "unnamed", nfsk_nl_u64(tb[NFSKETCH_A_ALERT_UNNAMED]));
-		if (tb[NFSKETCH_A_ALERT_REASON])
-			json_str(&c->j, "reason",
-				 reason_str(flag, nfsk_nl_u64(tb[NFSKETCH_A_ALERT_REASON]),
-					    buf, sizeof(buf)));
-		if (tb[NFSKETCH_A_ALERT_COVER])
-			print_cover(c, tb[NFSKETCH_A_ALERT_COVER]);
-		if (tb[NFSKETCH_A_ALERT_ROUTE_SERIES]) {
-			struct rseries r;
-			char name[RTNAME_LEN];
-
-			rseries_parse(tb[NFSKETCH_A_ALERT_ROUTE_SERIES], &r);
-			json_obj_open(&c->j, "route_series");
-			json_str(&c->j, "kind", rseries_kind_name(r.kind));
-			json_str(&c->j, "name", rseries_name(&r, name));
-			if (r.other)
-				json_bool(&c->j, "other", true);
-			else
-				json_u64(&c->j, "id", r.id);
-			json_obj_close(&c->j);
-		}
-		json_obj_close(&c->j);
-		json_obj_close(&c->j);
-		json_end(&c->j);
-		return;
+		print_u64(&p, PRINT_JSON, "time_realtime_ns", NULL, t);
+		print_str(&p, PRINT_JSON, "time", NULL, fmt_rfc3339(t, false, ts, sizeof(ts)));
 	}
-	fprintf(c->out, "[alert] %s window %" PRIu64, flag_name(flag),
-	       nfsk_nl_u64(tb[NFSKETCH_A_ALERT_WINDOW_ID]));
-	if (tb[NFSKETCH_A_ALERT_START_REALTIME_NS])
-		fprintf(c->out, " (%s)",
-			fmt_time_ms(nfsk_nl_u64(tb[NFSKETCH_A_ALERT_START_REALTIME_NS]),
-				    buf, sizeof(buf)));
-	if (flag == NFSKETCH_FLAG_BGP_SESSION) {
-		uint32_t r = nfsk_nl_u64(tb[NFSKETCH_A_ALERT_REASON]);
-		char why[64];
-
-		fprintf(c->out, " session %s segments %" PRIu64 " %s %" PRIu64,
-			tb[NFSKETCH_A_ALERT_FLOW] ? flow_str(ftb, buf, sizeof(buf)) : "?",
-			tb[NFSKETCH_A_ALERT_FLOW] ?
-			nfsk_nl_u64(ftb[NFSKETCH_A_FLOW_PACKETS]) : 0,
-			reason_str(flag, r, why, sizeof(why)),
-			nfsk_nl_u64(tb[NFSKETCH_A_ALERT_VALUE]));
-		if (r == NFSKETCH_BGP_SILENT)
-			fprintf(c->out, " ms (limit %" PRIu64 " ms)\n",
-				nfsk_nl_u64(tb[NFSKETCH_A_ALERT_BASELINE]));
-		else if (r == NFSKETCH_BGP_RETRANS)
-			fprintf(c->out, " (baseline %" PRIu64 " per window)\n",
-				nfsk_nl_u64(tb[NFSKETCH_A_ALERT_BASELINE]));
-		else
-			fputc('\n', c->out);
-		return;
-	}
-	if (tb[NFSKETCH_A_ALERT_ROUTE_SERIES]) {
-		struct rseries r;
-		char name[RTNAME_LEN];
-
-		rseries_parse(tb[NFSKETCH_A_ALERT_ROUTE_SERIES], &r);
-		fprintf(c->out, " %s %s", rseries_kind_name(r.kind),
-			rseries_name(&r, name));
-	}
-	if (tb[NFSKETCH_A_ALERT_SERIES])
-		fprintf(c->out, " %s %" PRIu64 " baseline %" PRIu64 " score %.2f sigma",
-		       series < NSERIES ? series_name[series] : "?",
-		       nfsk_nl_u64(tb[NFSKETCH_A_ALERT_VALUE]),
-		       nfsk_nl_u64(tb[NFSKETCH_A_ALERT_BASELINE]), score / 1000.0);
-	if (tb[NFSKETCH_A_ALERT_FLOW]) {
-		fprintf(c->out, " flow %s", flow_str(ftb, buf, sizeof(buf)));
-		if (ftb[NFSKETCH_A_FLOW_BYTES])
-			fprintf(c->out, " bytes %" PRIu64, nfsk_nl_u64(ftb[NFSKETCH_A_FLOW_BYTES]));
-		if (ftb[NFSKETCH_A_FLOW_EST_BYTES])
-			fprintf(c->out, " est %" PRIu64 " +- %" PRIu64,
-			       nfsk_nl_u64(ftb[NFSKETCH_A_FLOW_EST_BYTES]),
-			       nfsk_nl_u64(ftb[NFSKETCH_A_FLOW_ERR_BYTES]));
-	}
-	if (tb[NFSKETCH_A_ALERT_UNNAMED])
-		fprintf(c->out, " %" PRIu64 " more prefixes suppressed, not named"
-			" one by one: see routes --suppressed",
-			nfsk_nl_u64(tb[NFSKETCH_A_ALERT_UNNAMED]));
-	if (flag == NFSKETCH_FLAG_ROUTE_WITHDRAW_BURST)
-		fprintf(c->out, " withdrawn %" PRIu64 " of %" PRIu64 " routes",
-			nfsk_nl_u64(tb[NFSKETCH_A_ALERT_VALUE]),
-			nfsk_nl_u64(tb[NFSKETCH_A_ALERT_BASELINE]));
-	if (tb[NFSKETCH_A_ALERT_REASON])
-		fprintf(c->out, " %s", reason_str(flag, nfsk_nl_u64(tb[NFSKETCH_A_ALERT_REASON]),
-						   buf, sizeof(buf)));
-	if (tb[NFSKETCH_A_ALERT_COVER])
-		print_cover(c, tb[NFSKETCH_A_ALERT_COVER]);
-	if (tb[NFSKETCH_A_ALERT_ROUTE]) {
-		fprintf(c->out, " route ");
-		route_print(c, tb[NFSKETCH_A_ALERT_ROUTE], NULL);
-	} else {
-		fputc('\n', c->out);
-	}
+	print_u64(&p, PRINT_ANY, "coalesced", "%" PRIu64 " route events coalesced"
+		  " (event queue over its high watermark)",
+		  nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_COALESCED]));
+	print_nl(&p);
+	print_obj_close(&p);
 }
 
 static void print_route(struct cli *c, const struct nlattr *nest)
@@ -305,58 +120,22 @@ static void print_route(struct cli *c, const struct nlattr *nest)
 	const struct nlattr *tb[NFSKETCH_A_ROUTE_MAX + 1];
 
 	nfsk_nl_parse_nest(nest, tb, NFSKETCH_A_ROUTE_MAX);
-	if (tb[NFSKETCH_A_ROUTE_COALESCED] && !tb[NFSKETCH_A_ROUTE_DST]) {
-		uint64_t n = nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_COALESCED]);
-
-		if (c->json) {
-			event_json_open(c, "route");
-			json_obj_open(&c->j, "route");
-			if (tb[NFSKETCH_A_ROUTE_TIME_NS])
-				json_u64(&c->j, "time_ns",
-					 nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TIME_NS]));
-			if (tb[NFSKETCH_A_ROUTE_TIME_REALTIME_NS]) {
-				uint64_t t = nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TIME_REALTIME_NS]);
-				char ts[FMT_TIME_LEN];
-
-				json_u64(&c->j, "time_realtime_ns", t);
-				json_str(&c->j, "time", fmt_rfc3339(t, false, ts, sizeof(ts)));
-			}
-			json_u64(&c->j, "coalesced", n);
-			json_obj_close(&c->j);
-			json_obj_close(&c->j);
-			json_end(&c->j);
-		} else {
-			fprintf(c->out, "[route] %" PRIu64 " route events coalesced (event queue "
-			       "over its high watermark)\n", n);
-		}
-		return;
-	}
-	if (c->json) {
-		event_json_open(c, "route");
+	event_open(c, "route", "[route] ");
+	if (tb[NFSKETCH_A_ROUTE_COALESCED] && !tb[NFSKETCH_A_ROUTE_DST])
+		print_route_coalesced(c, tb);
+	else
 		route_print(c, nest, "route");
-		json_obj_close(&c->j);
-		json_end(&c->j);
-	} else {
-		fprintf(c->out, "[route] ");
-		route_print(c, nest, NULL);
-	}
+	event_close(c);
 }
 
 static void print_window(struct cli *c, const struct nlattr *nest)
 {
 	const struct nlattr *tb[NFSKETCH_A_WINDOW_MAX + 1];
-	char line[256];
 
 	nfsk_nl_parse_nest(nest, tb, NFSKETCH_A_WINDOW_MAX);
-	if (c->json) {
-		event_json_open(c, "window");
-		window_json(c, "window", nest, tb);
-		json_obj_close(&c->j);
-		json_end(&c->j);
-		return;
-	}
-	window_line(tb, line, sizeof(line));
-	fprintf(c->out, "[window] %s\n", line);
+	event_open(c, "window", "[window] ");
+	window_print(c, nest, tb, "window", false);
+	event_close(c);
 }
 
 /* What monitor does besides printing, from its options. */
@@ -376,7 +155,7 @@ static void alert_fields(const struct nlattr *nest, struct event_fields *f)
 
 	nfsk_nl_parse_nest(nest, tb, NFSKETCH_A_ALERT_MAX);
 	event_fields_add(f, "EVENT", "alert");
-	event_fields_add(f, "FLAG", "%s", flag_name(nfsk_nl_u64(tb[NFSKETCH_A_ALERT_FLAG])));
+	event_fields_add(f, "FLAG", "%s", alert_flag_name(nfsk_nl_u64(tb[NFSKETCH_A_ALERT_FLAG])));
 	event_fields_add(f, "WINDOW_ID", "%" PRIu64,
 			 nfsk_nl_u64(tb[NFSKETCH_A_ALERT_WINDOW_ID]));
 	if (tb[NFSKETCH_A_ALERT_START_REALTIME_NS]) {
@@ -452,7 +231,7 @@ static void alert_fields(const struct nlattr *nest, struct event_fields *f)
 		char rb[40];
 
 		event_fields_add(f, "REASON", "%s",
-				 reason_str(nfsk_nl_u64(tb[NFSKETCH_A_ALERT_FLAG]),
+				 alert_reason_str(nfsk_nl_u64(tb[NFSKETCH_A_ALERT_FLAG]),
 					    nfsk_nl_u64(tb[NFSKETCH_A_ALERT_REASON]),
 					    rb, sizeof(rb)));
 	}

@@ -163,6 +163,10 @@ static const struct prom_metric prom_stats_tail[] = {
 	  "BGP sessions not tracked: their bucket held only live sessions." },
 	{ NFSKETCH_A_STATS_BGP_EVICTED, "nfsketch_bgp_evicted_total", "counter",
 	  "BGP sessions evicted (closed or idle past the hold time) for new ones." },
+	{ NFSKETCH_A_STATS_LCMS_FORCED, "nfsketch_lcms_forced_total", "counter",
+	  "Flows held by the light Count-Min's overflow rule (narrow cells full), closed windows." },
+	{ NFSKETCH_A_STATS_LCMS_SPILLED, "nfsketch_lcms_spilled_total", "counter",
+	  "Light packets spilled into every cell (narrow cells full, set full), closed windows." },
 };
 
 static void win_metrics(FILE *out, const struct prom *p,

@@ -36,71 +36,72 @@ void route_where(const struct nlattr *const *tb, struct route_where *w)
 	rtname_table(nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TABLE]), w->table);
 }
 
-void route_where_json(struct cli *c, const struct nlattr *const *tb,
-		      const struct route_where *w)
+void route_where_print(struct print *p, const struct nlattr *const *tb,
+		       const struct route_where *w, bool columns)
 {
-	json_u64(&c->j, "family",
-		 nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_FAMILY]) == AF_INET ? 4 : 6);
-	json_str(&c->j, "prefix", w->pfx);
-	json_u64(&c->j, "table", nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TABLE]));
-	json_str(&c->j, "table_name", w->table);
-	json_u64(&c->j, "protocol", nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_PROTOCOL]));
-	json_str(&c->j, "protocol_name", w->proto);
+	print_u64(p, PRINT_JSON, "family", NULL,
+		  nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_FAMILY]) == AF_INET ? 4 : 6);
+	print_str(p, PRINT_ANY, "prefix", columns ? "%-40s" : "%s", w->pfx);
+	print_u64(p, PRINT_JSON, "table", NULL, nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TABLE]));
+	print_str(p, PRINT_ANY, "table_name", columns ? " table %-7s" : " table %s", w->table);
+	print_u64(p, PRINT_JSON, "protocol", NULL, nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_PROTOCOL]));
+	print_str(p, PRINT_ANY, "protocol_name", columns ? " proto %-8s" : " proto %s", w->proto);
 }
 
+/*
+ * A ROUTE nest: a route event (`routes`, monitor's [route], an alert's
+ * route) or, with REUSE_NS, a suppressed prefix (`routes --suppressed`).
+ */
 void route_print(struct cli *c, const struct nlattr *nest, const char *key)
 {
 	const struct nlattr *tb[NFSKETCH_A_ROUTE_MAX + 1];
+	struct print p = cli_print(c);
 	struct route_where w;
 	char ts[FMT_TIME_LEN];
-	uint64_t reuse_ns = 0;
+	bool suppressed;
 	uint8_t ev;
-	struct timespec now;
-	double age;
 
 	nfsk_nl_parse_nest(nest, tb, NFSKETCH_A_ROUTE_MAX);
 	ev = nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_EVENT]);
+	suppressed = tb[NFSKETCH_A_ROUTE_REUSE_NS];
 	route_where(tb, &w);
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	age = (now.tv_sec * 1e9 + now.tv_nsec -
-	       (double)nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TIME_NS])) / 1e9;
-	if (tb[NFSKETCH_A_ROUTE_REUSE_NS])
-		reuse_ns = nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_REUSE_NS]);
 
-	if (c->json) {
-		json_obj_open(&c->j, key);
-		json_u64(&c->j, "time_ns", nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TIME_NS]));
-		if (tb[NFSKETCH_A_ROUTE_TIME_REALTIME_NS]) {
-			uint64_t t = nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TIME_REALTIME_NS]);
+	print_obj_open(&p, key);
+	print_u64(&p, PRINT_JSON, "time_ns", NULL, nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TIME_NS]));
+	if (tb[NFSKETCH_A_ROUTE_TIME_REALTIME_NS]) {
+		uint64_t t = nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TIME_REALTIME_NS]);
 
-			json_u64(&c->j, "time_realtime_ns", t);
-			json_str(&c->j, "time", fmt_rfc3339(t, false, ts, sizeof(ts)));
-		}
-		json_str(&c->j, "event", ev < 3 ? route_events[ev] : "?");
-		route_where_json(c, tb, &w);
-		json_u64(&c->j, "penalty", nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_PENALTY]));
-		if (tb[NFSKETCH_A_ROUTE_REUSE_NS])
-			json_u64(&c->j, "reuse_ns", reuse_ns);
-		if (tb[NFSKETCH_A_ROUTE_COALESCED])
-			json_u64(&c->j, "coalesced",
-				 nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_COALESCED]));
-		json_obj_close(&c->j);
-		return;
+		print_u64(&p, PRINT_JSON, "time_realtime_ns", NULL, t);
+		print_str(&p, PRINT_JSON, "time", NULL, fmt_rfc3339(t, false, ts, sizeof(ts)));
+		fmt_time_ms(t, ts, sizeof(ts));
+	} else {
+		/* a module without the wall-clock time: the event's age */
+		struct timespec now;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		snprintf(ts, sizeof(ts), "%.1fs ago",
+			 (now.tv_sec * 1e9 + now.tv_nsec -
+			  (double)nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TIME_NS])) / 1e9);
 	}
-	if (tb[NFSKETCH_A_ROUTE_REUSE_NS]) {
-		fprintf(c->out, "%-40s table %-7s proto %-8s penalty %-6" PRIu64
-			" reuse in %.0fs\n", w.pfx, w.table, w.proto,
-			nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_PENALTY]), reuse_ns / 1e9);
-		return;
+	if (!suppressed)
+		print_str(&p, PRINT_FP, NULL, "%-29s ", ts);
+	print_str(&p, suppressed ? PRINT_JSON : PRINT_ANY, "event", "%-7s ",
+		  ev < 3 ? route_events[ev] : "?");
+	route_where_print(&p, tb, &w, true);
+	print_u64(&p, PRINT_ANY, "penalty",
+		  suppressed ? " penalty %-6" PRIu64 : " penalty %" PRIu64,
+		  nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_PENALTY]));
+	if (suppressed) {
+		uint64_t reuse_ns = nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_REUSE_NS]);
+
+		print_u64(&p, PRINT_JSON, "reuse_ns", NULL, reuse_ns);
+		print_double(&p, PRINT_FP, NULL, " reuse in %.0fs", reuse_ns / 1e9);
 	}
-	/* the wall-clock time of the event; a module without it: its age */
-	if (tb[NFSKETCH_A_ROUTE_TIME_REALTIME_NS])
-		fmt_time_ms(nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_TIME_REALTIME_NS]), ts, sizeof(ts));
-	else
-		snprintf(ts, sizeof(ts), "%.1fs ago", age);
-	fprintf(c->out, "%-29s %-7s %-40s table %-7s proto %-8s penalty %" PRIu64
-		"\n", ts, ev < 3 ? route_events[ev] : "?", w.pfx, w.table, w.proto,
-	       nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_PENALTY]));
+	if (tb[NFSKETCH_A_ROUTE_COALESCED])
+		print_u64(&p, PRINT_JSON, "coalesced", NULL,
+			  nfsk_nl_u64(tb[NFSKETCH_A_ROUTE_COALESCED]));
+	print_nl(&p);
+	print_obj_close(&p);
 }
 
 static int routes_cb(const struct nlmsghdr *nlh, void *data)

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +58,8 @@ static const struct stats_field {
 	{ NFSKETCH_A_STATS_BGP_SESSIONS,	"bgp_sessions" },
 	{ NFSKETCH_A_STATS_BGP_FULL,		"bgp_full" },
 	{ NFSKETCH_A_STATS_BGP_EVICTED,		"bgp_evicted" },
+	{ NFSKETCH_A_STATS_LCMS_FORCED,		"lcms_forced" },
+	{ NFSKETCH_A_STATS_LCMS_SPILLED,	"lcms_spilled" },
 };
 
 /* One namespace's answer; netns: its name with --all-netns, else NULL. */
@@ -70,6 +73,7 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *tb[NFSKETCH_A_STATS_MAX + 1];
 	struct stats_ctx *x = data;
 	struct cli *c = x->c;
+	struct print p = cli_print(c);
 	const struct nlattr *a;
 	unsigned int i;
 
@@ -77,39 +81,29 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 		if (mnl_attr_get_type(a) != NFSKETCH_A_STATS)
 			continue;
 		nfsk_nl_parse_nest(a, tb, NFSKETCH_A_STATS_MAX);
-		if (c->json)
-			json_obj_open(&c->j, NULL);
-		if (x->netns) {
-			if (c->json)
-				json_str(&c->j, "netns", x->netns);
-			else
-				printf("netns %s\n", x->netns);
-		}
+		print_obj_open(&p, NULL);
+		if (x->netns)
+			print_str(&p, PRINT_ANY, "netns", "netns %s\n", x->netns);
 		for (i = 0; i < sizeof(stats_fields) / sizeof(stats_fields[0]); i++) {
 			const struct stats_field *f = &stats_fields[i];
 
 			if (!tb[f->attr])
 				continue;
-			if (c->json)
-				json_u64(&c->j, f->name, nfsk_nl_u64(tb[f->attr]));
-			else
-				printf("%s%-18s %llu\n", x->netns ? "  " : "",
-				       f->name,
-				       (unsigned long long)nfsk_nl_u64(tb[f->attr]));
+			print_text(&p, "%s%-18s ", x->netns ? "  " : "", f->name);
+			print_u64(&p, PRINT_ANY, f->name, "%" PRIu64 "\n",
+				  nfsk_nl_u64(tb[f->attr]));
 		}
 		if (tb[NFSKETCH_A_STATS_ROUTE_SERIES]) {
 			if (c->json)
 				rseries_json(c, "route_series", a,
 					     NFSKETCH_A_STATS_ROUTE_SERIES);
 			else
-				rseries_text(stdout, x->netns ? "  " : "", a,
+				rseries_text(c->out, x->netns ? "  " : "", a,
 					     NFSKETCH_A_STATS_ROUTE_SERIES);
 		}
-		if (c->json) {
-			json_obj_close(&c->j);
-			if (!x->netns)
-				json_end(&c->j);
-		}
+		print_obj_close(&p);
+		if (c->json && !x->netns)
+			json_end(&c->j);
 	}
 	return MNL_CB_OK;
 }
@@ -128,14 +122,13 @@ static int monitor_cb(const struct nlmsghdr *nlh, void *data)
 /* A namespace not monitored: listed as such, not enabled by reading it. */
 static void stats_not_monitored(struct cli *c, const char *netns)
 {
-	if (c->json) {
-		json_obj_open(&c->j, NULL);
-		json_str(&c->j, "netns", netns);
-		json_bool(&c->j, "monitor", false);
-		json_obj_close(&c->j);
-	} else {
-		printf("netns %s\n  %-18s off\n", netns, "monitor");
-	}
+	struct print p = cli_print(c);
+
+	print_obj_open(&p, NULL);
+	print_str(&p, PRINT_ANY, "netns", "netns %s\n", netns);
+	print_bool(&p, PRINT_JSON, "monitor", NULL, false);
+	print_text(&p, "  %-18s off\n", "monitor");
+	print_obj_close(&p);
 }
 
 static int netns_filter(const struct dirent *d)

@@ -71,139 +71,184 @@ bool window_scores(const struct nlattr *nest, int64_t score[NSERIES])
 	return true;
 }
 
-/* A window nest as JSON, with the same keys as `nfsketch -j windows`. */
-void window_json(struct cli *c, const char *key, const struct nlattr *nest,
-		 const struct nlattr **tb)
+/* Two attributes added: the IPv4 and IPv6 counts of a kind, ICMP and ICMPv6. */
+static uint64_t window_sum(const struct nlattr **tb, unsigned int a, unsigned int b)
 {
-	const struct nlattr *f;
-	unsigned int i;
-
-	json_obj_open(&c->j, key);
-	for (i = 0; i < sizeof(window_fields) / sizeof(window_fields[0]); i++)
-		if (tb[window_fields[i].attr])
-			json_u64(&c->j, window_fields[i].name,
-				 nfsk_nl_u64(tb[window_fields[i].attr]));
-	/* natural units next to the raw fixed-point values */
-	if (tb[NFSKETCH_A_WINDOW_SRC_ENTROPY])
-		json_fixed(&c->j, "src_entropy_bits",
-			   nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_SRC_ENTROPY]), 3);
-	if (tb[NFSKETCH_A_WINDOW_DST_ENTROPY])
-		json_fixed(&c->j, "dst_entropy_bits",
-			   nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_DST_ENTROPY]), 3);
-	if (tb[NFSKETCH_A_WINDOW_SAH_PROB])
-		json_double(&c->j, "sah_p",
-			    nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_SAH_PROB]) / 4294967296.0);
-	if (tb[NFSKETCH_A_WINDOW_START_REALTIME_NS]) {
-		char ts[FMT_TIME_LEN];
-
-		json_str(&c->j, "start_time",
-			 fmt_rfc3339(nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_START_REALTIME_NS]),
-				     false, ts, sizeof(ts)));
-	}
-	json_arr_open(&c->j, "flag_names");
-	for (i = 0; flag_names[i]; i++)
-		if (nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_FLAGS]) & (1U << i))
-			json_str(&c->j, NULL, flag_names[i]);
-	json_arr_close(&c->j);
-	if (tb[NFSKETCH_A_WINDOW_SCORE]) {
-		int64_t score[NSERIES];
-
-		window_scores(tb[NFSKETCH_A_WINDOW_SCORE], score);
-		json_obj_open(&c->j, "score_milli_sigma");
-		for (i = 0; i < NSERIES; i++)
-			json_s64(&c->j, series_name[i], score[i]);
-		json_obj_close(&c->j);
-		json_obj_open(&c->j, "score_sigma");
-		for (i = 0; i < NSERIES; i++)
-			json_fixed(&c->j, series_name[i], score[i], 3);
-		json_obj_close(&c->j);
-	}
-	if (tb[NFSKETCH_A_WINDOW_ROUTE_SERIES])
-		rseries_json(c, "route_series", nest,
-			     NFSKETCH_A_WINDOW_ROUTE_SERIES);
-	if (tb[NFSKETCH_A_WINDOW_TOPK]) {
-		const struct nlattr *ftb[NFSKETCH_A_FLOW_MAX + 1];
-
-		json_arr_open(&c->j, "top");
-		mnl_attr_for_each_nested(f, tb[NFSKETCH_A_WINDOW_TOPK]) {
-			flow_parse(f, ftb);
-			flow_json(c, NULL, ftb);
-			json_obj_close(&c->j);
-		}
-		json_arr_close(&c->j);
-	}
-	json_obj_close(&c->j);
+	return nfsk_nl_u64(tb[a]) + nfsk_nl_u64(tb[b]);
 }
 
-/* A window's top flows under its line: "  #1 udp a:1 -> b:2  bytes B packets P" */
-static void window_top_text(const struct nlattr *topk)
+/*
+ * One line: "123 2026-11-29T15:16:25.012+01:00: 1.0 s, 100 packets, 8.40k
+ * bytes, H(src) 1.00 ..." (the local start time when the module sends it)
+ */
+static void window_line(const struct nlattr **tb, char *buf, size_t len)
+{
+	char p[16], b[16], fl[128], ts[FMT_TIME_LEN] = "";
+	int n = 0;
+
+	if (tb[NFSKETCH_A_WINDOW_START_REALTIME_NS]) {
+		ts[0] = ' ';
+		fmt_time_ms(nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_START_REALTIME_NS]),
+			    ts + 1, sizeof(ts) - 1);
+	}
+	n = snprintf(buf, len, "%" PRIu64 "%s", nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ID]), ts);
+	if (n < 0 || (size_t)n >= len)
+		return;
+	snprintf(buf + n, len - n, ": %.1f s, %s packets, %s bytes, "
+		 "H(src) %.2f H(dst) %.2f bits, routes +%" PRIu64 " -%" PRIu64
+		 ", flags %s",
+		 nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_LENGTH_NS]) / 1e9,
+		 fmt_si(nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_PACKETS]), p, sizeof(p)),
+		 fmt_si(nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_BYTES]), b, sizeof(b)),
+		 nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_SRC_ENTROPY]) / 1000.0,
+		 nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_DST_ENTROPY]) / 1000.0,
+		 window_sum(tb, NFSKETCH_A_WINDOW_ROUTE_ADD4, NFSKETCH_A_WINDOW_ROUTE_ADD6),
+		 window_sum(tb, NFSKETCH_A_WINDOW_ROUTE_DEL4, NFSKETCH_A_WINDOW_ROUTE_DEL6),
+		 fmt_flags(nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_FLAGS]), fl, sizeof(fl)));
+}
+
+/*
+ * The `windows` table's row: "     5 2026-...+01:00   1.0s  100  8.40k ..."
+ * (seconds are enough in a table of windows: the start of each).
+ */
+static void window_row(const struct nlattr **tb, char *buf, size_t len)
+{
+	char b1[16], b2[16], fl[128], ts[FMT_TIME_LEN];
+
+	if (tb[NFSKETCH_A_WINDOW_START_REALTIME_NS])
+		fmt_rfc3339(nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_START_REALTIME_NS]) /
+			    1000000000 * 1000000000, true, ts, sizeof(ts));
+	else
+		snprintf(ts, sizeof(ts), "-");
+	snprintf(buf, len, "%6" PRIu64 " %-25s %6.1fs %8s %8s %7" PRIu64 " %7" PRIu64
+		 " %7" PRIu64 " %6.2f %6.2f  +%-3" PRIu64 " -%-3" PRIu64 " ~%-3" PRIu64 " %s",
+		 nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ID]), ts,
+		 nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_LENGTH_NS]) / 1e9,
+		 fmt_si(nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_PACKETS]), b1, sizeof(b1)),
+		 fmt_si(nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_BYTES]), b2, sizeof(b2)),
+		 nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_TCP]),
+		 nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_UDP]),
+		 window_sum(tb, NFSKETCH_A_WINDOW_ICMP, NFSKETCH_A_WINDOW_ICMPV6),
+		 nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_SRC_ENTROPY]) / 1000.0,
+		 nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_DST_ENTROPY]) / 1000.0,
+		 window_sum(tb, NFSKETCH_A_WINDOW_ROUTE_ADD4, NFSKETCH_A_WINDOW_ROUTE_ADD6),
+		 window_sum(tb, NFSKETCH_A_WINDOW_ROUTE_DEL4, NFSKETCH_A_WINDOW_ROUTE_DEL6),
+		 window_sum(tb, NFSKETCH_A_WINDOW_ROUTE_REPLACE4,
+			    NFSKETCH_A_WINDOW_ROUTE_REPLACE6),
+		 fmt_flags(nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_FLAGS]), fl, sizeof(fl)));
+}
+
+/* Top flows: JSON "top" array; text "  #1 udp a:1 -> b:2  bytes B packets P" */
+static void window_top_print(struct cli *c, const struct nlattr *topk)
 {
 	const struct nlattr *ftb[NFSKETCH_A_FLOW_MAX + 1];
+	struct print p = cli_print(c);
 	const struct nlattr *f;
 	char fs[160];
 	int rank = 0;
 
+	print_arr_open(&p, "top");
 	mnl_attr_for_each_nested(f, topk) {
+		if (c->json) {
+			flow_parse(f, ftb);
+			flow_json(c, NULL, ftb);
+			json_obj_close(&c->j);
+			continue;
+		}
 		if (mnl_attr_get_type(f) != NFSKETCH_A_FLOW)
 			continue;
 		flow_parse(f, ftb);
-		printf("%8s#%-2d %s  bytes %" PRIu64 " packets %" PRIu64 "\n", "",
-		       ++rank, flow_str(ftb, fs, sizeof(fs)),
-		       nfsk_nl_u64(ftb[NFSKETCH_A_FLOW_BYTES]),
-		       nfsk_nl_u64(ftb[NFSKETCH_A_FLOW_PACKETS]));
+		fprintf(c->out, "%8s#%-2d %s  bytes %" PRIu64 " packets %" PRIu64 "\n", "",
+			++rank, flow_str(ftb, fs, sizeof(fs)),
+			nfsk_nl_u64(ftb[NFSKETCH_A_FLOW_BYTES]),
+			nfsk_nl_u64(ftb[NFSKETCH_A_FLOW_PACKETS]));
 	}
 	if (!rank)
-		printf("%8s(no flow held)\n", "");
+		print_text(&p, "%8s(no flow held)\n", "");
+	print_arr_close(&p);
+}
+
+/*
+ * A window nest, the same object for `windows` (@row: the table's row,
+ * its route sub-series and its top flows) and monitor's [window] (one
+ * line, window_line()); JSON
+ * with the same keys in both.
+ */
+void window_print(struct cli *c, const struct nlattr *nest, const struct nlattr **tb,
+		  const char *key, bool row)
+{
+	struct print p = cli_print(c);
+	char text[320];
+	unsigned int i;
+
+	print_obj_open(&p, key);
+	for (i = 0; i < sizeof(window_fields) / sizeof(window_fields[0]); i++)
+		if (tb[window_fields[i].attr])
+			print_u64(&p, PRINT_JSON, window_fields[i].name, NULL,
+				  nfsk_nl_u64(tb[window_fields[i].attr]));
+	/* natural units next to the raw fixed-point values */
+	if (tb[NFSKETCH_A_WINDOW_SRC_ENTROPY])
+		print_fixed(&p, PRINT_JSON, "src_entropy_bits", NULL,
+			    nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_SRC_ENTROPY]), 3);
+	if (tb[NFSKETCH_A_WINDOW_DST_ENTROPY])
+		print_fixed(&p, PRINT_JSON, "dst_entropy_bits", NULL,
+			    nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_DST_ENTROPY]), 3);
+	if (tb[NFSKETCH_A_WINDOW_SAH_PROB])
+		print_double(&p, PRINT_JSON, "sah_p", NULL,
+			     nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_SAH_PROB]) / 4294967296.0);
+	if (tb[NFSKETCH_A_WINDOW_START_REALTIME_NS]) {
+		char ts[FMT_TIME_LEN];
+
+		print_str(&p, PRINT_JSON, "start_time", NULL,
+			  fmt_rfc3339(nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_START_REALTIME_NS]),
+				      false, ts, sizeof(ts)));
+	}
+	print_arr_open(&p, "flag_names");
+	for (i = 0; flag_names[i]; i++)
+		if (nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_FLAGS]) & (1U << i))
+			print_str(&p, PRINT_JSON, NULL, NULL, flag_names[i]);
+	print_arr_close(&p);
+	if (tb[NFSKETCH_A_WINDOW_SCORE]) {
+		int64_t score[NSERIES];
+
+		window_scores(tb[NFSKETCH_A_WINDOW_SCORE], score);
+		print_obj_open(&p, "score_milli_sigma");
+		for (i = 0; i < NSERIES; i++)
+			print_s64(&p, PRINT_JSON, series_name[i], NULL, score[i]);
+		print_obj_close(&p);
+		print_obj_open(&p, "score_sigma");
+		for (i = 0; i < NSERIES; i++)
+			print_fixed(&p, PRINT_JSON, series_name[i], NULL, score[i], 3);
+		print_obj_close(&p);
+	}
+	if (tb[NFSKETCH_A_WINDOW_ROUTE_SERIES] && c->json)
+		rseries_json(c, "route_series", nest, NFSKETCH_A_WINDOW_ROUTE_SERIES);
+	if (!c->json) {
+		if (row)
+			window_row(tb, text, sizeof(text));
+		else
+			window_line(tb, text, sizeof(text));
+		print_str(&p, PRINT_FP, NULL, "%s\n", text);
+	}
+	/* the `windows` table's sub-series lines under the row */
+	if (tb[NFSKETCH_A_WINDOW_ROUTE_SERIES] && !c->json && row)
+		rseries_text(c->out, "        ", nest, NFSKETCH_A_WINDOW_ROUTE_SERIES);
+	if (tb[NFSKETCH_A_WINDOW_TOPK] && (c->json || row))
+		window_top_print(c, tb[NFSKETCH_A_WINDOW_TOPK]);
+	print_obj_close(&p);
 }
 
 static int window_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[NFSKETCH_A_WINDOW_MAX + 1];
-	char b1[16], b2[16], fl[128], ts[FMT_TIME_LEN];
 	struct cli *c = data;
 	const struct nlattr *a;
 
 	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
-		uint64_t r4, r6;
-
 		if (mnl_attr_get_type(a) != NFSKETCH_A_WINDOW)
 			continue;
 		nfsk_nl_parse_nest(a, tb, NFSKETCH_A_WINDOW_MAX);
-		if (c->json) {
-			window_json(c, NULL, a, tb);
-			continue;
-		}
-		r4 = nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_ADD4]) +
-		     nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_ADD6]);
-		r6 = nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_DEL4]) +
-		     nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_DEL6]);
-		/* seconds are enough in a table of windows: the start of each */
-		if (tb[NFSKETCH_A_WINDOW_START_REALTIME_NS])
-			fmt_rfc3339(nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_START_REALTIME_NS]) /
-				    1000000000 * 1000000000, true, ts, sizeof(ts));
-		else
-			snprintf(ts, sizeof(ts), "-");
-		printf("%6" PRIu64 " %-25s %6.1fs %8s %8s %7" PRIu64 " %7" PRIu64 " %7" PRIu64
-		       " %6.2f %6.2f  +%-3" PRIu64 " -%-3" PRIu64 " ~%-3" PRIu64 " %s\n",
-		       nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ID]), ts,
-		       nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_LENGTH_NS]) / 1e9,
-		       fmt_si(nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_PACKETS]), b1, sizeof(b1)),
-		       fmt_si(nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_BYTES]), b2, sizeof(b2)),
-		       nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_TCP]),
-		       nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_UDP]),
-		       nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ICMP]) +
-		       nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ICMPV6]),
-		       nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_SRC_ENTROPY]) / 1000.0,
-		       nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_DST_ENTROPY]) / 1000.0,
-		       r4, r6,
-		       nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_REPLACE4]) +
-		       nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_REPLACE6]),
-		       fmt_flags(nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_FLAGS]), fl, sizeof(fl)));
-		if (tb[NFSKETCH_A_WINDOW_ROUTE_SERIES])
-			rseries_text(stdout, "        ", a,
-				     NFSKETCH_A_WINDOW_ROUTE_SERIES);
-		if (tb[NFSKETCH_A_WINDOW_TOPK])
-			window_top_text(tb[NFSKETCH_A_WINDOW_TOPK]);
+		window_print(c, a, tb, NULL, true);
 	}
 	return MNL_CB_OK;
 }

@@ -288,108 +288,212 @@ static void print_detect_json(struct json *j, const struct nfsk_detect_result *d
 	json_bool(j, "flagged", d->flagged);
 }
 
-/* The route flags' reasons: the event that raised each (its alert). */
-static void print_route_reasons_json(struct replay *r)
+/*
+ * The alerts of a window, written in the nest the module sends
+ * (kmod/nlmsg.c's nfsk_alert_put(), with the values kmod/events.c,
+ * anomalies.c and bgp.c give it) and printed by monitor's printer
+ * (alert.c): a replayed alert has the keys and the text of a live one.
+ * The replay adds its window's start (the module's route alerts have none)
+ * and a session's segments (flow packets) that the module leaves out.
+ */
+struct alert_msg {
+	union {
+		struct nlmsghdr	h;
+		char		buf[1024];	/* one ALERT nest: < 400 bytes */
+	} u;
+	struct nlattr	*nest;
+};
+
+static struct nlmsghdr *alert_start(struct alert_msg *m, const struct replay *r,
+				    const struct nfsk_window *w, u32 flag, u32 series,
+				    u64 value, u64 baseline, s64 score)
 {
-	struct json *j = &r->c->j;
-	char pfx[INET6_ADDRSTRLEN + 8], pb[8], ob[8];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(m->u.buf);
+
+	m->nest = mnl_attr_nest_start(nlh, NFSKETCH_A_ALERT);
+	mnl_attr_put_u32(nlh, NFSKETCH_A_ALERT_FLAG, flag);
+	mnl_attr_put_u64(nlh, NFSKETCH_A_ALERT_WINDOW_ID, w->id);
+	mnl_attr_put_u32(nlh, NFSKETCH_A_ALERT_SERIES, series);
+	mnl_attr_put_u64(nlh, NFSKETCH_A_ALERT_VALUE, value);
+	mnl_attr_put_u64(nlh, NFSKETCH_A_ALERT_BASELINE, baseline);
+	mnl_attr_put_u64(nlh, NFSKETCH_A_ALERT_SCORE, (u64)score);
+	mnl_attr_put_u64(nlh, NFSKETCH_A_ALERT_START_REALTIME_NS, r->t0 + w->start_ns);
+	return nlh;
+}
+
+static void alert_flow(struct nlmsghdr *nlh, const struct nfsk_flow_key *k,
+		       u64 packets, u64 bytes)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, NFSKETCH_A_ALERT_FLOW);
+
+	mnl_attr_put_u8(nlh, NFSKETCH_A_FLOW_FAMILY, k->family);
+	mnl_attr_put(nlh, NFSKETCH_A_FLOW_SRC, 16, k->saddr);
+	mnl_attr_put(nlh, NFSKETCH_A_FLOW_DST, 16, k->daddr);
+	mnl_attr_put_u8(nlh, NFSKETCH_A_FLOW_PROTO, k->proto);
+	mnl_attr_put_u16(nlh, NFSKETCH_A_FLOW_SPORT, ntohs(k->sport));
+	mnl_attr_put_u16(nlh, NFSKETCH_A_FLOW_DPORT, ntohs(k->dport));
+	if (packets || bytes) {
+		mnl_attr_put_u64(nlh, NFSKETCH_A_FLOW_PACKETS, packets);
+		mnl_attr_put_u64(nlh, NFSKETCH_A_FLOW_BYTES, bytes);
+	}
+	mnl_attr_nest_end(nlh, nest);
+}
+
+/* A ROUTE (or COVER) nest: @addr has IPv4 in its first 4 bytes (flap.h). */
+static void alert_route(struct nlmsghdr *nlh, u16 type, const struct replay *r,
+			const struct ri_reason *x, const u8 *addr, u8 plen,
+			u8 protocol)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
+	u8 dst[16] = { 0 };
+
+	if (x->family == NFSK_AF_INET) {
+		dst[10] = dst[11] = 0xff;
+		memcpy(dst + 12, addr, 4);
+	} else {
+		memcpy(dst, addr, 16);
+	}
+	if (type == NFSKETCH_A_ALERT_ROUTE) {
+		mnl_attr_put_u64(nlh, NFSKETCH_A_ROUTE_TIME_NS,
+				 x->time_ns > r->t0 ? x->time_ns - r->t0 : 0);
+		mnl_attr_put_u64(nlh, NFSKETCH_A_ROUTE_TIME_REALTIME_NS, x->time_ns);
+	}
+	mnl_attr_put_u8(nlh, NFSKETCH_A_ROUTE_FAMILY, x->family);
+	mnl_attr_put(nlh, NFSKETCH_A_ROUTE_DST, 16, dst);
+	mnl_attr_put_u8(nlh, NFSKETCH_A_ROUTE_DST_LEN, plen);
+	mnl_attr_put_u32(nlh, NFSKETCH_A_ROUTE_TABLE, x->table);
+	if (type == NFSKETCH_A_ALERT_ROUTE) {
+		mnl_attr_put_u8(nlh, NFSKETCH_A_ROUTE_EVENT, x->event);
+		mnl_attr_put_u32(nlh, NFSKETCH_A_ROUTE_PENALTY, x->penalty);
+	}
+	mnl_attr_put_u8(nlh, NFSKETCH_A_ROUTE_PROTOCOL, protocol);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+/* Print the alert, left open in JSON for the replay's own keys. */
+static void alert_emit(struct replay *r, struct alert_msg *m)
+{
+	struct print p = cli_print(r->c);
+
+	mnl_attr_nest_end(&m->u.h, m->nest);
+	print_text(&p, "  [alert] ");
+	alert_print_open(r->c, m->nest, NULL);
+}
+
+static void route_alerts(struct replay *r, const struct nfsk_window *w)
+{
+	struct print p = cli_print(r->c);
+	struct alert_msg m;
 	u32 i;
 
 	for (i = 0; i < r->ri.nreasons; i++) {
 		const struct ri_reason *x = &r->ri.reasons[i];
+		struct nlmsghdr *nlh;
+		u64 value = x->value, base = x->threshold;
 
-		json_obj_open(j, NULL);
-		json_str(j, "flag", flag_names[nfsk_fls64(x->flag)]);
-		json_str(j, "prefix", ri_prefix_str(x->family, x->addr, x->plen,
-						    pfx, sizeof(pfx)));
-		json_u64(j, "table", x->table);
-		json_str(j, "protocol", rtname_protocol_fixed(x->protocol, pb, sizeof(pb)));
-		json_u64(j, "time_unix_ns", x->time_ns);
-		switch (x->flag) {
-		case NFSK_FLAG_ROUTE_FLAP:
-			json_str(j, "series", "flap_penalty");
-			json_str(j, "detector", "rfc2439_suppress");
-			json_u64(j, "value", x->value);
-			json_u64(j, "threshold", x->threshold);
-			break;
-		case NFSK_FLAG_ROUTE_WITHDRAW_BURST:
-			json_str(j, "series", "withdrawn");
-			json_str(j, "detector", "withdraw_burst");
-			json_u64(j, "value", x->value);
-			json_u64(j, "routes", x->threshold);
-			json_u64(j, "threshold_permille",
-				 r->ri.core.anom.cfg.burst_permille);
-			json_u64(j, "share_permille",
-				 x->threshold ? (u64)x->value * 1000 / x->threshold : 0);
-			break;
-		case NFSK_FLAG_ROUTE_MORE_SPECIFIC:
-			json_str(j, "series", "more_specific");
-			json_str(j, "detector", "more_specific");
-			json_str(j, "cover", ri_prefix_str(x->family, x->cover.addr,
-							   x->cover.plen, pfx,
-							   sizeof(pfx)));
-			json_str(j, "cover_protocol",
-				 rtname_protocol_fixed(x->cover.protocol, ob, sizeof(ob)));
-			json_bool(j, "nexthop_differs", x->reason & NFSK_MS_NEXTHOP);
-			json_bool(j, "protocol_differs", x->reason & NFSK_MS_PROTOCOL);
-			break;
-		default:
-			json_str(j, "series", "default_route");
-			json_str(j, "detector", "default_route");
-			json_str(j, "old_protocol", rtname_protocol_fixed(x->old_protocol,
-								  ob, sizeof(ob)));
-			json_bool(j, "withdrawn", x->reason & NFSK_RA_WITHDRAWN);
-			json_bool(j, "nexthop_changed", x->reason & NFSK_RA_NEXTHOP);
-			json_bool(j, "protocol_changed", x->reason & NFSK_RA_PROTOCOL);
-			break;
+		if (x->flag == NFSK_FLAG_DEFAULT_ROUTE_LOST) {
+			value = x->old_protocol;
+			base = x->reason & NFSK_RA_WITHDRAWN ? 0 : x->protocol;
+		} else if (x->flag == NFSK_FLAG_ROUTE_MORE_SPECIFIC) {
+			value = x->cover.protocol;
+			base = x->protocol;
 		}
-		json_obj_close(j);
+		nlh = alert_start(&m, r, w, x->flag, NFSK_SERIES_ROUTE_EVENTS,
+				  value, base, 0);
+		alert_route(nlh, NFSKETCH_A_ALERT_ROUTE, r, x, x->addr, x->plen,
+			    x->protocol);
+		if (x->flag == NFSK_FLAG_DEFAULT_ROUTE_LOST && x->reason)
+			mnl_attr_put_u32(nlh, NFSKETCH_A_ALERT_REASON, x->reason);
+		if (x->flag == NFSK_FLAG_ROUTE_MORE_SPECIFIC) {
+			mnl_attr_put_u32(nlh, NFSKETCH_A_ALERT_REASON, x->reason);
+			alert_route(nlh, NFSKETCH_A_ALERT_COVER, r, x, x->cover.addr,
+				    x->cover.plen, x->cover.protocol);
+		}
+		alert_emit(r, &m);
+		print_obj_close(&p);
 	}
 }
 
-/* BGP_SESSION: one reason per session and reason bit, as the alerts. */
-static void print_bgp_reasons_json(struct replay *r)
+/* BGP_SESSION: one alert per session and reason bit, as the module's. */
+static void bgp_alerts(struct replay *r, const struct nfsk_window *w)
 {
-	struct json *j = &r->c->j;
-	char a[ADDR_STR_LEN];
-	u32 i, bit, hold_ms;
+	struct print p = cli_print(r->c);
+	struct alert_msg m;
+	u32 i, bit;
 
 	for (i = 0; i < r->bgp.nreasons; i++) {
 		const struct bi_reason *x = &r->bgp.reasons[i];
+		struct nfsk_flow_key k = {
+			.family = x->sess.family, .proto = IPPROTO_TCP,
+			.sport = x->sess.port[0], .dport = x->sess.port[1],
+		};
+		struct nlmsghdr *nlh;
 
+		memcpy(k.saddr, x->sess.addr[0], 16);
+		memcpy(k.daddr, x->sess.addr[1], 16);
 		for (bit = 1; bit <= NFSK_BGP_SILENT; bit <<= 1) {
 			if (!(x->v.reasons & bit))
 				continue;
-			json_obj_open(j, NULL);
-			json_str(j, "flag", "BGP_SESSION");
-			json_str(j, "series", "bgp_session");
-			json_str(j, "detector", "bgp_session");
-			json_str(j, "reason", bi_reason_name(bit));
-			json_u64(j, "family", x->sess.family == NFSK_AF_INET ? 4 : 6);
-			json_str(j, "src", fmt_addr(x->sess.family, x->sess.addr[0], a));
-			json_u64(j, "sport", ntohs(x->sess.port[0]));
-			json_str(j, "dst", fmt_addr(x->sess.family, x->sess.addr[1], a));
-			json_u64(j, "dport", ntohs(x->sess.port[1]));
-			json_u64(j, "segments", x->sess.segments);
-			json_u64(j, "opens", nfsk_bgp_hold_ms(&x->sess, &hold_ms));
-			if (x->sess.opens)
-				json_u64(j, "hold_ms", hold_ms);
-			json_u64(j, "value", bit == NFSK_BGP_RETRANS ? x->v.retrans :
-				 bit == NFSK_BGP_RESET ? x->v.rst :
-				 bit == NFSK_BGP_CLOSED ? x->v.fin : x->v.silence_ms);
-			json_u64(j, "baseline", bit == NFSK_BGP_RETRANS ? x->v.baseline :
-				 bit == NFSK_BGP_SILENT ? x->v.threshold_ms : 0);
-			json_obj_close(j);
+			nlh = alert_start(&m, r, w, NFSK_FLAG_BGP_SESSION, NFSK_SERIES_PACKETS,
+					  bit == NFSK_BGP_RETRANS ? x->v.retrans :
+					  bit == NFSK_BGP_RESET ? x->v.rst :
+					  bit == NFSK_BGP_CLOSED ? x->v.fin : x->v.silence_ms,
+					  bit == NFSK_BGP_RETRANS ? x->v.baseline :
+					  bit == NFSK_BGP_SILENT ? x->v.threshold_ms : 0, 0);
+			alert_flow(nlh, &k, x->sess.segments, 0);
+			mnl_attr_put_u32(nlh, NFSKETCH_A_ALERT_REASON, bit);
+			alert_emit(r, &m);
+			print_obj_close(&p);
 		}
 	}
 }
 
-/* Why each flag of @w was raised: series, value, baseline, detector. */
+/*
+ * Every alert of @w, in the module's order (series, HEAVY_HITTER, then
+ * the route and BGP alerts); in JSON the detector that hit and the heavy
+ * hitter's threshold besides.
+ */
+static void print_alerts(struct replay *r, const struct nfsk_window *w)
+{
+	struct print p = cli_print(r->c);
+	struct alert_msg m;
+	unsigned int s;
+
+	for (s = 0; s < NFSK_SERIES_MAX; s++) {
+		const struct nfsk_detect_result *d = &r->res[s];
+
+		if (!d->flagged)
+			continue;
+		alert_start(&m, r, w, nfsk_detect_series_flag(s), s, d->value,
+			    d->mean_milli / 1000, d->score);
+		alert_emit(r, &m);
+		print_str(&p, PRINT_JSON, "detector", NULL, hits_name(d->hits));
+		print_obj_close(&p);
+	}
+	if ((w->flags & NFSK_FLAG_HEAVY_HITTER) && w->ntop) {
+		const struct nfsk_flow_stat *fs = &w->top[0];
+		struct nlmsghdr *nlh;
+
+		nlh = alert_start(&m, r, w, NFSK_FLAG_HEAVY_HITTER, NFSK_SERIES_BYTES,
+				  fs->bytes, w->bytes, 0);
+		alert_flow(nlh, &fs->key, fs->packets, fs->bytes);
+		alert_emit(r, &m);
+		print_u64(&p, PRINT_JSON, "threshold_bytes", NULL,
+			  w->bytes / 1000 * r->fc.hh_permille +
+			  w->bytes % 1000 * r->fc.hh_permille / 1000);
+		print_obj_close(&p);
+	}
+	if (r->have_routes)
+		route_alerts(r, w);
+	if (r->have_bgp)
+		bgp_alerts(r, w);
+}
+
+/* Every series' verdict, then the alerts of @w. */
 static void print_reasons_json(struct replay *r, const struct nfsk_window *w)
 {
 	struct json *j = &r->c->j;
 	unsigned int s;
-	char a[ADDR_STR_LEN];
 
 	json_obj_open(j, "detect");
 	for (s = 0; s < NFSK_SERIES_MAX; s++) {
@@ -398,57 +502,13 @@ static void print_reasons_json(struct replay *r, const struct nfsk_window *w)
 		json_obj_close(j);
 	}
 	json_obj_close(j);
-	json_arr_open(j, "reasons");
-	for (s = 0; s < NFSK_SERIES_MAX; s++) {
-		const struct nfsk_detect_result *d = &r->res[s];
-
-		if (!d->flagged)
-			continue;
-		json_obj_open(j, NULL);
-		json_str(j, "flag", flag_names[nfsk_fls64(nfsk_detect_series_flag(s))]);
-		json_str(j, "series", series_name[s]);
-		json_str(j, "detector", hits_name(d->hits));
-		json_u64(j, "value", d->value);
-		json_u64(j, "baseline_mean_milli", d->mean_milli);
-		json_u64(j, "upper_milli", d->upper_milli);
-		json_u64(j, "lower_milli", d->lower_milli);
-		json_u64(j, "radius", d->radius);
-		json_u64(j, "neighbours", d->neighbours);
-		json_s64(j, "score_milli_sigma", d->score);
-		json_s64(j, "drift_permille_per_window", d->drift_permille);
-		json_fixed(j, "baseline_mean", d->mean_milli, 3);
-		json_fixed(j, "upper", d->upper_milli, 3);
-		json_fixed(j, "lower", d->lower_milli, 3);
-		json_fixed(j, "score_sigma", d->score, 3);
-		json_fixed(j, "drift_per_window", d->drift_permille, 3);
-		json_obj_close(j);
-	}
-	if ((w->flags & NFSK_FLAG_HEAVY_HITTER) && w->ntop) {
-		const struct nfsk_flow_stat *fs = &w->top[0];
-
-		json_obj_open(j, NULL);
-		json_str(j, "flag", "HEAVY_HITTER");
-		json_str(j, "series", "top_flow_bytes");
-		json_str(j, "detector", "heavy_hitter_new_flow");
-		json_u64(j, "value", fs->bytes);
-		json_u64(j, "threshold_bytes",
-			 w->bytes / 1000 * r->fc.hh_permille +
-			 w->bytes % 1000 * r->fc.hh_permille / 1000);
-		json_u64(j, "share_permille", w->bytes ? fs->bytes * 1000 / w->bytes : 0);
-		json_double(j, "share", w->bytes ? (double)fs->bytes / w->bytes : 0);
-		json_str(j, "src", fmt_addr(fs->key.family, fs->key.saddr, a));
-		json_str(j, "dst", fmt_addr(fs->key.family, fs->key.daddr, a));
-		json_obj_close(j);
-	}
-	if (r->have_routes)
-		print_route_reasons_json(r);
-	if (r->have_bgp)
-		print_bgp_reasons_json(r);
+	json_arr_open(j, "alerts");
+	print_alerts(r, w);
 	json_arr_close(j);
 	if (r->have_routes)
-		json_u64(j, "route_reasons_dropped", r->ri.reasons_dropped);
+		json_u64(j, "route_alerts_dropped", r->ri.reasons_dropped);
 	if (r->have_bgp)
-		json_u64(j, "bgp_reasons_dropped", r->bgp.reasons_dropped);
+		json_u64(j, "bgp_alerts_dropped", r->bgp.reasons_dropped);
 }
 
 /* A route sub-series' name: its protocol or table as `ip route` names it. */
@@ -611,69 +671,13 @@ static void print_window_text(struct replay *r, const struct nfsk_window *w)
 	       w->family[NFSK_FAM_V6], w->src_entropy / 1000.0,
 	       w->dst_entropy / 1000.0);
 	if (r->have_routes) {
-		char pfx[INET6_ADDRSTRLEN + 8], cpfx[INET6_ADDRSTRLEN + 8];
-		char pb[8], cb[8];
-
 		printf("  routes: ipv4 +%u -%u ~%u size %u, ipv6 +%u -%u ~%u size %u\n",
 		       w->route_add[0], w->route_del[0], w->route_replace[0],
 		       w->routes[0], w->route_add[1], w->route_del[1],
 		       w->route_replace[1], w->routes[1]);
 		print_route_series_text(w);
-		for (i = 0; i < r->ri.nreasons; i++) {
-			const struct ri_reason *x = &r->ri.reasons[i];
-
-			printf("  %s: %s table %u proto %s", flag_names[nfsk_fls64(x->flag)],
-			       ri_prefix_str(x->family, x->addr, x->plen, pfx,
-					     sizeof(pfx)), x->table,
-			       rtname_protocol_fixed(x->protocol, pb, sizeof(pb)));
-			if (x->flag == NFSK_FLAG_ROUTE_FLAP)
-				printf(", penalty %u > suppress %u\n", x->value,
-				       x->threshold);
-			else if (x->flag == NFSK_FLAG_ROUTE_WITHDRAW_BURST)
-				printf(", %u of %u routes withdrawn\n", x->value,
-				       x->threshold);
-			else if (x->flag == NFSK_FLAG_ROUTE_MORE_SPECIFIC)
-				printf(", under %s proto %s,%s%s\n",
-				       ri_prefix_str(x->family, x->cover.addr,
-						     x->cover.plen, cpfx, sizeof(cpfx)),
-				       rtname_protocol_fixed(x->cover.protocol, cb, sizeof(cb)),
-				       x->reason & NFSK_MS_NEXTHOP ? " next hop differs" : "",
-				       x->reason & NFSK_MS_PROTOCOL ? " protocol differs" : "");
-			else
-				printf(",%s%s%s\n",
-				       x->reason & NFSK_RA_WITHDRAWN ? " withdrawn" : "",
-				       x->reason & NFSK_RA_NEXTHOP ? " next hop changed" : "",
-				       x->reason & NFSK_RA_PROTOCOL ? " protocol changed" : "");
-		}
 	}
-	for (i = 0; r->have_bgp && i < r->bgp.nreasons; i++) {
-		const struct bi_reason *x = &r->bgp.reasons[i];
-		const struct nfsk_bgp_verdict *v = &x->v;
-		u32 opens, hold_ms;
-
-		const char *fm = x->sess.family == NFSK_AF_INET ?
-			"  BGP_SESSION: %s:%u -> %s:%u, segments %" PRIu64 ":" :
-			"  BGP_SESSION: [%s]:%u -> [%s]:%u, segments %" PRIu64 ":";
-
-		printf(fm, fmt_addr(x->sess.family, x->sess.addr[0], a),
-		       ntohs(x->sess.port[0]),
-		       fmt_addr(x->sess.family, x->sess.addr[1], b),
-		       ntohs(x->sess.port[1]), x->sess.segments);
-		opens = nfsk_bgp_hold_ms(&x->sess, &hold_ms);
-		if (opens)	/* else judged by --bgp-hold-ms */
-			printf(" hold %u ms (%u OPEN%s);", hold_ms, opens,
-			       opens > 1 ? "s" : "");
-		if (v->reasons & NFSK_BGP_RETRANS)
-			printf(" retrans %u (baseline %u)", v->retrans, v->baseline);
-		if (v->reasons & NFSK_BGP_RESET)
-			printf(" reset %u", v->rst);
-		if (v->reasons & NFSK_BGP_CLOSED)
-			printf(" closed %u", v->fin);
-		if (v->reasons & NFSK_BGP_SILENT)
-			printf(" silent %" PRIu64 " ms > %" PRIu64 " ms", v->silence_ms,
-			       v->threshold_ms);
-		printf("\n");
-	}
+	print_alerts(r, w);
 	if (!w->ntop)
 		return;
 	printf("  %-39s %-39s %-6s %5s %5s %10s %7s %10s %8s\n", "src", "dst",

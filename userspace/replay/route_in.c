@@ -332,7 +332,8 @@ int ri_peek(struct route_in *ri, u64 *time_ns)
 
 /* The reason recorded, or NULL when the window has no room left (counted). */
 static struct ri_reason *ri_reason_add(struct route_in *ri,
-				       const struct ri_event *e, u32 flag,
+				       const struct ri_event *e,
+				       const struct nfsk_route_verdict *rv, u32 flag,
 				       u32 value, u32 threshold, u32 reason,
 				       u8 old_protocol)
 {
@@ -355,6 +356,8 @@ static struct ri_reason *ri_reason_add(struct route_in *ri,
 	r->threshold = threshold;
 	r->reason = reason;
 	r->time_ns = e->time_ns;
+	r->event = rv->rc.event;
+	r->penalty = rv->flap.penalty;
 	return r;
 }
 
@@ -470,24 +473,24 @@ void ri_apply(struct route_in *ri)
 		return;
 	if (rv.emit & NFSK_FLAG_ROUTE_FLAP) {
 		ri->suppress_crossings++;
-		ri_reason_add(ri, e, NFSK_FLAG_ROUTE_FLAP, rv.flap.penalty,
+		ri_reason_add(ri, e, &rv, NFSK_FLAG_ROUTE_FLAP, rv.flap.penalty,
 			      ri->core.flap.cfg.suppress, 0, 0);
 	}
 	if (rv.emit & NFSK_FLAG_ROUTE_WITHDRAW_BURST) {
 		ri->bursts++;
-		ri_reason_add(ri, e, NFSK_FLAG_ROUTE_WITHDRAW_BURST,
+		ri_reason_add(ri, e, &rv, NFSK_FLAG_ROUTE_WITHDRAW_BURST,
 			      rv.ra.withdrawn, rv.ra.routes, 0, 0);
 	}
 	if (rv.emit & NFSK_FLAG_DEFAULT_ROUTE_LOST) {
 		ri->defaults_lost++;
-		ri_reason_add(ri, e, NFSK_FLAG_DEFAULT_ROUTE_LOST, 0, 0,
+		ri_reason_add(ri, e, &rv, NFSK_FLAG_DEFAULT_ROUTE_LOST, 0, 0,
 			      rv.ra.reason, rv.ra.old_protocol);
 	}
 	if (rv.emit & NFSK_FLAG_ROUTE_MORE_SPECIFIC) {
 		struct ri_reason *x;
 
 		ri->more_specifics++;
-		x = ri_reason_add(ri, e, NFSK_FLAG_ROUTE_MORE_SPECIFIC, 0, 0,
+		x = ri_reason_add(ri, e, &rv, NFSK_FLAG_ROUTE_MORE_SPECIFIC, 0, 0,
 				  rv.ra.cover.reason, 0);
 		if (x)
 			x->cover = rv.ra.cover;

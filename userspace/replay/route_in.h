@@ -29,6 +29,8 @@ struct ri_reason {
 				 * MORE_SPECIFIC: NFSK_MS_* bits
 				 */
 	u64	time_ns;	/* of the event, Unix ns */
+	u8	event;		/* enum nfsk_rc_event: add, del, replace */
+	u32	penalty;	/* the prefix's flap penalty after it */
 	struct nfsk_ms_cover cover;	/* MORE_SPECIFIC: the cover */
 };
 

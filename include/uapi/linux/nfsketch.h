@@ -142,6 +142,12 @@ enum nfsketch_stats_attr {
 					 * NFSKETCH_A_RSERIES_*, EVENTS since
 					 * load (ROUTE_GET's events)
 					 */
+	NFSKETCH_A_STATS_LCMS_FORCED,	/* u64: flows held by the light
+					 * Count-Min's overflow rule
+					 */
+	NFSKETCH_A_STATS_LCMS_SPILLED,	/* u64: light packets spilled into
+					 * every cell (their set full)
+					 */
 
 	__NFSKETCH_A_STATS_MAX,
 	NFSKETCH_A_STATS_MAX = __NFSKETCH_A_STATS_MAX - 1
