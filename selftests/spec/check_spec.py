@@ -654,7 +654,7 @@ def spec_userspace():
         uses(text, where, p,
              r"mnl_attr_get_(u8|u16|u32|u64)\(\s*\w+\[(NFSKETCH_A_\w+)\]",
              r"nfsk_nl_u64\(\s*\w+\[(NFSKETCH_A_\w+)\]",
-             r"mnl_attr_put_(u8|u16|u32|u64)\(\s*\w+,\s*(NFSKETCH_A_\w+)\b",
+             r"(?:mnl_attr|nfsk_nl)_put_(u8|u16|u32|u64|s64)\(\s*\w+,\s*(NFSKETCH_A_\w+)\b",
              r"mnl_attr_put\(\s*\w+,\s*(NFSKETCH_A_\w+),\s*([^,]+),",
              r"mnl_attr_nest_start\(\s*\w+,\s*(NFSKETCH_A_\w+)\)")
         for m in re.finditer(r"mnl_attr_get_payload\(\s*\w+\[(NFSKETCH_A_\w+)\]\)", text):

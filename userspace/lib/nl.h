@@ -70,6 +70,13 @@ void nfsk_nl_parse_nest(const struct nlattr *nest, const struct nlattr **tb,
 			unsigned int max);
 uint64_t nfsk_nl_u64(const struct nlattr *a);
 
+/* A signed 64-bit attribute (libmnl has no mnl_attr_put_s64()). */
+static inline void nfsk_nl_put_s64(struct nlmsghdr *nlh, uint16_t type,
+				   int64_t v)
+{
+	mnl_attr_put(nlh, type, sizeof(v), &v);
+}
+
 /*
  * The integer attributes of the first nest of type @type in @nlh: val[t]
  * and has[t] for every t <= max (has may be NULL). False if no such nest.

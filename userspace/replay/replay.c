@@ -316,7 +316,7 @@ static struct nlmsghdr *alert_start(struct alert_msg *m, const struct replay *r,
 	mnl_attr_put_u32(nlh, NFSKETCH_A_ALERT_SERIES, series);
 	mnl_attr_put_u64(nlh, NFSKETCH_A_ALERT_VALUE, value);
 	mnl_attr_put_u64(nlh, NFSKETCH_A_ALERT_BASELINE, baseline);
-	mnl_attr_put_u64(nlh, NFSKETCH_A_ALERT_SCORE, (u64)score);
+	nfsk_nl_put_s64(nlh, NFSKETCH_A_ALERT_SCORE, score);
 	mnl_attr_put_u64(nlh, NFSKETCH_A_ALERT_START_REALTIME_NS, r->t0 + w->start_ns);
 	return nlh;
 }
