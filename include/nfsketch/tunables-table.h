@@ -71,6 +71,6 @@ NFSK_TUNABLE(bgp_sessions, BGP_SESSIONS, 8, 4096, 64, true, false,
 NFSK_TUNABLE(bgp_hold_ms, BGP_HOLD_MS, 3000, 65535000, 90000, false, false,
 	     "BGP_SESSION: hold time of a session whose BGP OPENs were not seen, ms")
 NFSK_TUNABLE(bgp_silence_permille, BGP_SILENCE_PERMILLE, 1, 1000, 667, false, false,
-	     "BGP_SESSION silent: no new data from one end for this per mille of the hold time")
+	     "BGP_SESSION silent: no new data from one end for this per mille of hold time")
 NFSK_TUNABLE(bgp_retrans_min, BGP_RETRANS_MIN, 1, 0xffffffff, 3, false, false,
 	     "BGP_SESSION retrans: at least this many in a window, and twice the baseline")
