@@ -256,7 +256,13 @@ struct nfsk_bgp_sess *nfsk_bgp_segment(struct nfsk_bgp_bucket *b,
 		sess_init(s, seg, &side);
 	s->segments++;
 	dir_segment(s, &s->dir[side], seg);
-	if (seg->head && seg->len >= NFSK_BGP_OPEN_MIN) {
+	/*
+	 * One OPEN per end, the first: a later segment that merely looks like
+	 * one (or a forged one) cannot change the session's hold time, and a
+	 * SYN carries no BGP message.
+	 */
+	if (seg->head && seg->len >= NFSK_BGP_OPEN_MIN &&
+	    !(s->opens & (1U << side)) && !(seg->tcp_flags & NFSK_TCP_SYN)) {
 		s32 hold = nfsk_bgp_open_hold(seg->head, seg->head_len,
 					      seg->len);
 

@@ -303,6 +303,22 @@ TEST(one_open_its_proposal)
 	free(r.b);
 }
 
+/* A second OPEN from the same end (forged, or data that looks like one) is ignored. */
+TEST(first_open_per_end_counts)
+{
+	struct sess_run r;
+	u32 ms = 0;
+
+	run_init(&r);
+	send_open(&r, true, 30, 1 * SEC);
+	send_open(&r, false, 30, 1 * SEC + MS);
+	send_open(&r, true, 3, 2 * SEC);
+	send_open(&r, false, 0, 2 * SEC + MS);
+	EXPECT_EQ(2U, nfsk_bgp_hold_ms(r.s, &ms));
+	EXPECT_EQ(30000U, ms);
+	free(r.b);
+}
+
 /* No OPEN seen (loaded on an established session): bgp_hold_ms. */
 TEST(no_open_fallback)
 {
