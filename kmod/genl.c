@@ -802,8 +802,8 @@ unlock:
 /* ---- ROUTE_GET (dump) -------------------------------------------------- */
 
 /*
- * cb->args: [0] sequence number of the last record sent (events) or flap
- * table position (suppressed), [1] started
+ * cb->args: [0] sequence number of the last record sent (events) or of
+ * the last suppression crossing sent (suppressed), [1] started
  */
 /* One ROUTE_GET message of a dump; -EMSGSIZE when the skb is full. */
 static int nfsk_route_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
@@ -829,8 +829,7 @@ static int nfsk_dump_routes(struct sk_buff *skb, struct netlink_callback *cb)
 	struct nlattr **attrs = nfsk_dumpit_attrs(cb);
 	bool suppressed = attrs[NFSKETCH_A_ROUTE_SUPPRESSED];
 	struct nfsk_route_rec rec;
-	u32 pos, next;
-	u64 reuse;
+	u64 pos, next, reuse;
 	int err;
 
 	if (!cb->args[1]) {

@@ -449,6 +449,9 @@ enum nfsketch_config_attr {
 					    * the key): equal on routers
 					    * whose sketches can be merged
 					    */
+	NFSKETCH_A_CONFIG_FLAP_TRACK_MAX, /* u32: prefixes with a flap
+					   * history
+					   */
 
 	__NFSKETCH_A_CONFIG_MAX,
 	NFSKETCH_A_CONFIG_MAX = __NFSKETCH_A_CONFIG_MAX - 1
