@@ -231,8 +231,16 @@ bool nfsk_flap_store_suppressed_next(struct nfsk_flap_store *st,
 	struct list_head *pos = st->sup.next;
 	struct nfsk_flap_node *n;
 
-	if (st->hint && st->hint->sup_seq == *after)
+	/* resume at the hint: the last sent, or the one that did not fit */
+	if (st->hint && st->hint->sup_seq == *after) {
 		pos = st->hint->sup.next;
+	} else if (st->hint && st->hint->sup_seq > *after) {
+		struct list_head *prev = st->hint->sup.prev;
+
+		if (prev == &st->sup ||
+		    list_entry(prev, struct nfsk_flap_node, sup)->sup_seq <= *after)
+			pos = &st->hint->sup;
+	}
 	for (; pos != &st->sup; pos = pos->next) {
 		n = list_entry(pos, struct nfsk_flap_node, sup);
 		if (n->sup_seq <= *after)
