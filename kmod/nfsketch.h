@@ -88,7 +88,7 @@
 #define NFSK_U64_ATTR_SIZE	nla_total_size_64bit(sizeof(u64))
 #define NFSK_ROUTE_LOG_LEN	256	/* power of two */
 /* the prefixes' own ROUTE_FLAP alerts queued at once (events.c) */
-#define NFSK_FLAP_RING		4096
+#define NFSK_FLAP_RING		2048
 /* flap entries the sweep looks at per window close (flap_store.c) */
 #define NFSK_FLAP_SWEEP		65536
 #define NFSK_FLAP_SWEEP_CHUNK	1024
