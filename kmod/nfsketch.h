@@ -258,8 +258,8 @@ struct nfsk_routes {
 };
 
 struct nfsk_route_stats {
-	u64	flap_evictions;		/* tracked prefixes evicted */
-	u64	flap_refused;		/* events not tracked: table full */
+	u64	flap_evictions;		/* always 0: none evicted */
+	u64	flap_refused;		/* events not tracked: store refused */
 	u64	flap_crossings;		/* prefixes that became suppressed */
 	u64	nexthop_changes;	/* REPLACEs that were nexthops */
 	u32	suppressed;		/* prefixes suppressed now */

@@ -242,7 +242,7 @@ void nfsk_routes_table_size(struct nfsk_routes *r, u32 size[2])
 	spin_unlock_bh(&r->lock);
 }
 
-/* The flap table's counters, for STATS_GET. */
+/* The flap and route set counters, for STATS_GET. */
 void nfsk_routes_flap_stats(struct nfsk_routes *r, struct nfsk_route_stats *st)
 {
 	spin_lock_bh(&r->lock);
