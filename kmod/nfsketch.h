@@ -520,6 +520,7 @@ int nfsk_flow_put(struct sk_buff *msg, int attr,
 		  const struct nfsk_flow_key *key, u64 packets, u64 bytes,
 		  const struct nfsk_cms_est *est);
 size_t nfsk_window_size(void);
+size_t nfsk_window_topk_size(void);
 int nfsk_window_put(struct sk_buff *msg, const struct nfsk_window *w, bool top);
 size_t nfsk_route_size(void);
 int nfsk_route_put(struct sk_buff *msg, int attr,
