@@ -176,6 +176,7 @@ struct nfsk_route_set {
 	struct rhashtable	*ht;	/* NULL: none could be made */
 	u32			max;	/* route_track_max */
 	u32			entries;
+	u64			bucket_bytes;	/* ht's array, when last seen */
 	u64			full;	/* inserts refused at max */
 	u64			nomem;	/* inserts failed to allocate */
 	struct nfsk_ms_plens	plens;	/* entries per prefix length */
