@@ -181,6 +181,7 @@ struct nfsk_route_set {
 	struct rhashtable	*ht;	/* NULL: none could be made */
 	u32			max;	/* route_track_max */
 	u32			entries;
+	u64			bucket_bytes;	/* ht's array, when last seen */
 	u64			full;	/* inserts refused at max */
 	u64			nomem;	/* inserts failed to allocate */
 	struct nfsk_ms_plens	plens;	/* entries per prefix length */
@@ -557,6 +558,7 @@ int nfsk_flow_put(struct sk_buff *msg, int attr,
 		  const struct nfsk_flow_key *key, u64 packets, u64 bytes,
 		  const struct nfsk_cms_est *est);
 size_t nfsk_window_size(void);
+size_t nfsk_window_topk_size(void);
 int nfsk_window_put(struct sk_buff *msg, const struct nfsk_window *w, bool top);
 size_t nfsk_route_size(void);
 int nfsk_route_put(struct sk_buff *msg, int attr,
