@@ -12,6 +12,8 @@
  *    cache charged to the memory cgroup (SLAB_ACCOUNT); one that cannot be
  *    made is counted, never silent: at the ceiling flap_track_max (`full`)
  *    or out of memory (`nomem`); the core counts both as flap_refused;
+ *  - entries (112 bytes) and the bucket array (rht_mem.c) are counted in
+ *    mem_bytes;
  *  - an entry the core releases (not suppressed, penalty below reuse / 2:
  *    nfsk_flap_entry_sweep()) is freed by the sweep at window close
  *    (process context, at most NFSK_FLAP_SWEEP entries a window in chunks
@@ -107,6 +109,7 @@ void nfsk_flap_store_destroy(struct nfsk_flap_store *st)
 {
 	if (!st->ht)
 		return;
+	nfsk_rht_mem_drop(&st->buckets);
 	rhashtable_free_and_destroy(st->ht, nfsk_flap_node_free, NULL);
 	kfree(st->ht);
 	st->ht = NULL;
@@ -138,6 +141,7 @@ void nfsk_flap_store_clear(struct nfsk_flap_store *st)
 	list_for_each_entry_safe(n, tmp, &st->all, all)
 		nfsk_flap_node_remove(st, n);
 	st->sup_seq = 0;
+	nfsk_rht_mem_note(&st->buckets, st->ht);
 }
 
 static struct nfsk_flap_entry *nfsk_flap_store_get(void *store,
@@ -172,6 +176,7 @@ static struct nfsk_flap_entry *nfsk_flap_store_get(void *store,
 	list_add_tail(&n->all, &st->all);
 	WRITE_ONCE(st->entries, st->entries + 1);
 	atomic64_add(nfsk_flap_node_bytes(), &nfsk_mem_bytes);
+	nfsk_rht_mem_note(&st->buckets, st->ht);
 	return &n->e;
 }
 
@@ -216,6 +221,7 @@ u32 nfsk_flap_store_sweep(struct nfsk_flap_store *st,
 		else
 			list_move_tail(&n->all, &st->all);
 	}
+	nfsk_rht_mem_note(&st->buckets, st->ht);
 	return budget;
 }
 
@@ -255,24 +261,14 @@ bool nfsk_flap_store_suppressed_next(struct nfsk_flap_store *st,
 	return false;
 }
 
-/* Bytes of entries and buckets, for STATS_GET. */
-u64 nfsk_flap_store_bytes(struct nfsk_flap_store *st)
+/* Under the lock, at STATS_GET: the bucket array as it is now. */
+void nfsk_flap_store_note_mem(struct nfsk_flap_store *st)
 {
-	u64 buckets = 0;
-
-	if (st->ht) {
-		const struct bucket_table *tbl;
-
-		rcu_read_lock();
-		tbl = rcu_dereference(st->ht->tbl);
-		buckets = tbl->size;
-		rcu_read_unlock();
-	}
-	return (u64)st->entries * nfsk_flap_node_bytes() +
-	       buckets * sizeof(void *);
+	nfsk_rht_mem_note(&st->buckets, st->ht);
 }
 
 u64 nfsk_flap_store_mem_bytes(const struct nfsk_flap_store *st)
 {
-	return (u64)READ_ONCE(st->entries) * nfsk_flap_node_bytes();
+	return (u64)READ_ONCE(st->entries) * nfsk_flap_node_bytes() +
+	       nfsk_rht_mem_bytes(&st->buckets);
 }

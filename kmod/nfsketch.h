@@ -177,11 +177,20 @@ struct rhashtable;
 struct nfsk_route_entry;
 struct nfsk_route_stats;
 
+/* An rhashtable's bucket array in mem_bytes (rht_mem.c). */
+struct nfsk_rht_mem {
+	u64			bucket_bytes;	/* when last seen */
+};
+
+void nfsk_rht_mem_note(struct nfsk_rht_mem *m, struct rhashtable *ht);
+void nfsk_rht_mem_drop(struct nfsk_rht_mem *m);
+u64 nfsk_rht_mem_bytes(const struct nfsk_rht_mem *m);
+
 struct nfsk_route_set {
 	struct rhashtable	*ht;	/* NULL: none could be made */
 	u32			max;	/* route_track_max */
 	u32			entries;
-	u64			bucket_bytes;	/* ht's array, when last seen */
+	struct nfsk_rht_mem	buckets;	/* ht's array in mem_bytes */
 	u64			full;	/* inserts refused at max */
 	u64			nomem;	/* inserts failed to allocate */
 	struct nfsk_ms_plens	plens;	/* entries per prefix length */
@@ -225,6 +234,7 @@ struct nfsk_flap_store {
 	u64			sup_seq;
 	u32			max;	/* flap_track_max */
 	u32			entries;
+	struct nfsk_rht_mem	buckets;	/* ht's array in mem_bytes */
 	u64			full;	/* refused at max */
 	u64			nomem;	/* failed to allocate */
 };
@@ -241,7 +251,7 @@ bool nfsk_flap_store_suppressed_next(struct nfsk_flap_store *st,
 				     const struct nfsk_flap_table *t,
 				     u64 *after, u64 now,
 				     struct nfsk_flap_info *info);
-u64 nfsk_flap_store_bytes(struct nfsk_flap_store *st);
+void nfsk_flap_store_note_mem(struct nfsk_flap_store *st);
 u64 nfsk_flap_store_mem_bytes(const struct nfsk_flap_store *st);
 
 struct nfsk_routes {

@@ -252,6 +252,7 @@ void nfsk_routes_flap_stats(struct nfsk_routes *r, struct nfsk_route_stats *st)
 	st->nexthop_changes = r->core.tab.nexthop_changes;
 	st->suppressed = r->core.flap.suppressed;	/* as of the last sweep */
 	nfsk_route_set_stats(&r->set, st);
+	nfsk_flap_store_note_mem(&r->flap);
 	st->track_untracked = nfsk_route_untracked(&r->core.tab, r->set.entries);
 	st->series = r->core.rs;
 	spin_unlock_bh(&r->lock);
