@@ -101,6 +101,8 @@ int nfsk_flap_store_init(struct nfsk_flap_store *st, u32 max)
 		st->ht = NULL;
 		return -ENOMEM;
 	}
+	/* counted from the start, not at the first sweep (before = after) */
+	nfsk_rht_mem_note(&st->buckets, st->ht);
 	return 0;
 }
 

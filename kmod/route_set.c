@@ -120,7 +120,10 @@ int nfsk_route_set_init(struct nfsk_route_set *s, u32 max)
 	memset(s, 0, sizeof(*s));
 	s->max = max;
 	s->ht = nfsk_route_ht_new();
-	return s->ht ? 0 : -ENOMEM;
+	if (!s->ht)
+		return -ENOMEM;
+	nfsk_rht_mem_note(&s->buckets, s->ht);
+	return 0;
 }
 
 /* Process context, no notification running (after unregister). */
@@ -145,6 +148,7 @@ struct rhashtable *nfsk_route_set_swap(struct nfsk_route_set *s,
 
 	nfsk_rht_mem_drop(&s->buckets);
 	s->ht = fresh;
+	nfsk_rht_mem_note(&s->buckets, s->ht);
 	WRITE_ONCE(s->entries, 0);
 	memset(&s->plens, 0, sizeof(s->plens));
 	return old;

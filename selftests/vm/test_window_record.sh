@@ -23,7 +23,11 @@ mon=$tmp/mon
 ip netns exec "$ns" "$NFSK" -j monitor >"$mon" 2>"$tmp/mon.err" &
 monpid=$!
 on_exit kill "$monpid"
-check "namespace settled" wait_windows "$ns" 2
+# Sample-and-Hold's byte sampling p restarts at 2^-16 with the new banks
+# and doubles at each close of an idle window up to its ceiling 2^-8
+# (kmod/core/sah.c nfsk_sah_adapt()): 10 closes take it there, so the
+# flows below are held whatever the guest's speed.
+check "namespace settled, sampling at its ceiling" wait_windows "$ns" 10 60
 check "monitor is listening" wait_for 60 grep -q '"type":"window"' "$mon"
 check "an empty window of the test's own is open" open_long_window "$ns"
 w0=$(open_window_id "$ns")
@@ -36,14 +40,15 @@ for k in $(seq 1 10); do
 	done
 done >"$batch"
 ip netns exec "$ns" ip -batch "$batch"
-# 40 UDP flows (source ports 20001..20040), 5 datagrams each
+# 40 UDP flows (source ports 20001..20040), 8 datagrams of 300 bytes each:
+# ~2.6 KB, sampled at p = 2^-8 with probability 1 - e^-10 per flow
 ip netns exec "$ns" python3 - <<'PY'
 import socket
 for sp in range(20001, 20041):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind(("10.96.0.1", sp))
-    for _ in range(5):
-        s.sendto(b"x" * 100, ("10.96.0.2", 9000))
+    for _ in range(8):
+        s.sendto(b"x" * 300, ("10.96.0.2", 9000))
     s.close()
 PY
 # the next window an hour long: $w0 stays the newest closed one
