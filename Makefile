@@ -107,13 +107,19 @@ $(KSFT_HDR):
 ksft: $(KSFT_HDR)
 
 # ---- portable core unit tests ---------------------------------------------
+# the flap tests keep their entries in the replay's store (flap_hash.c)
+FLAP_STORE	:= userspace/replay/flap_hash.c
+$(foreach t,test_flap test_route_event,$(BUILD)/tests/$(t) $(BUILD)/tests-asan/$(t)): \
+	TEST_EXTRA := $(FLAP_STORE)
+$(foreach t,test_flap test_route_event,$(BUILD)/tests/$(t) $(BUILD)/tests-asan/$(t)): \
+	$(FLAP_STORE) userspace/replay/flap_hash.h
 $(BUILD)/tests/%: selftests/core/%.c $(CORE_SRCS) $(CORE_HDRS) $(wildcard selftests/core/*.h userspace/gen/*.h) $(KSFT_HDR)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_USER) -I$(KSFT_DIR) -Iselftests/core -Iuserspace/gen $(LDFLAGS_USER) -o $@ $< $(CORE_SRCS) -lm
+	$(CC) $(CFLAGS_USER) -I$(KSFT_DIR) -Iselftests/core -Iuserspace/gen -Iuserspace/replay $(LDFLAGS_USER) -o $@ $< $(TEST_EXTRA) $(CORE_SRCS) -lm
 
 $(BUILD)/tests-asan/%: selftests/core/%.c $(CORE_SRCS) $(CORE_HDRS) $(wildcard selftests/core/*.h userspace/gen/*.h) $(KSFT_HDR)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_USER) $(ASAN_FLAGS) -I$(KSFT_DIR) -Iselftests/core -Iuserspace/gen $(LDFLAGS_USER) -o $@ $< $(CORE_SRCS) -lm
+	$(CC) $(CFLAGS_USER) $(ASAN_FLAGS) -I$(KSFT_DIR) -Iselftests/core -Iuserspace/gen -Iuserspace/replay $(LDFLAGS_USER) -o $@ $< $(TEST_EXTRA) $(CORE_SRCS) -lm
 
 # the CLI's JSON writer, driven by selftests/cli/test_json.sh
 $(BUILD)/tests-cli/json_emit: selftests/cli/json_emit.c userspace/lib/json.c userspace/lib/json.h

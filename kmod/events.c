@@ -14,10 +14,11 @@
  * as one ROUTE_NTF summary; every drop and coalesce is counted in
  * STATS_GET.
  *
- * A prefix's own ROUTE_FLAP alert has a ring of its own, as many entries
- * as the flap table (a suppressed prefix keeps its entry, so that many can
- * cross at once): a flap storm names every prefix, at the paced rate, and
- * is never dropped for want of room among the other alerts. A crossing
+ * A prefix's own ROUTE_FLAP alert has a ring of its own, NFSK_FLAP_RING
+ * entries (every flapping prefix has its history, flap_store.c, so any
+ * number may cross at once): a flap storm names every prefix the ring can
+ * hold, at the paced rate, and is never dropped for want of room among the
+ * other alerts. A crossing
  * that still finds no room is counted (STATS flap-unnamed) and the window
  * that closes next sends one ROUTE_FLAP summary alert with the count
  * (ALERT UNNAMED): those prefixes are in `routes --suppressed`.
@@ -315,7 +316,7 @@ int nfsk_events_init(struct nfsk_net *nn, const struct nfsk_config *cfg)
 		return -ENOMEM;
 	nfsk_pace_cfg_default(&pc);
 	pc.rate = cfg->event_rate;
-	pc.flap_cap = NFSK_FLAP_ENTRIES;
+	pc.flap_cap = NFSK_FLAP_RING;
 	ev->mem = kvzalloc(nfsk_pace_size(&pc), GFP_KERNEL_ACCOUNT);
 	if (!ev->mem) {
 		kfree(ev);

@@ -628,6 +628,27 @@ static int nfsk_cmd_query(struct sk_buff *skb, struct genl_info *info)
 
 /* ---- WINDOW_GET (dump) ------------------------------------------------- */
 
+/* The room of one WINDOW_GET message, with its top flows or without. */
+static size_t nfsk_window_msg_room(bool top)
+{
+	return nlmsg_total_size(genlmsg_total_size(nfsk_window_size() +
+				(top ? nfsk_window_topk_size() : 0)));
+}
+
+/*
+ * The dump's first step runs when the request arrives, before the caller
+ * ever received on its socket: its skb is NLMSG_GOODSIZE (~3.7 KB on 4 KiB
+ * pages) unless asked for more, and a record with every route sub-series
+ * and topk's most flows is ~6.5 KB. Later steps take at least this too.
+ */
+static int nfsk_dump_windows_start(struct netlink_callback *cb)
+{
+	struct nlattr **attrs = nfsk_dumpit_attrs(cb);
+
+	cb->min_dump_alloc = nfsk_window_msg_room(attrs[NFSKETCH_A_WITH_TOPK]);
+	return 0;
+}
+
 /*
  * cb->args[0]: id of the next window to send (0: not started). With
  * WITH_TOPK each window's top flows too, which reveals addresses: admin.
@@ -638,6 +659,7 @@ static int nfsk_dump_windows(struct sk_buff *skb, struct netlink_callback *cb)
 	struct nfsk_net *nn = nfsk_pernet(sock_net(cb->skb->sk));
 	bool top = attrs[NFSKETCH_A_WITH_TOPK];
 	const struct nfsk_window *w;
+	size_t room = nfsk_window_msg_room(top);
 	u32 count, i, last_n = U32_MAX;
 	int err = 0;
 
@@ -661,6 +683,7 @@ static int nfsk_dump_windows(struct sk_buff *skb, struct netlink_callback *cb)
 	}
 	/* oldest first: i = count - 1 is the oldest record */
 	for (i = count; i-- > 0;) {
+		unsigned int len = skb->len;
 		void *hdr;
 
 		w = nfsk_history_get(&nn->hist->ring, i);
@@ -679,6 +702,9 @@ static int nfsk_dump_windows(struct sk_buff *skb, struct netlink_callback *cb)
 			break;
 		}
 		genlmsg_end(skb, hdr);
+		WARN_ONCE(skb->len - len > room,
+			  "nfsketch WINDOW_GET: message sized %zu, %u written\n",
+			  room, skb->len - len);
 		cb->args[0] = w->id + 1;
 	}
 	mutex_unlock(&nn->lock);
@@ -802,8 +828,8 @@ unlock:
 /* ---- ROUTE_GET (dump) -------------------------------------------------- */
 
 /*
- * cb->args: [0] sequence number of the last record sent (events) or flap
- * table position (suppressed), [1] started
+ * cb->args: [0] sequence number of the last record sent (events) or of
+ * the last suppression crossing sent (suppressed), [1] started
  */
 /* One ROUTE_GET message of a dump; -EMSGSIZE when the skb is full. */
 static int nfsk_route_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
@@ -829,8 +855,7 @@ static int nfsk_dump_routes(struct sk_buff *skb, struct netlink_callback *cb)
 	struct nlattr **attrs = nfsk_dumpit_attrs(cb);
 	bool suppressed = attrs[NFSKETCH_A_ROUTE_SUPPRESSED];
 	struct nfsk_route_rec rec;
-	u32 pos, next;
-	u64 reuse;
+	u64 pos, next, reuse;
 	int err;
 
 	if (!cb->args[1]) {
@@ -921,6 +946,7 @@ static const struct genl_ops nfsk_genl_ops[] = {
 	},
 	{
 		.cmd		= NFSKETCH_CMD_WINDOW_GET,
+		.start		= nfsk_dump_windows_start,
 		.dumpit		= nfsk_dump_windows,
 		.policy		= nfsk_window_get_policy,
 		.maxattr	= NFSKETCH_A_MAX,

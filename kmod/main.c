@@ -77,9 +77,13 @@ static int __init nfsk_init(void)
 	if (err)
 		return err;
 
-	err = register_pernet_subsys(&nfsk_net_ops);
+	err = nfsk_flap_cache_init();
 	if (err)
 		goto err_route_cache_exit;
+
+	err = register_pernet_subsys(&nfsk_net_ops);
+	if (err)
+		goto err_flap_cache_exit;
 
 	err = nfsk_genl_init();
 	if (err)
@@ -96,6 +100,8 @@ err_genl_exit:
 	nfsk_genl_exit();
 err_unregister_pernet:
 	unregister_pernet_subsys(&nfsk_net_ops);
+err_flap_cache_exit:
+	nfsk_flap_cache_exit();
 err_route_cache_exit:
 	nfsk_route_cache_exit();
 	return err;
@@ -106,6 +112,7 @@ static void __exit nfsk_exit(void)
 	nfsk_sysfs_exit();
 	nfsk_genl_exit();
 	unregister_pernet_subsys(&nfsk_net_ops);
+	nfsk_flap_cache_exit();
 	nfsk_route_cache_exit();
 }
 

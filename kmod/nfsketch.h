@@ -87,7 +87,11 @@
 #define NFSK_HASH_KEY_LEN	16
 #define NFSK_U64_ATTR_SIZE	nla_total_size_64bit(sizeof(u64))
 #define NFSK_ROUTE_LOG_LEN	256	/* power of two */
-#define NFSK_FLAP_ENTRIES	1024
+/* the prefixes' own ROUTE_FLAP alerts queued at once (events.c) */
+#define NFSK_FLAP_RING		2048
+/* flap entries the sweep looks at per window close (flap_store.c) */
+#define NFSK_FLAP_SWEEP		65536
+#define NFSK_FLAP_SWEEP_CHUNK	1024
 
 /* ---- configuration (config.c) ------------------------------------------ */
 
@@ -115,6 +119,7 @@ struct nfsk_config {
 	u32	drift_w;
 	u32	drift_slope_permille;
 	u32	route_track_max;
+	u32	flap_track_max;
 	u32	withdraw_burst_permille;
 	u32	withdraw_burst_min;
 	u32	more_specific;
@@ -176,6 +181,7 @@ struct nfsk_route_set {
 	struct rhashtable	*ht;	/* NULL: none could be made */
 	u32			max;	/* route_track_max */
 	u32			entries;
+	u64			bucket_bytes;	/* ht's array, when last seen */
 	u64			full;	/* inserts refused at max */
 	u64			nomem;	/* inserts failed to allocate */
 	struct nfsk_ms_plens	plens;	/* entries per prefix length */
@@ -207,6 +213,37 @@ void nfsk_route_set_stats(struct nfsk_route_set *s,
 			  struct nfsk_route_stats *st);
 u64 nfsk_route_set_mem_bytes(const struct nfsk_route_set *s);
 
+/* ---- the flap histories (flap_store.c) --------------------------------- */
+
+struct nfsk_flap_node;
+
+struct nfsk_flap_store {
+	struct rhashtable	*ht;	/* NULL: none could be made */
+	struct list_head	all;	/* every entry: the sweep's round */
+	struct list_head	sup;	/* suppressed, in crossing order */
+	struct nfsk_flap_node	*hint;	/* the last a dump sent */
+	u64			sup_seq;
+	u32			max;	/* flap_track_max */
+	u32			entries;
+	u64			full;	/* refused at max */
+	u64			nomem;	/* failed to allocate */
+};
+
+extern const struct nfsk_flap_store_ops nfsk_flap_store_ops;
+int nfsk_flap_cache_init(void);
+void nfsk_flap_cache_exit(void);
+int nfsk_flap_store_init(struct nfsk_flap_store *st, u32 max);
+void nfsk_flap_store_destroy(struct nfsk_flap_store *st);
+void nfsk_flap_store_clear(struct nfsk_flap_store *st);
+u32 nfsk_flap_store_sweep(struct nfsk_flap_store *st,
+			  struct nfsk_flap_table *t, u64 now, u32 budget);
+bool nfsk_flap_store_suppressed_next(struct nfsk_flap_store *st,
+				     const struct nfsk_flap_table *t,
+				     u64 *after, u64 now,
+				     struct nfsk_flap_info *info);
+u64 nfsk_flap_store_bytes(struct nfsk_flap_store *st);
+u64 nfsk_flap_store_mem_bytes(const struct nfsk_flap_store *st);
+
 struct nfsk_routes {
 	spinlock_t		lock;	/* all of the below; BH */
 	struct notifier_block	nb;
@@ -217,13 +254,13 @@ struct nfsk_routes {
 	u32			log_next;
 	struct nfsk_route_rec	log[NFSK_ROUTE_LOG_LEN];
 	struct nfsk_route_set	set;	/* present prefixes */
-	void			*flap_mem;	/* core.flap's entries */
+	struct nfsk_flap_store	flap;	/* core.flap's entries */
 	struct nfsk_events	*events;
 };
 
 struct nfsk_route_stats {
-	u64	flap_evictions;		/* tracked prefixes evicted */
-	u64	flap_refused;		/* events not tracked: table full */
+	u64	flap_evictions;		/* always 0: none evicted */
+	u64	flap_refused;		/* events not tracked: store refused */
 	u64	flap_crossings;		/* prefixes that became suppressed */
 	u64	nexthop_changes;	/* REPLACEs that were nexthops */
 	u32	suppressed;		/* prefixes suppressed now */
@@ -245,7 +282,8 @@ void nfsk_routes_forget_all(struct nfsk_routes *r);
 void nfsk_routes_table_size(struct nfsk_routes *r, u32 size[2]);
 u64 nfsk_routes_mem_bytes(const struct nfsk_routes *r);
 void nfsk_routes_flap_stats(struct nfsk_routes *r, struct nfsk_route_stats *st);
-bool nfsk_routes_suppressed_next(struct nfsk_routes *r, u32 *pos,
+void nfsk_routes_sweep(struct nfsk_routes *r);
+bool nfsk_routes_suppressed_next(struct nfsk_routes *r, u64 *pos,
 				 struct nfsk_route_rec *rec, u64 *reuse_ns);
 bool nfsk_routes_log_next(struct nfsk_routes *r, u64 after,
 			  struct nfsk_route_rec *rec);
@@ -520,6 +558,7 @@ int nfsk_flow_put(struct sk_buff *msg, int attr,
 		  const struct nfsk_flow_key *key, u64 packets, u64 bytes,
 		  const struct nfsk_cms_est *est);
 size_t nfsk_window_size(void);
+size_t nfsk_window_topk_size(void);
 int nfsk_window_put(struct sk_buff *msg, const struct nfsk_window *w, bool top);
 size_t nfsk_route_size(void);
 int nfsk_route_put(struct sk_buff *msg, int attr,

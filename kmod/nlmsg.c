@@ -388,10 +388,16 @@ size_t nfsk_window_size(void)
 	       NFSK_RSERIES_ALL * nfsk_rseries_size();
 }
 
+/* TOPK nest of a window: its top flows, at most NFSK_TOPK_MAX */
+size_t nfsk_window_topk_size(void)
+{
+	return nla_total_size(0) + NFSK_TOPK_MAX * nfsk_flow_size();
+}
+
 /*
- * A window record; with @top also its top flows (TOPK nest, by bytes): a
- * dump's step, which sizes nothing in advance, so nfsk_window_size() does
- * not count them.
+ * A window record; with @top also its top flows (TOPK nest, by bytes):
+ * only WINDOW_GET's dump asks for them, which sizes its first skb by
+ * nfsk_window_size() + nfsk_window_topk_size().
  */
 int nfsk_window_put(struct sk_buff *msg, const struct nfsk_window *w, bool top)
 {

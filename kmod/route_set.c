@@ -114,6 +114,38 @@ static void nfsk_route_ht_free(struct rhashtable *ht)
 	kfree(ht);
 }
 
+/*
+ * The bytes of the table's bucket array, counted in mem_bytes and the
+ * module's total like the entries. rhashtable grows and shrinks it in its
+ * own worker, telling no one: its size is taken again whenever the set
+ * changes and at each STATS_GET, all under nfsk_routes->lock (so s->ht is
+ * not swapped meanwhile), and the change folded into the total. Between
+ * two looks (a resize still pending, or a table being replaced by a
+ * resize) the count is the array last seen.
+ */
+static void nfsk_route_set_note_buckets(struct nfsk_route_set *s)
+{
+	u64 bytes = 0;
+
+	if (s->ht) {
+		const struct bucket_table *tbl;
+
+		rcu_read_lock();
+		tbl = rcu_dereference(s->ht->tbl);
+		bytes = (u64)tbl->size * sizeof(tbl->buckets[0]);
+		rcu_read_unlock();
+	}
+	atomic64_add((s64)(bytes - s->bucket_bytes), &nfsk_mem_bytes);
+	WRITE_ONCE(s->bucket_bytes, bytes);
+}
+
+/* The table goes: its bucket array leaves the counts. */
+static void nfsk_route_set_drop_buckets(struct nfsk_route_set *s)
+{
+	atomic64_sub(s->bucket_bytes, &nfsk_mem_bytes);
+	WRITE_ONCE(s->bucket_bytes, 0);
+}
+
 /* Process context. A set whose table cannot be made tracks nothing. */
 int nfsk_route_set_init(struct nfsk_route_set *s, u32 max)
 {
@@ -126,6 +158,7 @@ int nfsk_route_set_init(struct nfsk_route_set *s, u32 max)
 /* Process context, no notification running (after unregister). */
 void nfsk_route_set_destroy(struct nfsk_route_set *s)
 {
+	nfsk_route_set_drop_buckets(s);
 	nfsk_route_ht_free(s->ht);
 	s->ht = NULL;
 	WRITE_ONCE(s->entries, 0);
@@ -142,6 +175,7 @@ struct rhashtable *nfsk_route_set_swap(struct nfsk_route_set *s,
 {
 	struct rhashtable *old = s->ht;
 
+	nfsk_route_set_drop_buckets(s);
 	s->ht = fresh;
 	WRITE_ONCE(s->entries, 0);
 	memset(&s->plens, 0, sizeof(s->plens));
@@ -207,6 +241,7 @@ static bool nfsk_route_set_insert(struct nfsk_route_set *s,
 	WRITE_ONCE(s->entries, s->entries + 1);
 	nfsk_ms_plen_add(&s->plens, k);
 	atomic64_add(nfsk_route_entry_bytes(), &nfsk_mem_bytes);
+	nfsk_route_set_note_buckets(s);
 	return true;
 }
 
@@ -240,6 +275,7 @@ void nfsk_route_set_store(struct nfsk_route_set *s,
 		nfsk_ms_plen_del(&s->plens, k);
 		atomic64_sub(nfsk_route_entry_bytes(), &nfsk_mem_bytes);
 		call_rcu(&e->rcu, nfsk_route_entry_free_rcu);
+		nfsk_route_set_note_buckets(s);
 		return;
 	}
 	if (next->present)
@@ -283,24 +319,16 @@ u32 nfsk_route_set_cover(struct nfsk_route_set *s,
 void nfsk_route_set_stats(struct nfsk_route_set *s,
 			  struct nfsk_route_stats *st)
 {
-	u64 buckets = 0;
-
-	if (s->ht) {
-		const struct bucket_table *tbl;
-
-		rcu_read_lock();
-		tbl = rcu_dereference(s->ht->tbl);
-		buckets = tbl->size;
-		rcu_read_unlock();
-	}
+	nfsk_route_set_note_buckets(s);
 	st->track_entries = s->entries;
-	st->track_bytes = (u64)s->entries * nfsk_route_entry_bytes() +
-			  buckets * sizeof(void *);
+	st->track_bytes = nfsk_route_set_mem_bytes(s);
 	st->track_full = s->full;
 	st->track_nomem = s->nomem;
 }
 
+/* Entries and bucket array; no lock needed (a snapshot). */
 u64 nfsk_route_set_mem_bytes(const struct nfsk_route_set *s)
 {
-	return (u64)READ_ONCE(s->entries) * nfsk_route_entry_bytes();
+	return (u64)READ_ONCE(s->entries) * nfsk_route_entry_bytes() +
+	       READ_ONCE(s->bucket_bytes);
 }

@@ -15,9 +15,11 @@
  * this file maps the notifier's events onto it and emits what it returns.
  * What the core needs to know of a prefix (present, nexthops of the first
  * route) and its protocol come from the set of present routes
- * (route_set.c, every prefix up to route_track_max); the bounded flap
- * table keeps only the RFC 2439 penalties. A prefix the set
- * could not hold is classified from the notification alone.
+ * (route_set.c, every prefix up to route_track_max); the RFC 2439
+ * penalties live in the flap store (flap_store.c, every prefix with a
+ * history up to flap_track_max), whose released histories the window close
+ * frees (nfsk_routes_sweep()). A prefix the set could not hold is
+ * classified from the notification alone.
  *
  * A prefix whose penalty crosses the suppress threshold raises its own
  * ROUTE_FLAP alert at once (paced and counted by the events queue), with
@@ -30,7 +32,6 @@
  * with this notifier unregistered.
  */
 #include <linux/ktime.h>
-#include <linux/random.h>
 #include <linux/slab.h>
 #include <net/fib_notifier.h>
 #include <net/ip_fib.h>
@@ -241,15 +242,15 @@ void nfsk_routes_table_size(struct nfsk_routes *r, u32 size[2])
 	spin_unlock_bh(&r->lock);
 }
 
-/* The flap table's counters, for STATS_GET. */
+/* The flap and route set counters, for STATS_GET. */
 void nfsk_routes_flap_stats(struct nfsk_routes *r, struct nfsk_route_stats *st)
 {
 	spin_lock_bh(&r->lock);
-	st->flap_evictions = r->core.flap.evictions;
+	st->flap_evictions = 0;	/* an entry with a history is never evicted */
 	st->flap_refused = r->core.flap.refused;
 	st->flap_crossings = r->core.flap.suppress_crossings;
 	st->nexthop_changes = r->core.tab.nexthop_changes;
-	st->suppressed = nfsk_flap_suppressed(&r->core.flap, ktime_get_ns());
+	st->suppressed = r->core.flap.suppressed;	/* as of the last sweep */
 	nfsk_route_set_stats(&r->set, st);
 	st->track_untracked = nfsk_route_untracked(&r->core.tab, r->set.entries);
 	st->series = r->core.rs;
@@ -257,20 +258,41 @@ void nfsk_routes_flap_stats(struct nfsk_routes *r, struct nfsk_route_stats *st)
 }
 
 /*
- * The next suppressed prefix at or after flap-table position *pos, with its
- * penalty and the time until it is reused; false at the end. Resumable.
+ * Window close, process context: the flap store's sweep, in chunks under
+ * the lock, at most NFSK_FLAP_SWEEP entries (the round resumes next time).
  */
-bool nfsk_routes_suppressed_next(struct nfsk_routes *r, u32 *pos,
+void nfsk_routes_sweep(struct nfsk_routes *r)
+{
+	u32 left = NFSK_FLAP_SWEEP, n, seen;
+	u64 now = ktime_get_ns();
+
+	while (left) {
+		n = min_t(u32, left, NFSK_FLAP_SWEEP_CHUNK);
+		spin_lock_bh(&r->lock);
+		seen = nfsk_flap_store_sweep(&r->flap, &r->core.flap, now, n);
+		spin_unlock_bh(&r->lock);
+		if (seen < n)
+			break;
+		left -= n;
+		cond_resched();
+	}
+}
+
+/*
+ * The next suppressed prefix that crossed after sequence number *pos, with
+ * its penalty and the time until it is reused; false at the end. Resumable.
+ */
+bool nfsk_routes_suppressed_next(struct nfsk_routes *r, u64 *pos,
 				 struct nfsk_route_rec *rec, u64 *reuse_ns)
 {
 	struct nfsk_flap_info info;
 	u64 now = ktime_get_ns();
-	bool found = false;
+	bool found;
 
 	spin_lock_bh(&r->lock);
-	while (nfsk_flap_next(&r->core.flap, pos, now, &info)) {
-		if (!info.suppressed)
-			continue;
+	found = nfsk_flap_store_suppressed_next(&r->flap, &r->core.flap, pos,
+						now, &info);
+	if (found) {
 		memset(rec, 0, sizeof(*rec));
 		rec->time_ns = info.stamp_ns;
 		rec->time_real_ns = info.stamp_ns + ktime_get_real_ns() - now;
@@ -289,8 +311,6 @@ bool nfsk_routes_suppressed_next(struct nfsk_routes *r, u32 *pos,
 		rec->event = info.withdrawn ? NFSKETCH_ROUTE_DEL :
 					      NFSKETCH_ROUTE_ADD;
 		*reuse_ns = nfsk_flap_reuse_in(&r->core.flap, info.penalty_fx);
-		found = true;
-		break;
 	}
 	spin_unlock_bh(&r->lock);
 	return found;
@@ -326,6 +346,7 @@ bool nfsk_routes_log_next(struct nfsk_routes *r, u64 after,
 void nfsk_routes_forget_all(struct nfsk_routes *r)
 {
 	lockdep_assert_held(&r->lock);
+	nfsk_flap_store_clear(&r->flap);
 	nfsk_flap_clear(&r->core.flap);
 	nfsk_ra_reset(&r->core.anom);
 }
@@ -349,19 +370,16 @@ int nfsk_routes_init(struct nfsk_routes *r, const struct nfsk_config *cfg)
 	nfsk_flap_cfg_of(&fc, cfg);
 	if (!nfsk_flap_cfg_ok(&fc))
 		return -EINVAL;
-	r->flap_mem = kvzalloc(nfsk_flap_size(NFSK_FLAP_ENTRIES),
-			       GFP_KERNEL_ACCOUNT);
-	if (!r->flap_mem)
+	if (nfsk_flap_store_init(&r->flap, cfg->flap_track_max))
 		return -ENOMEM;
-	nfsk_flap_init(&r->core.flap, &fc, NFSK_FLAP_ENTRIES, get_random_u64(),
-		       r->flap_mem);
-	if (nfsk_route_set_init(&r->set, cfg->route_track_max)) {
-		kvfree(r->flap_mem);
-		r->flap_mem = NULL;
-		return -ENOMEM;
-	}
-	atomic64_add(nfsk_flap_size(NFSK_FLAP_ENTRIES), &nfsk_mem_bytes);
+	nfsk_flap_init(&r->core.flap, &fc, &nfsk_flap_store_ops, &r->flap);
+	if (nfsk_route_set_init(&r->set, cfg->route_track_max))
+		goto err_flap_store_destroy;
 	return 0;
+
+err_flap_store_destroy:
+	nfsk_flap_store_destroy(&r->flap);
+	return -ENOMEM;
 }
 
 /* New thresholds apply to the penalties as they stand. */
@@ -375,6 +393,7 @@ int nfsk_routes_configure(struct nfsk_routes *r, const struct nfsk_config *cfg)
 	spin_lock_bh(&r->lock);
 	r->core.flap.cfg = fc;
 	r->set.max = cfg->route_track_max;
+	r->flap.max = cfg->flap_track_max;
 	nfsk_anom_configure(r, cfg);
 	spin_unlock_bh(&r->lock);
 	return 0;
@@ -382,7 +401,7 @@ int nfsk_routes_configure(struct nfsk_routes *r, const struct nfsk_config *cfg)
 
 u64 nfsk_routes_mem_bytes(const struct nfsk_routes *r)
 {
-	return sizeof(*r) + nfsk_flap_size(NFSK_FLAP_ENTRIES) +
+	return sizeof(*r) + nfsk_flap_store_mem_bytes(&r->flap) +
 	       nfsk_route_set_mem_bytes(&r->set);
 }
 
@@ -390,8 +409,5 @@ u64 nfsk_routes_mem_bytes(const struct nfsk_routes *r)
 void nfsk_routes_free(struct nfsk_routes *r)
 {
 	nfsk_route_set_destroy(&r->set);
-	if (r->flap_mem)
-		atomic64_sub(nfsk_flap_size(NFSK_FLAP_ENTRIES), &nfsk_mem_bytes);
-	kvfree(r->flap_mem);
-	r->flap_mem = NULL;
+	nfsk_flap_store_destroy(&r->flap);
 }

@@ -226,6 +226,7 @@ static void nfsk_close_annotate(void *arg, struct nfsk_window *win)
 
 	win->start_real_ns = nn->window_start_real_ns;
 	nfsk_routes_close_window(nn->routes, win);
+	nfsk_routes_sweep(nn->routes);
 	nfsk_bgp_close_window(nn, win);
 }
 

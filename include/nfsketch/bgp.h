@@ -112,7 +112,8 @@ struct nfsk_bgp_dir {
 	u32	max_end;	/* highest end sequence seen */
 	u8	have_end;
 	u8	silent;		/* SILENT raised for this silence */
-	u8	pad[2];
+	u8	syn;		/* its SYN seen: first data at open_seq */
+	u8	pad;
 };
 
 struct nfsk_bgp_sess {
@@ -130,6 +131,7 @@ struct nfsk_bgp_sess {
 	u32	win_fin;
 	u32	base256;	/* retransmissions per window, EWMA, x256 */
 	u16	open_hold_s[2];	/* [i]: side i's proposal, if opens bit i */
+	u32	open_seq[2];	/* [i]: side i's ISN + 1, if dir[i].syn */
 };
 
 struct nfsk_bgp_bucket {

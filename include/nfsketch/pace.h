@@ -22,11 +22,9 @@
  * dropped. WINDOW and ROUTE events are dropped when the bulk ring is full.
  *
  * FLAP events (a prefix's own ROUTE_FLAP alert) have a third ring of their
- * own, flap_cap entries, sized by the caller to the flap table: a prefix
- * is suppressed when it crosses, a suppressed prefix keeps its flap-table
- * entry (flap.c), so the crossings outstanding at once are bounded by the
- * flap table unless a prefix is reused and crosses again before its first
- * alert is sent. A FLAP event that finds its ring full is not dropped but
+ * own, flap_cap entries, sized by the caller (the kernel: NFSK_FLAP_RING):
+ * a flap storm of up to that many crossings outstanding at once is named
+ * in full. A FLAP event that finds its ring full is not dropped but
  * counted as unnamed (flap_unnamed, flap_pending): the caller sends the
  * pending count (nfsk_pace_flap_pending()) as one summary alert and then
  * calls nfsk_pace_flap_summarized(). The flap

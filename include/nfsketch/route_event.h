@@ -45,7 +45,7 @@ struct nfsk_route_core {
 /* One notification, as the caller maps it. */
 struct nfsk_route_ev {
 	struct nfsk_flap_key	key;	/* family, table, prefix */
-	u64	now_ns;		/* the flap table's clock */
+	u64	now_ns;		/* the flap penalties' clock */
 	u32	nsiblings;	/* IPv6: other nexthops notified; IPv4: 0 */
 	u32	oif;		/* first next hop notified: device */
 	u8	gw[16];		/* and gateway (IPv4 mapped), zero if none */

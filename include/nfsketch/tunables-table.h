@@ -60,6 +60,8 @@ NFSK_TUNABLE(drift_slope_permille, DRIFT_SLOPE_PERMILLE, 1, 1000, 10, false, fal
 	     "VOLUME_SPIKE on a ramp: volume rising by this per mille of its mean per window")
 NFSK_TUNABLE(route_track_max, ROUTE_TRACK_MAX, 0, 16777216, 2097152, false, false,
 	     "present routes tracked per namespace: add vs replace, exact route sizes")
+NFSK_TUNABLE(flap_track_max, FLAP_TRACK_MAX, 0, 16777216, 2097152, false, false,
+	     "prefixes with an RFC 2439 flap history per namespace, 112 bytes each")
 NFSK_TUNABLE(withdraw_burst_permille, WITHDRAW_BURST_PERMILLE, 1, 1000, 500, false, false,
 	     "ROUTE_WITHDRAW_BURST: withdrawn per mille of a table's routes of one protocol")
 NFSK_TUNABLE(withdraw_burst_min, WITHDRAW_BURST_MIN, 1, 0xffffffff, 100, false, false,

@@ -256,13 +256,20 @@ struct nfsk_bgp_sess *nfsk_bgp_segment(struct nfsk_bgp_bucket *b,
 		sess_init(s, seg, &side);
 	s->segments++;
 	dir_segment(s, &s->dir[side], seg);
+	if (seg->tcp_flags & NFSK_TCP_SYN) {
+		s->dir[side].syn = 1;
+		s->open_seq[side] = seg->seq + 1;
+	}
 	/*
-	 * One OPEN per end, the first: a later segment that merely looks like
-	 * one (or a forged one) cannot change the session's hold time, and a
-	 * SYN carries no BGP message.
+	 * One OPEN per end, its first data (ISN + 1, the SYN seen): a segment
+	 * that merely looks like one, or a forged one, elsewhere in the
+	 * stream cannot set the session's hold time, before the real OPEN or
+	 * after it; a SYN carries no BGP message. A session first seen
+	 * established learns no OPEN: bgp_hold_ms.
 	 */
 	if (seg->head && seg->len >= NFSK_BGP_OPEN_MIN &&
-	    !(s->opens & (1U << side)) && !(seg->tcp_flags & NFSK_TCP_SYN)) {
+	    !(s->opens & (1U << side)) && !(seg->tcp_flags & NFSK_TCP_SYN) &&
+	    s->dir[side].syn && seg->seq == s->open_seq[side]) {
 		s32 hold = nfsk_bgp_open_hold(seg->head, seg->head_len,
 					      seg->len);
 

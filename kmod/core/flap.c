@@ -22,26 +22,14 @@
  * fraction quantisation <= ln(2) / 65536 = 1.1e-5, so the decayed penalty
  * is within 3e-5 relative plus one fixed-point unit (2^-10) of exact.
  *
- * The table is set-associative (8 ways, sets chosen by a keyed hash of the
- * prefix): a bounded number of probes, no allocation. A new prefix whose set
- * is full takes the way with the lowest current penalty (withdrawn before
- * present on a tie, then the stalest), but only if that penalty is below
- * half of what the new event adds (i.e. it decayed for more than a
- * half-life since an equal event): a prefix with that much history keeps
- * its way, and the new event goes untracked (`refused`).
- * Why not "lowest penalty" alone, nor LRU: with more prefixes flapping in
- * the same order than the table holds, both always evict the prefix that
- * flaps next (it is the stalest and the most decayed), so no prefix keeps
- * its history (measured, selftests/core/test_flap.c: 2,000 prefixes x 3
- * flaps in 1,024 entries kept 1 %); refusing newcomers keeps the incumbents
- * whole until their history decays below half a withdraw.
- * A prefix still suppressed is never evicted, whatever the thresholds (a
- * reuse threshold below half a withdraw would otherwise allow it): so the
- * prefixes suppressed at once, and the ROUTE_FLAP alerts outstanding at
- * once, are bounded by the table's entries (the events queue's flap ring
- * is sized to it).
- * Replacing an entry whose penalty had decayed to zero is free, any other
- * replacement is counted as an eviction.
+ * The entries live in the caller's store (flap.h): here is only what one
+ * entry does. An entry is created by the first event that costs something
+ * (a DEL or REPLACE of a prefix without one), so every flapping prefix has
+ * its history, however many flap; the store's ceiling and memory are the
+ * only bounds, and a refusal is counted (`refused`). A history that decayed
+ * below reuse / 2 while not suppressed is released (RFC 2439): the next
+ * event starts from zero whether the store freed the entry or not, so the
+ * penalties do not depend on when (or whether) a store sweeps.
  */
 #include <nfsketch/flap.h>
 
@@ -116,43 +104,27 @@ bool nfsk_flap_cfg_ok(const struct nfsk_flap_cfg *cfg)
 	       cfg->penalty_readvertise <= NFSK_FLAP_PENALTY_MAX;
 }
 
-bool nfsk_flap_geom_ok(u32 entries)
-{
-	return nfsk_is_pow2(entries) && entries >= NFSK_FLAP_MIN_ENTRIES &&
-	       entries <= NFSK_FLAP_MAX_ENTRIES;
-}
-
-u64 nfsk_flap_size(u32 entries)
-{
-	return (u64)entries * sizeof(struct nfsk_flap_entry);
-}
-
 void nfsk_flap_clear(struct nfsk_flap_table *t)
 {
-	memset(t->slot, 0, nfsk_flap_size(t->entries));
-	t->used = 0;
 	t->suppressed = 0;
 	t->events = 0;
-	t->untracked = 0;
 	t->inserted = 0;
-	t->evictions = 0;
+	t->forgotten = 0;
 	t->refused = 0;
 	t->suppress_crossings = 0;
 }
 
 void nfsk_flap_init(struct nfsk_flap_table *t, const struct nfsk_flap_cfg *cfg,
-		    u32 entries, u64 seed, void *mem)
+		    const struct nfsk_flap_store_ops *ops, void *store)
 {
 	t->cfg = *cfg;
-	t->slot = mem;
-	t->entries = entries;
-	t->set_mask = entries / NFSK_FLAP_WAYS - 1;
-	t->seed = seed;
+	t->ops = ops;
+	t->store = store;
 	nfsk_flap_clear(t);
 }
 
 /* The key with host bits and padding cleared: compared field by field. */
-static void key_norm(struct nfsk_flap_key *k, const struct nfsk_flap_key *in)
+void nfsk_flap_key_norm(struct nfsk_flap_key *k, const struct nfsk_flap_key *in)
 {
 	u32 plen = in->plen > 128 ? 128 : in->plen;
 	u32 i;
@@ -170,29 +142,6 @@ static void key_norm(struct nfsk_flap_key *k, const struct nfsk_flap_key *in)
 	}
 }
 
-static bool key_eq(const struct nfsk_flap_key *a, const struct nfsk_flap_key *b)
-{
-	return a->family == b->family && a->plen == b->plen &&
-	       a->table == b->table && !memcmp(a->addr, b->addr, 16);
-}
-
-static u32 key_set(const struct nfsk_flap_table *t,
-		   const struct nfsk_flap_key *k)
-{
-	u64 w[3], h = t->seed;
-	u32 i;
-
-	memcpy(w, k->addr, 16);
-	w[2] = ((u64)k->table << 16) | ((u64)k->family << 8) | k->plen;
-	for (i = 0; i < 3; i++) {
-		h = (h ^ w[i]) * 0x9e3779b97f4a7c15ULL;
-		h ^= h >> 29;
-	}
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 32;
-	return (u32)h & t->set_mask;
-}
-
 static u32 cur_fx(const struct nfsk_flap_table *t,
 		  const struct nfsk_flap_entry *e, u64 now)
 {
@@ -208,134 +157,89 @@ static bool still_suppressed(const struct nfsk_flap_table *t,
 	       fx >= (t->cfg.reuse << FX);
 }
 
-static struct nfsk_flap_entry *find(const struct nfsk_flap_table *t,
-				    const struct nfsk_flap_key *k)
+/* Penalty below reuse / 2, not suppressed: the history may be released. */
+static bool forgettable(const struct nfsk_flap_table *t,
+			const struct nfsk_flap_entry *e, u32 fx)
 {
-	struct nfsk_flap_entry *e = t->slot + key_set(t, k) * NFSK_FLAP_WAYS;
-	u32 i;
-
-	for (i = 0; i < NFSK_FLAP_WAYS; i++, e++)
-		if ((e->state & NFSK_FLAP_S_USED) && key_eq(&e->key, k))
-			return e;
-	return NULL;
+	return !(e->state & NFSK_FLAP_S_SUPPRESSED) &&
+	       fx < (t->cfg.reuse << FX) / 2;
 }
 
-static struct nfsk_flap_entry *free_way(const struct nfsk_flap_table *t,
-					const struct nfsk_flap_key *k)
+static void set_suppressed(struct nfsk_flap_table *t,
+			   struct nfsk_flap_entry *e, bool on)
 {
-	struct nfsk_flap_entry *e = t->slot + key_set(t, k) * NFSK_FLAP_WAYS;
-	u32 i;
-
-	for (i = 0; i < NFSK_FLAP_WAYS; i++, e++)
-		if (!(e->state & NFSK_FLAP_S_USED))
-			return e;
-	return NULL;
-}
-
-/*
- * A slot for a new key whose event adds @inc_fx: a free one, else the
- * lowest current penalty if below half of @inc_fx (ties: withdrawn first,
- * then the stalest); NULL when every way holds more history than that.
- */
-static struct nfsk_flap_entry *victim(struct nfsk_flap_table *t,
-				      const struct nfsk_flap_key *k, u64 now,
-				      u32 inc_fx, bool *evicted)
-{
-	struct nfsk_flap_entry *e = t->slot + key_set(t, k) * NFSK_FLAP_WAYS;
-	struct nfsk_flap_entry *best = NULL;
-	u32 i, fx, best_fx = 0;
-	bool wd, best_wd = false;
-
-	*evicted = false;
-	for (i = 0; i < NFSK_FLAP_WAYS; i++, e++) {
-		if (!(e->state & NFSK_FLAP_S_USED))
-			return e;
-		fx = cur_fx(t, e, now);
-		/* a suppressed prefix keeps its way: its alert names it */
-		if (still_suppressed(t, e, fx))
-			continue;
-		wd = !!(e->state & NFSK_FLAP_S_WITHDRAWN);
-		if (!best || fx < best_fx ||
-		    (fx == best_fx && wd && !best_wd) ||
-		    (fx == best_fx && wd == best_wd &&
-		     e->stamp_ns < best->stamp_ns)) {
-			best = e;
-			best_fx = fx;
-			best_wd = wd;
-		}
-	}
-	if (!best || (best_fx && best_fx >= inc_fx / 2))
-		return NULL;
-	if (best->state & NFSK_FLAP_S_SUPPRESSED)
+	if (on) {
+		e->state |= NFSK_FLAP_S_SUPPRESSED;
+		t->suppressed++;
+	} else {
+		e->state &= ~NFSK_FLAP_S_SUPPRESSED;
 		t->suppressed--;
-	t->used--;
-	if (best_fx) {
-		t->evictions++;
-		*evicted = true;
 	}
-	return best;
+	if (t->ops->suppressed)
+		t->ops->suppressed(t->store, e, on);
+}
+
+/* A suppression that decayed below reuse ends when the entry is looked at. */
+static void reuse_check(struct nfsk_flap_table *t, struct nfsk_flap_entry *e,
+			u32 fx)
+{
+	if ((e->state & NFSK_FLAP_S_SUPPRESSED) && !still_suppressed(t, e, fx))
+		set_suppressed(t, e, false);
+}
+
+static u32 event_inc(const struct nfsk_flap_cfg *cfg, enum nfsk_flap_event ev)
+{
+	switch (ev) {
+	case NFSK_FLAP_DEL:
+		return cfg->penalty_withdraw;
+	case NFSK_FLAP_REPLACE:
+		return cfg->penalty_change;
+	default:
+		return 0;
+	}
 }
 
 u32 nfsk_flap_event(struct nfsk_flap_table *t, const struct nfsk_flap_key *key,
 		    enum nfsk_flap_event ev, u64 now,
 		    struct nfsk_flap_verdict *v)
 {
+	u32 inc = event_inc(&t->cfg, ev), fx = 0;
 	struct nfsk_flap_verdict dummy;
 	struct nfsk_flap_entry *e;
 	struct nfsk_flap_key k;
-	bool evicted = false;
-	u32 inc, fx;
 
 	if (!v)
 		v = &dummy;
 	memset(v, 0, sizeof(*v));
 	t->events++;
-	switch (ev) {
-	case NFSK_FLAP_DEL:
-		inc = t->cfg.penalty_withdraw;
-		break;
-	case NFSK_FLAP_REPLACE:
-		inc = t->cfg.penalty_change;
-		break;
-	default:
-		inc = 0;
-		break;
+	nfsk_flap_key_norm(&k, key);
+	/* an ADD of a prefix without a history costs nothing: no entry */
+	e = t->ops->get(t->store, &k, inc != 0);
+	if (!e) {
+		if (inc)
+			t->refused++;
+		return 0;
 	}
-	key_norm(&k, key);
-	e = find(t, &k);
-	if (e) {
-		fx = cur_fx(t, e, now);
-		if (!still_suppressed(t, e, fx) &&
-		    (e->state & NFSK_FLAP_S_SUPPRESSED)) {
-			e->state &= ~NFSK_FLAP_S_SUPPRESSED;
-			t->suppressed--;
-		}
-		if (ev == NFSK_FLAP_ADD) {
-			if (e->state & NFSK_FLAP_S_WITHDRAWN)
-				inc = t->cfg.penalty_readvertise;
-			e->state &= ~NFSK_FLAP_S_WITHDRAWN;
-		}
-	} else {
-		/*
-		 * An ADD of an unknown prefix costs nothing, and is kept only
-		 * in a free way: then a later REPLACE of it is told from an ADD.
-		 * It never displaces a prefix with a history.
-		 */
-		e = inc ? victim(t, &k, now, inc << FX, &evicted) :
-			  free_way(t, &k);
-		if (!e) {
-			if (inc)
-				t->refused++;
-			else
-				t->untracked++;
-			return 0;
-		}
-		memset(e, 0, sizeof(*e));
-		e->key = k;
+	if (!(e->state & NFSK_FLAP_S_USED)) {
 		e->state = NFSK_FLAP_S_USED;
-		t->used++;
 		t->inserted++;
-		fx = 0;
+	} else {
+		fx = cur_fx(t, e, now);
+		reuse_check(t, e, fx);
+		if (forgettable(t, e, fx)) {
+			/* as if the store had freed it: start afresh */
+			e->state = NFSK_FLAP_S_USED;
+			e->flaps = 0;
+			e->events = 0;
+			fx = 0;
+			t->forgotten++;
+			v->forgot = 1;
+		}
+	}
+	if (ev == NFSK_FLAP_ADD) {
+		if (e->state & NFSK_FLAP_S_WITHDRAWN)
+			inc = t->cfg.penalty_readvertise;
+		e->state &= ~NFSK_FLAP_S_WITHDRAWN;
 	}
 	if (ev == NFSK_FLAP_DEL) {
 		e->state |= NFSK_FLAP_S_WITHDRAWN;
@@ -349,21 +253,31 @@ u32 nfsk_flap_event(struct nfsk_flap_table *t, const struct nfsk_flap_key *key,
 	e->stamp_ns = now;
 	if (!(e->state & NFSK_FLAP_S_SUPPRESSED) &&
 	    fx > t->cfg.suppress << FX) {
-		e->state |= NFSK_FLAP_S_SUPPRESSED;
-		t->suppressed++;
+		set_suppressed(t, e, true);
 		t->suppress_crossings++;
 		v->crossed = 1;
 	}
 	v->penalty = fx >> FX;
 	v->tracked = 1;
 	v->suppressed = !!(e->state & NFSK_FLAP_S_SUPPRESSED);
-	v->evicted = evicted;
 	return v->penalty;
 }
 
-static void fill_info(const struct nfsk_flap_table *t,
-		      const struct nfsk_flap_entry *e, u64 now,
-		      struct nfsk_flap_info *out)
+bool nfsk_flap_entry_sweep(struct nfsk_flap_table *t,
+			   struct nfsk_flap_entry *e, u64 now)
+{
+	u32 fx = cur_fx(t, e, now);
+
+	reuse_check(t, e, fx);
+	if (!forgettable(t, e, fx))
+		return false;
+	t->forgotten++;
+	return true;
+}
+
+void nfsk_flap_entry_info(const struct nfsk_flap_table *t,
+			  const struct nfsk_flap_entry *e, u64 now,
+			  struct nfsk_flap_info *out)
 {
 	u32 fx = cur_fx(t, e, now);
 
@@ -387,8 +301,8 @@ void nfsk_flap_set_route(struct nfsk_flap_table *t,
 	struct nfsk_flap_entry *e;
 	struct nfsk_flap_key k;
 
-	key_norm(&k, key);
-	e = find(t, &k);
+	nfsk_flap_key_norm(&k, key);
+	e = t->ops->get(t->store, &k, false);
 	if (e) {
 		e->protocol = protocol;
 		e->nexthops = nexthops;
@@ -424,42 +338,10 @@ bool nfsk_flap_lookup(const struct nfsk_flap_table *t,
 	const struct nfsk_flap_entry *e;
 	struct nfsk_flap_key k;
 
-	key_norm(&k, key);
-	e = find(t, &k);
+	nfsk_flap_key_norm(&k, key);
+	e = t->ops->get(t->store, &k, false);
 	if (!e)
 		return false;
-	fill_info(t, e, now, out);
+	nfsk_flap_entry_info(t, e, now, out);
 	return true;
-}
-
-bool nfsk_flap_next(const struct nfsk_flap_table *t, u32 *pos, u64 now,
-		    struct nfsk_flap_info *out)
-{
-	u32 i;
-
-	for (i = *pos; i < t->entries; i++) {
-		if (t->slot[i].state & NFSK_FLAP_S_USED) {
-			fill_info(t, &t->slot[i], now, out);
-			*pos = i + 1;
-			return true;
-		}
-	}
-	*pos = t->entries;
-	return false;
-}
-
-u32 nfsk_flap_suppressed(struct nfsk_flap_table *t, u64 now)
-{
-	struct nfsk_flap_entry *e;
-	u32 i;
-
-	for (i = 0; i < t->entries; i++) {
-		e = &t->slot[i];
-		if ((e->state & NFSK_FLAP_S_SUPPRESSED) &&
-		    !still_suppressed(t, e, cur_fx(t, e, now))) {
-			e->state &= ~NFSK_FLAP_S_SUPPRESSED;
-			t->suppressed--;
-		}
-	}
-	return t->suppressed;
 }

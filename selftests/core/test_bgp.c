@@ -12,6 +12,8 @@
 #include <nfsketch/bgp.h>
 #include <nfsketch/flow.h>
 
+#include "bgp_seg.h"
+
 #define MS	1000000ULL
 #define SEC	(1000 * MS)
 #define KA	19	/* a BGP KEEPALIVE's bytes */
@@ -20,32 +22,10 @@ static const struct nfsk_bgp_cfg cfg9 = {
 	.hold_ns = 9 * SEC, .silence_permille = 667, .retrans_min = 3,
 };
 
-/* Peer A = 10.0.0.1:40000, peer B = 10.0.0.2:179, or the nth of them. */
-static struct nfsk_bgp_seg seg_of(bool from_a, u32 seq, u32 len, u8 flags,
-				  u64 now, u32 n)
-{
-	struct nfsk_bgp_seg s;
-	u8 a[16] = { [10] = 0xff, [11] = 0xff, 10, 0, (u8)(n >> 8), (u8)n };
-	u8 b[16] = { [10] = 0xff, [11] = 0xff, 10, 1, (u8)(n >> 8), (u8)n };
-	u16 pa = (u16)(40000 + n), pb = nfsk_bgp_port_wire();
-
-	memset(&s, 0, sizeof(s));
-	s.family = NFSK_AF_INET;
-	memcpy(s.src, from_a ? a : b, 16);
-	memcpy(s.dst, from_a ? b : a, 16);
-	s.sport = from_a ? pa : pb;
-	s.dport = from_a ? pb : pa;
-	s.tcp_flags = flags;
-	s.seq = seq;
-	s.len = len;
-	s.now_ns = now;
-	return s;
-}
-
 static struct nfsk_bgp_sess *feed(struct nfsk_bgp_bucket *b, bool from_a,
 				  u32 seq, u32 len, u8 flags, u64 now)
 {
-	struct nfsk_bgp_seg s = seg_of(from_a, seq, len, flags, now, 0);
+	struct nfsk_bgp_seg s = seg_of(from_a, seq, len, flags, now, 0, NULL);
 
 	return nfsk_bgp_segment(b, &cfg9, &s);
 }
@@ -74,9 +54,9 @@ TEST(port_compare_is_wire_order)
 TEST(both_directions_one_session_one_bucket)
 {
 	struct nfsk_bgp_bucket *b = calloc(1, sizeof(*b));
-	struct nfsk_bgp_seg x = seg_of(true, 1, 0, NFSK_TCP_SYN, SEC, 0);
+	struct nfsk_bgp_seg x = seg_of(true, 1, 0, NFSK_TCP_SYN, SEC, 0, NULL);
 	struct nfsk_bgp_seg y = seg_of(false, 1, 0, NFSK_TCP_SYN | NFSK_TCP_ACK,
-				       SEC, 0);
+				       SEC, 0, NULL);
 	struct nfsk_bgp_sess *s1, *s2;
 	u32 n;
 
@@ -386,28 +366,28 @@ TEST(table_full_and_eviction)
 	u32 n;
 
 	for (n = 0; n < NFSK_BGP_WAYS; n++) {
-		sg = seg_of(true, 1, KA, 0, (1 + n) * SEC, n);
+		sg = seg_of(true, 1, KA, 0, (1 + n) * SEC, n, NULL);
 		s[n] = nfsk_bgp_segment(b, &cfg9, &sg);
 		ASSERT_NE(NULL, s[n]);
 	}
-	sg = seg_of(true, 1, KA, 0, 9 * SEC, 8);
+	sg = seg_of(true, 1, KA, 0, 9 * SEC, 8, NULL);
 	EXPECT_EQ(NULL, nfsk_bgp_segment(b, &cfg9, &sg));
 	EXPECT_EQ(1U, b->full);
 	EXPECT_EQ(0U, b->evicted);
 	/* at 11.5 s sessions 0 (seen at 1 s) and 1 (2 s) are idle > 9 s */
-	sg = seg_of(true, 1, KA, 0, 11500 * MS, 8);
+	sg = seg_of(true, 1, KA, 0, 11500 * MS, 8, NULL);
 	s[8] = nfsk_bgp_segment(b, &cfg9, &sg);
 	EXPECT_EQ(s[0], s[8]);		/* the least recently seen */
 	EXPECT_EQ(1U, b->evicted);
 	/* session 5 resets: the next newcomer takes it, not session 1 */
-	sg = seg_of(false, 9, 0, NFSK_TCP_RST, 11600 * MS, 5);
+	sg = seg_of(false, 9, 0, NFSK_TCP_RST, 11600 * MS, 5, NULL);
 	nfsk_bgp_segment(b, &cfg9, &sg);
-	sg = seg_of(true, 1, KA, 0, 11700 * MS, 9);
+	sg = seg_of(true, 1, KA, 0, 11700 * MS, 9, NULL);
 	EXPECT_EQ(s[1], nfsk_bgp_segment(b, &cfg9, &sg)); /* 1: seen at 2 s */
-	sg = seg_of(true, 1, KA, 0, 11800 * MS, 10);
+	sg = seg_of(true, 1, KA, 0, 11800 * MS, 10, NULL);
 	EXPECT_EQ(s[5], nfsk_bgp_segment(b, &cfg9, &sg));
 	EXPECT_EQ(3U, b->evicted);
-	sg = seg_of(true, 1, KA, 0, 11900 * MS, 11);
+	sg = seg_of(true, 1, KA, 0, 11900 * MS, 11, NULL);
 	EXPECT_EQ(NULL, nfsk_bgp_segment(b, &cfg9, &sg));
 	EXPECT_EQ(2U, b->full);
 	free(b);

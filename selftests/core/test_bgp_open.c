@@ -14,6 +14,8 @@
 #include <nfsketch/bgp.h>
 #include <nfsketch/flow.h>
 
+#include "bgp_seg.h"
+
 #define MS	1000000ULL
 #define SEC	(1000 * MS)
 #define KA	19	/* a BGP KEEPALIVE's bytes */
@@ -56,40 +58,30 @@ static u32 keepalive_msg(u8 *p)
 	return KA;
 }
 
-/* Peer A = 10.0.0.1:40000, peer B = 10.0.0.2:179; payload @p of @len. */
-static struct nfsk_bgp_seg seg_of(bool from_a, u32 seq, u8 flags,
-				  const u8 *p, u32 len, u64 now)
-{
-	struct nfsk_bgp_seg s;
-	u8 a[16] = { [10] = 0xff, [11] = 0xff, 10, 0, 0, 1 };
-	u8 b[16] = { [10] = 0xff, [11] = 0xff, 10, 0, 0, 2 };
-	u16 pa = 40000, pb = nfsk_bgp_port_wire();
-
-	memset(&s, 0, sizeof(s));
-	s.family = NFSK_AF_INET;
-	memcpy(s.src, from_a ? a : b, 16);
-	memcpy(s.dst, from_a ? b : a, 16);
-	s.sport = from_a ? pa : pb;
-	s.dport = from_a ? pb : pa;
-	s.tcp_flags = flags;
-	s.seq = seq;
-	s.len = len;
-	s.now_ns = now;
-	s.head = len ? p : NULL;
-	s.head_len = len;
-	return s;
-}
-
 struct sess_run {
 	struct nfsk_bgp_bucket	*b;
 	struct nfsk_bgp_sess	*s;
 	u32			seq[2];		/* [0]: A's next, [1]: B's */
 };
 
+/* A segment of @len bytes @p from A or B at @seq, @now. */
+static struct nfsk_bgp_sess *send_at(struct sess_run *r, bool from_a, u32 seq,
+				     u8 flags, const u8 *p, u32 len, u64 now)
+{
+	struct nfsk_bgp_seg sg = seg_of(from_a, seq, len, flags, now, 0, p);
+
+	r->s = nfsk_bgp_segment(r->b, &cfg9, &sg);
+	return r->s;
+}
+
+/* A session after its handshake at 0.5 s: A's ISN 999, B's 4999. */
 static void run_init(struct sess_run *r)
 {
 	r->b = calloc(1, sizeof(*r->b));
 	r->s = NULL;
+	send_at(r, true, 999, NFSK_TCP_SYN, NULL, 0, 500 * MS);
+	send_at(r, false, 4999, NFSK_TCP_SYN | NFSK_TCP_ACK, NULL, 0, 500 * MS);
+	send_at(r, true, 1000, NFSK_TCP_ACK, NULL, 0, 500 * MS);
 	r->seq[0] = 1000;
 	r->seq[1] = 5000;
 }
@@ -98,11 +90,8 @@ static void run_init(struct sess_run *r)
 static struct nfsk_bgp_sess *send(struct sess_run *r, bool from_a,
 				  const u8 *p, u32 len, u64 now)
 {
-	struct nfsk_bgp_seg sg = seg_of(from_a, r->seq[!from_a], NFSK_TCP_ACK,
-					p, len, now);
-
+	send_at(r, from_a, r->seq[!from_a], NFSK_TCP_ACK, p, len, now);
 	r->seq[!from_a] += len;
-	r->s = nfsk_bgp_segment(r->b, &cfg9, &sg);
 	return r->s;
 }
 
@@ -319,6 +308,47 @@ TEST(first_open_per_end_counts)
 	free(r.b);
 }
 
+/*
+ * An OPEN only as an end's first data, at its ISN + 1: one that looks
+ * like an OPEN elsewhere in the stream (forged, or the first segment seen
+ * of a session whose OPEN was lost) sets nothing, before the real OPEN or
+ * after it.
+ */
+TEST(open_only_at_first_data)
+{
+	struct sess_run r;
+	u8 m[64];
+	u32 ms = 7, n;
+
+	run_init(&r);
+	/* A: an OPEN (hold 3 s) 4096 bytes into A's stream, then the real one */
+	n = open_msg(m, 3, 0);
+	send_at(&r, true, 1000 + 4096, NFSK_TCP_ACK, m, n, 1 * SEC);
+	ASSERT_NE(NULL, r.s);
+	EXPECT_EQ(0U, nfsk_bgp_hold_ms(r.s, &ms));
+	/* one byte off the first data */
+	send_at(&r, true, 1001, NFSK_TCP_ACK, m, n, 1 * SEC);
+	EXPECT_EQ(0U, nfsk_bgp_hold_ms(r.s, &ms));
+	send_open(&r, true, 30, 1 * SEC + MS);
+	EXPECT_EQ(1U, nfsk_bgp_hold_ms(r.s, &ms));
+	EXPECT_EQ(30000U, ms);
+	/* B: a look-alike at A's first sequence number is not B's */
+	send_at(&r, false, 1000, NFSK_TCP_ACK, m, open_msg(m, 3, 0), 2 * SEC);
+	EXPECT_EQ(1U, nfsk_bgp_hold_ms(r.s, &ms));
+	send_open(&r, false, 60, 2 * SEC + MS);
+	EXPECT_EQ(2U, nfsk_bgp_hold_ms(r.s, &ms));
+	EXPECT_EQ(30000U, ms);
+	free(r.b);
+
+	/* no SYN seen (loaded on an established session): no OPEN learned */
+	r.b = calloc(1, sizeof(*r.b));
+	send_at(&r, true, 1000, NFSK_TCP_ACK, m, open_msg(m, 3, 0), 1 * SEC);
+	ASSERT_NE(NULL, r.s);
+	EXPECT_EQ(0U, nfsk_bgp_hold_ms(r.s, &ms));
+	EXPECT_EQ(0U, ms);
+	free(r.b);
+}
+
 /* No OPEN seen (loaded on an established session): bgp_hold_ms. */
 TEST(no_open_fallback)
 {
@@ -360,8 +390,8 @@ TEST(open_not_at_segment_start_ignored)
 	/* a head shorter than the OPEN's fields (the caller's copy failed) */
 	n = open_msg(m, 30, 0);
 	{
-		struct nfsk_bgp_seg sg = seg_of(true, r.seq[0], NFSK_TCP_ACK,
-						m, n, 2 * SEC);
+		struct nfsk_bgp_seg sg = seg_of(true, r.seq[0], n, NFSK_TCP_ACK,
+						2 * SEC, 0, m);
 
 		sg.head_len = NFSK_BGP_OPEN_HEAD - 1;
 		nfsk_bgp_segment(r.b, &cfg9, &sg);
@@ -385,7 +415,7 @@ TEST(new_connection_forgets_hold)
 	send_open(&r, true, 30, 1 * SEC);
 	send_open(&r, false, 30, 1 * SEC + MS);
 	EXPECT_EQ(2U, nfsk_bgp_hold_ms(r.s, &ms));
-	sg = seg_of(true, 77777, NFSK_TCP_SYN, NULL, 0, 5 * SEC);
+	sg = seg_of(true, 77777, 0, NFSK_TCP_SYN, 5 * SEC, 0, NULL);
 	EXPECT_EQ(r.s, nfsk_bgp_segment(r.b, &cfg9, &sg));
 	EXPECT_EQ(0U, nfsk_bgp_hold_ms(r.s, &ms));
 	free(r.b);
@@ -404,12 +434,15 @@ TEST(eviction_by_learned_hold)
 	u32 n, len = open_msg(m, 30, 0);
 
 	for (n = 0; n < NFSK_BGP_WAYS; n++) {
-		sg = seg_of(true, 1, NFSK_TCP_ACK, m, len, 1 * SEC);
+		sg = seg_of(true, 0, 0, NFSK_TCP_SYN, 1 * SEC, 0, NULL);
+		sg.sport = (u16)(40000 + n);
+		ASSERT_NE(NULL, nfsk_bgp_segment(b, &cfg9, &sg));
+		sg = seg_of(true, 1, len, NFSK_TCP_ACK, 1 * SEC, 0, m);
 		sg.sport = (u16)(40000 + n);
 		ASSERT_NE(NULL, nfsk_bgp_segment(b, &cfg9, &sg));
 	}
 	s0 = &b->s[0];
-	sg = seg_of(true, 1, NFSK_TCP_ACK, NULL, 0, 21 * SEC);
+	sg = seg_of(true, 1, 0, NFSK_TCP_ACK, 21 * SEC, 0, NULL);
 	sg.sport = 50000;
 	EXPECT_EQ(NULL, nfsk_bgp_segment(b, &cfg9, &sg));
 	EXPECT_EQ(1U, b->full);

@@ -16,6 +16,7 @@
 
 #include <nfsketch/flow.h>
 #include <nfsketch/route_event.h>
+#include "flap_hash.h"
 
 #define MAIN	254
 #define BGP	186
@@ -27,7 +28,7 @@
 /* The caller's side: the core's state and a set of present prefixes. */
 struct caller {
 	struct nfsk_route_core	c;
-	void			*flap_mem;
+	struct flap_hash	flap;
 	struct nfsk_flap_key	key[SET_MAX];
 	u16			nexthops[SET_MAX];
 	u8			protocol[SET_MAX];
@@ -44,8 +45,8 @@ static void caller_init(struct caller *t, u32 permille, u32 min, u32 ms)
 
 	memset(t, 0, sizeof(*t));
 	nfsk_route_flap_cfg(&fc, 900000, 2000, 750);
-	t->flap_mem = calloc(1, nfsk_flap_size(ENTRIES));
-	nfsk_flap_init(&t->c.flap, &fc, ENTRIES, 42, t->flap_mem);
+	flap_hash_init(&t->flap, ENTRIES);
+	nfsk_flap_init(&t->c.flap, &fc, &flap_hash_ops, &t->flap);
 	nfsk_ra_init(&t->c.anom, &rc);
 }
 
@@ -147,7 +148,7 @@ TEST(baseline_is_size_not_event)
 	EXPECT_EQ(1U, win.route_replace[0]);
 	EXPECT_EQ(1U, win.routes[0]);
 	EXPECT_EQ(0U, win.flags);
-	free(t.flap_mem);
+	flap_hash_destroy(&t.flap);
 }
 
 /*
@@ -187,7 +188,7 @@ TEST(flap_crossing_emitted_once)
 	memset(&win, 0, sizeof(win));
 	nfsk_route_close_window(&t.c, &win);
 	EXPECT_EQ(0U, win.flags);
-	free(t.flap_mem);
+	flap_hash_destroy(&t.flap);
 }
 
 /* 200 BGP routes: the 101st withdrawal is more than half; one burst. */
@@ -224,7 +225,7 @@ TEST(withdraw_burst_at_the_share)
 	EXPECT_EQ(150U, win.route_del[0]);
 	EXPECT_EQ(50U, win.routes[0]);
 	EXPECT_EQ((u32)NFSK_FLAG_ROUTE_WITHDRAW_BURST, win.flags);
-	free(t.flap_mem);
+	flap_hash_destroy(&t.flap);
 }
 
 /* The default route withdrawn: DEFAULT_ROUTE_LOST naming its protocol. */
@@ -243,7 +244,7 @@ TEST(default_route_lost)
 	EXPECT_EQ((u32)NFSK_FLAG_DEFAULT_ROUTE_LOST, rv.emit);
 	EXPECT_EQ((u32)NFSK_RA_WITHDRAWN, rv.ra.reason & NFSK_RA_WITHDRAWN);
 	EXPECT_EQ(BOOT, rv.ra.old_protocol);
-	free(t.flap_mem);
+	flap_hash_destroy(&t.flap);
 }
 
 /*
@@ -273,7 +274,7 @@ TEST(more_specific_asks_the_callers_set)
 	notify(&t, &k, NFSK_RC_FIB_REPLACE, 0, BGP, false, false, &rv);
 	EXPECT_EQ(NFSK_RC_ADD, rv.rc.event);
 	EXPECT_EQ(0U, rv.emit);
-	free(t.flap_mem);
+	flap_hash_destroy(&t.flap);
 }
 
 /* An IPv6 nexthop deleted from a two-nexthop route: a sibling, a REPLACE. */
@@ -303,7 +304,7 @@ TEST(ipv6_sibling_delete_is_replace)
 	EXPECT_EQ(NFSK_RC_DEL, rv.rc.event);
 	EXPECT_EQ(0, rv.sibling_only);
 	EXPECT_EQ(0U, t.c.tab.size[NFSK_RC_V6]);
-	free(t.flap_mem);
+	flap_hash_destroy(&t.flap);
 }
 
 /* The tunables' flap settings, with the ceiling raised to suppress. */
@@ -359,7 +360,7 @@ TEST(series_count_reported_events)
 		EXPECT_EQ(0U, win.rs.events[NFSK_RS_TABLE][s]);
 	}
 	EXPECT_EQ(3U, (u32)t.c.rs.total[NFSK_RS_PROTOCOL][0]);
-	free(t.flap_mem);
+	flap_hash_destroy(&t.flap);
 }
 
 TEST_HARNESS_MAIN

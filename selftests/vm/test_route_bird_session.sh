@@ -9,6 +9,9 @@
 # of the group. Re-enabling the session brings them back without a burst.
 # Before the loss the peer flaps F of them three times: ROUTE_FLAP names
 # exactly those (RFC 2439 penalties), `routes --suppressed` lists them.
+# After the loss, when every one of the N carries a penalty, the peer flaps
+# F others three times: exactly those are named in addition, and the
+# suppressed list is exactly the 2F flapped (every prefix keeps its history).
 # Oracles: `ip route show proto bird` (how many routes bird installed and
 # withdrew) and iproute2's rt_protos (bird is protocol 12).
 # vm-timeout: 900
@@ -33,10 +36,12 @@ prefix() { echo "10.$((128 + $1 / 256)).$(($1 % 256)).0/24"; }
 {
 	echo "router id 10.62.0.2;"
 	echo "protocol device {}"
-	# the first F of them in a protocol of their own, to flap
+	# the first F of them in a protocol of their own, to flap, and the
+	# next F in another, to flap after the session loss
 	echo "protocol static flapset { ipv4;"
 	for ((i = 0; i < N; i++)); do
-		[ "$i" = "$F" ] && echo "}" && echo "protocol static gen { ipv4;"
+		[ "$i" = "$F" ] && echo "}" && echo "protocol static flapset2 { ipv4;"
+		[ "$i" = $((2 * F)) ] && echo "}" && echo "protocol static gen { ipv4;"
 		echo "	route $(prefix "$i") blackhole;"
 	done
 	echo "}"
@@ -75,20 +80,21 @@ alerts() {
 # ---- F of them flap three times (the peer's "flapset" protocol) ----
 # Three withdrawals each (RFC 2439 penalty 3000 less decay over a 15-min
 # half life) pass flap_suppress (2000): exactly they are named and
-# suppressed, none of the others. Before the session loss: afterwards all
-# N carry a penalty, more than the 1,024-entry flap table holds in its
-# sets of 8, and a flapped prefix may lose its history (README, "Flapping
-# prefixes").
+# suppressed, none of the others.
 flap_in() { [ "$(ip -n "$r" -4 route show table main proto bird | wc -l)" -eq "$1" ]; }
-flaps=0
-for i in 1 2 3; do
-	birdc -s "$tmp/p.ctl" disable flapset | sed -n '2,$s/^/# /p'
-	wait_for 120 flap_in $((N - F)) || break
-	birdc -s "$tmp/p.ctl" enable flapset >/dev/null
-	wait_for 120 flap_in "$N" || break
-	flaps=$i
-done
-check_eq "the peer's flapset withdrawn and re-announced 3 times (ip route)" 3 "$flaps"
+# flap_set PROTO: the peer withdraws and re-announces it three times
+flap_set() {
+	local i flaps=0
+	for i in 1 2 3; do
+		birdc -s "$tmp/p.ctl" disable "$1" | sed -n '2,$s/^/# /p'
+		wait_for 120 flap_in $((N - F)) || break
+		birdc -s "$tmp/p.ctl" enable "$1" >/dev/null
+		wait_for 120 flap_in "$N" || break
+		flaps=$i
+	done
+	check_eq "the peer's $1 withdrawn and re-announced 3 times (ip route)" 3 "$flaps"
+}
+flap_set flapset
 for ((i = 0; i < F; i++)); do prefix "$i"; done | sort >"$tmp/flapped"
 named() {
 	jq -r 'select(.type == "alert" and .alert.flag == "ROUTE_FLAP") |
@@ -134,6 +140,22 @@ wait_windows "$r" 2
 check_eq "routes4: $N more again" $((base4 + N)) "$(routes4)"
 check_eq "protocol bird (12): $((3 * N + 6 * F)) events" $((3 * N + 6 * F)) "$(bird_events)"
 check_eq "still one WITHDRAW_BURST" 1 "$(alerts | wc -l)"
+
+# ---- after the loss every prefix has a history: F others flap ----
+# Each of flapset2's prefixes had 1,000 from the loss; three more withdraws
+# cross 2,000. Exactly they are named in addition (the first F stay
+# suppressed: no second crossing), and the suppressed list is the 2F.
+flap_set flapset2
+for ((i = 0; i < 2 * F; i++)); do prefix "$i"; done | sort >"$tmp/flapped2"
+all_named2() { [ "$(named | wc -l)" -ge $((2 * F)) ]; }
+check "after the loss: ROUTE_FLAP names $((2 * F)) prefixes in all" wait_for 120 all_named2
+check_eq "after the loss: ROUTE_FLAP names exactly the $((2 * F)) flapped prefixes" \
+	"$(cat "$tmp/flapped2")" "$(named)"
+check_eq "after the loss: routes --suppressed is exactly the $((2 * F)) flapped prefixes" \
+	"$(cat "$tmp/flapped2")" "$(nsk -j routes --suppressed | jq -r '.[].prefix' | sort -u)"
+check_eq "after the loss: no history refused (flap_refused)" 0 "$(nsk -j stats | jq -r .flap_refused)"
+check_eq "protocol bird (12): $((3 * N + 12 * F)) events" $((3 * N + 12 * F)) "$(bird_events)"
+check_eq "$F of $N withdrawn at a time: still one WITHDRAW_BURST" 1 "$(alerts | wc -l)"
 
 echo "# $(grep -c . "$tmp/mon") monitor lines, $(wc -l <"$tmp/mon.err") warnings"
 

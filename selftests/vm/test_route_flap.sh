@@ -3,8 +3,8 @@
 # own ROUTE_FLAP alert (or a counted drop), and `routes --suppressed` lists
 # it with penalty and reuse time. Oracles: the prefixes the test flapped
 # (set membership, three withdraws each = penalty 3,000, reuse after two
-# half-lives = 1,800 s), the flap table's capacity (1,024) for how many of
-# 2,000 can be tracked. (bird2's protocol: test_route_bird.sh.)
+# half-lives = 1,800 s). 2,000 prefixes: test_route_flap2k.sh. (bird2's
+# protocol: test_route_bird.sh.)
 . "$(dirname "$0")/lib.sh"
 
 load_module || { not_ok "insmod"; tap_done; exit 1; }
@@ -12,7 +12,7 @@ echo 500 >/sys/kernel/nfsketch/window_ms
 
 . "$(dirname "$0")/route_flap_lib.sh"
 
-# ---- 200 prefixes: all fit the table; every one named, exactly once ----
+# ---- 200 prefixes: every one named, exactly once ----
 s=$(make_ns flap200)
 setup "$s"
 start_monitor "$s" "$tmp/mon200"

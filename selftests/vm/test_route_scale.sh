@@ -1,6 +1,6 @@
 #!/bin/bash
 # Issue 14's table: add vs replace and routes4/routes6 stay exact at scale,
-# beyond the bounded flap table, with the module loaded before the routes
+# beyond any bounded table, with the module loaded before the routes
 # (every route an add) and after them (the registration replay is the
 # baseline). N IPv4 /24 and N/5 IPv6 /64 prefixes go in with `ip -batch`,
 # then 10 % of each family is replaced and another 10 % deleted.

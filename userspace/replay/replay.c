@@ -89,7 +89,7 @@ static const enum nfsk_tunable_id replay_tunables[] = {
 	NFSK_T_hh_permille, NFSK_T_min_packets, NFSK_T_min_bytes,
 	NFSK_T_min_entropy_delta, NFSK_T_drift_w, NFSK_T_drift_slope_permille,
 	NFSK_T_min_route_events, NFSK_T_flap_half_life_ms, NFSK_T_flap_suppress,
-	NFSK_T_flap_reuse, NFSK_T_withdraw_burst_permille,
+	NFSK_T_flap_reuse, NFSK_T_flap_track_max, NFSK_T_withdraw_burst_permille,
 	NFSK_T_withdraw_burst_min, NFSK_T_more_specific, NFSK_T_bgp_sessions,
 	NFSK_T_bgp_hold_ms, NFSK_T_bgp_silence_permille, NFSK_T_bgp_retrans_min,
 };
@@ -750,7 +750,8 @@ static void replay_close_annotate(void *arg, struct nfsk_window *win)
 	struct replay *r = arg;
 
 	if (r->have_routes)
-		ri_close_window(&r->ri, win);
+		ri_close_window(&r->ri, win,
+				r->t0 + (r->cur + 1) * r->window_ns);
 	/* kmod/windows.c's nfsk_bgp_close_window(), at the window's end */
 	if (r->have_bgp)
 		win->flags |= bi_close_window(&r->bgp,
@@ -1009,7 +1010,8 @@ static void print_routes_summary(struct replay *r)
 	json_u64(j, "withdraw_bursts", ri->bursts);
 	json_u64(j, "defaults_lost", ri->defaults_lost);
 	json_u64(j, "more_specifics", ri->more_specifics);
-	json_u64(j, "flap_evictions", ri->core.flap.evictions);
+	json_u64(j, "flap_entries", ri->flap.count);
+	json_u64(j, "flap_refused", ri->core.flap.refused);
 	json_u64(j, "anomaly_untracked", ri->core.anom.untracked);
 	json_obj_close(j);
 }
@@ -1667,9 +1669,7 @@ int cmd_replay(struct cli *c, int argc, char **argv)
 		}
 	}
 	if (r.routes) {
-		/* the flap table's seed from the key, as the bank's PRNG */
-		if (ri_open(&r.ri, r.routes, vals,
-			    r.hk.k1 ^ (r.hk.k0 << 1) ^ 0x7f4a7c159e3779b9ULL)) {
+		if (ri_open(&r.ri, r.routes, vals)) {
 			if (p)
 				pcap_close(p);
 			replay_free(&r);

@@ -44,7 +44,6 @@
 #include "route_in.h"
 #include "rtnames.h"
 
-#define RI_FLAP_ENTRIES	1024	/* the kernel's NFSK_FLAP_ENTRIES */
 #define RI_RTPROT_BOOT	3
 #define RI_TABLE_MAIN	254
 
@@ -73,7 +72,7 @@ static int ri_cmp(const void *a, const void *b)
 		      sizeof(struct nfsk_flap_key));
 }
 
-int ri_open(struct route_in *ri, const char *file, const u32 *vals, u64 seed)
+int ri_open(struct route_in *ri, const char *file, const u32 *vals)
 {
 	struct nfsk_flap_cfg fc;
 	struct nfsk_ra_cfg rc;
@@ -86,12 +85,11 @@ int ri_open(struct route_in *ri, const char *file, const u32 *vals, u64 seed)
 		fprintf(stderr, "nfsketch: replay: --flap-reuse must be below --flap-suppress\n");
 		return -1;
 	}
-	ri->flap_mem = calloc(1, nfsk_flap_size(RI_FLAP_ENTRIES));
-	if (!ri->flap_mem) {
+	if (flap_hash_init(&ri->flap, vals[NFSK_T_flap_track_max])) {
 		fprintf(stderr, "nfsketch: replay: out of memory\n");
 		return -1;
 	}
-	nfsk_flap_init(&ri->core.flap, &fc, RI_FLAP_ENTRIES, seed, ri->flap_mem);
+	nfsk_flap_init(&ri->core.flap, &fc, &flap_hash_ops, &ri->flap);
 	memset(&rc, 0, sizeof(rc));
 	rc.burst_permille = vals[NFSK_T_withdraw_burst_permille];
 	rc.burst_min = vals[NFSK_T_withdraw_burst_min];
@@ -100,8 +98,7 @@ int ri_open(struct route_in *ri, const char *file, const u32 *vals, u64 seed)
 	ri->f = strcmp(file, "-") ? fopen(file, "r") : stdin;
 	if (!ri->f) {
 		fprintf(stderr, "nfsketch: replay: %s: %s\n", file, strerror(errno));
-		free(ri->flap_mem);
-		ri->flap_mem = NULL;
+		flap_hash_destroy(&ri->flap);
 		return -1;
 	}
 	return 0;
@@ -114,8 +111,7 @@ void ri_free(struct route_in *ri)
 	ri->f = NULL;
 	tdestroy(ri->set, free);
 	ri->set = NULL;
-	free(ri->flap_mem);
-	ri->flap_mem = NULL;
+	flap_hash_destroy(&ri->flap);
 }
 
 static int ri_bad(struct route_in *ri, const char *what, const char *tok)
@@ -497,9 +493,12 @@ void ri_apply(struct route_in *ri)
 	}
 }
 
-void ri_close_window(struct route_in *ri, struct nfsk_window *win)
+/* As the kernel: the window's route counts, then the flap store's sweep. */
+void ri_close_window(struct route_in *ri, struct nfsk_window *win,
+		     u64 now_ns)
 {
 	nfsk_route_close_window(&ri->core, win);
+	flap_hash_sweep(&ri->flap, &ri->core.flap, now_ns);
 }
 
 void ri_reasons_reset(struct route_in *ri)

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <nfsketch/route_event.h>
+#include "flap_hash.h"
 
 /* Why a route flag was raised in the open window (its alert's content). */
 struct ri_reason {
@@ -57,7 +58,7 @@ struct route_in {
 	struct ri_event		next;
 	/* the core's state, as struct nfsk_routes holds it in the kernel */
 	struct nfsk_route_core	core;
-	void			*flap_mem;	/* core.flap's entries */
+	struct flap_hash	flap;		/* core.flap's entries */
 	void			*set;		/* tsearch() root: present routes */
 	struct nfsk_ms_plens	plens;		/* the set's prefix lengths */
 	u32			entries;
@@ -76,17 +77,21 @@ struct route_in {
 
 /*
  * Open @file ("-": stdin) with the flap and withdraw-burst settings of the
- * tunable values @vals (enum nfsk_tunable_id), the flap table's hash seeded
- * by @seed. Returns 0, or -1 with a message on stderr.
+ * tunable values @vals (enum nfsk_tunable_id). Returns 0, or -1 with a
+ * message on stderr.
  */
-int ri_open(struct route_in *ri, const char *file, const u32 *vals, u64 seed);
+int ri_open(struct route_in *ri, const char *file, const u32 *vals);
 void ri_free(struct route_in *ri);
 /* The time of the next event: 1, 0 at the end, -1 on a bad line (stderr). */
 int ri_peek(struct route_in *ri, u64 *time_ns);
 /* Apply the peeked event into the open window. */
 void ri_apply(struct route_in *ri);
-/* Window close (the kernel's nfsk_routes_close_window()): counts, flags. */
-void ri_close_window(struct route_in *ri, struct nfsk_window *win);
+/*
+ * Window close at @now_ns, its end (the kernel's nfsk_routes_close_window()
+ * and flap sweep): counts, flags, released flap histories freed.
+ */
+void ri_close_window(struct route_in *ri, struct nfsk_window *win,
+		     u64 now_ns);
 /* The next window's reasons start empty. */
 void ri_reasons_reset(struct route_in *ri);
 /* "10.0.0.0/8", "2001:db8::/32" */

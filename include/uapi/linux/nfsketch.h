@@ -116,8 +116,10 @@ enum nfsketch_stats_attr {
 	NFSKETCH_A_STATS_EVENTS_COALESCED, /* u64 */
 	NFSKETCH_A_STATS_EVENTS_DROPPED, /* u64 */
 	NFSKETCH_A_STATS_ALERTS,	/* u64: flags raised */
-	NFSKETCH_A_STATS_FLAP_EVICTIONS, /* u64: flap table entries evicted */
-	NFSKETCH_A_STATS_FLAP_REFUSED,	/* u64: events untracked, table full */
+	NFSKETCH_A_STATS_FLAP_EVICTIONS, /* u64: always 0 (none evicted) */
+	NFSKETCH_A_STATS_FLAP_REFUSED,	/* u64: events untracked: store full
+					 * (flap_track_max) or no memory
+					 */
 	NFSKETCH_A_STATS_FLAP_CROSSINGS, /* u64: prefixes become suppressed */
 	NFSKETCH_A_STATS_SUPPRESSED,	/* u32: prefixes suppressed now */
 	NFSKETCH_A_STATS_NEXTHOP_CHANGES, /* u64: replaces that were nexthops */
@@ -449,6 +451,9 @@ enum nfsketch_config_attr {
 					    * the key): equal on routers
 					    * whose sketches can be merged
 					    */
+	NFSKETCH_A_CONFIG_FLAP_TRACK_MAX, /* u32: prefixes with a flap
+					   * history
+					   */
 
 	__NFSKETCH_A_CONFIG_MAX,
 	NFSKETCH_A_CONFIG_MAX = __NFSKETCH_A_CONFIG_MAX - 1
@@ -484,9 +489,8 @@ enum nfsketch_sketch_attr {
  *  - ROUTE_FLAP: VALUE is the prefix's RFC 2439 penalty, BASELINE the
  *    suppress threshold it crossed (flap_suppress), ROUTE the prefix,
  *    SCORE 0. Every prefix crossing the threshold gets its own alert: they
- *    have a queue of their own as large as the flap table, which holds
- *    every suppressed prefix. Crossings that still find it full (a prefix
- *    reused and suppressed again before its first alert left) are counted
+ *    have a queue of their own (2,048). Crossings that find it full (more
+ *    waiting to be sent at once) are counted
  *    and sent, at the next window close, as one ROUTE_FLAP summary with
  *    UNNAMED = VALUE = their count and no ROUTE (`routes --suppressed`
  *    lists them);
