@@ -147,6 +147,7 @@ static void window_block(struct print *p, const struct nlattr *nest,
 			 const struct nlattr **tb)
 {
 	char fl[128], ts[FMT_TIME_LEN];
+	unsigned int i;
 
 	print_text(p, "window %" PRIu64 "  %s  +%.3fs  length %.3fs  packets %" PRIu64
 		   "  bytes %" PRIu64 "  truncated %" PRIu64 "  flags %s\n",
@@ -159,30 +160,25 @@ static void window_block(struct print *p, const struct nlattr *nest,
 		   nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_BYTES]),
 		   nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_TRUNCATED]),
 		   fmt_flags(nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_FLAGS]), fl, sizeof(fl)));
-	print_text(p, "  tcp %" PRIu64 "  udp %" PRIu64 "  icmp %" PRIu64
-		   "  icmpv6 %" PRIu64 "  other %" PRIu64 "  ipv4 %" PRIu64
-		   "  ipv6 %" PRIu64 "  H(src) %.3f  H(dst) %.3f bits\n",
-		   nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_TCP]),
-		   nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_UDP]),
-		   nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ICMP]),
-		   nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ICMPV6]),
-		   nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_OTHER]),
-		   nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_IPV4]),
-		   nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_IPV6]),
+	/* "  tcp N  udp N ... ipv6 N": the counts under their JSON names */
+	for (i = 0; i < sizeof(window_fields) / sizeof(window_fields[0]); i++)
+		if (window_fields[i].attr >= NFSKETCH_A_WINDOW_TCP &&
+		    window_fields[i].attr <= NFSKETCH_A_WINDOW_IPV6)
+			print_text(p, "  %s %" PRIu64, window_fields[i].name,
+				   nfsk_nl_u64(tb[window_fields[i].attr]));
+	print_text(p, "  H(src) %.3f  H(dst) %.3f bits\n",
 		   nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_SRC_ENTROPY]) / 1000.0,
 		   nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_DST_ENTROPY]) / 1000.0);
 	if (!tb[NFSKETCH_A_WINDOW_ROUTE_ADD4])
 		return;
-	print_text(p, "  routes: ipv4 +%" PRIu64 " -%" PRIu64 " ~%" PRIu64 " size %" PRIu64
-		   ", ipv6 +%" PRIu64 " -%" PRIu64 " ~%" PRIu64 " size %" PRIu64 "\n",
-		   nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_ADD4]),
-		   nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_DEL4]),
-		   nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_REPLACE4]),
-		   nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTES4]),
-		   nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_ADD6]),
-		   nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_DEL6]),
-		   nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_REPLACE6]),
-		   nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTES6]));
+	/* the IPv6 attributes follow the IPv4 ones (ADD, DEL, REPLACE; ROUTES) */
+	for (i = 0; i < 2; i++)
+		print_text(p, "%s ipv%u +%" PRIu64 " -%" PRIu64 " ~%" PRIu64 " size %" PRIu64 "%s",
+			   i ? "," : "  routes:", i ? 6 : 4,
+			   nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_ADD4 + 3 * i]),
+			   nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_DEL4 + 3 * i]),
+			   nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_REPLACE4 + 3 * i]),
+			   nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTES4 + i]), i ? "\n" : "");
 	if (tb[NFSKETCH_A_WINDOW_ROUTE_SERIES])
 		rseries_text(p->out, "  ", nest, NFSKETCH_A_WINDOW_ROUTE_SERIES);
 }
