@@ -69,8 +69,8 @@ static const char replay_usage[] =
 	"                     [nexthops N]  (time: Unix ns, not decreasing)\n"
 	"  --key HEX|random   32 hex digits, as `config set hash_key=`, or a\n"
 	"                     random key (default: " REPLAY_DEFAULT_KEY ")\n"
-	"  --sketch           print the raw CMS rows of the last window only\n"
-	"                     (the format of `nfsketch -j sketch`)\n"
+	"  --sketch           print the last window's Count-Min sketch only, as\n"
+	"                     `nfsketch sketch` prints it (text and JSON)\n"
 	"  --top N            alias of --topk\n"
 	"  --query Q --window ID\n"
 	"                     print only the estimate of Q in window ID: Q is an\n"
@@ -240,32 +240,32 @@ static const char *hits_name(u8 hits)
 	}
 }
 
-/* Every series' verdict: value, baseline and what each detector saw. */
-static void print_detect_json(struct json *j, const struct nfsk_detect_result *d)
+/* Every series' verdict (JSON): value, baseline and what each detector saw. */
+static void print_detect(struct print *p, const struct nfsk_detect_result *d)
 {
-	json_u64(j, "value", d->value);
-	json_u64(j, "baseline_mean_milli", d->mean_milli);
-	json_u64(j, "baseline_sigma_milli", d->sigma_milli);
-	json_u64(j, "upper_milli", d->upper_milli);
-	json_u64(j, "lower_milli", d->lower_milli);
-	json_s64(j, "score_milli_sigma", d->score);
+	print_u64(p, PRINT_JSON, "value", NULL, d->value);
+	print_u64(p, PRINT_JSON, "baseline_mean_milli", NULL, d->mean_milli);
+	print_u64(p, PRINT_JSON, "baseline_sigma_milli", NULL, d->sigma_milli);
+	print_u64(p, PRINT_JSON, "upper_milli", NULL, d->upper_milli);
+	print_u64(p, PRINT_JSON, "lower_milli", NULL, d->lower_milli);
+	print_s64(p, PRINT_JSON, "score_milli_sigma", NULL, d->score);
 	/* the same in value's unit and in sigmas */
-	json_fixed(j, "baseline_mean", d->mean_milli, 3);
-	json_fixed(j, "baseline_sigma", d->sigma_milli, 3);
-	json_fixed(j, "upper", d->upper_milli, 3);
-	json_fixed(j, "lower", d->lower_milli, 3);
-	json_fixed(j, "score_sigma", d->score, 3);
-	json_u64(j, "p5", d->p5);
-	json_u64(j, "p95", d->p95);
-	json_u64(j, "radius", d->radius);
-	json_u64(j, "neighbours", d->neighbours);
-	json_u64(j, "history", d->history);
-	json_s64(j, "drift_permille_per_window", d->drift_permille);
-	json_fixed(j, "drift_per_window", d->drift_permille, 3);
-	json_u64(j, "drift_span", d->drift_span);
-	json_str(j, "detectors_hit", hits_name(d->hits));
-	json_bool(j, "warm", d->warm);
-	json_bool(j, "flagged", d->flagged);
+	print_fixed(p, PRINT_JSON, "baseline_mean", NULL, d->mean_milli, 3);
+	print_fixed(p, PRINT_JSON, "baseline_sigma", NULL, d->sigma_milli, 3);
+	print_fixed(p, PRINT_JSON, "upper", NULL, d->upper_milli, 3);
+	print_fixed(p, PRINT_JSON, "lower", NULL, d->lower_milli, 3);
+	print_fixed(p, PRINT_JSON, "score_sigma", NULL, d->score, 3);
+	print_u64(p, PRINT_JSON, "p5", NULL, d->p5);
+	print_u64(p, PRINT_JSON, "p95", NULL, d->p95);
+	print_u64(p, PRINT_JSON, "radius", NULL, d->radius);
+	print_u64(p, PRINT_JSON, "neighbours", NULL, d->neighbours);
+	print_u64(p, PRINT_JSON, "history", NULL, d->history);
+	print_s64(p, PRINT_JSON, "drift_permille_per_window", NULL, d->drift_permille);
+	print_fixed(p, PRINT_JSON, "drift_per_window", NULL, d->drift_permille, 3);
+	print_u64(p, PRINT_JSON, "drift_span", NULL, d->drift_span);
+	print_str(p, PRINT_JSON, "detectors_hit", NULL, hits_name(d->hits));
+	print_bool(p, PRINT_JSON, "warm", NULL, d->warm);
+	print_bool(p, PRINT_JSON, "flagged", NULL, d->flagged);
 }
 
 /*
@@ -483,10 +483,10 @@ static void print_reasons(struct replay *r, const struct nfsk_window *w)
 	unsigned int s;
 
 	print_obj_open(&p, "detect");
-	for (s = 0; s < NFSK_SERIES_MAX && r->c->json; s++) {
-		json_obj_open(&r->c->j, series_name[s]);
-		print_detect_json(&r->c->j, &r->res[s]);
-		json_obj_close(&r->c->j);
+	for (s = 0; s < NFSK_SERIES_MAX; s++) {
+		print_obj_open(&p, series_name[s]);
+		print_detect(&p, &r->res[s]);
+		print_obj_close(&p);
 	}
 	print_obj_close(&p);
 	print_arr_open(&p, "alerts");
@@ -1217,50 +1217,48 @@ static int parse_query(struct replay *r, const char *q)
 	return 0;
 }
 
+/*
+ * The --query answer: text "window 5 (100 packets): QUERY" and the
+ * estimates; JSON {window_id, window_packets, query, est_*, err_*,
+ * held_* | src_packets, dst_packets, err_packets}.
+ */
 static void print_query(struct replay *r)
 {
-	struct json *j = &r->c->j;
+	struct print p = cli_print(r->c);
 	u64 b = r->q_hist_bound;
 
-	if (!r->c->json) {
-		printf("window %" PRIu64 " (%" PRIu64 " packets): %s\n",
-		       r->query_window, r->q_window_packets, r->query);
-		if (r->query_flow) {
-			printf("packets  estimate %" PRIu64 ", error bound %" PRIu64 "\n"
-			       "bytes    estimate %" PRIu64 ", error bound %" PRIu64 "\n",
-			       r->q_est.packets, r->q_est.err_packets,
-			       r->q_est.bytes, r->q_est.err_bytes);
-			if (r->q_held)
-				printf("held (exact since admission): %" PRIu64
-				       " packets, %" PRIu64 " bytes\n",
-				       r->q_held->packets, r->q_held->bytes);
-		} else {
-			printf("from     estimate %" PRIu64 ", error bound %" PRIu64 "\n"
-			       "to       estimate %" PRIu64 ", error bound %" PRIu64 "\n",
-			       r->q_src_packets, b, r->q_dst_packets, b);
-		}
-		return;
-	}
-	json_obj_open(j, NULL);
-	json_u64(j, "window_id", r->query_window);
-	json_u64(j, "window_packets", r->q_window_packets);
-	json_str(j, "query", r->query);
+	print_obj_open(&p, NULL);
+	print_u64(&p, PRINT_ANY, "window_id", "window %" PRIu64, r->query_window);
+	print_u64(&p, PRINT_ANY, "window_packets", " (%" PRIu64 " packets)",
+		  r->q_window_packets);
+	print_str(&p, PRINT_ANY, "query", ": %s\n", r->query);
 	if (r->query_flow) {
-		json_u64(j, "est_packets", r->q_est.packets);
-		json_u64(j, "est_bytes", r->q_est.bytes);
-		json_u64(j, "err_packets", r->q_est.err_packets);
-		json_u64(j, "err_bytes", r->q_est.err_bytes);
+		print_u64(&p, PRINT_ANY, "est_packets", "packets  estimate %" PRIu64,
+			  r->q_est.packets);
+		print_u64(&p, PRINT_ANY, "err_packets", ", error bound %" PRIu64 "\n",
+			  r->q_est.err_packets);
+		print_u64(&p, PRINT_ANY, "est_bytes", "bytes    estimate %" PRIu64,
+			  r->q_est.bytes);
+		print_u64(&p, PRINT_ANY, "err_bytes", ", error bound %" PRIu64 "\n",
+			  r->q_est.err_bytes);
 		if (r->q_held) {
-			json_u64(j, "held_packets", r->q_held->packets);
-			json_u64(j, "held_bytes", r->q_held->bytes);
+			print_u64(&p, PRINT_ANY, "held_packets",
+				  "held (exact since admission): %" PRIu64 " packets",
+				  r->q_held->packets);
+			print_u64(&p, PRINT_ANY, "held_bytes", ", %" PRIu64 " bytes\n",
+				  r->q_held->bytes);
 		}
 	} else {
-		json_u64(j, "src_packets", r->q_src_packets);
-		json_u64(j, "dst_packets", r->q_dst_packets);
-		json_u64(j, "err_packets", b);
+		print_u64(&p, PRINT_ANY, "src_packets", "from     estimate %" PRIu64,
+			  r->q_src_packets);
+		print_u64(&p, PRINT_FP, NULL, ", error bound %" PRIu64 "\n", b);
+		print_u64(&p, PRINT_ANY, "dst_packets", "to       estimate %" PRIu64,
+			  r->q_dst_packets);
+		print_u64(&p, PRINT_ANY, "err_packets", ", error bound %" PRIu64 "\n", b);
 	}
-	json_obj_close(j);
-	json_end(j);
+	print_obj_close(&p);
+	if (r->c->json)
+		json_end(&r->c->j);
 }
 
 /* pcapng starts with a Section Header Block, type 0x0a0d0d0a. */
