@@ -240,28 +240,35 @@ static const char *hits_name(u8 hits)
 	}
 }
 
+/*
+ * A milli-unit value (JSON): raw under @milli_key (signed or not), in its
+ * unit under @key.
+ */
+static void print_milli(struct print *p, const char *milli_key, const char *key,
+			u64 v, bool sign)
+{
+	if (sign)
+		print_s64(p, PRINT_JSON, milli_key, NULL, (s64)v);
+	else
+		print_u64(p, PRINT_JSON, milli_key, NULL, v);
+	print_fixed(p, PRINT_JSON, key, NULL, (s64)v, 3);
+}
+
 /* Every series' verdict (JSON): value, baseline and what each detector saw. */
 static void print_detect(struct print *p, const struct nfsk_detect_result *d)
 {
 	print_u64(p, PRINT_JSON, "value", NULL, d->value);
-	print_u64(p, PRINT_JSON, "baseline_mean_milli", NULL, d->mean_milli);
-	print_u64(p, PRINT_JSON, "baseline_sigma_milli", NULL, d->sigma_milli);
-	print_u64(p, PRINT_JSON, "upper_milli", NULL, d->upper_milli);
-	print_u64(p, PRINT_JSON, "lower_milli", NULL, d->lower_milli);
-	print_s64(p, PRINT_JSON, "score_milli_sigma", NULL, d->score);
-	/* the same in value's unit and in sigmas */
-	print_fixed(p, PRINT_JSON, "baseline_mean", NULL, d->mean_milli, 3);
-	print_fixed(p, PRINT_JSON, "baseline_sigma", NULL, d->sigma_milli, 3);
-	print_fixed(p, PRINT_JSON, "upper", NULL, d->upper_milli, 3);
-	print_fixed(p, PRINT_JSON, "lower", NULL, d->lower_milli, 3);
-	print_fixed(p, PRINT_JSON, "score_sigma", NULL, d->score, 3);
+	print_milli(p, "baseline_mean_milli", "baseline_mean", d->mean_milli, false);
+	print_milli(p, "baseline_sigma_milli", "baseline_sigma", d->sigma_milli, false);
+	print_milli(p, "upper_milli", "upper", d->upper_milli, false);
+	print_milli(p, "lower_milli", "lower", d->lower_milli, false);
+	print_milli(p, "score_milli_sigma", "score_sigma", d->score, true);
+	print_milli(p, "drift_permille_per_window", "drift_per_window", d->drift_permille, true);
 	print_u64(p, PRINT_JSON, "p5", NULL, d->p5);
 	print_u64(p, PRINT_JSON, "p95", NULL, d->p95);
 	print_u64(p, PRINT_JSON, "radius", NULL, d->radius);
 	print_u64(p, PRINT_JSON, "neighbours", NULL, d->neighbours);
 	print_u64(p, PRINT_JSON, "history", NULL, d->history);
-	print_s64(p, PRINT_JSON, "drift_permille_per_window", NULL, d->drift_permille);
-	print_fixed(p, PRINT_JSON, "drift_per_window", NULL, d->drift_permille, 3);
 	print_u64(p, PRINT_JSON, "drift_span", NULL, d->drift_span);
 	print_str(p, PRINT_JSON, "detectors_hit", NULL, hits_name(d->hits));
 	print_bool(p, PRINT_JSON, "warm", NULL, d->warm);
