@@ -156,7 +156,7 @@ check-core: $(CORE_TESTS) $(BUILD)/tests-cli/json_emit $(BUILD)/tests-cli/watch_
 		NFSK=$(BUILD)/nfsketch NFSK_PROM_MERGE=$(BUILD)/tests-cli/prom_merge_run \
 		scripts/run-tap.sh core $(CORE_TESTS) selftests/cli/test_json.sh \
 		selftests/cli/test_watch.sh selftests/cli/test_merge.sh \
-		selftests/cli/test_prommerge.sh
+		selftests/cli/test_prommerge.sh selftests/harness/test_splat_check.sh
 
 check-asan: $(ASAN_TESTS) $(BUILD)/tests-cli-asan/json_emit $(BUILD)/nfsketch-asan \
 		$(BUILD)/tests-cli-asan/prom_merge_run

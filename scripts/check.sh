@@ -5,11 +5,11 @@
 # tests on 6.12 PREEMPT_RT, and the tests that once failed on a busy
 # machine with stress-ng loading the host, and, with NFSK_CHECK_DEBUG=1, a
 # subset of the suite on the debug kernel (KASAN, lockdep, kmemleak, UBSAN,
-# DEBUG_OBJECTS, fault injection), built in the background from the start. Each suite's TAP goes
-# to build/results/*.tap.
-# Ends with one line per kernel ("vm KVER: N passed, N failed") and then
-# "N passed, N failed" (", N skipped" when any) over every suite; exits
-# non-zero on any failure.
+# DEBUG_OBJECTS, fault injection), built in the background from the start.
+# Each suite's TAP goes to build/results/*.tap.
+# Ends with each step's wall seconds, one line per kernel ("vm KVER: N
+# passed, N failed") and then "N passed, N failed" (", N skipped" when any)
+# over every suite; exits non-zero on any failure.
 #
 # To add a step: `step NAME TAP CMD...`, TAP being the file under
 # build/results/ the command writes its TAP to ("-" if none); a failing step
@@ -84,6 +84,7 @@ step() {
 		echo "not ok - $name" >>"$res/steps.tap"
 	fi
 	step_secs[$name]=$((SECONDS - t0))
+	echo "# ${step_secs[$name]} s: $name" >>"$res/steps.tap"
 }
 
 # vm_suite SERIES: the VM selftests of SERIES on its kernel.
@@ -186,6 +187,14 @@ while read -r line; do
 	esac
 done <"$res/steps.tap"
 
+# Where the time went: each step's wall seconds, in the order run (also
+# in steps.tap as comments), so that one CI log gives the breakdown.
+echo "wall seconds by step:"
+for name in "${steps[@]}"; do
+	st=ok
+	grep -qxF "not ok - $name" "$res/steps.tap" && st=FAILED
+	printf '%6d s  %-6s %s\n' "${step_secs[$name]}" "$st" "$name"
+done
 echo "check took $((SECONDS - start)) s"
 for s in "${vm_series[@]}"; do
 	f=$res/vm-$s.tap

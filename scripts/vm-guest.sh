@@ -26,8 +26,12 @@ mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 # that a scan after the tests, and the tests' last rmmod, reports only what
 # the tests leaked. Two scans: an object is reported only once it was
 # unreferenced in two of them (Documentation/dev-tools/kmemleak.rst).
+# verbose: every new entry is also logged, before the "N new suspected
+# memory leaks" line, so that scripts/splat-check.sh can judge each one
+# from the log alone.
 kmemleak=/sys/kernel/debug/kmemleak
 if [ -w "$kmemleak" ]; then
+	echo 1 >/sys/module/kmemleak/parameters/verbose
 	echo scan >"$kmemleak"
 	echo clear >"$kmemleak"
 fi

@@ -92,6 +92,7 @@ int main(int argc, char **argv)
 	c.out = stdout;
 	memset(&w, 0, sizeof(w));
 	w.c = &c;
+	w.p = cli_print(&c);
 	w.window_ms = big ? UINT32_MAX : 1000;
 
 	nlh = msg(NFSKETCH_CMD_STATS_GET);

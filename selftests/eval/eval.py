@@ -188,14 +188,13 @@ def svg(path, title, truth, wins):
             if not w:
                 vals.append(None)
             elif key.startswith("route_") or key.startswith("size_"):
-                rt = w["routes"]
-                fams = (rt["ipv4"], rt["ipv6"])
                 if key == "route_events":
-                    vals.append(sum(f["add"] + f["del"] + f["replace"] for f in fams))
+                    vals.append(sum(w["route_%s%d" % (e, f)] for e in ("add", "del", "replace")
+                                    for f in (4, 6)))
                 elif key == "route_del":
-                    vals.append(sum(f["del"] for f in fams))
+                    vals.append(w["route_del4"] + w["route_del6"])
                 else:
-                    vals.append(rt["ipv4" if key == "size_ipv4" else "ipv6"]["size"])
+                    vals.append(w["routes4" if key == "size_ipv4" else "routes6"])
             elif key == "top_share":
                 vals.append(100.0 * w["top"][0]["bytes"] / w["bytes"]
                             if w.get("top") and w["bytes"] else 0)

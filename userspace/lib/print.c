@@ -8,9 +8,19 @@ static bool want_json(const struct print *p, enum print_type t)
 	return p->json && t != PRINT_FP;
 }
 
-static bool want_text(const struct print *p, enum print_type t)
+/*
+ * The text half of every print_*(): @fmt with the value that follows, if
+ * @t prints text. Each print_*() is then its JSON writer and this.
+ */
+static void print_fmt(struct print *p, enum print_type t, const char *fmt, ...)
 {
-	return !p->json && t != PRINT_JSON;
+	va_list ap;
+
+	if (p->json || t == PRINT_JSON)
+		return;
+	va_start(ap, fmt);
+	vfprintf(p->out, fmt, ap);
+	va_end(ap);
 }
 
 void print_u64(struct print *p, enum print_type t, const char *key,
@@ -18,8 +28,7 @@ void print_u64(struct print *p, enum print_type t, const char *key,
 {
 	if (want_json(p, t))
 		json_u64(p->j, key, v);
-	else if (want_text(p, t))
-		fprintf(p->out, fmt, v);
+	print_fmt(p, t, fmt, v);
 }
 
 void print_s64(struct print *p, enum print_type t, const char *key,
@@ -27,8 +36,7 @@ void print_s64(struct print *p, enum print_type t, const char *key,
 {
 	if (want_json(p, t))
 		json_s64(p->j, key, v);
-	else if (want_text(p, t))
-		fprintf(p->out, fmt, v);
+	print_fmt(p, t, fmt, v);
 }
 
 void print_str(struct print *p, enum print_type t, const char *key,
@@ -36,8 +44,7 @@ void print_str(struct print *p, enum print_type t, const char *key,
 {
 	if (want_json(p, t))
 		json_str(p->j, key, s);
-	else if (want_text(p, t))
-		fprintf(p->out, fmt, s);
+	print_fmt(p, t, fmt, s);
 }
 
 void print_bool(struct print *p, enum print_type t, const char *key,
@@ -45,10 +52,10 @@ void print_bool(struct print *p, enum print_type t, const char *key,
 {
 	if (want_json(p, t))
 		json_bool(p->j, key, v);
-	else if (want_text(p, t) && strstr(fmt, "%s"))
-		fprintf(p->out, fmt, v ? "true" : "false");
-	else if (want_text(p, t) && v)
-		fputs(fmt, p->out);
+	else if (fmt && strstr(fmt, "%s"))
+		print_fmt(p, t, fmt, v ? "true" : "false");
+	else if (v)
+		print_fmt(p, t, "%s", fmt);
 }
 
 void print_fixed(struct print *p, enum print_type t, const char *key,
@@ -57,13 +64,11 @@ void print_fixed(struct print *p, enum print_type t, const char *key,
 	double scale = 1;
 	unsigned int i;
 
-	if (want_json(p, t)) {
+	if (want_json(p, t))
 		json_fixed(p->j, key, v, decimals);
-	} else if (want_text(p, t)) {
-		for (i = 0; i < decimals; i++)
-			scale *= 10;
-		fprintf(p->out, fmt, v / scale);
-	}
+	for (i = 0; i < decimals; i++)
+		scale *= 10;
+	print_fmt(p, t, fmt, v / scale);
 }
 
 void print_double(struct print *p, enum print_type t, const char *key,
@@ -71,8 +76,7 @@ void print_double(struct print *p, enum print_type t, const char *key,
 {
 	if (want_json(p, t))
 		json_double(p->j, key, v);
-	else if (want_text(p, t))
-		fprintf(p->out, fmt, v);
+	print_fmt(p, t, fmt, v);
 }
 
 void print_text(struct print *p, const char *fmt, ...)

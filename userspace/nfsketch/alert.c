@@ -159,8 +159,8 @@ void alert_print_open(struct cli *c, const struct nlattr *nest, const char *key)
 		print_fixed(&p, PRINT_JSON, "score_sigma", NULL, score, 3);
 	}
 	if (tb[NFSKETCH_A_ALERT_FLOW] && c->json) {
-		flow_json(c, "flow", ftb);
-		json_obj_close(&c->j);
+		flow_print(&p, "flow", ftb);
+		print_obj_close(&p);
 	} else if (tb[NFSKETCH_A_ALERT_FLOW] && any == PRINT_ANY) {
 		print_str(&p, PRINT_FP, NULL, " flow %s", flow_str(ftb, buf, sizeof(buf)));
 		if (ftb[NFSKETCH_A_FLOW_BYTES])

@@ -78,19 +78,27 @@ int parse_hex_key(const char *s, uint8_t key[16]);
 /* stats --prometheus (prometheus.c) */
 int stats_prometheus(struct cli *c);
 /* Flow nests (top.c): parse; "src"/"dst" text; one-line text; JSON object
- * left open under @key so the caller may add fields, then json_obj_close().
+ * left open under @key so the caller may add fields, then print_obj_close().
  */
 void flow_parse(const struct nlattr *nest, const struct nlattr **tb);
 const char *flow_src(const struct nlattr **tb, char *buf);
 const char *flow_dst(const struct nlattr **tb, char *buf);
 const char *flow_str(const struct nlattr **tb, char *buf, size_t len);
-void flow_json(struct cli *c, const char *key, const struct nlattr **tb);
+void flow_print(struct print *p, const char *key, const struct nlattr **tb);
 /*
- * Window nests (windows.c): the JSON object under @key, or in text the
- * `windows` table's row and top flows (@row) or monitor's one line.
+ * Window nests (windows.c), one object whoever prints it: the JSON object
+ * under @key with the same keys for all; in text the `windows` table's
+ * row, its route sub-series and top flows (WINDOW_ROW), monitor's one line
+ * (WINDOW_LINE) or the replay's block and top flows' table (WINDOW_BLOCK).
+ * _open() prints all but the top flows and leaves the JSON object open
+ * for the caller's own keys (the replay's alerts); _close() the rest.
  */
+enum window_style { WINDOW_LINE, WINDOW_ROW, WINDOW_BLOCK };
 void window_print(struct cli *c, const struct nlattr *nest, const struct nlattr **tb,
-		  const char *key, bool row);
+		  const char *key, enum window_style style);
+void window_print_open(struct cli *c, const struct nlattr *nest, const struct nlattr **tb,
+		       const char *key, enum window_style style);
+void window_print_close(struct cli *c, const struct nlattr **tb, enum window_style style);
 /* The scores of a WINDOW_SCORE nest; false (all 0) if there is none. */
 bool window_scores(const struct nlattr *nest, int64_t score[NSERIES]);
 /* Count-Min dumps: sketch.c prints, merge.c reads (sketchdump.h). */

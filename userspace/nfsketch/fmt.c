@@ -57,6 +57,22 @@ const char *fmt_proto(uint8_t proto, char *buf, size_t len)
 	return buf;
 }
 
+const char *fmt_flow(uint8_t family, uint8_t proto, const char *src, unsigned int sport,
+		     const char *dst, unsigned int dport, char *buf, size_t len)
+{
+	char pbuf[8];
+	const char *pb = fmt_proto(proto, pbuf, sizeof(pbuf));
+
+	if (proto == 1 || proto == 58)
+		snprintf(buf, len, "%s %s -> %s type %u code %u", pb, src, dst, sport, dport);
+	else if (sport || dport)
+		snprintf(buf, len, family != AF_INET ? "%s [%s]:%u -> [%s]:%u" :
+			 "%s %s:%u -> %s:%u", pb, src, sport, dst, dport);
+	else
+		snprintf(buf, len, "%s %s -> %s", pb, src, dst);
+	return buf;
+}
+
 const char *fmt_si(uint64_t v, char *buf, size_t len)
 {
 	static const char units[] = " kMGTPE";

@@ -14,6 +14,13 @@ const char *fmt_addr(uint8_t family, const uint8_t *addr, char *buf);
 /* Parse an IPv4 or IPv6 address into 16 bytes; returns family or 0. */
 int parse_addr(const char *s, uint8_t *addr16);
 const char *fmt_proto(uint8_t proto, char *buf, size_t len);
+/*
+ * A flow from its addresses as text: "udp 10.0.0.1:5000 -> 10.0.0.2:6000",
+ * "tcp [::1]:1 -> [::2]:2", "icmp 10.0.0.1 -> 10.0.0.2 type 8 code 0"
+ * (@sport, @dport: ICMP type and code), no ports when both are 0.
+ */
+const char *fmt_flow(uint8_t family, uint8_t proto, const char *src, unsigned int sport,
+		     const char *dst, unsigned int dport, char *buf, size_t len);
 /* Human-readable count: 1234567 -> "1.23M". */
 const char *fmt_si(uint64_t v, char *buf, size_t len);
 const char *fmt_flags(uint32_t flags, char *buf, size_t len);

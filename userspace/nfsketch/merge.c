@@ -377,8 +377,10 @@ static void merge_print_flow(struct merge *m, const struct sketch_flow *f,
 	char fs[128];
 
 	if (c->json) {
+		struct print p = cli_print(c);
+
 		json_obj_open(&c->j, NULL);
-		sketch_flow_json(c, f);
+		sketch_flow_print(&p, f);
 		if (rank)
 			json_u64(&c->j, "rank", rank);
 		if (held) {

@@ -134,7 +134,7 @@ static void print_window(struct cli *c, const struct nlattr *nest)
 
 	nfsk_nl_parse_nest(nest, tb, NFSKETCH_A_WINDOW_MAX);
 	event_open(c, "window", "[window] ");
-	window_print(c, nest, tb, "window", false);
+	window_print(c, nest, tb, "window", WINDOW_LINE);
 	event_close(c);
 }
 

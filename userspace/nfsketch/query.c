@@ -64,89 +64,89 @@ int parse_port(const char *s)
 	return *end || v > 65535 ? -1 : (int)v;
 }
 
-static void print_est(const char *what, uint64_t est, uint64_t bound)
+/* Text: "packets  estimate E, error bound B (true count is in [E-B, E])" */
+static void query_est_print(struct print *p, const char *what, uint64_t est,
+			    uint64_t bound)
 {
-	printf("%-8s estimate %" PRIu64 ", error bound %" PRIu64
-	       " (true count is in [%" PRIu64 ", %" PRIu64 "])\n", what, est,
-	       bound, est > bound ? est - bound : 0, est);
+	print_text(p, "%-8s estimate %" PRIu64 ", error bound %" PRIu64
+		   " (true count is in [%" PRIu64 ", %" PRIu64 "])\n", what, est,
+		   bound, est > bound ? est - bound : 0, est);
 }
 
+/*
+ * The answer's flow: JSON the "flow" object (with "held" for a flow
+ * query); text the flow or the address, its held counts and the estimates.
+ */
+static void query_flow_print(struct print *p, const struct nlattr **tb,
+			     uint64_t window_id)
+{
+	const struct nlattr *addr = tb[NFSKETCH_A_FLOW_SRC] ?: tb[NFSKETCH_A_FLOW_DST];
+	bool flow = tb[NFSKETCH_A_FLOW_SRC] && tb[NFSKETCH_A_FLOW_DST];
+	char buf[160];
+
+	flow_print(p, "flow", tb);
+	/* a flow query: whether the window held it */
+	if (flow)
+		print_bool(p, PRINT_JSON, "held", NULL, tb[NFSKETCH_A_FLOW_BYTES] != NULL);
+	print_obj_close(p);
+	if (flow)
+		print_str(p, PRINT_FP, NULL, "flow     %s\n", flow_str(tb, buf, sizeof(buf)));
+	else if (addr && mnl_attr_get_payload_len(addr) == 16)
+		print_text(p, "%-8s %s\n", addr == tb[NFSKETCH_A_FLOW_SRC] ? "from" : "to",
+			   fmt_addr(nfsk_nl_u64(tb[NFSKETCH_A_FLOW_FAMILY]),
+				    mnl_attr_get_payload(addr), buf));
+	if (tb[NFSKETCH_A_FLOW_BYTES])
+		print_text(p, "held     %" PRIu64 " packets, %" PRIu64
+			   " bytes (exact since admitted)\n",
+			   nfsk_nl_u64(tb[NFSKETCH_A_FLOW_PACKETS]),
+			   nfsk_nl_u64(tb[NFSKETCH_A_FLOW_BYTES]));
+	if (!tb[NFSKETCH_A_FLOW_EST_PACKETS]) {
+		print_text(p, "not among window %" PRIu64 "'s top flows; a past "
+			   "window keeps only those (the Count-Min\n"
+			   "estimate is for the last window only)\n", window_id);
+		return;
+	}
+	query_est_print(p, "packets", nfsk_nl_u64(tb[NFSKETCH_A_FLOW_EST_PACKETS]),
+			nfsk_nl_u64(tb[NFSKETCH_A_FLOW_ERR_PACKETS]));
+	/* address queries count packets only */
+	if (tb[NFSKETCH_A_FLOW_EST_BYTES])
+		query_est_print(p, "bytes", nfsk_nl_u64(tb[NFSKETCH_A_FLOW_EST_BYTES]),
+				nfsk_nl_u64(tb[NFSKETCH_A_FLOW_ERR_BYTES]));
+}
+
+/* The answer: text "window   5" then the flow's lines; JSON one object. */
 static int query_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[NFSKETCH_A_FLOW_MAX + 1];
 	const struct nlattr *wtb[NFSKETCH_A_WINDOW_MAX + 1];
 	struct cli *c = data;
+	struct print p = cli_print(c);
 	const struct nlattr *a;
 	uint64_t window_id = 0;
 	bool open = false;
-	char buf[160];
 
 	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
-		switch (mnl_attr_get_type(a)) {
-		case NFSKETCH_A_WINDOW:
-			nfsk_nl_parse_nest(a, wtb, NFSKETCH_A_WINDOW_MAX);
-			if (c->json) {
-				if (!open)
-					json_obj_open(&c->j, NULL);
-				open = true;
-				json_u64(&c->j, "window_id",
-					 nfsk_nl_u64(wtb[NFSKETCH_A_WINDOW_ID]));
-			} else {
-				printf("window   %" PRIu64 "\n",
-				       nfsk_nl_u64(wtb[NFSKETCH_A_WINDOW_ID]));
-			}
-			window_id = nfsk_nl_u64(wtb[NFSKETCH_A_WINDOW_ID]);
-			break;
-		case NFSKETCH_A_FLOW:
-			flow_parse(a, tb);
-			if (c->json) {
-				if (!open)
-					json_obj_open(&c->j, NULL);
-				open = true;
-				flow_json(c, "flow", tb);
-				/* a flow query: whether the window held it */
-				if (tb[NFSKETCH_A_FLOW_SRC] && tb[NFSKETCH_A_FLOW_DST])
-					json_bool(&c->j, "held",
-						  tb[NFSKETCH_A_FLOW_BYTES] != NULL);
-				json_obj_close(&c->j);
-				break;
-			}
-			if (tb[NFSKETCH_A_FLOW_SRC] && tb[NFSKETCH_A_FLOW_DST]) {
-				printf("flow     %s\n", flow_str(tb, buf, sizeof(buf)));
-			} else {
-				const struct nlattr *a = tb[NFSKETCH_A_FLOW_SRC] ?:
-							 tb[NFSKETCH_A_FLOW_DST];
+		unsigned int type = mnl_attr_get_type(a);
 
-				if (a && mnl_attr_get_payload_len(a) == 16)
-					printf("%-8s %s\n", a == tb[NFSKETCH_A_FLOW_SRC] ?
-					       "from" : "to",
-					       fmt_addr(nfsk_nl_u64(tb[NFSKETCH_A_FLOW_FAMILY]),
-							mnl_attr_get_payload(a), buf));
-			}
-			if (tb[NFSKETCH_A_FLOW_BYTES])
-				printf("held     %" PRIu64 " packets, %" PRIu64
-				       " bytes (exact since admitted)\n",
-				       nfsk_nl_u64(tb[NFSKETCH_A_FLOW_PACKETS]),
-				       nfsk_nl_u64(tb[NFSKETCH_A_FLOW_BYTES]));
-			if (!tb[NFSKETCH_A_FLOW_EST_PACKETS]) {
-				printf("not among window %" PRIu64 "'s top flows; a past "
-				       "window keeps only those (the Count-Min\n"
-				       "estimate is for the last window only)\n",
-				       window_id);
-				break;
-			}
-			print_est("packets", nfsk_nl_u64(tb[NFSKETCH_A_FLOW_EST_PACKETS]),
-				  nfsk_nl_u64(tb[NFSKETCH_A_FLOW_ERR_PACKETS]));
-			/* address queries count packets only */
-			if (tb[NFSKETCH_A_FLOW_EST_BYTES])
-				print_est("bytes", nfsk_nl_u64(tb[NFSKETCH_A_FLOW_EST_BYTES]),
-					  nfsk_nl_u64(tb[NFSKETCH_A_FLOW_ERR_BYTES]));
-			break;
+		if (type != NFSKETCH_A_WINDOW && type != NFSKETCH_A_FLOW)
+			continue;
+		if (!open)
+			print_obj_open(&p, NULL);
+		open = true;
+		if (type == NFSKETCH_A_WINDOW) {
+			nfsk_nl_parse_nest(a, wtb, NFSKETCH_A_WINDOW_MAX);
+			window_id = nfsk_nl_u64(wtb[NFSKETCH_A_WINDOW_ID]);
+			print_u64(&p, PRINT_ANY, "window_id", "window   %" PRIu64 "\n",
+				  window_id);
+		} else {
+			flow_parse(a, tb);
+			query_flow_print(&p, tb, window_id);
 		}
 	}
 	if (open) {
-		json_obj_close(&c->j);
-		json_end(&c->j);
+		print_obj_close(&p);
+		if (c->json)
+			json_end(&c->j);
 	}
 	return MNL_CB_OK;
 }

@@ -39,108 +39,104 @@ struct sketch_buf {
 	size_t		ntop;
 };
 
-void sketch_flow_json(struct cli *c, const struct sketch_flow *f)
+/* A held flow's key as JSON keys, those of flow_print() */
+void sketch_flow_print(struct print *p, const struct sketch_flow *f)
 {
 	char a[ADDR_STR_LEN], pb[8];
 
-	json_u64(&c->j, "family", f->family == AF_INET ? 4 : 6);
-	json_str(&c->j, "src", fmt_addr(f->family, f->src, a));
-	json_str(&c->j, "dst", fmt_addr(f->family, f->dst, a));
-	json_u64(&c->j, "proto", f->proto);
-	json_str(&c->j, "proto_name", fmt_proto(f->proto, pb, sizeof(pb)));
-	json_u64(&c->j, "sport", f->sport);
-	json_u64(&c->j, "dport", f->dport);
+	print_u64(p, PRINT_JSON, "family", NULL, f->family == AF_INET ? 4 : 6);
+	print_str(p, PRINT_JSON, "src", NULL, fmt_addr(f->family, f->src, a));
+	print_str(p, PRINT_JSON, "dst", NULL, fmt_addr(f->family, f->dst, a));
+	print_u64(p, PRINT_JSON, "proto", NULL, f->proto);
+	print_str(p, PRINT_JSON, "proto_name", NULL, fmt_proto(f->proto, pb, sizeof(pb)));
+	print_u64(p, PRINT_JSON, "sport", NULL, f->sport);
+	print_u64(p, PRINT_JSON, "dport", NULL, f->dport);
 }
 
 /* "udp 10.0.0.1:5000 -> 10.0.0.2:6000", as `top` and `query` print flows */
 const char *sketch_flow_str(const struct sketch_flow *f, char *buf, size_t len)
 {
-	char s[ADDR_STR_LEN], d[ADDR_STR_LEN], pbuf[8];
-	bool v6 = f->family != AF_INET;
-	const char *pb = fmt_proto(f->proto, pbuf, sizeof(pbuf));
+	char s[ADDR_STR_LEN], d[ADDR_STR_LEN];
 
-	fmt_addr(f->family, f->src, s);
-	fmt_addr(f->family, f->dst, d);
-	if (f->proto == 1 || f->proto == 58)
-		snprintf(buf, len, "%s %s -> %s type %u code %u", pb, s, d,
-			 f->sport, f->dport);
-	else if (f->sport || f->dport)
-		snprintf(buf, len, v6 ? "%s [%s]:%u -> [%s]:%u" : "%s %s:%u -> %s:%u",
-			 pb, s, f->sport, d, f->dport);
-	else
-		snprintf(buf, len, "%s %s -> %s", pb, s, d);
-	return buf;
+	return fmt_flow(f->family, f->proto, fmt_addr(f->family, f->src, s), f->sport,
+			fmt_addr(f->family, f->dst, d), f->dport, buf, len);
+}
+
+/*
+ * One row: JSON {row, packets: [...], bytes: [...]}, text its sums, its
+ * largest cells and the cells in use.
+ */
+static void sketch_row_print(struct print *p, const struct sketch_dump *d, uint32_t r)
+{
+	const uint64_t *pk = d->packets + (size_t)r * d->width;
+	const uint64_t *by = d->bytes + (size_t)r * d->width;
+	uint64_t psum = 0, bsum = 0, bmax = 0, used = 0, pmax = 0;
+	uint32_t i;
+
+	print_obj_open(p, NULL);
+	print_u64(p, PRINT_ANY, "row", "%4" PRIu64, r);
+	print_arr_open(p, "packets");
+	for (i = 0; i < d->width; i++)
+		print_u64(p, PRINT_JSON, NULL, NULL, pk[i]);
+	print_arr_close(p);
+	print_arr_open(p, "bytes");
+	for (i = 0; i < d->width; i++)
+		print_u64(p, PRINT_JSON, NULL, NULL, by[i]);
+	print_arr_close(p);
+	print_obj_close(p);
+	if (p->json)
+		return;
+	for (i = 0; i < d->width; i++) {
+		psum += pk[i];
+		bsum += by[i];
+		if (pk[i] > pmax)
+			pmax = pk[i];
+		if (by[i] > bmax)
+			bmax = by[i];
+		used += pk[i] || by[i];
+	}
+	print_text(p, " %12" PRIu64 " %14" PRIu64 " %10" PRIu64 " %12" PRIu64
+		   " %6" PRIu64 " (%4.1f%%)\n", psum, bsum, pmax, bmax, used,
+		   d->width ? 100.0 * used / d->width : 0);
 }
 
 /*
  * Print a dump; shared with `nfsketch replay --sketch` and `nfsketch merge
- * -j`, so that all three print the same JSON for the same sketch.
+ * -j`, so that all three print the same text and JSON for the same sketch.
  */
 void sketch_print(struct cli *c, const struct sketch_dump *d)
 {
-	uint32_t r, i;
+	struct print p = cli_print(c);
+	uint32_t r;
 	char fp[17];
 	size_t k;
 
 	snprintf(fp, sizeof(fp), "%016" PRIx64, d->key_fp);
-	if (c->json) {
-		json_obj_open(&c->j, NULL);
-		json_u64(&c->j, "window_id", d->window_id);
-		json_u64(&c->j, "depth", d->depth);
-		json_u64(&c->j, "width", d->width);
-		json_str(&c->j, "key_fingerprint", fp);
-		json_arr_open(&c->j, "rows");
-		for (r = 0; r < d->depth; r++) {
-			json_obj_open(&c->j, NULL);
-			json_u64(&c->j, "row", r);
-			json_arr_open(&c->j, "packets");
-			for (i = 0; i < d->width; i++)
-				json_u64(&c->j, NULL, d->packets[(size_t)r * d->width + i]);
-			json_arr_close(&c->j);
-			json_arr_open(&c->j, "bytes");
-			for (i = 0; i < d->width; i++)
-				json_u64(&c->j, NULL, d->bytes[(size_t)r * d->width + i]);
-			json_arr_close(&c->j);
-			json_obj_close(&c->j);
-		}
-		json_arr_close(&c->j);
-		json_arr_open(&c->j, "top");
-		for (k = 0; k < d->ntop; k++) {
-			json_obj_open(&c->j, NULL);
-			sketch_flow_json(c, &d->top[k]);
-			json_u64(&c->j, "packets", d->top[k].packets);
-			json_u64(&c->j, "bytes", d->top[k].bytes);
-			json_obj_close(&c->j);
-		}
-		json_arr_close(&c->j);
-		json_obj_close(&c->j);
+	print_obj_open(&p, NULL);
+	print_u64(&p, PRINT_ANY, "window_id", "window %" PRIu64 ": Count-Min sketch",
+		  d->window_id);
+	print_u64(&p, PRINT_ANY, "depth", ", depth %" PRIu64, d->depth);
+	print_u64(&p, PRINT_ANY, "width", " x width %" PRIu64, d->width);
+	print_str(&p, PRINT_ANY, "key_fingerprint", ", key fingerprint %s\n", fp);
+	print_text(&p, "%4s %12s %14s %10s %12s %12s\n", "row", "packets", "bytes",
+		   "max cell", "max bytes", "cells used");
+	print_arr_open(&p, "rows");
+	for (r = 0; r < d->depth; r++)
+		sketch_row_print(&p, d, r);
+	print_arr_close(&p);
+	print_arr_open(&p, "top");
+	for (k = 0; k < d->ntop; k++) {
+		print_obj_open(&p, NULL);
+		sketch_flow_print(&p, &d->top[k]);
+		print_u64(&p, PRINT_JSON, "packets", NULL, d->top[k].packets);
+		print_u64(&p, PRINT_JSON, "bytes", NULL, d->top[k].bytes);
+		print_obj_close(&p);
+	}
+	print_arr_close(&p);
+	print_text(&p, "%zu held flow%s\n", d->ntop, d->ntop == 1 ? "" : "s");
+	print_obj_close(&p);
+	if (c->json)
 		json_end(&c->j);
-		return;
-	}
-	printf("window %" PRIu64 ": Count-Min sketch, depth %u x width %u, "
-	       "key fingerprint %s\n", d->window_id, d->depth, d->width, fp);
-	printf("%4s %12s %14s %10s %12s %12s\n", "row", "packets", "bytes",
-	       "max cell", "max bytes", "cells used");
-	for (r = 0; r < d->depth; r++) {
-		uint64_t psum = 0, bsum = 0, bmax = 0, used = 0, pmax = 0;
-
-		for (i = 0; i < d->width; i++) {
-			uint64_t p = d->packets[(size_t)r * d->width + i];
-			uint64_t b = d->bytes[(size_t)r * d->width + i];
-
-			psum += p;
-			bsum += b;
-			if (p > pmax)
-				pmax = p;
-			if (b > bmax)
-				bmax = b;
-			used += p || b;
-		}
-		printf("%4u %12" PRIu64 " %14" PRIu64 " %10" PRIu64 " %12" PRIu64
-		       " %6" PRIu64 " (%4.1f%%)\n", r, psum, bsum, pmax, bmax, used,
-		       d->width ? 100.0 * used / d->width : 0);
-	}
-	printf("%zu held flow%s\n", d->ntop, d->ntop == 1 ? "" : "s");
 }
 
 static int sketch_cb(const struct nlmsghdr *nlh, void *data)

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 struct cli;
+struct print;
 
 struct sketch_flow {
 	uint8_t		family;		/* AF_INET or AF_INET6 */
@@ -36,7 +37,7 @@ struct sketch_dump {
 };
 
 /* "proto src sport dst dport" order of `query`; JSON of one flow's key */
-void sketch_flow_json(struct cli *c, const struct sketch_flow *f);
+void sketch_flow_print(struct print *p, const struct sketch_flow *f);
 const char *sketch_flow_str(const struct sketch_flow *f, char *buf, size_t len);
 void sketch_print(struct cli *c, const struct sketch_dump *d);
 

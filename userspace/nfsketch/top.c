@@ -55,27 +55,19 @@ const char *flow_dst(const struct nlattr **tb, char *buf)
 /* "udp 10.0.0.1:5000 -> 10.0.0.2:6000", "icmp 10.0.0.1 -> 10.0.0.2 type 8 code 0" */
 const char *flow_str(const struct nlattr **tb, char *buf, size_t len)
 {
-	char s[ADDR_STR_LEN], d[ADDR_STR_LEN], pb[8];
-	uint8_t proto = nfsk_nl_u64(tb[NFSKETCH_A_FLOW_PROTO]);
-	bool v6 = nfsk_nl_u64(tb[NFSKETCH_A_FLOW_FAMILY]) != AF_INET;
-	unsigned int sp = nfsk_nl_u64(tb[NFSKETCH_A_FLOW_SPORT]);
-	unsigned int dp = nfsk_nl_u64(tb[NFSKETCH_A_FLOW_DPORT]);
+	char s[ADDR_STR_LEN], d[ADDR_STR_LEN];
 
-	flow_src(tb, s);
-	flow_dst(tb, d);
-	if (proto == 1 || proto == 58)
-		snprintf(buf, len, "%s %s -> %s type %u code %u",
-			 fmt_proto(proto, pb, sizeof(pb)), s, d, sp, dp);
-	else if (sp || dp)
-		snprintf(buf, len, v6 ? "%s [%s]:%u -> [%s]:%u" : "%s %s:%u -> %s:%u",
-			 fmt_proto(proto, pb, sizeof(pb)), s, sp, d, dp);
-	else
-		snprintf(buf, len, "%s %s -> %s", fmt_proto(proto, pb, sizeof(pb)), s, d);
-	return buf;
+	return fmt_flow(nfsk_nl_u64(tb[NFSKETCH_A_FLOW_FAMILY]),
+			nfsk_nl_u64(tb[NFSKETCH_A_FLOW_PROTO]),
+			flow_src(tb, s), nfsk_nl_u64(tb[NFSKETCH_A_FLOW_SPORT]),
+			flow_dst(tb, d), nfsk_nl_u64(tb[NFSKETCH_A_FLOW_DPORT]), buf, len);
 }
 
-/* Every attribute of a flow nest that is present, as a JSON object. */
-void flow_json(struct cli *c, const char *key, const struct nlattr **tb)
+/*
+ * Every attribute of a flow nest that is present, as a JSON object (keys
+ * only: a flow's text is flow_str()); left open for the caller's fields.
+ */
+void flow_print(struct print *p, const char *key, const struct nlattr **tb)
 {
 	static const struct {
 		unsigned int	attr;
@@ -92,26 +84,27 @@ void flow_json(struct cli *c, const char *key, const struct nlattr **tb)
 	uint8_t family = nfsk_nl_u64(tb[NFSKETCH_A_FLOW_FAMILY]);
 	unsigned int i;
 
-	json_obj_open(&c->j, key);
-	json_u64(&c->j, "family", family == AF_INET ? 4 : 6);
+	print_obj_open(p, key);
+	print_u64(p, PRINT_JSON, "family", NULL, family == AF_INET ? 4 : 6);
 	if (tb[NFSKETCH_A_FLOW_SRC])
-		json_str(&c->j, "src", flow_src(tb, a));
+		print_str(p, PRINT_JSON, "src", NULL, flow_src(tb, a));
 	if (tb[NFSKETCH_A_FLOW_DST])
-		json_str(&c->j, "dst", flow_dst(tb, a));
+		print_str(p, PRINT_JSON, "dst", NULL, flow_dst(tb, a));
 	if (tb[NFSKETCH_A_FLOW_PROTO]) {
 		uint8_t proto = nfsk_nl_u64(tb[NFSKETCH_A_FLOW_PROTO]);
 
-		json_u64(&c->j, "proto", proto);
-		json_str(&c->j, "proto_name", fmt_proto(proto, pb, sizeof(pb)));
+		print_u64(p, PRINT_JSON, "proto", NULL, proto);
+		print_str(p, PRINT_JSON, "proto_name", NULL, fmt_proto(proto, pb, sizeof(pb)));
 	}
 	if (tb[NFSKETCH_A_FLOW_SPORT])
-		json_u64(&c->j, "sport", nfsk_nl_u64(tb[NFSKETCH_A_FLOW_SPORT]));
+		print_u64(p, PRINT_JSON, "sport", NULL, nfsk_nl_u64(tb[NFSKETCH_A_FLOW_SPORT]));
 	if (tb[NFSKETCH_A_FLOW_DPORT])
-		json_u64(&c->j, "dport", nfsk_nl_u64(tb[NFSKETCH_A_FLOW_DPORT]));
+		print_u64(p, PRINT_JSON, "dport", NULL, nfsk_nl_u64(tb[NFSKETCH_A_FLOW_DPORT]));
 	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
 		if (tb[counts[i].attr])
-			json_u64(&c->j, counts[i].name, nfsk_nl_u64(tb[counts[i].attr]));
-	/* the window is held open by the caller, which may add fields */
+			print_u64(p, PRINT_JSON, counts[i].name, NULL,
+				  nfsk_nl_u64(tb[counts[i].attr]));
+	/* the object is held open by the caller, which may add fields */
 }
 
 struct top_ctx {
@@ -121,91 +114,92 @@ struct top_ctx {
 	int		nflows;
 };
 
+/*
+ * One held flow of `top`: text "   1 SRC DST PROTO SPORT DPORT BYTES
+ * PACKETS EST +- BOUND SHARE%"; JSON the flow's keys, its rank and share.
+ */
+static void top_flow_print(struct print *p, const struct top_ctx *t,
+			   const struct nlattr **tb, int rank, uint64_t total)
+{
+	char s[ADDR_STR_LEN], d[ADDR_STR_LEN], pb[8], est[40];
+	uint64_t held = nfsk_nl_u64(tb[t->by_packets ? NFSKETCH_A_FLOW_PACKETS :
+					 NFSKETCH_A_FLOW_BYTES]);
+
+	flow_print(p, NULL, tb);
+	print_u64(p, PRINT_ANY, "rank", "%4" PRIu64, rank);
+	print_u64(p, PRINT_JSON, "share_ppm", NULL, total ? held * 1000000 / total : 0);
+	print_double(p, PRINT_JSON, "share", NULL, total ? (double)held / total : 0);
+	snprintf(est, sizeof(est), "%" PRIu64 " +- %" PRIu64,
+		 nfsk_nl_u64(tb[t->by_packets ? NFSKETCH_A_FLOW_EST_PACKETS :
+				NFSKETCH_A_FLOW_EST_BYTES]),
+		 nfsk_nl_u64(tb[t->by_packets ? NFSKETCH_A_FLOW_ERR_PACKETS :
+				NFSKETCH_A_FLOW_ERR_BYTES]));
+	print_text(p, " %-39s %-39s %-6s %5" PRIu64 " %5" PRIu64 " %12" PRIu64
+		   " %9" PRIu64 " %24s %5.1f%%\n", flow_src(tb, s), flow_dst(tb, d),
+		   fmt_proto(nfsk_nl_u64(tb[NFSKETCH_A_FLOW_PROTO]), pb, sizeof(pb)),
+		   nfsk_nl_u64(tb[NFSKETCH_A_FLOW_SPORT]),
+		   nfsk_nl_u64(tb[NFSKETCH_A_FLOW_DPORT]),
+		   nfsk_nl_u64(tb[NFSKETCH_A_FLOW_BYTES]),
+		   nfsk_nl_u64(tb[NFSKETCH_A_FLOW_PACKETS]), est,
+		   total ? 100.0 * held / total : 0);
+	print_obj_close(p);
+}
+
+/*
+ * A TOPK_GET window: text "window 5: 100 packets, 8400 bytes; top flows
+ * by bytes", the table's head and a row per flow; JSON {window_id,
+ * window_packets, window_bytes, by, flows: [...]}.
+ */
+static int top_window_print(struct top_ctx *t, const struct nlattr **wtb)
+{
+	const struct nlattr *tb[NFSKETCH_A_FLOW_MAX + 1];
+	struct print p = cli_print(t->c);
+	uint64_t wbytes = nfsk_nl_u64(wtb[NFSKETCH_A_WINDOW_BYTES]);
+	uint64_t wpackets = nfsk_nl_u64(wtb[NFSKETCH_A_WINDOW_PACKETS]);
+	const char *by = t->by_packets ? "packets" : "bytes";
+	const struct nlattr *f;
+	int rank = 0;
+
+	print_obj_open(&p, NULL);
+	print_u64(&p, PRINT_ANY, "window_id", "window %" PRIu64, t->window_id);
+	print_u64(&p, PRINT_ANY, "window_packets", ": %" PRIu64 " packets", wpackets);
+	print_u64(&p, PRINT_ANY, "window_bytes", ", %" PRIu64 " bytes", wbytes);
+	print_str(&p, PRINT_ANY, "by", "; top flows by %s\n", by);
+	print_text(&p, "%4s %-39s %-39s %-6s %5s %5s %12s %9s %24s %6s\n",
+		   "rank", "src", "dst", "proto", "sport", "dport", "bytes", "packets",
+		   t->by_packets ? "est. packets +- bound" : "est. bytes +- bound",
+		   "share");
+	print_arr_open(&p, "flows");
+	if (wtb[NFSKETCH_A_WINDOW_TOPK]) {
+		mnl_attr_for_each_nested(f, wtb[NFSKETCH_A_WINDOW_TOPK]) {
+			if (mnl_attr_get_type(f) != NFSKETCH_A_FLOW)
+				continue;
+			flow_parse(f, tb);
+			top_flow_print(&p, t, tb, ++rank,
+				       t->by_packets ? wpackets : wbytes);
+		}
+	}
+	print_arr_close(&p);
+	if (!rank)
+		print_text(&p, "(no flow held in this window)\n");
+	print_obj_close(&p);
+	if (t->c->json)
+		json_end(&t->c->j);
+	return rank;
+}
+
 static int top_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *wtb[NFSKETCH_A_WINDOW_MAX + 1];
-	const struct nlattr *tb[NFSKETCH_A_FLOW_MAX + 1];
 	struct top_ctx *t = data;
-	struct cli *c = t->c;
-	const struct nlattr *a, *f;
-	uint64_t wbytes, wpackets;
+	const struct nlattr *a;
 
 	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
-		int rank = 0;
-
 		if (mnl_attr_get_type(a) != NFSKETCH_A_WINDOW)
 			continue;
 		nfsk_nl_parse_nest(a, wtb, NFSKETCH_A_WINDOW_MAX);
 		t->window_id = nfsk_nl_u64(wtb[NFSKETCH_A_WINDOW_ID]);
-		wbytes = nfsk_nl_u64(wtb[NFSKETCH_A_WINDOW_BYTES]);
-		wpackets = nfsk_nl_u64(wtb[NFSKETCH_A_WINDOW_PACKETS]);
-		if (c->json) {
-			json_obj_open(&c->j, NULL);
-			json_u64(&c->j, "window_id", t->window_id);
-			json_u64(&c->j, "window_bytes", wbytes);
-			json_u64(&c->j, "window_packets", wpackets);
-			json_str(&c->j, "by", t->by_packets ? "packets" : "bytes");
-			json_arr_open(&c->j, "flows");
-		} else {
-			printf("window %" PRIu64 ": %" PRIu64 " packets, %" PRIu64
-			       " bytes; top flows by %s\n", t->window_id, wpackets,
-			       wbytes, t->by_packets ? "packets" : "bytes");
-			printf("%4s %-39s %-39s %-6s %5s %5s %12s %9s %24s %6s\n",
-			       "rank", "src", "dst", "proto", "sport", "dport",
-			       "bytes", "packets",
-			       t->by_packets ? "est. packets +- bound" : "est. bytes +- bound",
-			       "share");
-		}
-		if (wtb[NFSKETCH_A_WINDOW_TOPK]) {
-			mnl_attr_for_each_nested(f, wtb[NFSKETCH_A_WINDOW_TOPK]) {
-				char s[ADDR_STR_LEN], d[ADDR_STR_LEN], pb[8], est[40];
-				uint64_t held, total;
-				double share;
-
-				if (mnl_attr_get_type(f) != NFSKETCH_A_FLOW)
-					continue;
-				flow_parse(f, tb);
-				rank++;
-				held = nfsk_nl_u64(tb[t->by_packets ? NFSKETCH_A_FLOW_PACKETS :
-							NFSKETCH_A_FLOW_BYTES]);
-				total = t->by_packets ? wpackets : wbytes;
-				share = total ? 100.0 * held / total : 0;
-				if (c->json) {
-					flow_json(c, NULL, tb);
-					json_u64(&c->j, "rank", rank);
-					json_u64(&c->j, "share_ppm",
-						 total ? held * 1000000 / total : 0);
-					json_double(&c->j, "share",
-						    total ? (double)held / total : 0);
-					json_obj_close(&c->j);
-					continue;
-				}
-				snprintf(est, sizeof(est), "%" PRIu64 " +- %" PRIu64,
-					 nfsk_nl_u64(tb[t->by_packets ?
-						NFSKETCH_A_FLOW_EST_PACKETS :
-						NFSKETCH_A_FLOW_EST_BYTES]),
-					 nfsk_nl_u64(tb[t->by_packets ?
-						NFSKETCH_A_FLOW_ERR_PACKETS :
-						NFSKETCH_A_FLOW_ERR_BYTES]));
-				printf("%4d %-39s %-39s %-6s %5" PRIu64 " %5" PRIu64
-				       " %12" PRIu64 " %9" PRIu64 " %24s %5.1f%%\n", rank,
-				       flow_src(tb, s), flow_dst(tb, d),
-				       fmt_proto(nfsk_nl_u64(tb[NFSKETCH_A_FLOW_PROTO]),
-						 pb, sizeof(pb)),
-				       nfsk_nl_u64(tb[NFSKETCH_A_FLOW_SPORT]),
-				       nfsk_nl_u64(tb[NFSKETCH_A_FLOW_DPORT]),
-				       nfsk_nl_u64(tb[NFSKETCH_A_FLOW_BYTES]),
-				       nfsk_nl_u64(tb[NFSKETCH_A_FLOW_PACKETS]), est, share);
-			}
-		}
-		t->nflows = rank;
-		if (c->json) {
-			json_arr_close(&c->j);
-			json_obj_close(&c->j);
-			json_end(&c->j);
-		} else if (!rank) {
-			printf("(no flow held in this window)\n");
-		}
+		t->nflows = top_window_print(t, wtb);
 	}
 	return MNL_CB_OK;
 }

@@ -35,6 +35,7 @@ static const char watch_usage[] =
 
 struct watch {
 	struct cli	*c;
+	struct print	p;		/* text: watch has no JSON */
 	uint64_t	st[NFSKETCH_A_STATS_MAX + 1];
 	bool		st_has[NFSKETCH_A_STATS_MAX + 1];
 	uint64_t	hist[WATCH_HISTORY];
@@ -159,14 +160,18 @@ static void sparkline(const uint64_t *v, unsigned int n, char *buf, size_t len)
  * ASCII and shorter than WATCH_COLS - @indent, so no line is wider.
  */
 struct wline {
+	struct print	*p;
 	unsigned int	col;
 	unsigned int	indent;
 	bool		empty;
 };
 
-static void wline_start(struct wline *l, const char *prefix, unsigned int indent)
+static void wline_start(struct wline *l, struct print *p, const char *prefix,
+			unsigned int indent)
 {
-	l->col = printf("%s", prefix);
+	l->p = p;
+	print_text(p, "%s", prefix);
+	l->col = strlen(prefix);
 	l->indent = indent;
 	l->empty = true;
 }
@@ -186,27 +191,29 @@ wline_item(struct wline *l, const char *fmt, ...)
 	/* after the prefix one space, between items two */
 	sep = l->empty ? (l->col > l->indent ? 1 : 0) : 2;
 	if (l->col + sep + n > WATCH_COLS && l->col > l->indent) {
-		l->col = printf("\n%*s", (int)l->indent, "") - 1;
+		print_text(l->p, "\n%*s", (int)l->indent, "");
+		l->col = l->indent;
 		sep = 0;
 	}
-	l->col += printf("%*s%s", (int)sep, "", item);
+	print_text(l->p, "%*s%s", (int)sep, "", item);
+	l->col += sep + n;
 	l->empty = false;
 }
 
 static void wline_end(struct wline *l)
 {
-	putchar('\n');
+	print_nl(l->p);
 }
 
 /* @left, and @right flush with the last column (or on its own line). */
-static void line_lr(const char *left, const char *right)
+static void line_lr(struct print *p, const char *left, const char *right)
 {
 	size_t l = strlen(left), r = strlen(right);
 
 	if (l + 1 + r <= WATCH_COLS)
-		printf("%s%*s\n", left, (int)(WATCH_COLS - l), right);
+		print_text(p, "%s%*s\n", left, (int)(WATCH_COLS - l), right);
 	else
-		printf("%s\n%*s\n", left, WATCH_COLS, right);
+		print_text(p, "%s\n%*s\n", left, WATCH_COLS, right);
 }
 
 /*
@@ -214,7 +221,8 @@ static void line_lr(const char *left, const char *right)
  * lines when it is too long, and the flow split at its arrow when even
  * the flow alone is (IPv6 with ports).
  */
-static void watch_top_line(unsigned int rank, const char *flow, const char *tail)
+static void watch_top_line(struct print *p, unsigned int rank, const char *flow,
+			   const char *tail)
 {
 	const char *arrow = strstr(flow, " -> ");
 	char head[WATCH_COLS + 1];
@@ -222,18 +230,18 @@ static void watch_top_line(unsigned int rank, const char *flow, const char *tail
 
 	hl = snprintf(head, sizeof(head), "  %u  %s", rank, flow);
 	if (hl + 2 + strlen(tail) <= WATCH_COLS) {
-		line_lr(head, tail);
+		line_lr(p, head, tail);
 		return;
 	}
 	if (hl <= WATCH_COLS) {
-		printf("%s\n", head);
+		print_text(p, "%s\n", head);
 	} else if (arrow) {
-		printf("  %u  %.*s\n", rank, (int)(arrow - flow), flow);
-		printf("       %.*s\n", WATCH_COLS - 7, arrow + 1);
+		print_text(p, "  %u  %.*s\n", rank, (int)(arrow - flow), flow);
+		print_text(p, "       %.*s\n", WATCH_COLS - 7, arrow + 1);
 	} else {
-		printf("%.*s\n", WATCH_COLS, head);
+		print_text(p, "%.*s\n", WATCH_COLS, head);
 	}
-	printf("%*s\n", WATCH_COLS, tail);
+	print_text(p, "%*s\n", WATCH_COLS, tail);
 }
 
 static void watch_draw(struct watch *w, bool tty, double interval,
@@ -252,15 +260,15 @@ static void watch_draw(struct watch *w, bool tty, double interval,
 	localtime_r(&now, &tm);
 	strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
 	if (tty)
-		fputs("\033[H\033[2J", stdout);
+		print_text(&w->p, "\033[H\033[2J");
 	if (interval > 0)
 		snprintf(left, sizeof(left), "nfsketch watch: every %.1f s, Ctrl-C to quit",
 			 interval);
 	else
 		snprintf(left, sizeof(left), "nfsketch watch: at every window close (%"
 			 PRIu64 " ms), Ctrl-C to quit", w->window_ms);
-	line_lr(left, ts);
-	wline_start(&l, "totals   ", 9);
+	line_lr(&w->p, left, ts);
+	wline_start(&l, &w->p, "totals   ", 9);
 	wline_item(&l, "packets %s", fmt_si(w->st[NFSKETCH_A_STATS_PACKETS], b1, sizeof(b1)));
 	wline_item(&l, "bytes %s", fmt_si(w->st[NFSKETCH_A_STATS_BYTES], b2, sizeof(b2)));
 	wline_item(&l, "windows %" PRIu64 " (open %" PRIu64 ")",
@@ -268,7 +276,7 @@ static void watch_draw(struct watch *w, bool tty, double interval,
 	wline_item(&l, "memory %sB", fmt_si(w->st[NFSKETCH_A_STATS_MEM_BYTES], b3, sizeof(b3)));
 	wline_item(&l, "cpus %" PRIu64, w->st[NFSKETCH_A_STATS_CPUS]);
 	wline_end(&l);
-	wline_start(&l, "routes   ", 9);
+	wline_start(&l, &w->p, "routes   ", 9);
 	wline_item(&l, "ipv4 %" PRIu64, w->st[NFSKETCH_A_STATS_ROUTES4]);
 	wline_item(&l, "ipv6 %" PRIu64, w->st[NFSKETCH_A_STATS_ROUTES6]);
 	wline_item(&l, "alerts %" PRIu64, w->st[NFSKETCH_A_STATS_ALERTS]);
@@ -283,14 +291,14 @@ static void watch_draw(struct watch *w, bool tty, double interval,
 		if (w->hist[i] > max)
 			max = w->hist[i];
 	sparkline(w->hist, w->nhist, spark, sizeof(spark));
-	printf("\npackets per window, last %u (max %s):\n  %s\n", w->nhist,
+	print_text(&w->p, "\npackets per window, last %u (max %s):\n  %s\n", w->nhist,
 	       fmt_si(max, b1, sizeof(b1)), w->nhist ? spark : "(no window closed yet)");
 
 	if (w->has_win) {
 		snprintf(head, sizeof(head), "\nlast window %" PRIu64 " (%.1f s):",
 			 w->win[NFSKETCH_A_WINDOW_ID],
 			 w->win[NFSKETCH_A_WINDOW_LENGTH_NS] / 1e9);
-		wline_start(&l, head, 2);
+		wline_start(&l, &w->p, head, 2);
 		l.col--;	/* the newline */
 		wline_item(&l, "%s packets, %s bytes;",
 			   fmt_si(w->win[NFSKETCH_A_WINDOW_PACKETS], b1, sizeof(b1)),
@@ -301,7 +309,7 @@ static void watch_draw(struct watch *w, bool tty, double interval,
 			   w->win[NFSKETCH_A_WINDOW_ICMPV6]);
 		wline_item(&l, "other %" PRIu64, w->win[NFSKETCH_A_WINDOW_OTHER]);
 		wline_end(&l);
-		wline_start(&l, "  ", 2);
+		wline_start(&l, &w->p, "  ", 2);
 		wline_item(&l, "H(src) %.2f bits", w->win[NFSKETCH_A_WINDOW_SRC_ENTROPY] / 1000.0);
 		wline_item(&l, "H(dst) %.2f bits", w->win[NFSKETCH_A_WINDOW_DST_ENTROPY] / 1000.0);
 		wline_item(&l, "flags %s", fmt_flags(w->win[NFSKETCH_A_WINDOW_FLAGS],
@@ -312,21 +320,21 @@ static void watch_draw(struct watch *w, bool tty, double interval,
 				"packets", "bytes", "H(src)", "H(dst)", "routes",
 			};
 
-			wline_start(&l, "  scores (sigma):", 4);
+			wline_start(&l, &w->p, "  scores (sigma):", 4);
 			for (i = 0; i < NSERIES; i++)
 				wline_item(&l, "%s %.2f", sname[i], w->score[i] / 1000.0);
 			wline_end(&l);
 		}
 	}
-	printf("\ntop flows of the last window, by bytes:\n");
+	print_text(&w->p, "\ntop flows of the last window, by bytes:\n");
 	if (top_note)
-		printf("  (%s)\n", top_note);
+		print_text(&w->p, "  (%s)\n", top_note);
 	else if (!w->ntop)
-		printf("  (none held)\n");
+		print_text(&w->p, "  (none held)\n");
 	for (i = 0; i < w->ntop; i++)
-		watch_top_line(i + 1, w->top_flow[i], w->top_tail[i]);
+		watch_top_line(&w->p, i + 1, w->top_flow[i], w->top_tail[i]);
 	if (!tty)
-		putchar('\n');
+		print_nl(&w->p);
 }
 
 static volatile sig_atomic_t watch_stop;
@@ -430,6 +438,7 @@ int cmd_watch(struct cli *c, int argc, char **argv)
 	if (!w)
 		return EXIT_RUNTIME;
 	w->c = c;
+	w->p = cli_print(c);
 	{
 		struct nlmsghdr *nlh = nfsk_nl_request(&c->nl, NFSKETCH_CMD_CONFIG_GET, 0);
 

@@ -138,44 +138,102 @@ static void window_row(const struct nlattr **tb, char *buf, size_t len)
 		 fmt_flags(nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_FLAGS]), fl, sizeof(fl)));
 }
 
-/* Top flows: JSON "top" array; text "  #1 udp a:1 -> b:2  bytes B packets P" */
-static void window_top_print(struct cli *c, const struct nlattr *topk)
+/*
+ * The replay's block: "window 3  2023-11-14T22:13:20Z  +2.000s  length
+ * 1.000s  packets ..." and a line of protocols and entropies, its route
+ * counts and sub-series when it has routes (UTC: a capture's time).
+ */
+static void window_block(struct print *p, const struct nlattr *nest,
+			 const struct nlattr **tb)
 {
-	const struct nlattr *ftb[NFSKETCH_A_FLOW_MAX + 1];
-	struct print p = cli_print(c);
-	const struct nlattr *f;
-	char fs[160];
-	int rank = 0;
+	char fl[128], ts[FMT_TIME_LEN];
+	unsigned int i;
 
-	print_arr_open(&p, "top");
-	mnl_attr_for_each_nested(f, topk) {
-		if (c->json) {
-			flow_parse(f, ftb);
-			flow_json(c, NULL, ftb);
-			json_obj_close(&c->j);
-			continue;
-		}
-		if (mnl_attr_get_type(f) != NFSKETCH_A_FLOW)
-			continue;
-		flow_parse(f, ftb);
-		fprintf(c->out, "%8s#%-2d %s  bytes %" PRIu64 " packets %" PRIu64 "\n", "",
-			++rank, flow_str(ftb, fs, sizeof(fs)),
-			nfsk_nl_u64(ftb[NFSKETCH_A_FLOW_BYTES]),
-			nfsk_nl_u64(ftb[NFSKETCH_A_FLOW_PACKETS]));
-	}
-	if (!rank)
-		print_text(&p, "%8s(no flow held)\n", "");
-	print_arr_close(&p);
+	print_text(p, "window %" PRIu64 "  %s  +%.3fs  length %.3fs  packets %" PRIu64
+		   "  bytes %" PRIu64 "  truncated %" PRIu64 "  flags %s\n",
+		   nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ID]),
+		   fmt_rfc3339(nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_START_REALTIME_NS]),
+			       false, ts, sizeof(ts)),
+		   nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_START_NS]) / 1e9,
+		   nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_LENGTH_NS]) / 1e9,
+		   nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_PACKETS]),
+		   nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_BYTES]),
+		   nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_TRUNCATED]),
+		   fmt_flags(nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_FLAGS]), fl, sizeof(fl)));
+	/* "  tcp N  udp N ... ipv6 N": the counts under their JSON names */
+	for (i = 0; i < sizeof(window_fields) / sizeof(window_fields[0]); i++)
+		if (window_fields[i].attr >= NFSKETCH_A_WINDOW_TCP &&
+		    window_fields[i].attr <= NFSKETCH_A_WINDOW_IPV6)
+			print_text(p, "  %s %" PRIu64, window_fields[i].name,
+				   nfsk_nl_u64(tb[window_fields[i].attr]));
+	print_text(p, "  H(src) %.3f  H(dst) %.3f bits\n",
+		   nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_SRC_ENTROPY]) / 1000.0,
+		   nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_DST_ENTROPY]) / 1000.0);
+	if (!tb[NFSKETCH_A_WINDOW_ROUTE_ADD4])
+		return;
+	/* the IPv6 attributes follow the IPv4 ones (ADD, DEL, REPLACE; ROUTES) */
+	for (i = 0; i < 2; i++)
+		print_text(p, "%s ipv%u +%" PRIu64 " -%" PRIu64 " ~%" PRIu64 " size %" PRIu64 "%s",
+			   i ? "," : "  routes:", i ? 6 : 4,
+			   nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_ADD4 + 3 * i]),
+			   nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_DEL4 + 3 * i]),
+			   nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTE_REPLACE4 + 3 * i]),
+			   nfsk_nl_u64(tb[NFSKETCH_A_WINDOW_ROUTES4 + i]), i ? "\n" : "");
+	if (tb[NFSKETCH_A_WINDOW_ROUTE_SERIES])
+		rseries_text(p->out, "  ", nest, NFSKETCH_A_WINDOW_ROUTE_SERIES);
 }
 
 /*
- * A window nest, the same object for `windows` (@row: the table's row,
- * its route sub-series and its top flows) and monitor's [window] (one
- * line, window_line()); JSON
- * with the same keys in both.
+ * Top flows: JSON "top" array; text under a `windows` row "  #1 udp a:1
+ * -> b:2  bytes B packets P", under the replay's block a table with the
+ * Count-Min estimates.
  */
-void window_print(struct cli *c, const struct nlattr *nest, const struct nlattr **tb,
-		  const char *key, bool row)
+static void window_top_print(struct print *p, const struct nlattr *topk,
+			     enum window_style style)
+{
+	const struct nlattr *ftb[NFSKETCH_A_FLOW_MAX + 1];
+	char fs[160], s[ADDR_STR_LEN], d[ADDR_STR_LEN], pb[8];
+	const struct nlattr *f;
+	int rank = 0;
+
+	print_arr_open(p, "top");
+	mnl_attr_for_each_nested(f, topk) {
+		if (!p->json && mnl_attr_get_type(f) != NFSKETCH_A_FLOW)
+			continue;
+		flow_parse(f, ftb);
+		if (p->json) {
+			flow_print(p, NULL, ftb);
+			print_obj_close(p);
+		} else if (style == WINDOW_BLOCK) {
+			if (!rank++)
+				print_text(p, "  %-39s %-39s %-6s %5s %5s %10s %7s %10s %8s\n",
+					   "src", "dst", "proto", "sport", "dport", "bytes",
+					   "packets", "cms_bytes", "+-bound");
+			print_text(p, "  %-39s %-39s %-6s %5" PRIu64 " %5" PRIu64
+				   " %10" PRIu64 " %7" PRIu64 " %10" PRIu64 " %8" PRIu64 "\n",
+				   flow_src(ftb, s), flow_dst(ftb, d),
+				   fmt_proto(nfsk_nl_u64(ftb[NFSKETCH_A_FLOW_PROTO]), pb,
+					     sizeof(pb)),
+				   nfsk_nl_u64(ftb[NFSKETCH_A_FLOW_SPORT]),
+				   nfsk_nl_u64(ftb[NFSKETCH_A_FLOW_DPORT]),
+				   nfsk_nl_u64(ftb[NFSKETCH_A_FLOW_BYTES]),
+				   nfsk_nl_u64(ftb[NFSKETCH_A_FLOW_PACKETS]),
+				   nfsk_nl_u64(ftb[NFSKETCH_A_FLOW_EST_BYTES]),
+				   nfsk_nl_u64(ftb[NFSKETCH_A_FLOW_ERR_BYTES]));
+		} else {
+			print_text(p, "%8s#%-2d %s  bytes %" PRIu64 " packets %" PRIu64 "\n",
+				   "", ++rank, flow_str(ftb, fs, sizeof(fs)),
+				   nfsk_nl_u64(ftb[NFSKETCH_A_FLOW_BYTES]),
+				   nfsk_nl_u64(ftb[NFSKETCH_A_FLOW_PACKETS]));
+		}
+	}
+	if (!rank && style == WINDOW_ROW)
+		print_text(p, "%8s(no flow held)\n", "");
+	print_arr_close(p);
+}
+
+void window_print_open(struct cli *c, const struct nlattr *nest, const struct nlattr **tb,
+		       const char *key, enum window_style style)
 {
 	struct print p = cli_print(c);
 	char text[320];
@@ -223,19 +281,36 @@ void window_print(struct cli *c, const struct nlattr *nest, const struct nlattr 
 	}
 	if (tb[NFSKETCH_A_WINDOW_ROUTE_SERIES] && c->json)
 		rseries_json(c, "route_series", nest, NFSKETCH_A_WINDOW_ROUTE_SERIES);
-	if (!c->json) {
-		if (row)
-			window_row(tb, text, sizeof(text));
-		else
-			window_line(tb, text, sizeof(text));
-		print_str(&p, PRINT_FP, NULL, "%s\n", text);
+	if (c->json)
+		return;
+	if (style == WINDOW_BLOCK) {
+		window_block(&p, nest, tb);
+		return;
 	}
+	if (style == WINDOW_ROW)
+		window_row(tb, text, sizeof(text));
+	else
+		window_line(tb, text, sizeof(text));
+	print_str(&p, PRINT_FP, NULL, "%s\n", text);
 	/* the `windows` table's sub-series lines under the row */
-	if (tb[NFSKETCH_A_WINDOW_ROUTE_SERIES] && !c->json && row)
+	if (tb[NFSKETCH_A_WINDOW_ROUTE_SERIES] && style == WINDOW_ROW)
 		rseries_text(c->out, "        ", nest, NFSKETCH_A_WINDOW_ROUTE_SERIES);
-	if (tb[NFSKETCH_A_WINDOW_TOPK] && (c->json || row))
-		window_top_print(c, tb[NFSKETCH_A_WINDOW_TOPK]);
+}
+
+void window_print_close(struct cli *c, const struct nlattr **tb, enum window_style style)
+{
+	struct print p = cli_print(c);
+
+	if (tb[NFSKETCH_A_WINDOW_TOPK] && (c->json || style != WINDOW_LINE))
+		window_top_print(&p, tb[NFSKETCH_A_WINDOW_TOPK], style);
 	print_obj_close(&p);
+}
+
+void window_print(struct cli *c, const struct nlattr *nest, const struct nlattr **tb,
+		  const char *key, enum window_style style)
+{
+	window_print_open(c, nest, tb, key, style);
+	window_print_close(c, tb, style);
 }
 
 static int window_cb(const struct nlmsghdr *nlh, void *data)
@@ -248,7 +323,7 @@ static int window_cb(const struct nlmsghdr *nlh, void *data)
 		if (mnl_attr_get_type(a) != NFSKETCH_A_WINDOW)
 			continue;
 		nfsk_nl_parse_nest(a, tb, NFSKETCH_A_WINDOW_MAX);
-		window_print(c, a, tb, NULL, true);
+		window_print(c, a, tb, NULL, WINDOW_ROW);
 	}
 	return MNL_CB_OK;
 }

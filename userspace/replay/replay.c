@@ -69,8 +69,8 @@ static const char replay_usage[] =
 	"                     [nexthops N]  (time: Unix ns, not decreasing)\n"
 	"  --key HEX|random   32 hex digits, as `config set hash_key=`, or a\n"
 	"                     random key (default: " REPLAY_DEFAULT_KEY ")\n"
-	"  --sketch           print the raw CMS rows of the last window only\n"
-	"                     (the format of `nfsketch -j sketch`)\n"
+	"  --sketch           print the last window's Count-Min sketch only, as\n"
+	"                     `nfsketch sketch` prints it (text and JSON)\n"
 	"  --top N            alias of --topk\n"
 	"  --query Q --window ID\n"
 	"                     print only the estimate of Q in window ID: Q is an\n"
@@ -222,26 +222,6 @@ static void replay_free(struct replay *r)
 		bi_free(&r->bgp);
 }
 
-static void print_flow_json(struct json *j, const struct nfsk_flow_stat *fs)
-{
-	char a[ADDR_STR_LEN], pb[8];
-
-	json_obj_open(j, NULL);
-	json_str(j, "src", fmt_addr(fs->key.family, fs->key.saddr, a));
-	json_str(j, "dst", fmt_addr(fs->key.family, fs->key.daddr, a));
-	json_u64(j, "proto", fs->key.proto);
-	json_str(j, "proto_name", fmt_proto(fs->key.proto, pb, sizeof(pb)));
-	json_u64(j, "sport", ntohs(fs->key.sport));
-	json_u64(j, "dport", ntohs(fs->key.dport));
-	json_u64(j, "bytes", fs->bytes);
-	json_u64(j, "packets", fs->packets);
-	json_u64(j, "est_bytes", fs->est.bytes);
-	json_u64(j, "est_packets", fs->est.packets);
-	json_u64(j, "err_bytes", fs->est.err_bytes);
-	json_u64(j, "err_packets", fs->est.err_packets);
-	json_obj_close(j);
-}
-
 static const char *hits_name(u8 hits)
 {
 	if (hits & NFSK_DETECT_HIT_DRIFT)
@@ -260,32 +240,39 @@ static const char *hits_name(u8 hits)
 	}
 }
 
-/* Every series' verdict: value, baseline and what each detector saw. */
-static void print_detect_json(struct json *j, const struct nfsk_detect_result *d)
+/*
+ * A milli-unit value (JSON): raw under @milli_key (signed or not), in its
+ * unit under @key.
+ */
+static void print_milli(struct print *p, const char *milli_key, const char *key,
+			u64 v, bool sign)
 {
-	json_u64(j, "value", d->value);
-	json_u64(j, "baseline_mean_milli", d->mean_milli);
-	json_u64(j, "baseline_sigma_milli", d->sigma_milli);
-	json_u64(j, "upper_milli", d->upper_milli);
-	json_u64(j, "lower_milli", d->lower_milli);
-	json_s64(j, "score_milli_sigma", d->score);
-	/* the same in value's unit and in sigmas */
-	json_fixed(j, "baseline_mean", d->mean_milli, 3);
-	json_fixed(j, "baseline_sigma", d->sigma_milli, 3);
-	json_fixed(j, "upper", d->upper_milli, 3);
-	json_fixed(j, "lower", d->lower_milli, 3);
-	json_fixed(j, "score_sigma", d->score, 3);
-	json_u64(j, "p5", d->p5);
-	json_u64(j, "p95", d->p95);
-	json_u64(j, "radius", d->radius);
-	json_u64(j, "neighbours", d->neighbours);
-	json_u64(j, "history", d->history);
-	json_s64(j, "drift_permille_per_window", d->drift_permille);
-	json_fixed(j, "drift_per_window", d->drift_permille, 3);
-	json_u64(j, "drift_span", d->drift_span);
-	json_str(j, "detectors_hit", hits_name(d->hits));
-	json_bool(j, "warm", d->warm);
-	json_bool(j, "flagged", d->flagged);
+	if (sign)
+		print_s64(p, PRINT_JSON, milli_key, NULL, (s64)v);
+	else
+		print_u64(p, PRINT_JSON, milli_key, NULL, v);
+	print_fixed(p, PRINT_JSON, key, NULL, (s64)v, 3);
+}
+
+/* Every series' verdict (JSON): value, baseline and what each detector saw. */
+static void print_detect(struct print *p, const struct nfsk_detect_result *d)
+{
+	print_u64(p, PRINT_JSON, "value", NULL, d->value);
+	print_milli(p, "baseline_mean_milli", "baseline_mean", d->mean_milli, false);
+	print_milli(p, "baseline_sigma_milli", "baseline_sigma", d->sigma_milli, false);
+	print_milli(p, "upper_milli", "upper", d->upper_milli, false);
+	print_milli(p, "lower_milli", "lower", d->lower_milli, false);
+	print_milli(p, "score_milli_sigma", "score_sigma", d->score, true);
+	print_milli(p, "drift_permille_per_window", "drift_per_window", d->drift_permille, true);
+	print_u64(p, PRINT_JSON, "p5", NULL, d->p5);
+	print_u64(p, PRINT_JSON, "p95", NULL, d->p95);
+	print_u64(p, PRINT_JSON, "radius", NULL, d->radius);
+	print_u64(p, PRINT_JSON, "neighbours", NULL, d->neighbours);
+	print_u64(p, PRINT_JSON, "history", NULL, d->history);
+	print_u64(p, PRINT_JSON, "drift_span", NULL, d->drift_span);
+	print_str(p, PRINT_JSON, "detectors_hit", NULL, hits_name(d->hits));
+	print_bool(p, PRINT_JSON, "warm", NULL, d->warm);
+	print_bool(p, PRINT_JSON, "flagged", NULL, d->flagged);
 }
 
 /*
@@ -321,10 +308,11 @@ static struct nlmsghdr *alert_start(struct alert_msg *m, const struct replay *r,
 	return nlh;
 }
 
-static void alert_flow(struct nlmsghdr *nlh, const struct nfsk_flow_key *k,
-		       u64 packets, u64 bytes)
+/* A FLOW nest of @type; the held counts if any, the estimates if @est. */
+static void flow_nest(struct nlmsghdr *nlh, u16 type, const struct nfsk_flow_key *k,
+		      u64 packets, u64 bytes, const struct nfsk_cms_est *est)
 {
-	struct nlattr *nest = mnl_attr_nest_start(nlh, NFSKETCH_A_ALERT_FLOW);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
 
 	mnl_attr_put_u8(nlh, NFSKETCH_A_FLOW_FAMILY, k->family);
 	mnl_attr_put(nlh, NFSKETCH_A_FLOW_SRC, 16, k->saddr);
@@ -332,9 +320,15 @@ static void alert_flow(struct nlmsghdr *nlh, const struct nfsk_flow_key *k,
 	mnl_attr_put_u8(nlh, NFSKETCH_A_FLOW_PROTO, k->proto);
 	mnl_attr_put_u16(nlh, NFSKETCH_A_FLOW_SPORT, ntohs(k->sport));
 	mnl_attr_put_u16(nlh, NFSKETCH_A_FLOW_DPORT, ntohs(k->dport));
-	if (packets || bytes) {
+	if (packets || bytes || est) {
 		mnl_attr_put_u64(nlh, NFSKETCH_A_FLOW_PACKETS, packets);
 		mnl_attr_put_u64(nlh, NFSKETCH_A_FLOW_BYTES, bytes);
+	}
+	if (est) {
+		mnl_attr_put_u64(nlh, NFSKETCH_A_FLOW_EST_BYTES, est->bytes);
+		mnl_attr_put_u64(nlh, NFSKETCH_A_FLOW_ERR_BYTES, est->err_bytes);
+		mnl_attr_put_u64(nlh, NFSKETCH_A_FLOW_EST_PACKETS, est->packets);
+		mnl_attr_put_u64(nlh, NFSKETCH_A_FLOW_ERR_PACKETS, est->err_packets);
 	}
 	mnl_attr_nest_end(nlh, nest);
 }
@@ -440,7 +434,7 @@ static void bgp_alerts(struct replay *r, const struct nfsk_window *w)
 					  bit == NFSK_BGP_CLOSED ? x->v.fin : x->v.silence_ms,
 					  bit == NFSK_BGP_RETRANS ? x->v.baseline :
 					  bit == NFSK_BGP_SILENT ? x->v.threshold_ms : 0, 0);
-			alert_flow(nlh, &k, x->sess.segments, 0);
+			flow_nest(nlh, NFSKETCH_A_ALERT_FLOW, &k, x->sess.segments, 0, NULL);
 			mnl_attr_put_u32(nlh, NFSKETCH_A_ALERT_REASON, bit);
 			alert_emit(r, &m);
 			print_obj_close(&p);
@@ -476,7 +470,7 @@ static void print_alerts(struct replay *r, const struct nfsk_window *w)
 
 		nlh = alert_start(&m, r, w, NFSK_FLAG_HEAVY_HITTER, NFSK_SERIES_BYTES,
 				  fs->bytes, w->bytes, 0);
-		alert_flow(nlh, &fs->key, fs->packets, fs->bytes);
+		flow_nest(nlh, NFSKETCH_A_ALERT_FLOW, &fs->key, fs->packets, fs->bytes, NULL);
 		alert_emit(r, &m);
 		print_u64(&p, PRINT_JSON, "threshold_bytes", NULL,
 			  w->bytes / 1000 * r->fc.hh_permille +
@@ -489,38 +483,26 @@ static void print_alerts(struct replay *r, const struct nfsk_window *w)
 		bgp_alerts(r, w);
 }
 
-/* Every series' verdict, then the alerts of @w. */
-static void print_reasons_json(struct replay *r, const struct nfsk_window *w)
+/* JSON: every series' verdict, the alerts of @w (text: the alerts). */
+static void print_reasons(struct replay *r, const struct nfsk_window *w)
 {
-	struct json *j = &r->c->j;
+	struct print p = cli_print(r->c);
 	unsigned int s;
 
-	json_obj_open(j, "detect");
+	print_obj_open(&p, "detect");
 	for (s = 0; s < NFSK_SERIES_MAX; s++) {
-		json_obj_open(j, series_name[s]);
-		print_detect_json(j, &r->res[s]);
-		json_obj_close(j);
+		print_obj_open(&p, series_name[s]);
+		print_detect(&p, &r->res[s]);
+		print_obj_close(&p);
 	}
-	json_obj_close(j);
-	json_arr_open(j, "alerts");
+	print_obj_close(&p);
+	print_arr_open(&p, "alerts");
 	print_alerts(r, w);
-	json_arr_close(j);
+	print_arr_close(&p);
 	if (r->have_routes)
-		json_u64(j, "route_alerts_dropped", r->ri.reasons_dropped);
+		print_u64(&p, PRINT_JSON, "route_alerts_dropped", NULL, r->ri.reasons_dropped);
 	if (r->have_bgp)
-		json_u64(j, "bgp_alerts_dropped", r->bgp.reasons_dropped);
-}
-
-/* A route sub-series' name: its protocol or table as `ip route` names it. */
-static const char *rs_name(const struct nfsk_window *w, unsigned int kind,
-			   unsigned int s, char *buf)
-{
-	if (s == NFSK_RS_OTHER) {
-		snprintf(buf, RTNAME_LEN, "other");
-		return buf;
-	}
-	return kind == NFSK_RS_TABLE ? rtname_table(w->rs.id[kind][s], buf) :
-				       rtname_protocol(w->rs.id[kind][s], buf);
+		print_u64(&p, PRINT_JSON, "bgp_alerts_dropped", NULL, r->bgp.reasons_dropped);
 }
 
 /* Slot @s of @kind is a series of @w (a slot in use, or other)? */
@@ -530,170 +512,110 @@ static bool rs_shown(const struct nfsk_window *w, unsigned int kind,
 	return s == NFSK_RS_OTHER || s < w->rs.used[kind];
 }
 
-/* The same shape as `nfsketch -j windows`' route_series. */
-static void print_route_series_json(struct json *j, const struct nfsk_window *w)
+/* The ROUTE_SERIES nests, as kmod/nlmsg.c's nfsk_rseries_put_all(). */
+static void window_rseries(struct nlmsghdr *nlh, const struct nfsk_window *w)
 {
-	char name[RTNAME_LEN];
+	struct nlattr *nest;
 	unsigned int k, s;
 
-	json_obj_open(j, "route_series");
-	for (k = 0; k < NFSK_RS_KINDS; k++) {
-		json_arr_open(j, k == NFSK_RS_TABLE ? "table" : "protocol");
+	for (k = 0; k < NFSK_RS_KINDS; k++)
 		for (s = 0; s < NFSK_RS_ALL; s++) {
 			if (!rs_shown(w, k, s))
 				continue;
-			json_obj_open(j, NULL);
-			json_str(j, "name", rs_name(w, k, s, name));
+			nest = mnl_attr_nest_start(nlh, NFSKETCH_A_WINDOW_ROUTE_SERIES);
+			mnl_attr_put_u8(nlh, NFSKETCH_A_RSERIES_KIND, k);
 			if (s == NFSK_RS_OTHER)
-				json_bool(j, "other", true);
+				mnl_attr_put(nlh, NFSKETCH_A_RSERIES_OTHER, 0, NULL);
 			else
-				json_u64(j, "id", w->rs.id[k][s]);
-			json_u64(j, "events", w->rs.events[k][s]);
-			json_s64(j, "score_milli_sigma", w->rs.score[k][s]);
-			json_u64(j, "baseline", w->rs.mean_milli[k][s] / 1000);
-			json_bool(j, "route_churn",
-				  w->rs.flagged[k] & (1U << s));
-			json_obj_close(j);
+				mnl_attr_put_u32(nlh, NFSKETCH_A_RSERIES_ID, w->rs.id[k][s]);
+			mnl_attr_put_u64(nlh, NFSKETCH_A_RSERIES_EVENTS, w->rs.events[k][s]);
+			nfsk_nl_put_s64(nlh, NFSKETCH_A_RSERIES_SCORE, w->rs.score[k][s]);
+			mnl_attr_put_u64(nlh, NFSKETCH_A_RSERIES_BASELINE,
+					 w->rs.mean_milli[k][s] / 1000);
+			if (w->rs.flagged[k] & (1U << s))
+				mnl_attr_put(nlh, NFSKETCH_A_RSERIES_FLAGGED, 0, NULL);
+			mnl_attr_nest_end(nlh, nest);
 		}
-		json_arr_close(j);
-	}
-	json_obj_close(j);
 }
 
-static void print_route_series_text(const struct nfsk_window *w)
+/*
+ * A closed window in the nest the module sends (kmod/nlmsg.c's
+ * nfsk_window_put() with its top flows), printed by the CLI's window
+ * printer (windows.c): a replayed window has the keys of `nfsketch -j
+ * windows`. Its start in real time is the capture's; the route counts
+ * and sub-series only with --routes.
+ */
+static struct nlattr *window_nest(struct nlmsghdr *nlh, const struct replay *r,
+				  const struct nfsk_window *w)
 {
-	char name[RTNAME_LEN];
-	unsigned int k, s, n;
-
-	for (k = 0; k < NFSK_RS_KINDS; k++) {
-		n = 0;
-		for (s = 0; s < NFSK_RS_ALL; s++) {
-			if (!rs_shown(w, k, s))
-				continue;
-			if (!n++)
-				printf("  route events by %s:",
-				       k == NFSK_RS_TABLE ? "table" : "protocol");
-			else
-				putchar(',');
-			printf(" %s %u%s", rs_name(w, k, s, name),
-			       w->rs.events[k][s],
-			       w->rs.flagged[k] & (1U << s) ? " ROUTE_CHURN" : "");
-		}
-		putchar('\n');
-	}
-}
-
-static void print_window_json(struct replay *r, const struct nfsk_window *w)
-{
-	struct json *j = &r->c->j;
-	char ts[64];
+	struct nlattr *nest = mnl_attr_nest_start(nlh, NFSKETCH_A_WINDOW), *sub;
 	unsigned int i;
 
-	json_obj_open(j, NULL);
-	json_u64(j, "id", w->id);
-	json_u64(j, "start_ns", w->start_ns);
-	json_u64(j, "start_unix_ns", r->t0 + w->start_ns);
-	json_str(j, "start", fmt_rfc3339(r->t0 + w->start_ns, false, ts, sizeof(ts)));
-	json_u64(j, "length_ns", w->length_ns);
-	json_u64(j, "packets", w->packets);
-	json_u64(j, "bytes", w->bytes);
-	json_u64(j, "tcp", w->proto[NFSK_PROTO_TCP]);
-	json_u64(j, "udp", w->proto[NFSK_PROTO_UDP]);
-	json_u64(j, "icmp", w->proto[NFSK_PROTO_ICMP]);
-	json_u64(j, "icmpv6", w->proto[NFSK_PROTO_ICMPV6]);
-	json_u64(j, "other", w->proto[NFSK_PROTO_OTHER]);
-	json_u64(j, "ipv4", w->family[NFSK_FAM_V4]);
-	json_u64(j, "ipv6", w->family[NFSK_FAM_V6]);
-	json_u64(j, "truncated", w->truncated);
-	json_u64(j, "src_entropy_mbits", w->src_entropy);
-	json_u64(j, "dst_entropy_mbits", w->dst_entropy);
-	json_fixed(j, "src_entropy_bits", w->src_entropy, 3);
-	json_fixed(j, "dst_entropy_bits", w->dst_entropy, 3);
-	json_u64(j, "sah_hits", w->sah.hits);
-	json_u64(j, "sah_misses", w->sah.misses);
-	json_u64(j, "sah_admitted", w->sah.admitted);
-	json_u64(j, "sah_full", w->sah.full);
-	json_u64(j, "sah_flows", w->sah.flows);
-	json_u64(j, "sah_p_fx32", w->sah.p_fx);
-	json_double(j, "sah_p", w->sah.p_fx / 4294967296.0);
-	json_u64(j, "cms_check_fail", w->cms_check_fail);
+	mnl_attr_put_u64(nlh, NFSKETCH_A_WINDOW_ID, w->id);
+	mnl_attr_put_u64(nlh, NFSKETCH_A_WINDOW_START_NS, w->start_ns);
+	mnl_attr_put_u64(nlh, NFSKETCH_A_WINDOW_START_REALTIME_NS, r->t0 + w->start_ns);
+	mnl_attr_put_u64(nlh, NFSKETCH_A_WINDOW_LENGTH_NS, w->length_ns);
+	mnl_attr_put_u64(nlh, NFSKETCH_A_WINDOW_PACKETS, w->packets);
+	mnl_attr_put_u64(nlh, NFSKETCH_A_WINDOW_BYTES, w->bytes);
+	for (i = 0; i < NFSK_PROTO_MAX; i++)
+		mnl_attr_put_u64(nlh, NFSKETCH_A_WINDOW_TCP + i, w->proto[i]);
+	mnl_attr_put_u64(nlh, NFSKETCH_A_WINDOW_IPV4, w->family[NFSK_FAM_V4]);
+	mnl_attr_put_u64(nlh, NFSKETCH_A_WINDOW_IPV6, w->family[NFSK_FAM_V6]);
+	mnl_attr_put_u64(nlh, NFSKETCH_A_WINDOW_TRUNCATED, w->truncated);
+	mnl_attr_put_u32(nlh, NFSKETCH_A_WINDOW_SRC_ENTROPY, w->src_entropy);
+	mnl_attr_put_u32(nlh, NFSKETCH_A_WINDOW_DST_ENTROPY, w->dst_entropy);
 	if (r->have_routes) {
-		json_obj_open(j, "routes");
 		for (i = 0; i < NFSK_RC_FAMILIES; i++) {
-			json_obj_open(j, i == NFSK_RC_V4 ? "ipv4" : "ipv6");
-			json_u64(j, "add", w->route_add[i]);
-			json_u64(j, "del", w->route_del[i]);
-			json_u64(j, "replace", w->route_replace[i]);
-			json_u64(j, "size", w->routes[i]);
-			json_obj_close(j);
+			mnl_attr_put_u32(nlh, NFSKETCH_A_WINDOW_ROUTE_ADD4 + 3 * i, w->route_add[i]);
+			mnl_attr_put_u32(nlh, NFSKETCH_A_WINDOW_ROUTE_DEL4 + 3 * i, w->route_del[i]);
+			mnl_attr_put_u32(nlh, NFSKETCH_A_WINDOW_ROUTE_REPLACE4 + 3 * i,
+					 w->route_replace[i]);
+			mnl_attr_put_u32(nlh, NFSKETCH_A_WINDOW_ROUTES4 + i, w->routes[i]);
 		}
-		json_obj_close(j);
-		print_route_series_json(j, w);
+		window_rseries(nlh, w);
 	}
-	json_u64(j, "flags", w->flags);
-	json_arr_open(j, "flag_names");
-	for (i = 0; flag_names[i]; i++)
-		if (w->flags & (1U << i))
-			json_str(j, NULL, flag_names[i]);
-	json_arr_close(j);
-	json_obj_open(j, "score_milli_sigma");
+	mnl_attr_put_u64(nlh, NFSKETCH_A_WINDOW_SAH_HITS, w->sah.hits);
+	mnl_attr_put_u64(nlh, NFSKETCH_A_WINDOW_SAH_MISSES, w->sah.misses);
+	mnl_attr_put_u64(nlh, NFSKETCH_A_WINDOW_SAH_FULL, w->sah.full);
+	mnl_attr_put_u32(nlh, NFSKETCH_A_WINDOW_SAH_HELD, w->sah.flows);
+	mnl_attr_put_u32(nlh, NFSKETCH_A_WINDOW_SAH_PROB, w->sah.p_fx);
+	mnl_attr_put_u32(nlh, NFSKETCH_A_WINDOW_FLAGS, w->flags);
+	sub = mnl_attr_nest_start(nlh, NFSKETCH_A_WINDOW_SCORE);
 	for (i = 0; i < NFSK_SERIES_MAX; i++)
-		json_s64(j, series_name[i], w->score[i]);
-	json_obj_close(j);
-	json_obj_open(j, "score_sigma");
-	for (i = 0; i < NFSK_SERIES_MAX; i++)
-		json_fixed(j, series_name[i], w->score[i], 3);
-	json_obj_close(j);
-	print_reasons_json(r, w);
-	json_arr_open(j, "top");
+		nfsk_nl_put_s64(nlh, NFSKETCH_A_SCORE_PACKETS + i, w->score[i]);
+	mnl_attr_nest_end(nlh, sub);
+	sub = mnl_attr_nest_start(nlh, NFSKETCH_A_WINDOW_TOPK);
 	for (i = 0; i < w->ntop; i++)
-		print_flow_json(j, &w->top[i]);
-	json_arr_close(j);
-	json_obj_close(j);
+		flow_nest(nlh, NFSKETCH_A_FLOW, &w->top[i].key, w->top[i].packets,
+			  w->top[i].bytes, &w->top[i].est);
+	mnl_attr_nest_end(nlh, sub);
+	mnl_attr_nest_end(nlh, nest);
+	return nest;
 }
 
-static void print_window_text(struct replay *r, const struct nfsk_window *w)
+/*
+ * A window: the CLI's window object (replay's block in text), with the
+ * replay's own keys (what the module does not send: the byte sampling's
+ * admissions, the CMS self-check, every series' verdict) and its alerts.
+ */
+static void print_window(struct replay *r, const struct nfsk_window *w)
 {
-	char a[ADDR_STR_LEN], b[ADDR_STR_LEN], pb[8], fl[128], ts[64];
-	unsigned int i;
+	/* < 7 KiB: 32 flows of 136 bytes, 18 sub-series of 64, the rest */
+	static union {
+		struct nlmsghdr	h;
+		char		buf[16384];
+	} u;
+	const struct nlattr *tb[NFSKETCH_A_WINDOW_MAX + 1];
+	struct print p = cli_print(r->c);
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(u.buf);
+	struct nlattr *nest = window_nest(nlh, r, w);
 
-	printf("window %" PRIu64 "  %s  +%.3fs  length %.3fs  packets %" PRIu64
-	       "  bytes %" PRIu64 "  truncated %" PRIu64 "  flags %s\n",
-	       w->id, fmt_rfc3339(r->t0 + w->start_ns, false, ts, sizeof(ts)),
-	       w->start_ns / 1e9, w->length_ns / 1e9, w->packets,
-	       w->bytes, w->truncated, fmt_flags(w->flags, fl, sizeof(fl)));
-	printf("  tcp %" PRIu64 "  udp %" PRIu64 "  icmp %" PRIu64
-	       "  icmpv6 %" PRIu64 "  other %" PRIu64 "  ipv4 %" PRIu64
-	       "  ipv6 %" PRIu64 "  H(src) %.3f  H(dst) %.3f bits\n",
-	       w->proto[NFSK_PROTO_TCP], w->proto[NFSK_PROTO_UDP],
-	       w->proto[NFSK_PROTO_ICMP], w->proto[NFSK_PROTO_ICMPV6],
-	       w->proto[NFSK_PROTO_OTHER], w->family[NFSK_FAM_V4],
-	       w->family[NFSK_FAM_V6], w->src_entropy / 1000.0,
-	       w->dst_entropy / 1000.0);
-	if (r->have_routes) {
-		printf("  routes: ipv4 +%u -%u ~%u size %u, ipv6 +%u -%u ~%u size %u\n",
-		       w->route_add[0], w->route_del[0], w->route_replace[0],
-		       w->routes[0], w->route_add[1], w->route_del[1],
-		       w->route_replace[1], w->routes[1]);
-		print_route_series_text(w);
-	}
-	print_alerts(r, w);
-	if (!w->ntop)
-		return;
-	printf("  %-39s %-39s %-6s %5s %5s %10s %7s %10s %8s\n", "src", "dst",
-	       "proto", "sport", "dport", "bytes", "packets", "cms_bytes",
-	       "+-bound");
-	for (i = 0; i < w->ntop; i++) {
-		const struct nfsk_flow_stat *fs = &w->top[i];
-
-		printf("  %-39s %-39s %-6s %5u %5u %10" PRIu64 " %7" PRIu64
-		       " %10" PRIu64 " %8" PRIu64 "\n",
-		       fmt_addr(fs->key.family, fs->key.saddr, a),
-		       fmt_addr(fs->key.family, fs->key.daddr, b),
-		       fmt_proto(fs->key.proto, pb, sizeof(pb)),
-		       ntohs(fs->key.sport), ntohs(fs->key.dport), fs->bytes,
-		       fs->packets, fs->est.bytes, fs->est.err_bytes);
-	}
+	nfsk_nl_parse_nest(nest, tb, NFSKETCH_A_WINDOW_MAX);
+	window_print_open(r->c, nest, tb, NULL, WINDOW_BLOCK);
+	print_u64(&p, PRINT_JSON, "sah_admitted", NULL, w->sah.admitted);
+	print_u64(&p, PRINT_JSON, "cms_check_fail", NULL, w->cms_check_fail);
+	print_reasons(r, w);
+	window_print_close(r->c, tb, WINDOW_BLOCK);
 }
 
 /* The --query estimate in the window just folded (its CMS, histograms). */
@@ -738,10 +660,7 @@ static void replay_close_closed(void *arg, const struct nfsk_window *win)
 		answer_query(r, win);
 	if (r->sketch || r->query)
 		return;
-	if (r->c->json)
-		print_window_json(r, win);
-	else
-		print_window_text(r, win);
+	print_window(r, win);
 }
 
 /* The route counts and flags, as the kernel's nfsk_close_annotate(). */
@@ -794,32 +713,31 @@ static void close_window(struct replay *r)
 	r->cur++;
 }
 
+/*
+ * Text "3 empty windows from A to B (ids 2..4)"; JSON {empty_windows,
+ * start_realtime_ns, end_realtime_ns, start_time, end_time, first_id,
+ * last_id}, the window's naming of its start.
+ */
 static void print_empty_run(struct replay *r, u64 first, u64 n)
 {
 	u64 start = r->t0 + first * r->window_ns;
 	u64 end = start + n * r->window_ns;
-	struct json *j = &r->c->j;
+	struct print p = cli_print(r->c);
 	char a[64], b[64];
 
 	if (r->sketch || r->query)
 		return;
-	fmt_rfc3339(start, false, a, sizeof(a));
-	fmt_rfc3339(end, false, b, sizeof(b));
-	if (!r->c->json) {
-		printf("%" PRIu64 " empty window%s from %s to %s (ids %" PRIu64
-		       "..%" PRIu64 ")\n", n, n == 1 ? "" : "s", a, b,
-		       first + 1, first + n);
-		return;
-	}
-	json_obj_open(j, NULL);
-	json_u64(j, "empty_windows", n);
-	json_u64(j, "first_id", first + 1);
-	json_u64(j, "last_id", first + n);
-	json_u64(j, "start_unix_ns", start);
-	json_u64(j, "end_unix_ns", end);
-	json_str(j, "start", a);
-	json_str(j, "end", b);
-	json_obj_close(j);
+	print_obj_open(&p, NULL);
+	print_u64(&p, PRINT_ANY, "empty_windows", "%" PRIu64, n);
+	print_text(&p, " empty window%s", n == 1 ? "" : "s");
+	print_u64(&p, PRINT_JSON, "start_realtime_ns", NULL, start);
+	print_u64(&p, PRINT_JSON, "end_realtime_ns", NULL, end);
+	print_str(&p, PRINT_ANY, "start_time", " from %s",
+		  fmt_rfc3339(start, false, a, sizeof(a)));
+	print_str(&p, PRINT_ANY, "end_time", " to %s", fmt_rfc3339(end, false, b, sizeof(b)));
+	print_u64(&p, PRINT_ANY, "first_id", " (ids %" PRIu64, first + 1);
+	print_u64(&p, PRINT_ANY, "last_id", "..%" PRIu64 ")\n", first + n);
+	print_obj_close(&p);
 }
 
 /*
@@ -982,158 +900,136 @@ static void replay_packet(struct replay *r, int dlt,
 	count_frame(r, dlt, h, data, ts);
 }
 
+/* A count in JSON always, in text when @text: "; 3 late" */
+static enum print_type print_if(bool text)
+{
+	return text ? PRINT_ANY : PRINT_JSON;
+}
+
+/* Text "routes FILE: N events (B baseline); table ipv4 ..."; JSON "routes". */
 static void print_routes_summary(struct replay *r)
 {
 	const struct route_in *ri = &r->ri;
-	struct json *j = &r->c->j;
+	struct print p = cli_print(r->c);
 
-	if (!r->c->json) {
-		printf("routes %s: %" PRIu64 " events (%" PRIu64
-		       " baseline); table ipv4 %u, ipv6 %u; %" PRIu64
-		       " suppress crossings (ROUTE_FLAP), %" PRIu64
-		       " withdraw bursts, %" PRIu64 " default routes lost, %"
-		       PRIu64 " more-specifics\n",
-		       r->routes, ri->events, ri->baseline,
-		       ri->core.tab.size[NFSK_RC_V4], ri->core.tab.size[NFSK_RC_V6],
-		       ri->suppress_crossings, ri->bursts, ri->defaults_lost,
-		       ri->more_specifics);
-		return;
-	}
-	json_obj_open(j, "routes");
-	json_str(j, "file", r->routes);
-	json_u64(j, "events", ri->events);
-	json_u64(j, "baseline", ri->baseline);
-	json_u64(j, "size_ipv4", ri->core.tab.size[NFSK_RC_V4]);
-	json_u64(j, "size_ipv6", ri->core.tab.size[NFSK_RC_V6]);
-	json_u64(j, "nexthop_changes", ri->core.tab.nexthop_changes);
-	json_u64(j, "suppress_crossings", ri->suppress_crossings);
-	json_u64(j, "withdraw_bursts", ri->bursts);
-	json_u64(j, "defaults_lost", ri->defaults_lost);
-	json_u64(j, "more_specifics", ri->more_specifics);
-	json_u64(j, "flap_entries", ri->flap.count);
-	json_u64(j, "flap_refused", ri->core.flap.refused);
-	json_u64(j, "anomaly_untracked", ri->core.anom.untracked);
-	json_obj_close(j);
+	print_obj_open(&p, "routes");
+	print_str(&p, PRINT_ANY, "file", "routes %s", r->routes);
+	print_u64(&p, PRINT_ANY, "events", ": %" PRIu64 " events", ri->events);
+	print_u64(&p, PRINT_ANY, "baseline", " (%" PRIu64 " baseline)", ri->baseline);
+	print_u64(&p, PRINT_ANY, "size_ipv4", "; table ipv4 %" PRIu64,
+		  ri->core.tab.size[NFSK_RC_V4]);
+	print_u64(&p, PRINT_ANY, "size_ipv6", ", ipv6 %" PRIu64, ri->core.tab.size[NFSK_RC_V6]);
+	print_u64(&p, PRINT_JSON, "nexthop_changes", NULL, ri->core.tab.nexthop_changes);
+	print_u64(&p, PRINT_ANY, "suppress_crossings",
+		  "; %" PRIu64 " suppress crossings (ROUTE_FLAP)", ri->suppress_crossings);
+	print_u64(&p, PRINT_ANY, "withdraw_bursts", ", %" PRIu64 " withdraw bursts",
+		  ri->bursts);
+	print_u64(&p, PRINT_ANY, "defaults_lost", ", %" PRIu64 " default routes lost",
+		  ri->defaults_lost);
+	print_u64(&p, PRINT_ANY, "more_specifics", ", %" PRIu64 " more-specifics\n",
+		  ri->more_specifics);
+	print_u64(&p, PRINT_JSON, "flap_entries", NULL, ri->flap.count);
+	print_u64(&p, PRINT_JSON, "flap_refused", NULL, ri->core.flap.refused);
+	print_u64(&p, PRINT_JSON, "anomaly_untracked", NULL, ri->core.anom.untracked);
+	print_obj_close(&p);
 }
 
+/* Text "bgp: N segments on port 179 (...)" when it saw any; JSON "bgp". */
+static void print_bgp_summary(struct replay *r)
+{
+	enum print_type t = print_if(r->bgp.segments);
+	struct print p = cli_print(r->c);
+
+	print_obj_open(&p, "bgp");
+	print_u64(&p, t, "segments", "bgp: %" PRIu64 " segments on port 179", r->bgp.segments);
+	print_u64(&p, t, "untracked", " (%" PRIu64 " untracked", r->bgp.untracked);
+	print_u64(&p, t, "header_cut", ", %" PRIu64 " headers cut)", r->bgp.cut);
+	print_u64(&p, t, "sessions_flagged", ", %" PRIu64 " BGP_SESSION verdicts\n",
+		  r->bgp.raised);
+	print_obj_close(&p);
+}
+
+/*
+ * The run: text "summary: N packets read (LINKTYPE): ..." (a capture's
+ * counts only with a capture, @dlt >= 0), JSON the "summary" object.
+ */
 static void print_summary(struct replay *r, int dlt, const char *key_hex,
 			  const char *filter)
 {
-	struct json *j = &r->c->j;
-	char a[64];
+	struct print p = cli_print(r->c);
+	enum print_type pk = print_if(dlt >= 0);
+	const char *sep = " (";
 	unsigned int i;
+	char a[64];
 
-	if (r->c->json) {
-		json_obj_open(j, "summary");
-		json_str(j, "file", r->file);
-		json_bool(j, "complete", r->complete);
-		if (!r->complete)
-			json_str(j, "reason", r->reason);
-		if (dlt >= 0)
-			json_str(j, "linktype", rp_linktype_name(dlt));
-		json_str(j, "key", key_hex);
-		if (filter)
-			json_str(j, "filter", filter);
-		json_u64(j, "packets", r->records);
-		json_u64(j, "ip", r->ip);
-		json_u64(j, "truncated", r->truncated);
-		json_u64(j, "unknown", r->unknown);
-		json_u64(j, "invalid", r->invalid);
-		json_obj_open(j, "invalid_reasons");
-		for (i = 1; i < RP_INV_MAX; i++)
-			json_u64(j, rp_invalid_names[i], r->inv[i]);
-		json_obj_close(j);
-		json_u64(j, "loopback_in", r->loopback_in);
-		json_u64(j, "filtered", r->filtered);
-		json_u64(j, "proto_unknown", r->proto_unknown);
-		json_u64(j, "bytes", r->bytes);
-		json_u64(j, "late", r->late);
-		json_u64(j, "out_of_order", r->out_of_order);
-		json_u64(j, "no_timestamp", r->no_timestamp);
-		json_u64(j, "windows", r->closed);
-		json_u64(j, "printed_windows", r->closed - r->empty_windows);
-		json_u64(j, "empty_windows", r->empty_windows);
-		json_u64(j, "empty_runs", r->empty_runs);
-		json_u64(j, "window_ns", r->window_ns);
-		if (r->started) {
-			json_u64(j, "start_unix_ns", r->t0);
-			json_str(j, "start", fmt_rfc3339(r->t0, false, a, sizeof(a)));
-		}
-		if (r->have_routes)
-			print_routes_summary(r);
-		if (r->have_bgp) {
-			json_obj_open(j, "bgp");
-			json_u64(j, "segments", r->bgp.segments);
-			json_u64(j, "header_cut", r->bgp.cut);
-			json_u64(j, "untracked", r->bgp.untracked);
-			json_u64(j, "sessions_flagged", r->bgp.raised);
-			json_obj_close(j);
-		}
-		json_obj_close(j);
-		return;
-	}
+	print_obj_open(&p, "summary");
 	if (r->have_routes)
 		print_routes_summary(r);
-	if (r->have_bgp && r->bgp.segments)
-		printf("bgp: %" PRIu64 " segments on port 179 (%" PRIu64
-		       " untracked, %" PRIu64 " headers cut), %" PRIu64
-		       " BGP_SESSION verdicts\n", r->bgp.segments,
-		       r->bgp.untracked, r->bgp.cut, r->bgp.raised);
-	if (dlt < 0) {
-		printf("summary: %" PRIu64 " windows of %.3fs", r->closed,
-		       r->window_ns / 1e9);
-		if (r->empty_windows)
-			printf(" (%" PRIu64 " empty)", r->empty_windows);
-		if (r->started)
-			printf(" from %s", fmt_rfc3339(r->t0, false, a, sizeof(a)));
-		putchar('\n');
-		if (!r->complete)
-			printf("incomplete: %s\n", r->reason);
-		return;
+	if (r->have_bgp)
+		print_bgp_summary(r);
+	print_str(&p, PRINT_JSON, "file", NULL, r->file);
+	print_bool(&p, PRINT_JSON, "complete", NULL, r->complete);
+	if (dlt >= 0)
+		print_str(&p, PRINT_JSON, "linktype", NULL, rp_linktype_name(dlt));
+	print_str(&p, PRINT_JSON, "key", NULL, key_hex);
+	if (filter)
+		print_str(&p, PRINT_JSON, "filter", NULL, filter);
+	print_u64(&p, pk, "packets", "summary: %" PRIu64 " packets read", r->records);
+	if (dlt >= 0)
+		print_text(&p, " (%s)", rp_linktype_name(dlt));
+	print_u64(&p, pk, "ip", ": %" PRIu64 " IP", r->ip);
+	print_u64(&p, pk, "truncated", ", %" PRIu64 " truncated", r->truncated);
+	print_u64(&p, pk, "unknown", ", %" PRIu64 " unknown (not IP)", r->unknown);
+	print_u64(&p, pk, "invalid", ", %" PRIu64 " invalid", r->invalid);
+	print_u64(&p, pk, "bytes", "; %" PRIu64 " bytes", r->bytes);
+	print_u64(&p, PRINT_ANY, "windows", dlt >= 0 ? "; %" PRIu64 " windows" :
+		  "summary: %" PRIu64 " windows", r->closed);
+	print_double(&p, PRINT_FP, NULL, " of %.3fs", r->window_ns / 1e9);
+	print_u64(&p, PRINT_JSON, "window_ns", NULL, r->window_ns);
+	print_u64(&p, PRINT_JSON, "printed_windows", NULL, r->closed - r->empty_windows);
+	print_u64(&p, print_if(r->empty_windows), "empty_windows", " (%" PRIu64 " empty)",
+		  r->empty_windows);
+	print_u64(&p, PRINT_JSON, "empty_runs", NULL, r->empty_runs);
+	if (r->started) {
+		print_u64(&p, PRINT_JSON, "start_realtime_ns", NULL, r->t0);
+		print_str(&p, PRINT_ANY, "start_time", " from %s",
+			  fmt_rfc3339(r->t0, false, a, sizeof(a)));
 	}
-	printf("summary: %" PRIu64 " packets read (%s): %" PRIu64 " IP, %" PRIu64
-	       " truncated, %" PRIu64 " unknown (not IP), %" PRIu64
-	       " invalid; %" PRIu64 " bytes; %" PRIu64 " windows of %.3fs",
-	       r->records, rp_linktype_name(dlt), r->ip, r->truncated,
-	       r->unknown, r->invalid, r->bytes, r->closed,
-	       r->window_ns / 1e9);
-	if (r->empty_windows)
-		printf(" (%" PRIu64 " empty)", r->empty_windows);
-	if (r->started)
-		printf(" from %s", fmt_rfc3339(r->t0, false, a, sizeof(a)));
-	if (r->invalid) {
-		const char *sep = " (";
-
-		printf("; invalid");
-		for (i = 1; i < RP_INV_MAX; i++) {
-			if (!r->inv[i])
-				continue;
-			printf("%s%s %" PRIu64, sep, rp_invalid_names[i], r->inv[i]);
-			sep = ", ";
-		}
-		putchar(')');
+	if (dlt >= 0 && r->invalid)
+		print_text(&p, "; invalid");
+	print_obj_open(&p, "invalid_reasons");
+	for (i = 1; i < RP_INV_MAX; i++) {
+		print_u64(&p, PRINT_JSON, rp_invalid_names[i], NULL, r->inv[i]);
+		if (dlt < 0 || !r->inv[i])
+			continue;
+		print_text(&p, "%s%s %" PRIu64, sep, rp_invalid_names[i], r->inv[i]);
+		sep = ", ";
 	}
-	if (r->loopback_in)
-		printf("; %" PRIu64 " loopback incoming copies not counted",
-		       r->loopback_in);
-	if (r->filtered)
-		printf("; %" PRIu64 " filtered out", r->filtered);
-	if (r->proto_unknown)
-		printf("; %" PRIu64 " with the protocol cut by the capture",
-		       r->proto_unknown);
-	if (r->late)
-		printf("; %" PRIu64 " late", r->late);
-	if (r->out_of_order)
-		printf("; %" PRIu64 " out of order", r->out_of_order);
-	if (r->no_timestamp)
-		printf("; %" PRIu64 " without timestamp", r->no_timestamp);
-	putchar('\n');
+	print_obj_close(&p);
+	if (dlt >= 0 && r->invalid)
+		print_text(&p, ")");
+	print_u64(&p, print_if(dlt >= 0 && r->loopback_in), "loopback_in",
+		  "; %" PRIu64 " loopback incoming copies not counted", r->loopback_in);
+	print_u64(&p, print_if(dlt >= 0 && r->filtered), "filtered",
+		  "; %" PRIu64 " filtered out", r->filtered);
+	print_u64(&p, print_if(dlt >= 0 && r->proto_unknown), "proto_unknown",
+		  "; %" PRIu64 " with the protocol cut by the capture", r->proto_unknown);
+	print_u64(&p, print_if(dlt >= 0 && r->late), "late", "; %" PRIu64 " late", r->late);
+	print_u64(&p, print_if(dlt >= 0 && r->out_of_order), "out_of_order",
+		  "; %" PRIu64 " out of order", r->out_of_order);
+	print_u64(&p, print_if(dlt >= 0 && r->no_timestamp), "no_timestamp",
+		  "; %" PRIu64 " without timestamp", r->no_timestamp);
+	print_nl(&p);
 	if (!r->complete)
-		printf("incomplete: %s\n", r->reason);
+		print_str(&p, PRINT_ANY, "reason", "incomplete: %s\n", r->reason);
+	print_obj_close(&p);
 }
 
-/* JSON through the CLI's printer: `nfsketch merge` reads both alike. */
-static void sketch_print_replay(struct replay *r)
+/*
+ * The window CMS of the last closed window through `nfsketch sketch`'s
+ * printer: the same text, and the same JSON, which `nfsketch merge` reads.
+ */
+static void print_sketch(struct replay *r)
 {
 	const struct nfsk_cms *cms = &r->wcms;
 	size_t cells = (size_t)cms->depth * cms->width, i;
@@ -1167,33 +1063,6 @@ static void sketch_print_replay(struct replay *r)
 	sketch_print(r->c, &d);
 	free(top);
 	free(packets);
-}
-
-/* The window CMS of the last closed window, as `nfsketch -j sketch`. */
-static void print_sketch(struct replay *r)
-{
-	const struct nfsk_cms *cms = &r->wcms;
-	u32 row, col;
-
-	if (!r->c->json) {
-		printf("window %" PRIu64 " depth %u width %u key fingerprint %016"
-		       PRIx64 "\n", r->last_id, cms->depth, cms->width,
-		       nfsk_hash_key_fingerprint(&r->hk));
-		for (row = 0; row < cms->depth; row++) {
-			const u32 *p = nfsk_cms_row_packets(cms, row);
-			const u64 *b = nfsk_cms_row_bytes(cms, row);
-
-			printf("row %u packets:", row);
-			for (col = 0; col < cms->width; col++)
-				printf(" %u", p[col]);
-			printf("\nrow %u bytes:", row);
-			for (col = 0; col < cms->width; col++)
-				printf(" %" PRIu64, b[col]);
-			putchar('\n');
-		}
-		return;
-	}
-	sketch_print_replay(r);
 }
 
 static void print_tunables_help(void)
@@ -1357,50 +1226,48 @@ static int parse_query(struct replay *r, const char *q)
 	return 0;
 }
 
+/*
+ * The --query answer: text "window 5 (100 packets): QUERY" and the
+ * estimates; JSON {window_id, window_packets, query, est_*, err_*,
+ * held_* | src_packets, dst_packets, err_packets}.
+ */
 static void print_query(struct replay *r)
 {
-	struct json *j = &r->c->j;
+	struct print p = cli_print(r->c);
 	u64 b = r->q_hist_bound;
 
-	if (!r->c->json) {
-		printf("window %" PRIu64 " (%" PRIu64 " packets): %s\n",
-		       r->query_window, r->q_window_packets, r->query);
-		if (r->query_flow) {
-			printf("packets  estimate %" PRIu64 ", error bound %" PRIu64 "\n"
-			       "bytes    estimate %" PRIu64 ", error bound %" PRIu64 "\n",
-			       r->q_est.packets, r->q_est.err_packets,
-			       r->q_est.bytes, r->q_est.err_bytes);
-			if (r->q_held)
-				printf("held (exact since admission): %" PRIu64
-				       " packets, %" PRIu64 " bytes\n",
-				       r->q_held->packets, r->q_held->bytes);
-		} else {
-			printf("from     estimate %" PRIu64 ", error bound %" PRIu64 "\n"
-			       "to       estimate %" PRIu64 ", error bound %" PRIu64 "\n",
-			       r->q_src_packets, b, r->q_dst_packets, b);
-		}
-		return;
-	}
-	json_obj_open(j, NULL);
-	json_u64(j, "window_id", r->query_window);
-	json_u64(j, "window_packets", r->q_window_packets);
-	json_str(j, "query", r->query);
+	print_obj_open(&p, NULL);
+	print_u64(&p, PRINT_ANY, "window_id", "window %" PRIu64, r->query_window);
+	print_u64(&p, PRINT_ANY, "window_packets", " (%" PRIu64 " packets)",
+		  r->q_window_packets);
+	print_str(&p, PRINT_ANY, "query", ": %s\n", r->query);
 	if (r->query_flow) {
-		json_u64(j, "est_packets", r->q_est.packets);
-		json_u64(j, "est_bytes", r->q_est.bytes);
-		json_u64(j, "err_packets", r->q_est.err_packets);
-		json_u64(j, "err_bytes", r->q_est.err_bytes);
+		print_u64(&p, PRINT_ANY, "est_packets", "packets  estimate %" PRIu64,
+			  r->q_est.packets);
+		print_u64(&p, PRINT_ANY, "err_packets", ", error bound %" PRIu64 "\n",
+			  r->q_est.err_packets);
+		print_u64(&p, PRINT_ANY, "est_bytes", "bytes    estimate %" PRIu64,
+			  r->q_est.bytes);
+		print_u64(&p, PRINT_ANY, "err_bytes", ", error bound %" PRIu64 "\n",
+			  r->q_est.err_bytes);
 		if (r->q_held) {
-			json_u64(j, "held_packets", r->q_held->packets);
-			json_u64(j, "held_bytes", r->q_held->bytes);
+			print_u64(&p, PRINT_ANY, "held_packets",
+				  "held (exact since admission): %" PRIu64 " packets",
+				  r->q_held->packets);
+			print_u64(&p, PRINT_ANY, "held_bytes", ", %" PRIu64 " bytes\n",
+				  r->q_held->bytes);
 		}
 	} else {
-		json_u64(j, "src_packets", r->q_src_packets);
-		json_u64(j, "dst_packets", r->q_dst_packets);
-		json_u64(j, "err_packets", b);
+		print_u64(&p, PRINT_ANY, "src_packets", "from     estimate %" PRIu64,
+			  r->q_src_packets);
+		print_u64(&p, PRINT_FP, NULL, ", error bound %" PRIu64 "\n", b);
+		print_u64(&p, PRINT_ANY, "dst_packets", "to       estimate %" PRIu64,
+			  r->q_dst_packets);
+		print_u64(&p, PRINT_ANY, "err_packets", ", error bound %" PRIu64 "\n", b);
 	}
-	json_obj_close(j);
-	json_end(j);
+	print_obj_close(&p);
+	if (r->c->json)
+		json_end(&r->c->j);
 }
 
 /* pcapng starts with a Section Header Block, type 0x0a0d0d0a. */
