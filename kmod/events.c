@@ -293,7 +293,10 @@ static void nfsk_events_work(struct work_struct *work)
 			nfsk_pace_backpressure(&ev->q, ktime_get_ns());
 			spin_unlock_bh(&ev->lock);
 		} else if (err && err != -ESRCH) {
-			ev->send_errors++;
+			/* no memory for the message: the event is lost, count it */
+			spin_lock_bh(&ev->lock);
+			nfsk_pace_send_failed(&ev->q, e->type);
+			spin_unlock_bh(&ev->lock);
 		}
 	} while (--budget);
 
@@ -362,12 +365,14 @@ void nfsk_events_counts(struct nfsk_events *ev, struct nfsk_events_counts *c)
 	memset(c, 0, sizeof(*c));
 	spin_lock_bh(&ev->lock);
 	for (t = 0; t < NFSK_PACE_TYPES; t++) {
-		c->sent += ev->q.sent[t];
-		c->dropped += ev->q.dropped[t];
+		c->sent += ev->q.sent[t] - ev->q.failed[t];
+		c->dropped += ev->q.dropped[t] + ev->q.failed[t];
 	}
 	c->coalesced = ev->q.coalesced;
 	c->alerts_dropped = ev->q.dropped[NFSK_PACE_ALERT] +
-			    ev->q.dropped[NFSK_PACE_FLAP];
+			    ev->q.failed[NFSK_PACE_ALERT] +
+			    ev->q.dropped[NFSK_PACE_FLAP] +
+			    ev->q.failed[NFSK_PACE_FLAP];
 	c->flap_unnamed = ev->q.flap_unnamed;
 	spin_unlock_bh(&ev->lock);
 }

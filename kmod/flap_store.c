@@ -86,6 +86,12 @@ static void nfsk_flap_node_free(void *ptr, void *arg)
 	atomic64_sub(nfsk_flap_node_bytes(), &nfsk_mem_bytes);
 }
 
+/* A new flap_track_max: applies to the next entry. Under routes' lock. */
+void nfsk_flap_store_set_max(struct nfsk_flap_store *st, u32 max)
+{
+	st->max = max;
+}
+
 /* Process context. */
 int nfsk_flap_store_init(struct nfsk_flap_store *st, u32 max)
 {

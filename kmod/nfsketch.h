@@ -199,6 +199,7 @@ struct nfsk_route_set {
 int nfsk_route_cache_init(void);
 void nfsk_route_cache_exit(void);
 int nfsk_route_set_init(struct nfsk_route_set *s, u32 max);
+void nfsk_route_set_set_max(struct nfsk_route_set *s, u32 max);
 void nfsk_route_set_destroy(struct nfsk_route_set *s);
 struct rhashtable *nfsk_route_set_new_table(void);
 struct rhashtable *nfsk_route_set_swap(struct nfsk_route_set *s,
@@ -243,6 +244,7 @@ extern const struct nfsk_flap_store_ops nfsk_flap_store_ops;
 int nfsk_flap_cache_init(void);
 void nfsk_flap_cache_exit(void);
 int nfsk_flap_store_init(struct nfsk_flap_store *st, u32 max);
+void nfsk_flap_store_set_max(struct nfsk_flap_store *st, u32 max);
 void nfsk_flap_store_destroy(struct nfsk_flap_store *st);
 void nfsk_flap_store_clear(struct nfsk_flap_store *st);
 u32 nfsk_flap_store_sweep(struct nfsk_flap_store *st,
@@ -326,7 +328,6 @@ struct nfsk_events {
 	void			*mem;
 	struct delayed_work	work;	/* the sender */
 	struct net		*net;
-	u64			send_errors;
 	u64			mem_bytes;
 	struct nfsk_pace_event	out;	/* the sender's current event */
 };

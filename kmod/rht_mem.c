@@ -23,6 +23,9 @@ void nfsk_rht_mem_note(struct nfsk_rht_mem *m, struct rhashtable *ht)
 		bytes = (u64)tbl->size * sizeof(tbl->buckets[0]);
 		rcu_read_unlock();
 	}
+	/* most changes leave the array as it was: no write to the total */
+	if (bytes == m->bucket_bytes)
+		return;
 	atomic64_add((s64)(bytes - m->bucket_bytes), &nfsk_mem_bytes);
 	WRITE_ONCE(m->bucket_bytes, bytes);
 }

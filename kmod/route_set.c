@@ -126,6 +126,12 @@ int nfsk_route_set_init(struct nfsk_route_set *s, u32 max)
 	return 0;
 }
 
+/* A new route_track_max: applies to the next insert. Under routes' lock. */
+void nfsk_route_set_set_max(struct nfsk_route_set *s, u32 max)
+{
+	s->max = max;
+}
+
 /* Process context, no notification running (after unregister). */
 void nfsk_route_set_destroy(struct nfsk_route_set *s)
 {

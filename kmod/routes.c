@@ -393,8 +393,8 @@ int nfsk_routes_configure(struct nfsk_routes *r, const struct nfsk_config *cfg)
 		return -EINVAL;
 	spin_lock_bh(&r->lock);
 	r->core.flap.cfg = fc;
-	r->set.max = cfg->route_track_max;
-	r->flap.max = cfg->flap_track_max;
+	nfsk_route_set_set_max(&r->set, cfg->route_track_max);
+	nfsk_flap_store_set_max(&r->flap, cfg->flap_track_max);
 	nfsk_anom_configure(r, cfg);
 	spin_unlock_bh(&r->lock);
 	return 0;

@@ -3,9 +3,10 @@
 # under ASan/UBSan), replay tests, and the VM selftests on every supported
 # kernel: the whole suite on 6.1 and 6.12, the datapath, routes and alerts
 # tests on 6.12 PREEMPT_RT, and the tests that once failed on a busy
-# machine with stress-ng loading the host, and, with NFSK_CHECK_DEBUG=1, a
+# machine with stress-ng loading the host, and (unless NFSK_CHECK_DEBUG=0) a
 # subset of the suite on the debug kernel (KASAN, lockdep, kmemleak, UBSAN,
-# DEBUG_OBJECTS, fault injection), built in the background from the start.
+# DEBUG_OBJECTS, fault injection), built and run in the background from the
+# start (scripts/debug-subset.sh).
 # Each suite's TAP goes to build/results/*.tap.
 # Ends with each step's wall seconds, one line per kernel ("vm KVER: N
 # passed, N failed") and then "N passed, N failed" (", N skipped" when any)
@@ -36,39 +37,22 @@ declare -A vm_tests=([6.1]="" [6.12]="" [6.12-rt]="test_datapath test_routes tes
 vm_timeout=${NFSK_VM_TIMEOUT:-3600}
 export NFSK_TEST_TIMEOUT=${NFSK_TEST_TIMEOUT:-900}
 
-# The debug kernel (scripts/debug-kernel/): a cold build is ~2450 CPU s, too
-# long to wait for, so it starts now in the background at nice 19 and takes
-# the CPU the steps below leave idle (a VM suite leaves much of it: its
-# guests wait for windows and timeouts); a cached build returns at once.
-# The step "debug kernel build" waits for it. In a session of its own, so
-# that an early end of check.sh ends the whole build (by its process group).
-#
-# Off unless NFSK_CHECK_DEBUG=1: the subset has not yet run end to end
-# inside CI's time, and the estimate (README "Tests") comes to 75-100
-# minutes on 2 cores; `make check-debug` runs the whole suite on it.
-check_debug=${NFSK_CHECK_DEBUG:-0}
-debug_log=$res/debug-kernel-build.log
-if [ "$check_debug" = 1 ]; then
-	setsid nice -n 19 env NFSK_NICE=19 scripts/debug-kernel/build.sh \
-		>"$res/debug-kernel.dir" 2>"$debug_log" </dev/null &
-	debug_pid=$!
-	trap 'kill -- -"$debug_pid" 2>/dev/null' EXIT
-fi
-# What runs there, within CI's 90 minutes (the whole suite on the debug
-# kernel: make check-debug): the injected faults, one bounded stress round,
-# and the tests whose paths allocate, free and lock the most: load/unload
-# under traffic, unload with users, namespaces and monitors coming and
-# going. Left to make check-debug by the estimate in README "Tests":
-# test_badinput and test_policy (malformed netlink; the same parsing is
-# fuzzed natively by check-fuzz).
-debug_tests=(faults.sh test_module test_unload test_netns_monitor)
-debug_stress="NFSK_STRESS_CYCLES=3 NFSK_STRESS_NS=30 NFSK_STRESS_FLOWS=0 NFSK_STRESS_STORMS=1"
-debug_vm_timeout=${NFSK_DEBUG_VM_TIMEOUT:-3600}
-# CI stops a job at 90 minutes: the debug run gets what is left of
-# NFSK_CHECK_BUDGET (default 80 minutes) and is cut there; a run cut short,
-# or with less than 5 minutes left to start, fails (it is not skipped).
+# The debug kernel (KASAN, lockdep, kmemleak, UBSAN, DEBUG_OBJECTS, fault
+# injection): scripts/debug-subset.sh builds it (a cold build is ~2450 CPU
+# s) and then runs its subset, the whole chain in the background from the
+# start, at the same priority as the rest: it is the longest path of the
+# run, and the steps below leave CPU idle (fuzzers and tests of one core,
+# guests waiting). In a session of its own, so that an early end of
+# check.sh ends it (by its process group). It must end before
+# NFSK_CHECK_BUDGET (default 80 minutes from the start; CI stops a job at
+# 90): a run cut there fails. NFSK_CHECK_DEBUG=0 leaves it out.
+check_debug=${NFSK_CHECK_DEBUG:-1}
 check_budget=${NFSK_CHECK_BUDGET:-4800}
-debug_test_timeout=${NFSK_DEBUG_TEST_TIMEOUT:-1800}
+debug_name="VM selftests on the debug kernel (faults sampled, test_module, test_unload, test_netns_monitor)"
+if [ "$check_debug" = 1 ]; then
+	setsid env NFSK_NICE=0 scripts/debug-subset.sh "$res" $(($(date +%s) + check_budget)) </dev/null >/dev/null 2>&1 &
+	debug_pid=$!
+fi
 
 declare -A step_tap step_secs
 steps=()
@@ -95,38 +79,54 @@ vm_suite() {
 		tee "$res/vm-$s.tap"
 }
 
-# debug_build: wait for the background build; its time here is what the
-# build added to the run after the steps before it.
-debug_build() {
-	local rc=0
-	wait "$debug_pid" || rc=$?
-	cat "$debug_log"
-	[ $rc -eq 0 ] && [ -s "$res/debug-kernel.dir" ]
+# Two suites side by side (when the debug chain does not run): one suite's
+# guest keeps about one of the 2 cores busy (its emulation: 255 CPU s in a 259 s run of test_datapath and
+# test_alerts on an idle host), so a second suite runs beside it in the
+# background, its output kept until it is waited for. The suites hold on a
+# busy host (the load step below proves it under stress-ng), and this is
+# one more such load. vm_suite_bg SERIES starts it; vm_suite_wait SERIES
+# prints its TAP and returns its status; its own wall time goes to
+# bg_secs[SERIES] (the step's time is only the wait).
+declare -A bg_pid bg_secs
+vm_suite_bg() {
+	local s=$1 tests
+	read -r -a tests <<<"${vm_tests[$s]}"
+	setsid bash -c 'set -o pipefail; t0=$SECONDS out=$1 tap=$2; shift 2
+		"$@" 2>"$out.err" | tee "$tap" >/dev/null
+		echo "$? $((SECONDS - t0))" >"$out.status"' _ "$res/vm-$s" "$res/vm-$s.tap" \
+		scripts/vm-run.sh -t "$vm_timeout" -k "${kver[$s]}" "${tests[@]}" </dev/null &
+	bg_pid[$s]=$!
+}
+vm_suite_wait() {
+	local s=$1 rc secs
+	wait "${bg_pid[$s]}"
+	cat "$res/vm-$s.err" "$res/vm-$s.tap" 2>/dev/null
+	read -r rc secs 2>/dev/null <"$res/vm-$s.status" || { rc=1 secs=0; }
+	bg_secs[$s]=$secs
+	echo "# VM selftests on ${kver[$s]}: $secs s, side by side with the suite before"
+	return "$rc"
 }
 
-# debug_suite: the debug subset (a bounded stress round by a wrapper in
-# build/, the guest gets no environment from the host); a kernel that did
-# not build fails it, it is not skipped.
-debug_suite() {
-	local wrapper=$PWD/build/stress/stress_ci.sh
-	if [ ! -s "$res/debug-kernel.dir" ]; then
-		echo "not ok - the debug kernel did not build (see $debug_log)" | tee "$res/vm-debug.tap"
-		return 1
-	fi
-	local left=$((check_budget - (SECONDS - start)))
-	if [ "$left" -lt 300 ]; then
-		echo "not ok - no time for the debug kernel's tests: $left s of NFSK_CHECK_BUDGET=$check_budget s left" |
-			tee "$res/vm-debug.tap"
-		return 1
-	fi
-	[ "$left" -lt "$debug_vm_timeout" ] || left=$debug_vm_timeout
-	mkdir -p build/stress
-	printf '#!/bin/bash\nexport %s\nexec bash %s/selftests/vm/stress.sh\n' \
-		"$debug_stress" "$PWD" >"$wrapper"
-	echo "# debug kernel: $left s for ${debug_tests[*]} stress.sh"
-	NFSK_TEST_TIMEOUT=$debug_test_timeout scripts/vm-run.sh -t "$left" -k debug \
-		"${debug_tests[@]}" "$wrapper" | tee "$res/vm-debug.tap"
+# debug_wait: wait for the debug chain and print its TAP; its own times
+# go to debug_secs ("BUILD SUITE" seconds).
+debug_secs="0 0"
+debug_wait() {
+	local rc build suite
+	wait "$debug_pid"
+	cat "$res/debug-kernel-build.log" "$res/vm-debug.tap" 2>/dev/null
+	read -r rc build suite 2>/dev/null <"$res/debug.status" || { rc=1 build=0 suite=0; }
+	debug_secs="$build $suite"
+	echo "# debug kernel: build $build s, then its tests $suite s, beside the steps before"
+	return "$rc"
 }
+
+# An early end (CI's time limit, ^C) ends what runs in the background too:
+# each in a session of its own, ended by its process group.
+end_background() {
+	local p
+	for p in ${debug_pid:-} "${bg_pid[@]}"; do kill -- -"$p" 2>/dev/null; done
+}
+trap end_background EXIT
 
 k=${kver[6.1]}
 step "build module and tools" - make --no-print-directory KVER="$k" all test-tools
@@ -141,16 +141,25 @@ step "netlink spec vs header, tunables, module, CLI, libnl client" spec.tap bash
 step "fuzz the tunables and the CLI's reply parsing (libFuzzer)" fuzz.tap make --no-print-directory KVER="$k" check-fuzz
 step "Prometheus alerting rules (promtool)" prometheus.tap bash -c 'set -o pipefail; selftests/prometheus/test_rules.sh | tee build/results/prometheus.tap'
 step "packaging tests" pkg.tap bash -c 'set -o pipefail; selftests/pkg/test_pkg.sh | tee build/results/pkg.tap'
-for s in "${vm_series[@]}"; do
-	step "VM selftests on ${kver[$s]}" "vm-$s.tap" vm_suite "$s"
-done
+# One suite after the other beside the debug chain (one guest's core each,
+# as under the load step's stress-ng); without it, 6.12's suite beside
+# 6.1's and 6.12-rt's (see vm_suite_bg).
+if [ "$check_debug" = 1 ]; then
+	for s in "${vm_series[@]}"; do
+		step "VM selftests on ${kver[$s]}" "vm-$s.tap" vm_suite "$s"
+	done
+else
+	vm_suite_bg 6.12
+	step "VM selftests on ${kver[6.1]}" vm-6.1.tap vm_suite 6.1
+	step "VM selftests on ${kver[6.12-rt]}" vm-6.12-rt.tap vm_suite 6.12-rt
+	step "VM selftests on ${kver[6.12]}" vm-6.12.tap vm_suite_wait 6.12
+fi
 # The tests that once failed on a busy machine, again with the host's CPUs
 # loaded (a test of the tests: none may depend on the guest's speed).
 step "VM selftests under stress-ng --cpu 2 on ${kver[6.1]}" load.tap bash -c \
 	'set -o pipefail; NFSK_KVER="$1" selftests/load/test_under_load.sh | tee build/results/load.tap' _ "${kver[6.1]}"
 if [ "$check_debug" = 1 ]; then
-	step "debug kernel build (background, nice 19)" - debug_build
-	step "VM selftests on the debug kernel (${debug_tests[*]} stress.sh)" vm-debug.tap debug_suite
+	step "$debug_name" vm-debug.tap debug_wait
 fi
 
 # tap_counts FILE: "passed failed skipped" of one TAP file.
@@ -202,17 +211,17 @@ for s in "${vm_series[@]}"; do
 	[ -f "$f" ] && read -r p n _ < <(tap_counts "$f")
 	# a suite that died without a failing TAP line counts as one failure
 	for t in "${extra[@]}"; do [ "$t" = "vm-$s.tap" ] && n=$((n + 1)); done
-	echo "vm ${kver[$s]}: $p passed, $n failed (${step_secs["VM selftests on ${kver[$s]}"]:-0} s)"
+	echo "vm ${kver[$s]}: $p passed, $n failed (${bg_secs[$s]:-${step_secs["VM selftests on ${kver[$s]}"]:-0}} s)"
 done
 if [ "$check_debug" = 1 ]; then
 	f=$res/vm-debug.tap
 	p=0 n=0
 	[ -f "$f" ] && read -r p n _ < <(tap_counts "$f")
 	for t in "${extra[@]}"; do [ "$t" = vm-debug.tap ] && n=$((n + 1)); done
-	echo "vm debug: $p passed, $n failed (${step_secs["VM selftests on the debug kernel (${debug_tests[*]} stress.sh)"]:-0} s;" \
-		"waited ${step_secs["debug kernel build (background, nice 19)"]:-0} s for its build)"
+	read -r b u <<<"$debug_secs"
+	echo "vm debug: $p passed, $n failed (build $b s, tests $u s; waited ${step_secs[$debug_name]:-0} s at the end)"
 else
-	echo "vm debug: not run (NFSK_CHECK_DEBUG=1 make check runs the subset; make check-debug the whole suite)"
+	echo "vm debug: not run (NFSK_CHECK_DEBUG=0; make check-debug runs the whole suite on it)"
 fi
 summary="$passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && summary="$summary, $skipped skipped"

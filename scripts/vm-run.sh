@@ -143,7 +143,9 @@ accel=(-accel tcg,thread=multi -smp 2)
 
 start=$(date +%s.%N)
 set +e
-timeout -k 10 "$timeout_s" qemu-system-x86_64 \
+# --foreground: QEMU stays in this script's process group, so that ending
+# the group (check.sh ending its background suites) ends the guest too.
+timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 \
 	-machine q35 "${accel[@]}" -cpu max -m "$mem" \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 no_timer_check nfsk.run=$run nfsk.top=$top nfsk.guest=$top/scripts/vm-guest.sh $append" \

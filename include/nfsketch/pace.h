@@ -37,6 +37,7 @@
  *   sum(queued)  = sum(sent) + waiting + displaced
  *   coalesced + displaced = summarized + pending
  *   flap_unnamed = flap_summarized + flap_pending
+ *   failed[T] <= sent[T] (dequeued, then the consumer could not send)
  * (queued[ROUTE_SUMMARY] counts the summaries the queue made itself.)
  *
  * Time is passed in (ns, monotonic). Not thread-safe: the caller serialises
@@ -112,6 +113,7 @@ struct nfsk_pace {
 	u64	queued[NFSK_PACE_TYPES];
 	u64	sent[NFSK_PACE_TYPES];
 	u64	dropped[NFSK_PACE_TYPES];
+	u64	failed[NFSK_PACE_TYPES];	/* of sent: not delivered */
 	u64	coalesced;	/* ROUTE events not queued above high */
 	u64	displaced;	/* queued ROUTE events replaced by alerts */
 	u64	summarized;	/* route events covered by queued summaries */
@@ -141,6 +143,12 @@ enum nfsk_pace_result nfsk_pace_enqueue(struct nfsk_pace *q, u32 type,
 /* Copies the next event into @out and takes a token; false if none. */
 bool nfsk_pace_dequeue(struct nfsk_pace *q, u64 now,
 		       struct nfsk_pace_event *out);
+/*
+ * The consumer could not send the event it dequeued last (no memory for
+ * the message): counted in failed[@type], which the caller reports as a
+ * drop, not as sent.
+ */
+void nfsk_pace_send_failed(struct nfsk_pace *q, u32 type);
 /* The consumer saw -ENOBUFS: halve the rate, empty the bucket. */
 void nfsk_pace_backpressure(struct nfsk_pace *q, u64 now);
 /* ns until a dequeue can succeed: 0 now, ~0 if nothing is waiting. */

@@ -291,6 +291,12 @@ bool nfsk_pace_dequeue(struct nfsk_pace *q, u64 now,
 	return true;
 }
 
+void nfsk_pace_send_failed(struct nfsk_pace *q, u32 type)
+{
+	if (type < NFSK_PACE_TYPES && q->failed[type] < q->sent[type])
+		q->failed[type]++;
+}
+
 void nfsk_pace_backpressure(struct nfsk_pace *q, u64 now)
 {
 	u64 floor = nfsk_div_u64((u64)q->cfg.rate * 1000, FLOOR_DIV);

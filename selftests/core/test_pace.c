@@ -65,6 +65,9 @@ static int accounted(const struct nfsk_pace *q)
 {
 	int t;
 
+	for (t = 0; t < NFSK_PACE_TYPES; t++)
+		if (q->failed[t] > q->sent[t])
+			return 0;
 	for (t = 0; t < NFSK_PACE_ROUTE_SUMMARY; t++)
 		if (q->submitted[t] != q->queued[t] + q->dropped[t] +
 		    (t == NFSK_PACE_ROUTE ? q->coalesced : 0) +
@@ -197,6 +200,43 @@ TEST(backpressure_halves_and_recovers)
 	for (s = 0; s < 20; s++)
 		nfsk_pace_backpressure(&p.q, 20 * SEC);
 	EXPECT_EQ(1000000U / 64, (unsigned int)nfsk_pace_rate_milli(&p.q));
+	EXPECT_TRUE(accounted(&p.q));
+	free(p.mem);
+}
+
+/*
+ * A send that failed (no memory for the message) is counted against the
+ * type dequeued, never more than were sent, and does not stop the queue.
+ */
+TEST(send_failed_counted_by_type)
+{
+	struct nfsk_pace_event ev;
+	struct pq p;
+	u64 id;
+
+	pq_init(&p, 1000, 8, 100, 800, 16, 1000);
+	put(&p, NFSK_PACE_WINDOW, 0);
+	put(&p, NFSK_PACE_ALERT, 0);
+	put(&p, NFSK_PACE_WINDOW, 0);
+	/* the alert ring first */
+	ASSERT_TRUE(nfsk_pace_dequeue(&p.q, SEC, &ev));
+	ASSERT_EQ(NFSK_PACE_ALERT, ev.type);
+	nfsk_pace_send_failed(&p.q, ev.type);
+	ASSERT_TRUE(nfsk_pace_dequeue(&p.q, SEC, &ev));
+	ASSERT_EQ(NFSK_PACE_WINDOW, ev.type);
+	memcpy(&id, ev.payload.bytes, sizeof(id));
+	EXPECT_EQ(1U, (unsigned int)id);
+	nfsk_pace_send_failed(&p.q, ev.type);
+	/* a second report of the same event cannot count twice */
+	nfsk_pace_send_failed(&p.q, NFSK_PACE_ALERT);
+	nfsk_pace_send_failed(&p.q, NFSK_PACE_TYPES);
+	ASSERT_TRUE(nfsk_pace_dequeue(&p.q, SEC, &ev));
+	memcpy(&id, ev.payload.bytes, sizeof(id));
+	EXPECT_EQ(3U, (unsigned int)id);
+	EXPECT_EQ(1U, (unsigned int)p.q.failed[NFSK_PACE_ALERT]);
+	EXPECT_EQ(1U, (unsigned int)p.q.failed[NFSK_PACE_WINDOW]);
+	EXPECT_EQ(2U, (unsigned int)p.q.sent[NFSK_PACE_WINDOW]);
+	EXPECT_EQ(0U, (unsigned int)sum(p.q.dropped));
 	EXPECT_TRUE(accounted(&p.q));
 	free(p.mem);
 }

@@ -13,6 +13,8 @@
 #
 # NFSK_FAULT_OPS: the operations to run (default all: insmod netns
 # config_set dumps events); what is left out is said in a comment line.
+# NFSK_FAULT_STRIDE=S, NFSK_FAULT_OFFSET=O: every S-th allocation only
+# (fault_nth.py; make check samples, make check-faults tries all).
 . "$(dirname "$0")/lib.sh"
 
 dbg=/sys/kernel/debug
@@ -49,6 +51,8 @@ for o in insmod netns config_set dumps events; do
 	[[ $ops == *" $o "* ]] || echo "# $o: not run (NFSK_FAULT_OPS=$ops)"
 done
 want() { [[ $ops == *" $1 "* ]]; }
+[ "${NFSK_FAULT_STRIDE:-1}" -le 1 ] ||
+	echo "# sampled: N mod ${NFSK_FAULT_STRIDE} == ${NFSK_FAULT_OFFSET:-0} only (NFSK_FAULT_STRIDE, NFSK_FAULT_OFFSET)"
 
 # fault OP [ARG]: one fault_nth.py run (in namespace $in_ns if set); its
 # PASS/FAIL lines become TAP

@@ -114,7 +114,9 @@ enum nfsketch_stats_attr {
 	NFSKETCH_A_STATS_ROUTES6,	/* u32: IPv6 table size */
 	NFSKETCH_A_STATS_EVENTS_SENT,	/* u64 */
 	NFSKETCH_A_STATS_EVENTS_COALESCED, /* u64 */
-	NFSKETCH_A_STATS_EVENTS_DROPPED, /* u64 */
+	NFSKETCH_A_STATS_EVENTS_DROPPED, /* u64: queue full, or no memory
+					  * for the message
+					  */
 	NFSKETCH_A_STATS_ALERTS,	/* u64: flags raised */
 	NFSKETCH_A_STATS_FLAP_EVICTIONS, /* u64: always 0 (none evicted) */
 	NFSKETCH_A_STATS_FLAP_REFUSED,	/* u64: events untracked: store full
