@@ -220,10 +220,10 @@ TEST(send_failed_counted_by_type)
 	put(&p, NFSK_PACE_WINDOW, 0);
 	/* the alert ring first */
 	ASSERT_TRUE(nfsk_pace_dequeue(&p.q, SEC, &ev));
-	ASSERT_EQ(NFSK_PACE_ALERT, ev.type);
+	ASSERT_EQ((u32)NFSK_PACE_ALERT, ev.type);
 	nfsk_pace_send_failed(&p.q, ev.type);
 	ASSERT_TRUE(nfsk_pace_dequeue(&p.q, SEC, &ev));
-	ASSERT_EQ(NFSK_PACE_WINDOW, ev.type);
+	ASSERT_EQ((u32)NFSK_PACE_WINDOW, ev.type);
 	memcpy(&id, ev.payload.bytes, sizeof(id));
 	EXPECT_EQ(1U, (unsigned int)id);
 	nfsk_pace_send_failed(&p.q, ev.type);
