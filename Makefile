@@ -4,8 +4,8 @@
 #
 #   make            module (for KVER, default the running kernel) + tools
 #   make check      deps, unit tests (plain and ASan/UBSan), VM selftests
-#                   and a subset on the debug kernel (NFSK_CHECK_DEBUG=0:
-#                   without it; scripts/check.sh); ends with "N passed,
+#                   (with NFSK_CHECK_DEBUG=1 also a subset on the debug
+#                   kernel, scripts/check.sh); ends with "N passed,
 #                   N failed"
 #   make check-fuzz libFuzzer on the tunables and the CLI's reply parsing
 #   make check-stress  an hour of selftests/vm/stress.sh (not in CI)
