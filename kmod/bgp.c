@@ -196,19 +196,10 @@ void nfsk_bgp_packet(struct nfsk_net *nn, const struct sk_buff *skb, u8 pf,
 	if (!th || th->doff < 5 || thoff + th->doff * 4 > skb->len)
 		return;
 
-	memcpy(seg.src, key->saddr, 16);
-	memcpy(seg.dst, key->daddr, 16);
-	seg.sport = key->sport;
-	seg.dport = key->dport;
-	seg.family = key->family;
-	seg.tcp_flags = ((const u8 *)th)[13];
-	seg.seq = ntohl(th->seq);
 	/* the IP layer has trimmed the skb to the datagram's length */
-	seg.len = skb->len - thoff - th->doff * 4;
-	seg.now_ns = ktime_get_ns();
+	nfsk_bgp_seg_init(&seg, key, (const u8 *)th,
+			  skb->len - thoff - th->doff * 4, ktime_get_ns());
 	/* an OPEN's fields, if the payload can hold one (the core judges) */
-	seg.head = NULL;
-	seg.head_len = 0;
 	if (seg.len >= NFSK_BGP_OPEN_MIN) {
 		seg.head = skb_header_pointer(skb, thoff + th->doff * 4,
 					      sizeof(_head), _head);

@@ -293,7 +293,10 @@ static void nfsk_events_work(struct work_struct *work)
 			nfsk_pace_backpressure(&ev->q, ktime_get_ns());
 			spin_unlock_bh(&ev->lock);
 		} else if (err && err != -ESRCH) {
-			/* no memory for the message: the event is lost, count it */
+			/*
+			 * not built (no memory, or a size underestimate) or not
+			 * delivered for another reason: the event is lost, count it
+			 */
 			spin_lock_bh(&ev->lock);
 			nfsk_pace_send_failed(&ev->q, e->type);
 			spin_unlock_bh(&ev->lock);

@@ -285,19 +285,64 @@ static int nfsk_cmd_monitor_set(struct sk_buff *skb, struct genl_info *info)
 /* ---- dumps of the monitored state -------------------------------------- */
 
 /*
- * A dumpit call of a monitored namespace: nfsk_monitor_begin(), and the
- * dump refused when monitoring restarted since its first call (its cursor
- * belongs to the state freed). cb->args[5]: the enable it started under.
+ * A dump's cursor between its dumpit calls, in cb->ctx (zeroed when the
+ * dump starts). Not cb->args: a long is 32 bits on 32-bit kernels, and
+ * window ids and route sequence numbers are u64.
  */
-static int nfsk_dump_begin(struct nfsk_net *nn, struct netlink_callback *cb)
-{
-	int err = nfsk_monitor_begin(nn, cb->extack);
+struct nfsk_dump_ctx {
+	u64	pos;		/* the next record: see each dump */
+	u64	window_id;	/* SKETCH_GET: the window being sent */
+	u32	col;		/* SKETCH_GET: the row's next column */
+	u32	monitor_gen;	/* the monitoring enable it started under */
+	bool	admin_checked;
+};
 
+static struct nfsk_dump_ctx *nfsk_dump_ctx(struct netlink_callback *cb)
+{
+	BUILD_BUG_ON(sizeof(struct nfsk_dump_ctx) >
+		     sizeof_field(struct netlink_callback, ctx));
+	return (struct nfsk_dump_ctx *)cb->ctx;
+}
+
+/*
+ * The admin check of a dump that reveals addresses, on its first dumpit
+ * call: cb->extack reaches the user there (in NLMSG_DONE), not in .start
+ * on 6.1.
+ */
+static int nfsk_dump_check_admin(struct netlink_callback *cb)
+{
+	struct nfsk_dump_ctx *ctx = nfsk_dump_ctx(cb);
+	int err;
+
+	if (ctx->admin_checked)
+		return 0;
+	err = nfsk_check_admin(cb->skb, sock_net(cb->skb->sk), cb->extack);
+	if (!err)
+		ctx->admin_checked = true;
+	return err;
+}
+
+/*
+ * A dumpit call of a monitored namespace: the admin check first when the
+ * dump reveals addresses (@admin), nfsk_monitor_begin(), and the dump
+ * refused when monitoring restarted since its first call (its cursor
+ * belongs to the state freed).
+ */
+static int nfsk_dump_begin(struct nfsk_net *nn, struct netlink_callback *cb,
+			   bool admin)
+{
+	struct nfsk_dump_ctx *ctx = nfsk_dump_ctx(cb);
+	int err;
+
+	err = admin ? nfsk_dump_check_admin(cb) : 0;
 	if (err)
 		return err;
-	if (!cb->args[5])
-		cb->args[5] = nn->monitor_gen;
-	if (cb->args[5] == nn->monitor_gen)
+	err = nfsk_monitor_begin(nn, cb->extack);
+	if (err)
+		return err;
+	if (!ctx->monitor_gen)
+		ctx->monitor_gen = nn->monitor_gen;
+	if (ctx->monitor_gen == nn->monitor_gen)
 		return 0;
 	nfsk_monitor_end(nn);
 	NL_SET_ERR_MSG_MOD(cb->extack,
@@ -650,36 +695,32 @@ static int nfsk_dump_windows_start(struct netlink_callback *cb)
 }
 
 /*
- * cb->args[0]: id of the next window to send (0: not started). With
+ * ctx->pos: id of the next window to send (0: not started). With
  * WITH_TOPK each window's top flows too, which reveals addresses: admin.
  */
 static int nfsk_dump_windows(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct nlattr **attrs = nfsk_dumpit_attrs(cb);
 	struct nfsk_net *nn = nfsk_pernet(sock_net(cb->skb->sk));
+	struct nfsk_dump_ctx *ctx = nfsk_dump_ctx(cb);
 	bool top = attrs[NFSKETCH_A_WITH_TOPK];
 	const struct nfsk_window *w;
 	size_t room = nfsk_window_msg_room(top);
 	u32 count, i, last_n = U32_MAX;
 	int err = 0;
 
-	if (top && !cb->args[0]) {
-		err = nfsk_check_admin(cb->skb, sock_net(cb->skb->sk), cb->extack);
-		if (err)
-			return err;
-	}
 	if (attrs[NFSKETCH_A_LAST_N])
 		last_n = nla_get_u32(attrs[NFSKETCH_A_LAST_N]);
 
-	err = nfsk_dump_begin(nn, cb);
+	err = nfsk_dump_begin(nn, cb, top);
 	if (err)
 		return err;
 	mutex_lock(&nn->lock);
 	count = nfsk_history_count(&nn->hist->ring);
-	if (!cb->args[0]) {
+	if (!ctx->pos) {
 		i = min(count, last_n);
 		w = i ? nfsk_history_get(&nn->hist->ring, i - 1) : NULL;
-		cb->args[0] = w ? w->id : nn->window_id;
+		ctx->pos = w ? w->id : nn->window_id;
 	}
 	/* oldest first: i = count - 1 is the oldest record */
 	for (i = count; i-- > 0;) {
@@ -687,7 +728,7 @@ static int nfsk_dump_windows(struct sk_buff *skb, struct netlink_callback *cb)
 		void *hdr;
 
 		w = nfsk_history_get(&nn->hist->ring, i);
-		if (w->id < cb->args[0])
+		if (w->id < ctx->pos)
 			continue;
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 				  cb->nlh->nlmsg_seq, &nfsk_genl_family,
@@ -705,7 +746,7 @@ static int nfsk_dump_windows(struct sk_buff *skb, struct netlink_callback *cb)
 		WARN_ONCE(skb->len - len > room,
 			  "nfsketch WINDOW_GET: message sized %zu, %u written\n",
 			  room, skb->len - len);
-		cb->args[0] = w->id + 1;
+		ctx->pos = w->id + 1;
 	}
 	mutex_unlock(&nn->lock);
 	nfsk_monitor_end(nn);
@@ -733,21 +774,15 @@ static size_t nfsk_sketch_msg_size(u32 cols)
 	       nla_total_size(cols * sizeof(u64));
 }
 
-/* cb->args: [0] row, [1] first column, [2] window id, [3] started */
+/* ctx: pos the row, col its next column, window_id the window sent */
 static int nfsk_dump_sketch(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct nfsk_net *nn = nfsk_pernet(sock_net(cb->skb->sk));
+	struct nfsk_dump_ctx *ctx = nfsk_dump_ctx(cb);
 	const struct nfsk_cms *cms;
-	int err = 0;
+	int err;
 
-	if (!cb->args[3]) {
-		err = nfsk_check_admin(cb->skb, sock_net(cb->skb->sk), cb->extack);
-		if (err)
-			return err;
-		cb->args[3] = 1;
-	}
-
-	err = nfsk_dump_begin(nn, cb);
+	err = nfsk_dump_begin(nn, cb, true);
 	if (err)
 		return err;
 	mutex_lock(&nn->lock);
@@ -756,17 +791,17 @@ static int nfsk_dump_sketch(struct sk_buff *skb, struct netlink_callback *cb)
 		err = -ENODATA;
 		goto unlock;
 	}
-	if (!cb->args[2])
-		cb->args[2] = nn->last_window_id;
-	if (cb->args[2] != nn->last_window_id) {
+	if (!ctx->window_id)
+		ctx->window_id = nn->last_window_id;
+	if (ctx->window_id != nn->last_window_id) {
 		NL_SET_ERR_MSG_MOD(cb->extack,
 				   "a window closed during the dump, retry");
 		err = -EAGAIN;
 		goto unlock;
 	}
 	cms = &nn->last_sketch->wcms;
-	while (cb->args[0] < cms->depth) {
-		u32 row = cb->args[0], col = cb->args[1];
+	while (ctx->pos < cms->depth) {
+		u32 row = ctx->pos, col = ctx->col;
 		int room = skb_tailroom(skb) - (int)nfsk_sketch_msg_size(0);
 		struct nlattr *nest;
 		void *hdr;
@@ -793,7 +828,7 @@ static int nfsk_dump_sketch(struct sk_buff *skb, struct netlink_callback *cb)
 		nest = nla_nest_start(skb, NFSKETCH_A_SKETCH);
 		if (!nest ||
 		    nla_put_u64_64bit(skb, NFSKETCH_A_SKETCH_WINDOW_ID,
-				      cb->args[2], NFSKETCH_A_SKETCH_PAD) ||
+				      ctx->window_id, NFSKETCH_A_SKETCH_PAD) ||
 		    nla_put_u32(skb, NFSKETCH_A_SKETCH_DEPTH, cms->depth) ||
 		    nla_put_u32(skb, NFSKETCH_A_SKETCH_WIDTH, cms->width) ||
 		    nla_put_u32(skb, NFSKETCH_A_SKETCH_ROW, row) ||
@@ -815,8 +850,8 @@ static int nfsk_dump_sketch(struct sk_buff *skb, struct netlink_callback *cb)
 			col = 0;
 			row++;
 		}
-		cb->args[0] = row;
-		cb->args[1] = col;
+		ctx->pos = row;
+		ctx->col = col;
 	}
 	err = skb->len;
 unlock:
@@ -828,8 +863,8 @@ unlock:
 /* ---- ROUTE_GET (dump) -------------------------------------------------- */
 
 /*
- * cb->args: [0] sequence number of the last record sent (events) or of
- * the last suppression crossing sent (suppressed), [1] started
+ * ctx->pos: sequence number of the last record sent (events) or of the
+ * last suppression crossing sent (suppressed)
  */
 /* One ROUTE_GET message of a dump; -EMSGSIZE when the skb is full. */
 static int nfsk_route_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
@@ -854,34 +889,28 @@ static int nfsk_dump_routes(struct sk_buff *skb, struct netlink_callback *cb)
 	struct nfsk_net *nn = nfsk_pernet(sock_net(cb->skb->sk));
 	struct nlattr **attrs = nfsk_dumpit_attrs(cb);
 	bool suppressed = attrs[NFSKETCH_A_ROUTE_SUPPRESSED];
+	struct nfsk_dump_ctx *ctx = nfsk_dump_ctx(cb);
 	struct nfsk_route_rec rec;
 	u64 pos, next, reuse;
 	int err;
 
-	if (!cb->args[1]) {
-		err = nfsk_check_admin(cb->skb, sock_net(cb->skb->sk), cb->extack);
-		if (err)
-			return err;
-		cb->args[1] = 1;
-	}
-
-	err = nfsk_dump_begin(nn, cb);
+	err = nfsk_dump_begin(nn, cb, true);
 	if (err)
 		return err;
-	for (pos = cb->args[0]; suppressed; pos = next) {
+	for (pos = ctx->pos; suppressed; pos = next) {
 		next = pos;
 		if (!nfsk_routes_suppressed_next(nn->routes, &next, &rec, &reuse))
 			break;
 		rec.reuse_ns = reuse ?: 1;
 		if (nfsk_route_dump_one(skb, cb, &rec))
 			break;
-		cb->args[0] = next;
+		ctx->pos = next;
 	}
 	while (!suppressed &&
-	       nfsk_routes_log_next(nn->routes, cb->args[0], &rec)) {
+	       nfsk_routes_log_next(nn->routes, ctx->pos, &rec)) {
 		if (nfsk_route_dump_one(skb, cb, &rec))
 			break;
-		cb->args[0] = rec.seq;
+		ctx->pos = rec.seq;
 	}
 	nfsk_monitor_end(nn);
 	return skb->len;
@@ -890,8 +919,8 @@ static int nfsk_dump_routes(struct sk_buff *skb, struct netlink_callback *cb)
 /* ---- BGP_GET (dump) ---------------------------------------------------- */
 
 /*
- * cb->args: [0] table position (bucket * ways + way) of the next session,
- * [1] started. A session that moves between two steps (evicted, a new one
+ * ctx->pos: table position (bucket * ways + way) of the next session. A
+ * session that moves between two steps (evicted, a new one
  * in its way) may be missed or sent twice, as in /proc/net/tcp; a table
  * replaced by CONFIG_SET starts empty.
  */
@@ -899,23 +928,17 @@ static int nfsk_dump_bgp(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct nfsk_net *nn = nfsk_pernet(sock_net(cb->skb->sk));
 	size_t room = nlmsg_total_size(genlmsg_total_size(nfsk_bgp_size()));
+	struct nfsk_dump_ctx *ctx = nfsk_dump_ctx(cb);
 	u64 now = ktime_get_ns();
 	struct nfsk_bgp_sess s;
 	u32 next;
 	int err;
 
-	if (!cb->args[1]) {
-		err = nfsk_check_admin(cb->skb, sock_net(cb->skb->sk), cb->extack);
-		if (err)
-			return err;
-		cb->args[1] = 1;
-	}
-
-	err = nfsk_dump_begin(nn, cb);
+	err = nfsk_dump_begin(nn, cb, true);
 	if (err)
 		return err;
-	for (next = cb->args[0]; nfsk_bgp_next(nn, &next, &s);
-	     cb->args[0] = next) {
+	for (next = ctx->pos; nfsk_bgp_next(nn, &next, &s);
+	     ctx->pos = next) {
 		unsigned int len = skb->len;
 		void *hdr;
 

@@ -44,8 +44,9 @@ export NFSK_TEST_TIMEOUT=${NFSK_TEST_TIMEOUT:-900}
 # In a session of its own, so that an early end of check.sh ends it (by
 # its process group). It must end before NFSK_CHECK_BUDGET (default 80
 # minutes from the start; CI stops a job at 90): a run cut there fails.
-# Off by default: measured in a fresh-clone run, the chain itself passed
-# within ~45 minutes, but a 6.1 suite beside it ran at half its speed
+# Off by default: measured in a fresh-clone run, the chain had passed 334
+# checks at 36 minutes (its last test still running), but a 6.1 suite
+# beside it ran at half its speed
 # (539 checks in 23 minutes; alone, 1094 in 18), which puts the whole run
 # near 80 minutes, too near CI's 90 (README "Tests").
 check_debug=${NFSK_CHECK_DEBUG:-0}

@@ -13,8 +13,9 @@
 # (load/unload under traffic, unload with users, namespaces and monitors
 # coming and going). Measured on an idle 2-core host beside a 6.1 suite:
 # the faults 350 s of guest time, the three tests ~300 s. Not here yet:
-# stress.sh's round (its second load/unload cycle under monitor and dump
-# took 900 s on this kernel, not understood yet; make check-debug runs
+# stress.sh's round (a load/unload cycle under monitor and dump once took
+# 900 s on this kernel: rmmod waits a grace period per monitored namespace
+# and they take seconds in a saturated debug guest; make check-debug runs
 # it) and the rest of the suite (make check-debug). A kernel that did not
 # build, a run cut at the deadline or started with less than 5 minutes
 # left fails: nothing is skipped.

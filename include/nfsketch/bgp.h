@@ -106,6 +106,17 @@ struct nfsk_bgp_seg {
 	u32	head_len;
 };
 
+struct nfsk_flow_key;
+
+/*
+ * @seg for a TCP segment of flow @key: @th the TCP header (its first 20
+ * bytes are read), @len the payload bytes. head is left NULL: the caller
+ * points it at the payload it has.
+ */
+void nfsk_bgp_seg_init(struct nfsk_bgp_seg *seg,
+		       const struct nfsk_flow_key *key, const u8 *th, u32 len,
+		       u64 now_ns);
+
 struct nfsk_bgp_dir {
 	u64	last_ns;	/* any segment; 0: none yet */
 	u64	last_new_ns;	/* new data; 0: none yet */

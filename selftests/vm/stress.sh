@@ -80,10 +80,12 @@ check "traffic in 3 namespaces (IPv4, IPv6, fragments)" kill -0 $pingers
 
 # ---- 1. load/unload cycles ------------------------------------------------
 cycles() {
-	local i good=0 mon dump c0 bad=""
+	local i good=0 mon dump c0 bad="" t0 t1 t2
 	phase_start "$CYCLES load/unload cycles"
 	for i in $(seq 1 "$CYCLES"); do
+		t0=$SECONDS
 		insmod "$NFSK_KO" || { bad="$bad insmod#$i"; continue; }
+		t1=$SECONDS
 		echo 200 >$d/window_ms
 		c0=$(refcnt)
 		ip netns exec "$p4a" "$NFSK" monitor >/dev/null 2>&1 &
@@ -96,7 +98,11 @@ cycles() {
 		wait_for 30 catching $mon || bad="$bad monitor#$i"
 		# the hooks see the traffic of this load
 		wait_for 30 eval '[ "$(stat "$pfa" packets)" -gt 0 ]' || bad="$bad traffic#$i"
+		t2=$SECONDS
 		unload_module || bad="$bad rmmod#$i"
+		# where a slow cycle spends its time (rmmod waits a grace period
+		# per monitored namespace: unregister_fib_notifier)
+		echo "# cycle $i: insmod $((t1 - t0)) s, monitor and traffic seen $((t2 - t1)) s, rmmod $((SECONDS - t2)) s"
 		if loaded; then
 			bad="$bad still-loaded#$i"
 		else

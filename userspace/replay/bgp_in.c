@@ -37,11 +37,6 @@ void bi_free(struct bgp_in *b)
 	b->bkt = NULL;
 }
 
-static u32 rd32(const u8 *p)
-{
-	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
-}
-
 void bi_frame(struct bgp_in *b, const struct rp_result *res, u64 ts_ns)
 {
 	const struct nfsk_flow_key *key = &res->key;
@@ -61,18 +56,9 @@ void bi_frame(struct bgp_in *b, const struct rp_result *res, u64 ts_ns)
 	doff = th[12] >> 4;
 	if (doff < 5 || res->l4off + doff * 4 > res->len)
 		return;
-	memcpy(seg.src, key->saddr, 16);
-	memcpy(seg.dst, key->daddr, 16);
-	seg.sport = key->sport;
-	seg.dport = key->dport;
-	seg.family = key->family;
-	seg.tcp_flags = th[13];
-	seg.seq = rd32(th + 4);
-	seg.len = res->len - res->l4off - doff * 4;
-	seg.now_ns = ts_ns;
+	nfsk_bgp_seg_init(&seg, key, th, res->len - res->l4off - doff * 4,
+			  ts_ns);
 	/* the payload's captured bytes, for an OPEN (kmod/bgp.c reads 24) */
-	seg.head = NULL;
-	seg.head_len = 0;
 	if (res->l3avail > res->l4off + doff * 4) {
 		seg.head = th + doff * 4;
 		seg.head_len = res->l3avail - res->l4off - doff * 4;
