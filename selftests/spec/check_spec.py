@@ -352,9 +352,11 @@ def spec_tunables():
 # ---- 4. the module --------------------------------------------------------
 
 def c_functions(text):
-    """name -> body, for functions whose body opens with '{' at column 0."""
+    """name -> body, for functions whose body opens with '{' at column 0
+    (the name's line starts at column 0 too: not a comment's mention)."""
     out = {}
-    for m in re.finditer(r"\n([^\n]*?)(\w+)\(([^;{]*?)\)\s*\n\{\n(.*?)\n\}\n", text, re.S):
+    for m in re.finditer(r"\n((?:[A-Za-z_][^\n(]*?)?)(\w+)\(([^;{]*?)\)\s*\n\{\n(.*?)\n\}\n",
+                         text, re.S):
         out[m.group(2)] = m.group(4)
     return out
 
@@ -449,6 +451,10 @@ def spec_kernel():
     pols = kernel_policies(alltext)
     kops = kernel_ops(genl)
     funcs = c_functions(genl)
+    # nfsk_dump_begin(.., .., ADMIN) counts as the check only while it
+    # makes it: through nfsk_dump_check_admin(), which calls the one check
+    dump_begin_checks = ("nfsk_dump_check_admin(" in funcs.get("nfsk_dump_begin", "") and
+                         "nfsk_check_admin(" in funcs.get("nfsk_dump_check_admin", ""))
     for op in ops:
         if op["name"] == "unspec":
             continue
@@ -497,12 +503,17 @@ def spec_kernel():
                                "policy %s" % nested, p)
         handler = k.get("doit") or k.get("dumpit")
         body = funcs.get(handler, "")
-        admin = "nfsk_check_admin(" in body
+        # directly, or through nfsk_dump_begin(nn, cb, ADMIN): true always,
+        # another expression when the request asks (with-topk)
+        m = re.search(r"nfsk_dump_begin\(\s*\w+\s*,\s*\w+\s*,\s*(\w+)\s*\)", body)
+        begin_admin = m.group(1) if m and dump_begin_checks else "false"
+        admin = "nfsk_check_admin(" in body or begin_admin == "true"
+        admin_if_asked = admin or begin_admin != "false"
         # a request attribute documented as needing CAP_NET_ADMIN (with-topk)
         # makes an otherwise open command check it, for that attribute
         cond = [n for n in (op.get(mode) or {}).get("request", {}).get("attributes", [])
                 if "needs CAP_NET_ADMIN" in (attr_of("main", n) or {}).get("doc", "")]
-        if cond and not admin:
+        if cond and not admin_if_asked:
             p.append("request attribute(s) %s need CAP_NET_ADMIN, handler %s does not "
                      "call nfsk_check_admin()" % (cond, handler))
         elif cond and "uns-admin-perm" not in op.get("flags", []):
