@@ -862,10 +862,6 @@ unlock:
 
 /* ---- ROUTE_GET (dump) -------------------------------------------------- */
 
-/*
- * ctx->pos: sequence number of the last record sent (events) or of the
- * last suppression crossing sent (suppressed)
- */
 /* One ROUTE_GET message of a dump; -EMSGSIZE when the skb is full. */
 static int nfsk_route_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
 			       const struct nfsk_route_rec *rec)
@@ -884,6 +880,10 @@ static int nfsk_route_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
 	return 0;
 }
 
+/*
+ * ctx->pos: sequence number of the last record sent (events) or of the
+ * last suppression crossing sent (suppressed)
+ */
 static int nfsk_dump_routes(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct nfsk_net *nn = nfsk_pernet(sock_net(cb->skb->sk));

@@ -109,9 +109,9 @@ struct nfsk_bgp_seg {
 struct nfsk_flow_key;
 
 /*
- * @seg for a TCP segment of flow @key: @th the TCP header (its first 20
- * bytes are read), @len the payload bytes. head is left NULL: the caller
- * points it at the payload it has.
+ * @seg for a TCP segment of flow @key: @th the TCP header (20 bytes at
+ * least; the sequence number and flags are read), @len the payload bytes.
+ * head is left NULL: the caller points it at the payload it has.
  */
 void nfsk_bgp_seg_init(struct nfsk_bgp_seg *seg,
 		       const struct nfsk_flow_key *key, const u8 *th, u32 len,

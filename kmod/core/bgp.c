@@ -8,23 +8,6 @@
 #include <nfsketch/flow.h>
 #include <nfsketch/tunables.h>
 
-void nfsk_bgp_seg_init(struct nfsk_bgp_seg *seg,
-		       const struct nfsk_flow_key *key, const u8 *th, u32 len,
-		       u64 now_ns)
-{
-	memcpy(seg->src, key->saddr, 16);
-	memcpy(seg->dst, key->daddr, 16);
-	seg->sport = key->sport;
-	seg->dport = key->dport;
-	seg->family = key->family;
-	seg->tcp_flags = th[13];
-	seg->seq = (u32)th[4] << 24 | (u32)th[5] << 16 | (u32)th[6] << 8 | th[7];
-	seg->len = len;
-	seg->now_ns = now_ns;
-	seg->head = NULL;
-	seg->head_len = 0;
-}
-
 #define NFSK_BGP_EWMA_SHIFT	3	/* baseline weight 1/8 */
 
 void nfsk_bgp_cfg_default(struct nfsk_bgp_cfg *cfg)
@@ -43,6 +26,23 @@ static bool seq_after(u32 a, u32 b)
 static u32 rd32(const u8 *p)
 {
 	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
+}
+
+void nfsk_bgp_seg_init(struct nfsk_bgp_seg *seg,
+		       const struct nfsk_flow_key *key, const u8 *th, u32 len,
+		       u64 now_ns)
+{
+	memcpy(seg->src, key->saddr, 16);
+	memcpy(seg->dst, key->daddr, 16);
+	seg->sport = key->sport;
+	seg->dport = key->dport;
+	seg->family = key->family;
+	seg->tcp_flags = th[13];
+	seg->seq = rd32(th + 4);
+	seg->len = len;
+	seg->now_ns = now_ns;
+	seg->head = NULL;
+	seg->head_len = 0;
 }
 
 /* Symmetric in the two ends, so both directions meet in one bucket. */
